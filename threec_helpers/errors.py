@@ -9,10 +9,34 @@ from __future__ import annotations
 
 
 class ThreecError(Exception):
-    """Base class of every error the workbench raises on purpose."""
+    """Base class of every error the workbench raises on purpose.
+
+    Raise it with a plain message, or with ``key=`` (a key of the i18n string table) and
+    the string's fields, so the message can be shown in Chinese or English::
+
+        raise FileFormatError(key="io.empty", path=path)
+        exc.message("zh")
+    """
 
     #: exit code the CLI uses for this error
     exit_code = 1
+
+    def __init__(self, message: str = "", *, key: str | None = None, **fields):
+        self.key = key
+        self.fields = fields
+        if key is not None:
+            from .i18n import t
+
+            message = t(key, "en", **fields)
+        super().__init__(message)
+
+    def message(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``zh`` or ``en``) where a translation exists."""
+        if self.key is not None:
+            from .i18n import t
+
+            return t(self.key, lang, **self.fields)
+        return str(self)
 
 
 class InputError(ThreecError):
@@ -34,7 +58,10 @@ class DataValidationError(InputError):
 
     def __init__(self, report):
         self.report = report
-        super().__init__(report.summary())
+        super().__init__(report.summary("en"))
+
+    def message(self, lang: str = "en") -> str:
+        return self.report.format_text(lang)
 
 
 class ChecklistError(InputError):

@@ -1,0 +1,192 @@
+"""The ``threec`` command.
+
+Built on `click <https://click.palletsprojects.com>`_ (mature, well-documented, already a
+dependency of Jupyter's stack) with `tqdm <https://tqdm.github.io>`_ progress bars.
+
+Exit codes: 0 success; 2 invalid input (a data problem the consultant must fix: the
+report says where and how); 1 anything else. A data problem never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import locale
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import InputError, ThreecError
+from .i18n import LANGUAGES, t
+
+
+def _default_lang() -> str:
+    env = os.environ.get("THREEC_LANG")
+    if env in LANGUAGES:
+        return env
+    loc = (os.environ.get("LC_ALL") or os.environ.get("LANG") or locale.getlocale()[0] or "").lower()
+    return "zh" if loc.startswith("zh") else "en"
+
+
+def _fail(exc: ThreecError, lang: str) -> None:
+    click.echo(exc.message(lang), err=True)
+    sys.exit(exc.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="threec")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=_default_lang, show_default="THREEC_LANG or locale",
+              help="Language of messages (zh or en).")
+@click.pass_context
+def cli(ctx: click.Context, lang: str) -> None:
+    """threec: the 3C and quality-certification workbench.
+
+    \b
+    threec list                      the clients under data/clients
+    threec validate CLIENT [--json]  check a client's files against the data contract
+    threec generate --demo           write the three demo clients
+    threec generate --customers N --transactions M --out DIR
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["lang"] = lang
+
+
+DATA_ROOT = click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+                         help="Folder of client folders [default: data/clients or THREEC_DATA_ROOT].")
+
+
+@cli.command("list")
+@DATA_ROOT
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def list_cmd(ctx: click.Context, data_root: Path | None, as_json: bool) -> None:
+    """List the clients (folders with a client.yaml)."""
+    from .config import load_client_config
+    from .paths import client_folder, data_root as default_root
+    from .validation import list_clients
+
+    lang = ctx.obj["lang"]
+    root = data_root or default_root()
+    rows = []
+    for cid in list_clients(root):
+        try:
+            cfg = load_client_config(client_folder(cid, root))
+            rows.append({"client_id": cid, "name": cfg.display_name(lang), "engagement": cfg.engagement,
+                         "language": cfg.language, "current_period": cfg.current_period, "error": None})
+        except ThreecError as exc:
+            rows.append({"client_id": cid, "name": "", "engagement": "", "language": "", "current_period": "",
+                         "error": exc.message(lang)})
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(t("cli.no_clients", lang, root=root))
+        return
+    header = [t("cli.col.client", lang), t("cli.col.engagement", lang), t("cli.col.period", lang),
+              t("cli.col.language", lang), t("cli.col.name", lang)]
+    table = [header] + [[r["client_id"], r["engagement"] or "!", r["current_period"], r["language"],
+                         r["name"] or (r["error"] or "")[:80]] for r in rows]
+    widths = [max(len(str(r[i])) for r in table) for i in range(4)]
+    for r in table:
+        click.echo("  ".join(str(c).ljust(w) for c, w in zip(r[:4], widths)) + "  " + str(r[4]))
+
+
+@cli.command()
+@click.argument("clients", nargs=-1)
+@click.option("--all", "all_clients", is_flag=True, help="Validate every client under the data root.")
+@DATA_ROOT
+@click.option("--json", "as_json", is_flag=True, help="Print the problem report as JSON.")
+@click.option("--no-cache", is_flag=True, help="Do not write validated data to the processed cache.")
+@click.pass_context
+def validate(ctx: click.Context, clients: tuple[str, ...], all_clients: bool, data_root: Path | None, as_json: bool,
+             no_cache: bool) -> None:
+    """Check client folders against the data contract (exit 2 when invalid)."""
+    from tqdm import tqdm
+
+    from .paths import data_root as default_root
+    from .validation import list_clients, load_client
+    from .errors import DataValidationError
+
+    lang = ctx.obj["lang"]
+    root = data_root or default_root()
+    ids = list(clients) or (list_clients(root) if all_clients else [])
+    if not ids:
+        raise click.UsageError(t("cli.validate.which", lang))
+    failed = 0
+    outputs = []
+    for cid in ids:
+        bar = tqdm(desc=cid, unit=" table", leave=False, disable=None, file=sys.stderr)
+        try:
+            data = load_client(cid, root, use_cache=not no_cache, progress=lambda name: (bar.set_postfix_str(name),
+                                                                                        bar.update()))
+            report = data.report
+            if as_json:
+                outputs.append(json.loads(report.to_json(lang)) if report else
+                               {"client_id": cid, "valid": True, "cached": True, "problems": []})
+            else:
+                click.echo(report.format_text(lang) if report else t("cli.validate.cached", lang, client=cid))
+        except DataValidationError as exc:
+            failed += 1
+            if as_json:
+                outputs.append(json.loads(exc.report.to_json(lang)))
+            else:
+                click.echo(exc.report.format_text(lang))
+        except InputError as exc:
+            failed += 1
+            if as_json:
+                outputs.append({"client_id": cid, "valid": False, "error": exc.message(lang)})
+            else:
+                click.echo(exc.message(lang), err=True)
+        finally:
+            bar.close()
+        if not as_json and len(ids) > 1:
+            click.echo("")
+    if as_json:
+        click.echo(json.dumps(outputs[0] if len(outputs) == 1 else outputs, ensure_ascii=False, indent=2))
+    sys.exit(2 if failed else 0)
+
+
+@cli.command()
+@click.option("--demo", is_flag=True, help="Write the three demo clients (demo_manufacturer, demo_telecom, demo_hospital).")
+@click.option("--customers", type=click.IntRange(min=1), default=None, help="Customers of a large synthetic 3C client.")
+@click.option("--transactions", type=click.IntRange(min=1), default=None, help="Transactions of that client.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder [--demo: data/clients; otherwise required].")
+@click.option("--seed", type=int, default=None, help="Random seed (the same seed gives the same files).")
+@click.option("--client-id", default=None, help="Folder/client id of the large client.")
+@click.pass_context
+def generate(ctx: click.Context, demo: bool, customers: int | None, transactions: int | None, out: Path | None,
+             seed: int | None, client_id: str | None) -> None:
+    """Write demo clients, or a large synthetic 3C client for benchmarks."""
+    from . import generate as gen
+    from .paths import data_root as default_root
+
+    lang = ctx.obj["lang"]
+    if demo:
+        paths = gen.write_demo_clients(out or default_root(), **({} if seed is None else {"seed": seed}))
+        for p in paths:
+            click.echo(t("cli.generate.wrote", lang, path=p))
+        return
+    if customers is None or transactions is None or out is None:
+        raise click.UsageError(t("cli.generate.usage", lang))
+    from tqdm import tqdm
+
+    with tqdm(total=None, desc="generate", unit=" step", disable=None, file=sys.stderr) as bar:
+        kwargs = {"progress": lambda *_: bar.update()} if "progress" in gen.write_large_client.__code__.co_varnames else {}
+        path = gen.write_large_client(out, customers, transactions, seed=seed or 0, client_id=client_id, **kwargs)
+    click.echo(t("cli.generate.wrote", lang, path=path))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``threec`` console script."""
+    lang = _default_lang()
+    try:
+        cli.main(args=argv, prog_name="threec", standalone_mode=True)
+    except ThreecError as exc:  # pragma: no cover - commands handle their own, this is the safety net
+        _fail(exc, lang)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
