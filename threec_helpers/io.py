@@ -231,7 +231,11 @@ def _read_csv(path: Path, aliases: dict[str, str], max_columns: int) -> RawTable
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         message = str(exc).splitlines()[0]
         m = re.search(r"Row #(\d+)", str(exc))
-        row = f"{int(m.group(1)) + header_idx + 1:,}" if m else "?"
+        if m:
+            row = f"{int(m.group(1)) + header_idx + 1:,}"
+        else:
+            bad = _first_ragged_row(path, encoding, delimiter, header_idx)
+            row = f"{bad:,}" if bad else "?"
         if "invalid UTF8" in message or isinstance(exc, UnicodeDecodeError):
             raise FileFormatError(key="io.mixed_encoding", path=path, row=row, encoding=encoding) from None
         if "Empty CSV file" in message:
@@ -245,6 +249,24 @@ def _read_csv(path: Path, aliases: dict[str, str], max_columns: int) -> RawTable
     frame.index = pd.RangeIndex(header_idx + 2, header_idx + 2 + len(frame))
     frame = _drop_blank_rows(frame)
     return RawTable(frame, path, header_idx + 1, encoding, original, unknown)
+
+
+def _first_ragged_row(path: Path, encoding: str, delimiter: str, header_idx: int) -> int | None:
+    """1-based number of the first row whose field count differs from the header's (error path only)."""
+    try:
+        with open(path, encoding=encoding, errors="replace", newline="") as fh:
+            reader = csv.reader(fh, delimiter=delimiter)
+            width = None
+            for number, row in enumerate(reader, start=1):
+                if number <= header_idx or not row:
+                    continue
+                if width is None:
+                    width = len(row)
+                elif len(row) != width:
+                    return reader.line_num
+    except (OSError, csv.Error):
+        return None
+    return None
 
 
 def _guard_xlsx(path: Path, size: int, max_unpacked: int) -> None:

@@ -90,6 +90,8 @@ class Problem:
 
     def message(self, lang: str = "en") -> str:
         """What is wrong, in ``lang``."""
+        if "message_key" in self.params:  # a reader's own message (threec_helpers.io)
+            return t(self.params["message_key"], lang, **self.params.get("message_fields", {}))
         return t(f"validation.{self.rule}", lang, **self._fields())
 
     def hint(self, lang: str = "en") -> str:
@@ -339,8 +341,8 @@ def _read_and_type(table: Table, path: Path, sheet, report: ValidationReport, sh
     try:
         raw: RawTable = read_table(path, table, sheet=sheet)
     except InputError as exc:
-        report.add(Problem(table.name, shown, None, None, "file_format", params={"detail": exc.message("en"),
-                                                                                 "detail_zh": exc.message("zh")}))
+        params = ({"message_key": exc.key, "message_fields": exc.fields} if exc.key else {"detail": str(exc)})
+        report.add(Problem(table.name, shown, None, None, "file_format", params=params))
         return None
     frame = raw.frame
     report.headers[shown] = dict(raw.original_headers)

@@ -1,0 +1,80 @@
+"""Shared fixtures: a small valid 3C client folder that tests break in one way each."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+CLIENT_YAML = textwrap.dedent(
+    """\
+    client_id: acme
+    name: {zh: 测试窗饰公司, en: Acme Window Decor}
+    engagement: 3c
+    industry: manufacturing
+    currency: CNY
+    language: en
+    periods:
+      - {id: FY2024, start: 2023-11-01, end: 2024-10-31}
+      - {id: FY2025, start: 2024-11-01, end: 2025-10-31}
+    current_period: FY2025
+    previous_period: FY2024
+    pyramid: {top: 0.01, big: 0.04, medium: 0.15, inactive_months: 12}
+    """
+)
+
+CUSTOMERS_CSV = textwrap.dedent(
+    """\
+    customer_id,name,status,segment,region,first_purchase
+    C001,Alpha Hotel,active,hotel,east,2023-12-01
+    C002,Beta Homes,active,developer,south,2024-01-15
+    C003,Gamma Retail,inactive,retail,north,2023-11-20
+    C004,Delta Offices,prospect,office,east,
+    C005,Epsilon,suspect,retail,west,
+    """
+)
+
+TRANSACTIONS_CSV = textwrap.dedent(
+    """\
+    transaction_id,date,customer_id,amount,cost,quantity,product
+    T1,2023-12-01,C001,1000,600,10,blinds
+    T2,2024-03-05,C002,2500.5,1500,20,curtains
+    T3,2023-11-20,C003,300,200,3,rails
+    T4,2025-02-01,C001,1200,700,12,blinds
+    T5,2025-06-30,C002,800,500,8,rails
+    """
+)
+
+
+def write_client(root: Path, client_id: str = "acme", files: dict[str, str | bytes] | None = None,
+                 drop: tuple[str, ...] = ()) -> Path:
+    """Write a small valid 3C client under ``root``; ``files`` overrides or adds files."""
+    folder = root / client_id
+    folder.mkdir(parents=True, exist_ok=True)
+    contents: dict[str, str | bytes] = {
+        "client.yaml": CLIENT_YAML.replace("client_id: acme", f"client_id: {client_id}"),
+        "customers.csv": CUSTOMERS_CSV,
+        "transactions.csv": TRANSACTIONS_CSV,
+    }
+    contents.update(files or {})
+    for name, body in contents.items():
+        if name in drop:
+            continue
+        path = folder / name
+        if isinstance(body, bytes):
+            path.write_bytes(body)
+        else:
+            path.write_text(body, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def client_root(tmp_path: Path) -> Path:
+    """A data root with one valid client ``acme``."""
+    root = tmp_path / "clients"
+    write_client(root)
+    return root
