@@ -416,3 +416,57 @@ def alias_table(table: Table) -> dict[str, str]:
         for spelling in (col.name, *col.aliases):
             out.setdefault(normalise_header(spelling), col.name)
     return out
+
+
+def render_markdown() -> str:
+    """The column reference of ``docs/data-contract.md``, generated from this module.
+
+    ``python -m threec_helpers.contract`` prints it; a test checks the document holds
+    exactly this text, so the document and the rules cannot drift apart.
+    """
+    type_names = {"string": "text", "float": "number", "int": "whole number", "date": "date",
+                  "bool": "yes/no", "category": "one of", "period": "period id", "month": "YYYY-MM"}
+    out: list[str] = []
+    for engagement, names in ENGAGEMENT_TABLES.items():
+        out.append(f"### Engagement `{engagement}`\n")
+        for name in names:
+            table = TABLES[name]
+            need = "required" if table.required else "optional"
+            out.append(f"#### `{name}` ({need})\n")
+            out.append(f"{table.doc_en} {table.doc_zh}\n")
+            out.append("| column | type | rules | accepted headers | meaning |")
+            out.append("|---|---|---|---|---|")
+            for col in table.columns:
+                rules = []
+                rules.append("required column" if col.required else "optional column")
+                if not col.nullable:
+                    rules.append("no empty cells")
+                if col.unique:
+                    rules.append("unique")
+                if col.min is not None:
+                    rules.append(f">= {col.min:g}")
+                if col.max is not None:
+                    rules.append(f"<= {col.max:g}")
+                if col.not_future:
+                    rules.append("not after today")
+                if col.references:
+                    rules.append(f"must exist in `{col.references}`")
+                if col.percent == "ratio":
+                    rules.append("`35%` read as 0.35")
+                elif col.percent == "points":
+                    rules.append("`98.5%` read as 98.5")
+                kind = type_names[col.type]
+                if col.type == "category":
+                    kind += ": " + ", ".join(f"`{a}`" for a in col.allowed)
+                if col.value_aliases and col.type == "category":
+                    zh = [k for k in col.value_aliases if not k.isascii()]
+                    if zh:
+                        kind += " (also " + "、".join(zh[:8]) + ")"
+                headers = ", ".join(f"`{a}`" for a in (col.name, *col.aliases))
+                out.append(f"| `{col.name}` | {kind} | {'; '.join(rules)} | {headers} | {col.doc_en} / {col.doc_zh} |")
+            out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(render_markdown())

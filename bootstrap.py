@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Set up threec on a fresh machine and run the demo job or the tests.
+
+    python3 bootstrap.py demo    # set up, then produce the demo reports under reports/
+    python3 bootstrap.py test    # set up (with test tools), then run the whole test suite
+
+Needs only Python 3.11+ and pip. It creates the virtual environment ``.venv`` in the
+repository, installs the package with pip (``pip install -e .`` or ``.[test]``), registers
+the Jupyter kernel ``threec`` inside that environment, and then runs the job. Re-running
+is fast: the install is skipped while ``pyproject.toml`` is unchanged.
+
+Only the standard library is used here, so this file runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("THREEC_VENV", ROOT / ".venv"))
+KERNEL_NAME = "threec"
+KERNEL_DISPLAY = "Python 3 (threec)"
+
+
+def venv_bin(name: str) -> Path:
+    folder = "Scripts" if os.name == "nt" else "bin"
+    suffix = ".exe" if os.name == "nt" else ""
+    return VENV / folder / f"{name}{suffix}"
+
+
+def run(cmd: list[str | Path], **kwargs) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    result = subprocess.run([str(c) for c in cmd], cwd=ROOT, **kwargs)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def setup(extras: str) -> Path:
+    """Create the venv, install the package with ``extras``, register the kernel; return its python."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"threec needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    python = venv_bin("python")
+    if not python.exists():
+        print(f"Creating the virtual environment {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=False).create(VENV)
+    spec = (ROOT / "pyproject.toml").read_bytes() + extras.encode()
+    stamp = VENV / f".threec-installed-{hashlib.sha256(spec).hexdigest()[:16]}"
+    if not stamp.exists():
+        target = f".[{extras}]" if extras else "."
+        run([python, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target])
+        run([python, "-m", "ipykernel", "install", "--sys-prefix", "--name", KERNEL_NAME,
+             "--display-name", KERNEL_DISPLAY])
+        for old in VENV.glob(".threec-installed-*"):
+            old.unlink()
+        stamp.write_text("installed\n")
+    else:
+        print("Environment up to date (pyproject.toml unchanged).", flush=True)
+    return python
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) != 1 or argv[0] not in ("demo", "test"):
+        sys.exit(__doc__)
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ["PYTHONUTF8"] = "1"
+    if argv[0] == "demo":
+        python = setup("")
+        run([venv_bin("threec"), "validate", "--all"])
+        run([venv_bin("threec"), "run"])
+    else:
+        python = setup("test")
+        run([python, "-m", "pytest"])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
