@@ -241,7 +241,7 @@ def _read_csv(path: Path, aliases: dict[str, str], max_columns: int) -> RawTable
         if "Empty CSV file" in message:
             raise FileFormatError(key="io.header_only", path=path) from None
         raise FileFormatError(key="io.csv_unreadable", path=path, row=row, detail=message) from None
-    frame = table.to_pandas(types_mapper=None)
+    frame = table.to_pandas(date_as_object=False)  # date32 -> datetime64, not Python date objects
     del table
     names, original, unknown = _rename(list(frame.columns), aliases, path)
     frame.columns = names
@@ -523,13 +523,14 @@ def parse_categories(values: pd.Series, column: Column) -> tuple[pd.Series, pd.S
     invalid : Series of bool
         Always False: allowed-value checks are the validator's.
     """
-    text = _as_text(values)
     lookup = {str(k).strip().lower(): v for k, v in column.value_aliases.items()}
     lookup.update({a.lower(): a for a in column.allowed})
-    mapped = text.str.lower().map(lookup.get, na_action="ignore")
-    parsed = mapped.astype(object).where(mapped.notna(), text.astype(object))
-    parsed = parsed.where(text.notna() & (text != ""), None)
-    return _to_str(parsed), pd.Series(False, index=values.index)
+    # map the distinct values only: a category column of millions of rows has a handful
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    text = _as_text(pd.Series(uniques, dtype=object))
+    canon = [None if (t is pd.NA or t is None or t == "") else lookup.get(t.lower(), t) for t in text]
+    mapped = np.array(canon + [None], dtype=object)[codes]  # code -1 (missing) takes the last slot
+    return _to_str(pd.Series(mapped, index=values.index)), pd.Series(False, index=values.index)
 
 
 def _to_str(values: pd.Series) -> pd.Series:
