@@ -582,6 +582,28 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
         raise
 
 
+@contextlib.contextmanager
+def atomic_target(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path`` for a writer that needs a file name (xlsxwriter,
+    pyarrow); on success rename it over ``path``, on failure remove it.
+
+    Examples
+    --------
+    >>> with atomic_target("reports/x/table.csv") as tmp:  # doctest: +SKIP
+    ...     pyarrow.csv.write_csv(table, tmp)
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
 def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically."""
     with atomic_write(path, "wb") as fh:
@@ -600,4 +622,42 @@ def write_parquet_atomic(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` (with its index) to a Parquet file atomically."""
     buf = io.BytesIO()
     frame.to_parquet(buf, index=True)
+    return write_bytes_atomic(path, buf.getvalue())
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """Make a text cell safe for spreadsheets: text starting with ``= + - @`` (or a tab/CR)
+    gets a leading apostrophe so Excel shows it as text instead of running it (CSV/formula
+    injection, OWASP). Numbers and other values pass unchanged.
+
+    Examples
+    --------
+    >>> neutralise_formula("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise_formula(-5)
+    -5
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_xlsx_atomic(frames: dict[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write DataFrames as the sheets of one workbook, text cells neutralised, atomically.
+
+    Sheet names are cut to Excel's 31 characters; cells are written as values (never as
+    formulas), so a customer called ``=cmd|...`` stays text.
+    """
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="xlsxwriter",
+                        engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as writer:
+        for name, frame in frames.items():
+            safe = frame.copy()
+            for col in safe.columns:
+                if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col].dtype):
+                    safe[col] = safe[col].astype(object).map(neutralise_formula)
+            safe.to_excel(writer, sheet_name=str(name)[:31] or "Sheet1", index=False)
     return write_bytes_atomic(path, buf.getvalue())
