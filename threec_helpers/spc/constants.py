@@ -78,20 +78,19 @@ def d2(n: int) -> float:
     2.326
     """
     k = _check_n(n)
-    f = lambda x: 1.0 - stats.norm.cdf(x) ** k - stats.norm.sf(x) ** k  # noqa: E731
-    value, _ = integrate.quad(f, -np.inf, np.inf, epsabs=1e-12, epsrel=1e-12, limit=200)
+    f = lambda x: 1.0 - special.ndtr(x) ** k - special.ndtr(-x) ** k  # noqa: E731
+    value, _ = integrate.quad(f, -12.0, 12.0, epsabs=1e-12, epsrel=1e-12, limit=200)
     return float(value)
 
 
-# Fixed quadrature grids for d3: Simpson in x, Gauss-Legendre in w (0..16 sigma covers the
-# range of any practical subgroup size); accurate to better than 1e-6.
-_X = np.linspace(-10.0, 10.0, 4001)
-_PHI = stats.norm.pdf(_X)
-_CDF = stats.norm.cdf(_X)
-_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(160)
-_W = 8.0 * (_GL_NODES + 1.0)
-_WW = 8.0 * _GL_WEIGHTS
-_SHIFTED = stats.norm.cdf(_X[None, :] + _W[:, None])
+@lru_cache(maxsize=1)
+def _grids():
+    """Quadrature grids for d3: Simpson in x, Gauss-Legendre in w (0..16 sigma covers the
+    range of any practical subgroup size); accurate to better than 1e-6."""
+    x = np.linspace(-10.0, 10.0, 4001)
+    nodes, weights = np.polynomial.legendre.leggauss(160)
+    w = 8.0 * (nodes + 1.0)
+    return x, stats.norm.pdf(x), special.ndtr(x), w, 8.0 * weights, special.ndtr(x[None, :] + w[:, None])
 
 
 @lru_cache(maxsize=None)
@@ -104,6 +103,7 @@ def d3(n: int) -> float:
     0.864
     """
     k = _check_n(n)
+    _X, _PHI, _CDF, _W, _WW, _SHIFTED = _grids()
     inner = _PHI * np.clip(_SHIFTED - _CDF, 0.0, 1.0) ** (k - 1)
     cdf_w = np.minimum(1.0, k * integrate.simpson(inner, x=_X, axis=1))  # P(W <= w)
     second = float(np.sum(_WW * 2.0 * _W * (1.0 - cdf_w)))  # E[W^2]
@@ -128,8 +128,7 @@ def factors(n: int) -> dict[str, float]:
     c, r, s = c4(k), d2(k), d3(k)
     root = np.sqrt(k)
     b = 3.0 * np.sqrt(1.0 - c * c) / c
-    return {
-        "n": k,
+    out = {
         "A2": 3.0 / (r * root),
         "A3": 3.0 / (c * root),
         "B3": max(0.0, 1.0 - b),
@@ -141,6 +140,7 @@ def factors(n: int) -> dict[str, float]:
         "D4": 1.0 + 3.0 * s / r,
         "E2": 3.0 / r,
     }
+    return {"n": k, **{name: float(v) for name, v in out.items()}}
 
 
 def constants_table(n_max: int = 25) -> pd.DataFrame:
