@@ -226,8 +226,16 @@ def _read_csv(path: Path, aliases: dict[str, str], max_columns: int) -> RawTable
     parse_options = pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=False)
     convert_options = pacsv.ConvertOptions(strings_can_be_null=True, quoted_strings_can_be_null=True)
     try:
-        table = pacsv.read_csv(path, read_options=read_options, parse_options=parse_options,
-                               convert_options=convert_options)
+        try:
+            table = pacsv.read_csv(path, read_options=read_options, parse_options=parse_options,
+                                   convert_options=convert_options)
+        except pa.ArrowInvalid as first:
+            if "Expected" not in str(first):
+                raise
+            # a quoted cell with a line break (Excel exports them): parse again, serially, allowing them
+            parse_options = pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=True)
+            table = pacsv.read_csv(path, read_options=read_options, parse_options=parse_options,
+                                   convert_options=convert_options)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         message = str(exc).splitlines()[0]
         m = re.search(r"Row #(\d+)", str(exc))

@@ -207,7 +207,8 @@ class ValidationReport:
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    text = str(value).replace("\n", "\\n")
+    """A cell value fit for a terminal: control and direction characters shown escaped, cut to ``limit``."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value)[: limit * 2])
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -589,7 +590,7 @@ def input_fingerprint(client_id: str, data_root_dir: str | Path | None = None) -
 
 def load_client(client_id: str, data_root_dir: str | Path | None = None, *, use_cache: bool = True,
                 cache_root: str | Path | None = None, today: dt.date | None = None,
-                progress: Callable[[str], None] | None = None) -> ClientData:
+                progress: Callable[[str], None] | None = None, mask: bool = False) -> ClientData:
     """Validate a client and return its tables, using the processed cache when possible.
 
     Parameters
@@ -606,6 +607,9 @@ def load_client(client_id: str, data_root_dir: str | Path | None = None, *, use_
         Reference date for "not in the future".
     progress : callable, optional
         Called with each table name while validating.
+    mask : bool
+        Replace customer ids and names with stable pseudonyms (:mod:`threec_helpers.masking`)
+        in the returned tables, in the client's language; for panel reports.
 
     Returns
     -------
@@ -629,7 +633,7 @@ def load_client(client_id: str, data_root_dir: str | Path | None = None, *, use_
             cached = _read_cache(cache / client_id / key)
             if cached is not None:
                 config = load_client_config(folder)
-                return ClientData(config, cached, sources, key)
+                return _masked(ClientData(config, cached, sources, key), mask)
     report, config, tables = validate_client(client_id, root, today=today, progress=progress)
     if not report.ok or config is None:
         raise DataValidationError(report)
@@ -637,7 +641,17 @@ def load_client(client_id: str, data_root_dir: str | Path | None = None, *, use_
         key, sources = input_fingerprint(client_id, root)
     if use_cache:
         _write_cache(cache / client_id / key, tables, sources)
-    return ClientData(config, tables, sources, key, report)
+    return _masked(ClientData(config, tables, sources, key, report), mask)
+
+
+def _masked(data: ClientData, mask: bool) -> ClientData:
+    """``data`` with customer ids and names pseudonymised when ``mask`` (the cache keeps the originals)."""
+    if not mask:
+        return data
+    from .masking import mask_tables
+
+    data.tables = mask_tables(data.tables, data.config.client_id, data.config.language)
+    return data
 
 
 _MANIFEST = "manifest.json"
