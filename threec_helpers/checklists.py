@@ -28,9 +28,10 @@ import pandas as pd
 import yaml
 
 from .errors import ChecklistError
+from .paths import checklists_root, project_root
 
-#: the repository's ``data/checklists`` folder (the package folder's parent is the repository root)
-CHECKLIST_DIR = Path(__file__).resolve().parent.parent / "data" / "checklists"
+#: the repository's ``data/checklists`` folder (``THREEC_CHECKLISTS_ROOT`` overrides it)
+CHECKLIST_DIR = checklists_root()
 
 #: scale kinds: ``range`` accepts any number from min to max; ``choice`` only the listed values
 SCALE_KINDS = ("range", "choice")
@@ -241,7 +242,7 @@ class Checklist:
 
 def _display(path: Path) -> str:
     path = Path(path)
-    root = CHECKLIST_DIR.parent.parent
+    root = project_root()
     try:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:
