@@ -63,6 +63,31 @@ def setup(extras: str) -> Path:
     return python
 
 
+#: Debian packages the test suite needs (the real-browser tests drive Debian's Chromium;
+#: no browser is downloaded by a test tool). Installed only when missing and when this
+#: process may use apt-get (root on Debian/Ubuntu); otherwise those tests are skipped
+#: with a message naming the package.
+TEST_SYSTEM_PACKAGES = {"chromium": "/usr/bin/chromium"}
+
+
+def install_system_packages(packages: dict[str, str]) -> None:
+    missing = [name for name, path in packages.items() if not Path(path).exists()]
+    if not missing:
+        return
+    if os.name != "posix" or os.geteuid() != 0 or not Path("/usr/bin/apt-get").exists():
+        print(f"Note: Debian package(s) {', '.join(missing)} missing and apt-get not usable here; "
+              "the tests that need them will be skipped.", flush=True)
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    print(f"Installing Debian package(s): {', '.join(missing)} ...", flush=True)
+    subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, stdout=subprocess.DEVNULL)
+    result = subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env,
+                            stdout=subprocess.DEVNULL)
+    if result.returncode != 0:
+        print(f"Note: apt-get could not install {', '.join(missing)}; the tests that need them will be skipped.",
+              flush=True)
+
+
 def main(argv: list[str]) -> None:
     if len(argv) != 1 or argv[0] not in ("demo", "test"):
         sys.exit(__doc__)
@@ -74,6 +99,7 @@ def main(argv: list[str]) -> None:
         run([venv_bin("threec"), "run"])
     else:
         python = setup("test")
+        install_system_packages(TEST_SYSTEM_PACKAGES)
         run([python, "-m", "pytest"])
 
 
