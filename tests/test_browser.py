@@ -1,0 +1,138 @@
+"""Real-browser tests: JupyterLab with a phase notebook, driven by headless Chromium.
+
+Chromium comes from Debian (``bootstrap.py test`` installs it); Playwright drives it through
+``executable_path``, so no browser is downloaded. On a machine without Chromium the tests
+are skipped, except under CI (``CI=true``), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = ROOT / "reports" / "test-screenshots"
+
+pytestmark = pytest.mark.browser
+
+
+def _need_browser():
+    if not Path(CHROMIUM).exists():
+        message = "Debian package 'chromium' is not installed (python3 bootstrap.py test installs it as root)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    pytest.importorskip("playwright.sync_api")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status < 500:
+                    return
+        except Exception as exc:  # not up yet
+            last = exc
+        time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer within {timeout} s ({last})")
+
+
+def interactive_env() -> dict[str, str]:
+    """The environment of a consultant's session: explorers interactive (no THREEC_BATCH)."""
+    env = {k: v for k, v in os.environ.items() if k != "THREEC_BATCH"}
+    env["JUPYTER_PLATFORM_DIRS"] = "1"
+    return env
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory):
+    _need_browser()
+    port = free_port()
+    token = "threec-test-token"
+    home = tmp_path_factory.mktemp("jupyter-home")
+    env = interactive_env()
+    env["HOME"] = str(home)
+    cmd = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", f"--port={port}",
+           "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
+           "--LabApp.expose_app_in_browser=True", "--ServerApp.open_browser=False", "--allow-root"]
+    log = open(home / "jupyterlab.log", "w")
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/api/status?token={token}", 90)
+        yield f"http://127.0.0.1:{port}", token
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def test_phase_notebook_runs_and_widget_updates_output(jupyterlab, browser):
+    base, token = jupyterlab
+    notebook = "notebooks/phases/03_planning.ipynb"
+    if not (ROOT / notebook).exists():
+        pytest.skip(f"{notebook} not present")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{base}/lab/tree/{notebook}?token={token}", wait_until="domcontentloaded", timeout=90_000)
+    page.wait_for_function("window.jupyterapp && window.jupyterapp.shell", timeout=90_000)
+    page.wait_for_selector(".jp-Notebook", timeout=90_000)
+    # wait for the kernel, then run every cell
+    page.wait_for_function(
+        "() => { const w = window.jupyterapp.shell.currentWidget; "
+        "return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel "
+        "&& w.sessionContext.session.kernel.status === 'idle'; }", timeout=120_000)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    slider = page.locator(".widget-slider .noUi-handle").first
+    slider.wait_for(state="visible", timeout=240_000)
+    output = page.locator(".widget-output").first
+    page.wait_for_function(
+        "() => { const o = document.querySelector('.widget-output'); "
+        "return o && o.innerText.trim().length > 0; }", timeout=120_000)
+    before = output.inner_text()
+    slider.scroll_into_view_if_needed()
+    slider.focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "(before) => { const o = document.querySelector('.widget-output'); "
+        "return o && o.innerText.trim().length > 0 && o.innerText !== before; }", arg=before, timeout=60_000)
+    after = output.inner_text()
+    assert after != before
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "jupyterlab-03_planning.png"), full_page=False)
+    assert not errors, errors
+    page.close()
