@@ -56,7 +56,7 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **fields: Any) -> str:
+def t(key: str, lang: str = DEFAULT_LANG, /, **fields: Any) -> str:
     """Translate ``key`` into ``lang`` and fill its format fields.
 
     Parameters

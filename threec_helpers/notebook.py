@@ -62,7 +62,7 @@ class NotebookContext:
     def config(self) -> ClientConfig:
         return self.client.config
 
-    def t(self, key: str, **fields: Any) -> str:
+    def t(self, key: str, /, **fields: Any) -> str:
         """Translate ``key`` into the report's language."""
         return t(key, self.lang, **fields)
 
@@ -101,12 +101,12 @@ class NotebookContext:
         _display_html(render_table(frame, self.lang, labels, formats, max_rows, self.config.currency))
 
     def figure(self, fig) -> None:
-        """Show a matplotlib Figure and free it (so batch runs do not accumulate figures)."""
-        import matplotlib.pyplot as plt
-        from IPython.display import display
+        """Show a matplotlib Figure as a PNG and free it.
 
-        display(fig)
-        plt.close(fig)
+        Rendering the PNG here (instead of relying on the kernel's inline backend) works for
+        figures built without pyplot too, and keeps batch runs from accumulating figures.
+        """
+        show_figure(fig)
 
     def skip(self, table: str) -> bool:
         """If the client lacks ``table``, say so in the report, record it, and return True."""
@@ -243,6 +243,19 @@ def render_table(frame: pd.DataFrame, lang: str, labels: Mapping[str, str] | Non
     if len(frame) > max_rows:
         html += f"<p><em>{t('notebook.more_rows', lang, n=fmt_int(len(frame) - max_rows))}</em></p>"
     return html
+
+
+def show_figure(fig, dpi: int = 110) -> None:
+    """Display a matplotlib Figure as an embedded PNG and close it."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    display(Image(data=buf.getvalue(), format="png"))
 
 
 def esc(text: Any) -> str:
