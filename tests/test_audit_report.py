@@ -434,23 +434,3 @@ def test_notes():
     assert ar.weak_items_note(weak, None, None, "zh") == "本轮低于目标的条目 1 项（按改进优先级排序）。"
     table = pd.DataFrame({"objective": ["A", "B"], "met": pd.array([False, False], dtype="boolean")})
     assert ar.objectives_note(table, "2026-10", "zh", indicators=True) == "2026-10 月度指标 2 项，达标 0 项。未达标：A、B。"
-
-
-def test_title_shows_the_subtitle_when_ctx_title_fails():
-    notes = []
-
-    class Ctx:
-        lang = "en"
-        period = Period("2026-10", dt.date(2026, 10, 1), dt.date(2026, 10, 31))
-        previous = Period("2026-09", dt.date(2026, 9, 1), dt.date(2026, 9, 30))
-        client = SimpleNamespace(cache_key="abc123")
-
-        def title(self):
-            raise TypeError("t() got multiple values for argument 'key'")
-
-        def note(self, text):
-            notes.append(text)
-
-    ar.title(Ctx())
-    assert notes and notes[0].startswith("Period: 2026-10 / 2026-09 (2026-10-01 to 2026-10-31)")
-    assert notes[0].endswith("input fingerprint abc123")

@@ -66,11 +66,7 @@ def _name(frame: pd.DataFrame, base: str, lang: str) -> pd.Series:
     return out
 
 
-def _esc(text: Any) -> str:
-    """Escape client-provided text for Markdown/HTML notes (as ``notebook.esc``)."""
-    import html
-
-    return html.escape(str(text), quote=True)
+from .notebook import esc as _esc  # noqa: E402  (one escaping rule for every note)
 
 
 def _join(parts: Iterable[str], lang: str) -> str:
@@ -137,33 +133,6 @@ def factor_key(area_id: Any) -> str:
     """
     text = str(area_id).strip()
     return FACTOR_KEYS.get(text.upper(), text.lower().replace(".", "_").replace(" ", "_"))
-
-
-def title(ctx: Any) -> None:
-    """``ctx.title()``, and make figures display as images from the first one on.
-
-    Two work-arounds for :mod:`threec_helpers.notebook` (remove once it is fixed):
-
-    - ``NotebookContext.title`` shows the heading, then fails with ``TypeError`` because
-      its ``t(key, **fields)`` clashes with the subtitle's ``{key}`` field; the subtitle is
-      shown here instead;
-    - matplotlib loads its backend lazily at the first pyplot figure, and only then does the
-      Jupyter inline backend register its PNG formatter: until then a ``Figure`` built
-      without pyplot (all of :mod:`threec_helpers.plots.audits`) shows as ``<Figure ...>``
-      text. Creating and closing one pyplot figure loads the backend.
-    """
-    import matplotlib.pyplot as plt
-
-    plt.close(plt.figure())
-    try:
-        ctx.title()
-    except TypeError:
-        from . import __version__
-
-        period = _esc(ctx.period.id) + (f" / {_esc(ctx.previous.id)}" if ctx.previous else "")
-        ctx.note(t("notebook.subtitle", ctx.lang).format(
-            period=period, start=ctx.period.start.isoformat(), end=ctx.period.end.isoformat(), version=__version__,
-            key=ctx.client.cache_key))
 
 
 # --------------------------------------------------------------------------------------------
