@@ -68,3 +68,14 @@ def test_unmeasurable_components_are_left_out():
     p = data_quality_profile({"customers": t["customers"]}, PERIOD)
     assert set(p.components) == {"completeness"}
     assert p.score == pytest.approx(100 * p.components["completeness"])
+
+
+def test_first_purchase_before_the_history_is_consistent():
+    customers = pd.DataFrame({"customer_id": ["A", "B"], "status": ["active", "active"],
+                              "first_purchase": pd.to_datetime(["2016-03-01", "2025-06-01"])})
+    tx = pd.DataFrame({"customer_id": ["A", "B"], "date": pd.to_datetime(["2025-01-05", "2025-05-01"]),
+                       "amount": [1.0, 1.0]})
+    ok = status_consistency(customers, tx, pd.Timestamp("2025-10-31"), 12)
+    # A: 2016 is before the history (starts 2025-01-05) and before A's first transaction: consistent.
+    # B: 2025-06-01 is inside the history but after B's first transaction 2025-05-01: inconsistent.
+    assert ok.to_dict() == {"A": True, "B": False}

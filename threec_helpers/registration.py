@@ -105,7 +105,8 @@ def status_consistency(customers: pd.DataFrame, transactions: pd.DataFrame, peri
 
     Active = bought within ``inactive_months`` before ``period_end``; inactive = bought
     before but not since; prospect/suspect = never bought. Where ``first_purchase`` is given
-    it must equal the first transaction's date.
+    it must equal the first transaction's date, or, when it lies before the start of the
+    transaction history, come before the first recorded transaction.
 
     Returns
     -------
@@ -121,9 +122,13 @@ def status_consistency(customers: pd.DataFrame, transactions: pd.DataFrame, peri
     expected = np.where(last_c.isna(), "never", np.where(last_c > cutoff, "active", "inactive"))
     status = customers["status"].astype(object).to_numpy()
     ok = np.where(expected == "never", np.isin(status, ["prospect", "suspect"]), status == expected)
-    if "first_purchase" in customers.columns:
-        fp = customers["first_purchase"]
-        same = fp.isna() | first_c.isna() | (fp.dt.normalize() == first_c.dt.normalize())
+    if "first_purchase" in customers.columns and len(tx):
+        fp = customers["first_purchase"].dt.normalize()
+        fc = first_c.dt.normalize()
+        history_start = tx["date"].min().normalize()
+        # a first purchase before the transaction history starts cannot be seen in it: it only
+        # has to come before the first recorded transaction
+        same = fp.isna() | fc.isna() | (fp == fc) | ((fp < history_start) & (fp <= fc))
         ok = ok & same.to_numpy()
     return pd.Series(ok, index=ids.to_numpy(), name="consistent")
 
