@@ -133,3 +133,15 @@ def test_focus_plan_and_progress(tmp_path):
 
     cell = openpyxl.load_workbook(tmp_path / "plan.xlsx")["customers"]["A2"].value
     assert cell.startswith("'=")  # formula injection neutralised
+
+
+def test_large_tables_go_to_csv_only(tmp_path):
+    big = pd.DataFrame({"customer_id": [f"C{i}" for i in range(12)], "plan_revenue": range(12)})
+    from threec_helpers.io import write_xlsx_atomic
+
+    write_xlsx_atomic({"customers": big, "tiers": big.head(2)}, tmp_path / "plan.xlsx", max_rows=10)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+    assert wb.sheetnames == ["omitted", "tiers"]
+    assert [c.value for c in wb["omitted"][2]] == ["customers", 12]

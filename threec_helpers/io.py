@@ -653,16 +653,27 @@ def neutralise_formula(value):
     return value
 
 
-def write_xlsx_atomic(frames: dict[str, pd.DataFrame], path: str | Path) -> Path:
+#: data rows an Excel sheet can hold (1,048,576 rows less the header)
+EXCEL_MAX_ROWS = 1_048_575
+
+
+def write_xlsx_atomic(frames: dict[str, pd.DataFrame], path: str | Path, max_rows: int = EXCEL_MAX_ROWS) -> Path:
     """Write DataFrames as the sheets of one workbook, text cells neutralised, atomically.
 
     Sheet names are cut to Excel's 31 characters; cells are written as values (never as
-    formulas), so a customer called ``=cmd|...`` stays text.
+    formulas), so a customer called ``=cmd|...`` stays text. A frame with more than
+    ``max_rows`` rows is left out and named in an ``omitted`` sheet (write it as CSV).
     """
+    omitted = {name: len(frame) for name, frame in frames.items() if len(frame) > max_rows}
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="xlsxwriter",
                         engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as writer:
+        if omitted:
+            pd.DataFrame({"sheet": list(omitted), "rows": list(omitted.values())}).to_excel(
+                writer, sheet_name="omitted", index=False)
         for name, frame in frames.items():
+            if name in omitted:
+                continue
             safe = frame.copy()
             for col in safe.columns:
                 if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col].dtype):

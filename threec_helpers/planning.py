@@ -225,9 +225,14 @@ def reconcile(top_down: pd.DataFrame, bottom_up: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: per-customer plans longer than this go to CSV only (Excel is slow and capped at 1,048,575 rows)
+XLSX_MAX_ROWS = 100_000
+
+
 def save_plan(folder: str | Path, frames: Mapping[str, pd.DataFrame]) -> list[Path]:
     """Write each plan table as CSV (UTF-8 with BOM, so Excel opens Chinese correctly) and
-    all of them as sheets of ``plan.xlsx``, atomically.
+    all of them as sheets of ``plan.xlsx``, atomically (tables over :data:`XLSX_MAX_ROWS`
+    rows are in the CSV only; the workbook's ``omitted`` sheet names them).
 
     Parameters
     ----------
@@ -242,7 +247,7 @@ def save_plan(folder: str | Path, frames: Mapping[str, pd.DataFrame]) -> list[Pa
     folder = Path(folder)
     paths = [write_text_atomic(folder / f"plan_{name}.csv", "\ufeff" + frame.to_csv(index=False))
              for name, frame in frames.items()]
-    paths.append(write_xlsx_atomic(dict(frames), folder / "plan.xlsx"))
+    paths.append(write_xlsx_atomic(dict(frames), folder / "plan.xlsx", max_rows=XLSX_MAX_ROWS))
     return paths
 
 
