@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .i18n import t
+from .notebook import show_figure
 
 
 def is_batch() -> bool:
@@ -112,7 +113,7 @@ def _slider(label: str, value: float, lo: float, hi: float, step: float):
 
 
 def planning_explorer(base: pd.DataFrame, targets: Mapping[str, float], lang: str = "zh",
-                      currency: str = "CNY") -> Explorer:
+                      currency: str = "CNY", assumptions=None) -> Explorer:
     """Sliders for growth and retention per tier that update the bottom-up budget live.
 
     Parameters
@@ -122,6 +123,10 @@ def planning_explorer(base: pd.DataFrame, targets: Mapping[str, float], lang: st
     targets : mapping
         ``client.yaml`` targets (``revenue_growth`` for the top-down line).
     lang : {"zh", "en"}
+    assumptions : PlanAssumptions, optional
+        The plan's assumptions: the sliders start at its growth and retention, and its
+        migration goals and prospect conversion are kept, so the default view equals the
+        plan shown in the notebook. Default: growth = ``revenue_growth`` for every tier.
 
     Returns
     -------
@@ -134,25 +139,25 @@ def planning_explorer(base: pd.DataFrame, targets: Mapping[str, float], lang: st
     from .pyramid import ACTIVE_TIERS, tier_label
 
     top_down = top_down_plan(base, targets)  # fixed: computed once
-    active = base.loc[base["tier"].isin(ACTIVE_TIERS) & (base["revenue"] > 0)]
-    growth0 = float(targets.get("revenue_growth", 0.05))
+    start = assumptions if assumptions is not None else PlanAssumptions.from_targets(targets)
+    # only the rows the bottom-up plan reads: active customers and prospects
+    rows = base.loc[base["tier"].isin((*ACTIVE_TIERS, "prospect")), ["customer_id", "tier", "revenue", "net_profit"]]
     controls: dict[str, Any] = {}
     for tier in ACTIVE_TIERS:
-        controls[f"growth_{tier}"] = _slider(t("explore.growth", lang, tier=tier_label(tier, lang)), growth0, -0.5, 1.0,
-                                             0.01)
+        controls[f"growth_{tier}"] = _slider(t("explore.growth", lang, tier=tier_label(tier, lang)),
+                                             start.growth.get(tier, 0.0), -0.5, 1.0, 0.01)
     for tier in ACTIVE_TIERS:
         controls[f"retention_{tier}"] = _slider(t("explore.retention", lang, tier=tier_label(tier, lang)),
-                                                DEFAULT_RETENTION[tier], 0.0, 1.0, 0.01)
+                                                start.retention.get(tier, DEFAULT_RETENTION[tier]), 0.0, 1.0, 0.01)
 
     def render(**values: float) -> None:
-        from IPython.display import display
 
         from .notebook import render_table
 
         a = PlanAssumptions(growth={tr: values[f"growth_{tr}"] for tr in ACTIVE_TIERS},
                             retention={tr: values[f"retention_{tr}"] for tr in ACTIVE_TIERS},
-                            prospect_conversion=0.0)
-        rec = reconcile(top_down, bottom_up_plan(active, a))
+                            promotions=start.promotions, prospect_conversion=start.prospect_conversion)
+        rec = reconcile(top_down, bottom_up_plan(rows, a))
         shown = rec.drop(index="prospect").reset_index()
         shown["tier"] = [tier_label(x, lang) if x != "total" else t("common.total", lang) for x in shown["tier"]]
         display_html(render_table(shown[["tier", "base_revenue", "top_down_revenue", "bottom_up_revenue", "gap",
@@ -161,11 +166,7 @@ def planning_explorer(base: pd.DataFrame, targets: Mapping[str, float], lang: st
                                   formats={"base_revenue": "money", "top_down_revenue": "money",
                                            "bottom_up_revenue": "money", "gap": "money", "gap_pct": "pct1"},
                                   currency=currency))
-        fig = plot_reconciliation(rec, lang=lang)
-        display(fig)
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
+        show_figure(plot_reconciliation(rec, lang=lang))
 
     return Explorer(controls, render, title=t("explore.planning_title", lang))
 
@@ -174,3 +175,188 @@ def display_html(html: str) -> None:
     from IPython.display import HTML, display
 
     display(HTML(html))
+
+
+# --------------------------------------------------------------------------- phase notebooks
+
+
+def completeness_explorer(columns: pd.DataFrame, lang: str = "zh") -> Explorer:
+    """Registration: choose a table and see the completeness of each of its columns.
+
+    Parameters
+    ----------
+    columns : DataFrame
+        :func:`threec_helpers.registration.column_completeness` (``table, column, required,
+        provided, filled``) — computed once; the control only filters it.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    Explorer
+        Control ``table``; the render shows that table's columns with the share of filled cells.
+    """
+    tables = list(dict.fromkeys(columns["table"].tolist()))
+    options = [(t("notebook.table." + name, lang), name) for name in tables]
+    controls = {"table": _dropdown(t("phases.explore.table", lang), options)}
+
+    def render(table: str) -> None:
+        from .notebook import render_table
+
+        shown = columns.loc[columns["table"] == table, ["column", "required", "provided", "filled"]]
+        display_html(render_table(shown, lang, labels={c: f"phases.col.{c}" for c in shown.columns},
+                                  formats={"filled": "pct1"}, max_rows=100))
+
+    return Explorer(controls, render, title=t("phases.explore.completeness_title", lang))
+
+
+_ALL = "__all__"
+
+
+def tier_groups(table: pd.DataFrame, by: tuple[str, ...] = ("segment", "region")) -> pd.DataFrame:
+    """Per-tier sums of a customer table by ``by`` columns, for fast filtered tier summaries.
+
+    Returns
+    -------
+    DataFrame
+        ``*by, tier, customers, revenue, profit, sat_sum, n_satisfaction`` (one row per
+        non-empty combination; missing ``by`` values become ``""``).
+    """
+    keys = {c: (table[c].astype("str").fillna("") if c in table.columns else pd.Series("", index=table.index))
+            for c in by}
+    sat = table["satisfaction"].to_numpy(dtype=np.float64, na_value=np.nan) if "satisfaction" in table.columns \
+        else np.full(len(table), np.nan)
+    work = pd.DataFrame({**{c: v.to_numpy() for c, v in keys.items()},
+                         "tier": table["tier"].astype("str").to_numpy(),
+                         "customers": np.ones(len(table)),
+                         "revenue": table["revenue"].to_numpy(dtype=np.float64, na_value=0.0),
+                         "profit": table["net_profit"].to_numpy(dtype=np.float64, na_value=0.0),
+                         "sat_sum": np.nan_to_num(sat), "n_satisfaction": (~np.isnan(sat)).astype(float)})
+    return work.groupby([*by, "tier"], sort=False, observed=True).sum().reset_index()
+
+
+def summary_from_groups(groups: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """:func:`threec_helpers.pyramid.tier_summary` computed from :func:`tier_groups` rows (same columns)."""
+    from .pyramid import ACTIVE_TIERS, TIERS, tier_label
+
+    g = groups.groupby("tier")[["customers", "revenue", "profit", "sat_sum", "n_satisfaction"]].sum()
+    g = g.reindex(list(TIERS)).fillna(0.0)
+    out = pd.DataFrame(index=pd.Index(list(TIERS), name="tier"))
+    out["label"] = [tier_label(x, lang) for x in TIERS]
+    out["customers"] = g["customers"].astype(np.int64)
+    n_act = out.loc[list(ACTIVE_TIERS), "customers"].sum()
+    out["customer_share"] = np.where(out.index.isin(ACTIVE_TIERS), out["customers"] / n_act if n_act else np.nan,
+                                     np.nan)
+    total_rev, total_p = g["revenue"].sum(), g["profit"].sum()
+    out["revenue"] = g["revenue"]
+    out["revenue_share"] = g["revenue"] / total_rev if total_rev else np.nan
+    out["profit"] = g["profit"]
+    out["profit_share"] = g["profit"] / total_p if total_p else np.nan
+    out["avg_revenue"] = np.where(out["customers"] > 0, g["revenue"] / out["customers"].clip(lower=1), np.nan)
+    out["n_satisfaction"] = g["n_satisfaction"].astype(np.int64)
+    out["avg_satisfaction"] = np.where(g["n_satisfaction"] > 0, g["sat_sum"] / g["n_satisfaction"].clip(lower=1),
+                                       np.nan)
+    return out
+
+
+def analysis_explorer(tables_by_period: Mapping[str, pd.DataFrame], lang: str = "zh", currency: str = "CNY",
+                      period: str | None = None) -> Explorer:
+    """Analysis: choose a period, a segment and a region; see the tier summary and the pyramid.
+
+    The customer tables are reduced once to per-tier sums by segment and region
+    (:func:`tier_groups`), so an update filters a few hundred rows, whatever the number of
+    customers.
+
+    Parameters
+    ----------
+    tables_by_period : mapping
+        Period id -> customer table (:func:`threec_helpers.customer_table.customer_table`).
+    lang : {"zh", "en"}
+    currency : str
+    period : str, optional
+        Default period (default: the last one).
+
+    Returns
+    -------
+    Explorer
+        Controls ``period``, ``segment``, ``region`` (``"__all__"`` = all).
+    """
+    groups = {pid: tier_groups(tb) for pid, tb in tables_by_period.items()}
+    periods = list(groups)
+    every = t("phases.explore.all", lang)
+
+    def choices(col: str) -> list[tuple[str, str]]:
+        values = sorted({v for g in groups.values() for v in g[col].unique() if v != ""})
+        return [(every, _ALL)] + [(v, v) for v in values]
+
+    controls = {
+        "period": _dropdown(t("common.period", lang), [(p, p) for p in periods], period or periods[-1]),
+        "segment": _dropdown(t("phases.explore.segment", lang), choices("segment")),
+        "region": _dropdown(t("phases.explore.region", lang), choices("region")),
+    }
+
+    def render(period: str, segment: str, region: str) -> None:
+
+        from .notebook import render_table
+        from .plots.customers import plot_pyramid
+
+        g = groups[period]
+        keep = np.ones(len(g), dtype=bool)
+        if segment != _ALL:
+            keep &= (g["segment"] == segment).to_numpy()
+        if region != _ALL:
+            keep &= (g["region"] == region).to_numpy()
+        summary = summary_from_groups(g.loc[keep], lang)
+        shown = summary[["label", "customers", "revenue", "revenue_share", "profit", "profit_share",
+                         "avg_satisfaction"]]
+        display_html(render_table(shown, lang, labels={c: f"phases.col.{c}" for c in shown.columns},
+                                  formats={"customers": "int", "revenue": "money", "revenue_share": "pct1",
+                                           "profit": "money", "profit_share": "pct1", "avg_satisfaction": "num2"},
+                                  currency=currency))
+        if summary["customers"].sum() > 0:
+            show_figure(plot_pyramid(summary, lang=lang, period=period))
+
+    return Explorer(controls, render, title=t("phases.explore.analysis_title", lang))
+
+
+def realization_explorer(monthly: pd.DataFrame, lang: str = "zh", currency: str = "CNY") -> Explorer:
+    """Realization: choose a tier and see its monthly plan vs actual revenue.
+
+    Parameters
+    ----------
+    monthly : DataFrame
+        :func:`threec_helpers.phase_report.monthly_by_tier` (``group, month, plan, actual,
+        cum_plan, cum_actual, attainment, rag``), computed once.
+
+    Returns
+    -------
+    Explorer
+        Control ``group`` (``total``, the planned tiers, ``new``).
+    """
+    from .pyramid import tier_label
+
+    names = list(dict.fromkeys(monthly["group"].tolist()))
+    order = ["total"] + [n for n in names if n != "total"]
+
+    def label(g: str) -> str:
+        if g == "total":
+            return t("common.total", lang)
+        if g == "new":
+            return t("plots.planning.new_customers", lang)
+        return tier_label(g, lang)
+
+    controls = {"group": _dropdown(t("phases.explore.tier", lang), [(label(g), g) for g in order], "total")}
+
+    def render(group: str) -> None:
+
+        from .notebook import render_table
+        from .plots.planning import plot_monthly_plan
+
+        m = monthly.loc[monthly["group"] == group].reset_index(drop=True)
+        shown = m[["month", "plan", "actual", "cum_plan", "cum_actual", "attainment", "rag"]].copy()
+        shown["rag"] = [t(f"planning.rag.{r}", lang) if r else "–" for r in shown["rag"]]
+        display_html(render_table(shown, lang, labels={c: f"phases.col.{c}" for c in shown.columns},
+                                  formats={"plan": "money", "actual": "money", "cum_plan": "money",
+                                           "cum_actual": "money", "attainment": "pct1"}, currency=currency))
+        show_figure(plot_monthly_plan(m, lang=lang))
+
+    return Explorer(controls, render, title=t("phases.explore.realization_title", lang))
