@@ -64,10 +64,14 @@ def setup(extras: str) -> Path:
 
 
 #: Debian packages the test suite needs (the real-browser tests drive Debian's Chromium;
-#: no browser is downloaded by a test tool). Installed only when missing and when this
+#: no browser is downloaded by a test tool; a CJK font for its screenshots). Installed only when missing and when this
 #: process may use apt-get (root on Debian/Ubuntu); otherwise those tests are skipped
 #: with a message naming the package.
-TEST_SYSTEM_PACKAGES = {"chromium": "/usr/bin/chromium"}
+TEST_SYSTEM_PACKAGES = {
+    "chromium": "/usr/bin/chromium",
+    # so that Chinese in the browser tests' screenshots renders like on a consultant's machine
+    "fonts-noto-cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+}
 
 
 def install_system_packages(packages: dict[str, str]) -> None:
