@@ -179,6 +179,95 @@ def generate(ctx: click.Context, demo: bool, customers: int | None, transactions
     click.echo(t("cli.generate.wrote", lang, path=path))
 
 
+@cli.command("run")
+@click.argument("batch", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--client", "clients", multiple=True, help="Run only this client (repeatable).")
+@click.option("--notebook", "notebooks", multiple=True, help="Run only this notebook (repeatable; name without .ipynb).")
+@click.option("--period", "periods", multiple=True, help="Period id, 'current' or 'previous' (repeatable).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Notebooks run at once [default: cores].")
+@click.option("--timeout", type=click.FloatRange(min=1), default=None, help="Seconds one notebook may run.")
+@click.option("--retry-failed", is_flag=True, help="Re-run only the notebooks that failed in the last run.")
+@click.option("--force", is_flag=True, help="Re-run notebooks whose notebook, parameters and inputs are unchanged.")
+@click.option("--mask", is_flag=True, default=None, help="Replace customer names and ids with stable pseudonyms.")
+@click.option("--formats", default=None, help="Comma-separated subset of html,pdf,slides,xlsx.")
+@click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786) to run on a cluster.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Reports root [default: reports/ or THREEC_REPORTS_ROOT]; the batch writes into OUT/<name>/.")
+@DATA_ROOT
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+def run_cmd(ctx: click.Context, batch: Path | None, clients: tuple[str, ...], notebooks: tuple[str, ...],
+            periods: tuple[str, ...], workers: int | None, timeout: float | None, retry_failed: bool, force: bool,
+            mask: bool | None, formats: str | None, scheduler: str | None, out: Path | None, data_root: Path | None,
+            quiet: bool) -> None:
+    """Run a batch: clients x periods x notebooks -> reports, briefings and an index.
+
+    With no BATCH, runs the bundled demo batch (data/batches/demo.yaml). Exit code 0 when
+    every report was made, 1 when any failed, 2 for a bad batch file or parameters.
+    """
+    from .batch.execute import BatchLockedError, ReportsFolderError, run_batch
+    from .batch.plan import FORMATS, load_batch, plan_batch
+    from .paths import reports_root
+
+    lang = ctx.obj["lang"]
+    try:
+        spec = load_batch(batch, data_root=data_root)
+        fmt = None
+        if formats:
+            fmt = tuple(f.strip() for f in formats.split(",") if f.strip())
+            bad = [f for f in fmt if f not in FORMATS]
+            if bad:
+                raise click.BadParameter(f"unknown format {bad[0]!r}; use some of {', '.join(FORMATS)}",
+                                         param_hint="--formats")
+        plan = plan_batch(spec, out or reports_root(), clients=list(clients) or None,
+                          notebooks=list(notebooks) or None, periods=list(periods) or None, mask=mask,
+                          timeout=timeout, formats=fmt)
+        if not plan.jobs:
+            click.echo(t("batch.cli.nothing", lang, folder=spec.notebooks_dir), err=True)
+        n_workers = workers or spec.workers or os.cpu_count() or 1
+        if not quiet:
+            click.echo(t("batch.cli.plan", lang, jobs=len(plan.jobs), clients=len({j.client_id for j in plan.jobs}),
+                         workers=n_workers), err=True)
+        result = run_batch(plan, workers=n_workers, force=force, retry_failed=retry_failed, scheduler=scheduler,
+                           lang=lang, progress=not quiet)
+    except (BatchLockedError, ReportsFolderError) as exc:
+        _fail(exc, lang)
+        return
+    except ThreecError as exc:
+        _fail(exc, lang)
+        return
+    counts = result.counts
+    if result.failed:
+        click.echo(t("batch.cli.failed_list", lang), err=True)
+        for rec in result.failed:
+            click.echo(f"  ✗ {rec['id']}: {rec.get('error_en' if lang == 'en' else 'error') or rec.get('error', '')}",
+                       err=True)
+    click.echo(t("batch.cli.done", lang, ok=counts.get("ok", 0), unchanged=counts.get("unchanged", 0),
+                 failed=len(result.failed), seconds=f"{result.wall_s:,.1f}", index=result.out_dir / "index.html"))
+    sys.exit(1 if result.failed else 0)
+
+
+@cli.command("present")
+@click.argument("client")
+@click.argument("notebook")
+@click.option("--period", default=None, help="Period id [default: the client's current period].")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=0, help="Port on 127.0.0.1 [default: a free one].")
+@click.option("--mask", is_flag=True, help="Replace customer names and ids with stable pseudonyms.")
+@DATA_ROOT
+@click.pass_context
+def present_cmd(ctx: click.Context, client: str, notebook: str, period: str | None, port: int, mask: bool,
+                data_root: Path | None) -> None:
+    """Serve NOTEBOOK for CLIENT as a live dashboard without code (Voila) on 127.0.0.1."""
+    from .batch.present import serve
+
+    lang = ctx.obj["lang"]
+    try:
+        serve(client, notebook, period=period, port=port or None, mask=mask, data_root=data_root, lang=lang,
+              echo=click.echo)
+    except ThreecError as exc:
+        _fail(exc, lang)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``threec`` console script."""
     lang = _default_lang()

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Benchmark of ``threec run`` (issue 7), not a timed test.
+
+Measures, on the same notebooks in the same run:
+
+1. ``threec run`` on the demo batch (``--force``): wall time, the sum of the notebooks' own
+   execution times (papermill, kernel start included) and the ratio
+   ``wall / (sum / workers)`` (target: at most 1.3);
+2. the plain serial loop a user would otherwise write - for every notebook, the
+   ``papermill`` CLI then ``jupyter nbconvert --to html --no-input`` - and the speed-up of
+   (1) over it (target: at least 2.5x);
+3. notebooks per minute at 20 and 100 generated clients (copies of the demo clients under
+   new ids), and the peak memory of the whole process tree (runner, workers, kernels).
+
+Usage::
+
+    python benchmarks/bench_batch.py                      # demo batch, real notebooks
+    python benchmarks/bench_batch.py --notebooks tests/data/notebooks --only ok_report
+    python benchmarks/bench_batch.py --scale 20 100 --scale-notebooks iso9001_certification_audit
+
+Results are printed and written to ``benchmarks/_work/bench_batch.json``; the figures
+quoted in ``docs/batch-and-publishing.md`` come from here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from threec_helpers.batch.execute import run_batch  # noqa: E402
+from threec_helpers.batch.plan import load_batch, parse_batch, plan_batch  # noqa: E402
+from threec_helpers.paths import data_root as default_data_root  # noqa: E402
+
+WORK = ROOT / "benchmarks" / "_work"
+
+
+class PeakMemory:
+    """Sample the RSS of this process and all its descendants every 0.25 s."""
+
+    def __init__(self):
+        import psutil
+
+        self.psutil = psutil
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        me = self.psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for p in [me] + me.children(recursive=True):
+                try:
+                    total += p.memory_info().rss
+                except self.psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            time.sleep(0.25)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def threec_run(plan, workers: int) -> dict:
+    with PeakMemory() as mem:
+        t0 = time.monotonic()
+        result = run_batch(plan, workers=workers, force=True, progress=False, lang="en")
+        wall = time.monotonic() - t0
+    executed = [j for j in result.jobs if j["status"] in ("ok", "failed") and j.get("exec_s")]
+    total_exec = sum(j["exec_s"] for j in executed)
+    return {"wall_s": round(wall, 2), "sum_exec_s": round(total_exec, 2), "notebooks": len(executed),
+            "failed": len(result.failed), "workers": workers,
+            "ratio_to_ideal": round(wall / (total_exec / workers), 3) if total_exec else None,
+            "notebooks_per_min": round(60 * len(executed) / wall, 2) if wall else None,
+            "peak_rss_mb": round(mem.peak / 2**20, 1)}
+
+
+def serial_loop(plan, out: Path) -> dict:
+    """What a user would write without threec: papermill CLI, then nbconvert CLI, one notebook at a time."""
+    bindir = Path(sys.executable).parent
+    papermill = [str(bindir / "papermill")] if (bindir / "papermill").exists() else [sys.executable, "-m", "papermill"]
+    jupyter = [str(bindir / "jupyter")] if (bindir / "jupyter").exists() else [sys.executable, "-m", "jupyter"]
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.monotonic()
+    n = 0
+    for job in plan.jobs:
+        if job.error:
+            continue
+        target = out / f"{job.client_id}-{job.period}-{job.notebook}.ipynb"
+        params = dict(job.parameters)
+        if "output_dir" in params:
+            params["output_dir"] = str(out)
+        cmd = papermill + [job.notebook_path, str(target), "-k", job.kernel_name, "--no-progress-bar"]
+        for k, v in params.items():
+            cmd += ["-y", json.dumps({k: v})]
+        subprocess.run(cmd, capture_output=True, cwd=str(Path(job.notebook_path).parent))
+        subprocess.run(jupyter + ["nbconvert", "--to", "html", "--no-input", str(target)], capture_output=True)
+        n += 1
+    wall = time.monotonic() - t0
+    return {"wall_s": round(wall, 2), "notebooks": n}
+
+
+def generate_clients(n: int, root: Path) -> list[str]:
+    """``n`` clients: copies of the demo clients (round robin) under ids gen_0001, ..."""
+    demos = ["demo_manufacturer", "demo_telecom", "demo_hospital"]
+    src = default_data_root()
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    ids = []
+    for i in range(n):
+        demo = demos[i % len(demos)]
+        cid = f"gen_{i + 1:04d}_{demo.split('_')[1]}"
+        shutil.copytree(src / demo, root / cid)
+        yaml_path = root / cid / "client.yaml"
+        yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace(f"client_id: {demo}", f"client_id: {cid}"),
+                             encoding="utf-8")
+        ids.append(cid)
+    return ids
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--notebooks", type=Path, default=None, help="notebooks folder [default: the demo batch's]")
+    ap.add_argument("--only", nargs="*", default=None, help="notebook names to run [default: all that apply]")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--formats", default="html,pdf,slides,xlsx")
+    ap.add_argument("--no-serial", action="store_true", help="skip the serial papermill + nbconvert loop")
+    ap.add_argument("--scale", type=int, nargs="*", default=[], help="generated client counts, e.g. 20 100")
+    ap.add_argument("--scale-notebooks", nargs="*", default=None, help="notebooks for the scale runs")
+    args = ap.parse_args(argv)
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    formats = tuple(f for f in args.formats.split(",") if f)
+    spec = load_batch()
+    if args.notebooks:
+        spec.notebooks_dir = args.notebooks.resolve()
+    report: dict = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
+                    "workers": args.workers, "formats": formats}
+    plan = plan_batch(spec, WORK / "reports", notebooks=args.only, formats=formats)
+    print(f"demo batch: {sum(1 for j in plan.jobs if not j.error)} notebooks, {args.workers} workers", flush=True)
+    report["threec_run"] = threec_run(plan, args.workers)
+    print("threec run:", json.dumps(report["threec_run"]), flush=True)
+    if not args.no_serial:
+        report["serial_loop"] = serial_loop(plan, WORK / "serial")
+        report["speedup_vs_serial"] = round(report["serial_loop"]["wall_s"] / report["threec_run"]["wall_s"], 2)
+        print("serial papermill + nbconvert loop:", json.dumps(report["serial_loop"]), flush=True)
+        print("speed-up:", report["speedup_vs_serial"], flush=True)
+    report["scale"] = []
+    for n in args.scale:
+        root = WORK / f"clients_{n}"
+        ids = generate_clients(n, root)
+        raw = {"name": f"scale{n}", "clients": ids, "notebooks": args.scale_notebooks, "formats": list(formats),
+               "notebooks_dir": str(spec.notebooks_dir)}
+        scale_spec = parse_batch(raw, f"scale{n}.yaml", base=ROOT, data_root=root)
+        scale_plan = plan_batch(scale_spec, WORK / "reports")
+        figures = threec_run(scale_plan, args.workers)
+        figures["clients"] = n
+        report["scale"].append(figures)
+        print(f"{n} clients:", json.dumps(figures), flush=True)
+    (WORK / "bench_batch.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"written {WORK / 'bench_batch.json'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,351 @@
+"""Step 4 of a batch run: the certification briefing of one client and period.
+
+The briefing is composed only from the results files the notebooks wrote
+(:mod:`threec_helpers.results`), so it needs no data access and no code. Its structure
+follows the engagement type:
+
+- ``iso9001`` - the seed's ISO 9001 briefing to the on-site audit panel: 1. overview,
+  2. quality objectives, target vs actual, 3. what changed since the last period,
+  4. findings and continuous improvement, 5. conclusion;
+- ``3c`` - the 3C scorecard: customer performance (value, behavior, satisfaction) and
+  customer focus (organization, communications, information), then each phase's
+  results, the plan status, what changed, conclusion;
+- ``clinical`` - the five assessment areas, veto items, indicators, rectification
+  status, what changed, conclusion.
+
+Each section takes what it knows from the results (headline figures by ``key``, tables by
+name, see :data:`LAYOUTS`); tables no section claims are shown under "other results", so
+nothing a notebook reports is lost. :func:`compose_briefing` is pure (results in, a
+section list out); :func:`write_briefing` renders it to HTML and PDF.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..i18n import fmt_num, fmt_pct, t
+from ..results import read_results
+from .publish import asset, column_label, format_cell, html_lang, html_to_pdf, render
+
+#: the six 3C dimensions, performance (outside the company) then focus (inside)
+PERFORMANCE = ("value", "behavior", "satisfaction")
+FOCUS = ("organization", "communications", "information")
+
+#: per engagement: section id -> tables (by name) it shows, in order
+LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "iso9001": [("overview", ("org_overview", "profile", "org_profile", "documents")),
+                ("objectives", ("objectives",)),
+                ("changes", ("changes",)),
+                ("findings", ("findings_by_round", "open_findings", "findings", "corrective_actions", "actions",
+                              "improvements", "clause_coverage")),
+                ("conclusion", ())],
+    "3c": [("scorecard", ("scorecard",)),
+           ("phases", ()),
+           ("plan", ("focus_plan", "reconciliation", "plan", "plan_status", "improvement_plan", "variance")),
+           ("changes", ("changes",)),
+           ("conclusion", ())],
+    "clinical": [("areas", ("areas", "area_scores", "weak_items")),
+                 ("veto", ("vetoes", "veto", "veto_items")),
+                 ("indicators", ("indicators", "kpis", "objectives")),
+                 ("rectification", ("rectifications", "rectification_status")),
+                 ("changes", ("changes",)),
+                 ("conclusion", ())],
+}
+
+#: headline keys that stand for each 3C dimension, best first (a notebook may also give a
+#: ``scorecard`` mapping of dimension -> {text, status})
+DIMENSION_KEYS = {
+    "value": ("value", "operating_profit", "clv_total", "profit"),
+    "behavior": ("behavior", "retention", "top20_revenue_share", "share_of_customer", "active_customers"),
+    "satisfaction": ("satisfaction", "preferred_supplier", "nps"),
+    "organization": ("organization",),
+    "communications": ("communications",),
+    "information": ("information", "information_score"),
+}
+
+
+def _table(rows: list[dict[str, Any]], lang: str, title: str = "") -> dict[str, Any]:
+    columns: list[str] = []
+    for r in rows:
+        for k in r:
+            if k not in columns:
+                columns.append(k)
+    body = []
+    for r in rows:
+        cells = []
+        for c in columns:
+            v = r.get(c)
+            cls = "num" if isinstance(v, (int, float)) and not isinstance(v, bool) else ""
+            if c in ("met", "achieved", "passed", "ok") and isinstance(v, bool):
+                cls = "met-yes" if v else "met-no"
+                text = ("✓ " if v else "✗ ") + format_cell(v, lang)
+            elif c == "status" and isinstance(v, str):
+                key = f"batch.col.status.{v}"
+                from ..i18n import has_key
+
+                text = t(key, lang) if has_key(key) else v
+                cls = f"status-text {v}"
+            else:
+                text = format_cell(v, lang)
+            cells.append({"text": text, "cls": cls})
+        body.append(cells)
+    return {"title": title, "columns": [{"label": column_label(c, lang), "cls": ""} for c in columns],
+            "rows": body}
+
+
+def _numeric(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def compare_headlines(current: dict[str, dict[str, Any]], previous: dict[str, dict[str, Any]],
+                      lang: str) -> list[dict[str, Any]]:
+    """Rows of "what changed": every headline figure present in both periods.
+
+    Parameters
+    ----------
+    current, previous : dict
+        notebook -> results payload.
+
+    Returns
+    -------
+    list of dict
+        indicator, previous, current, change (text), direction (``up``/``down``/``same``).
+
+    Examples
+    --------
+    >>> cur = {"a": {"headline": [{"key": "x", "label": "X", "value": 0.9, "text": "90.00%"}]}}
+    >>> prev = {"a": {"headline": [{"key": "x", "label": "X", "value": 0.8, "text": "80.00%"}]}}
+    >>> compare_headlines(cur, prev, "en")[0]["change"]
+    '+10.00 pp'
+    """
+    rows = []
+    for nb, payload in current.items():
+        before = {h.get("key"): h for h in (previous.get(nb, {}).get("headline") or [])}
+        for h in payload.get("headline") or []:
+            p = before.get(h.get("key"))
+            if p is None:
+                continue
+            a, b = _numeric(p.get("value")), _numeric(h.get("value"))
+            if a is None or b is None:
+                change, direction = ("=" if p.get("text") == h.get("text") else "≠"), "same"
+            else:
+                diff = b - a
+                is_pct = str(h.get("text", "")).strip().endswith("%")
+                if is_pct and abs(a) <= 1.5 and abs(b) <= 1.5:
+                    change = f"{diff * 100:+,.2f} pp"
+                else:
+                    change = f"{diff:+,.2f}".rstrip("0").rstrip(".") if diff % 1 else f"{diff:+,.0f}"
+                direction = "up" if diff > 0 else "down" if diff < 0 else "same"
+            rows.append({"indicator": h.get("label") or h.get("key"), "previous": p.get("text", ""),
+                         "current": h.get("text", ""), "change": change, "direction": direction})
+    return rows
+
+
+def _scorecard(results: dict[str, dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The six 3C dimensions from any notebook's ``scorecard`` or headline (key = dimension)."""
+    found: dict[str, dict[str, Any]] = {}
+    for nb, payload in results.items():
+        card = payload.get("scorecard") or {}
+        if isinstance(card, dict):
+            for dim, v in card.items():
+                if dim in PERFORMANCE + FOCUS and dim not in found:
+                    v = v if isinstance(v, dict) else {"value": v, "text": format_cell(v, lang)}
+                    found[dim] = {**v, "notebook": payload.get("title") or nb}
+    for dim in PERFORMANCE + FOCUS:
+        if dim in found:
+            continue
+        for wanted in DIMENSION_KEYS[dim]:
+            hit = next(((nb, h) for nb, payload in results.items() for h in payload.get("headline") or []
+                        if str(h.get("key", "")) == wanted or str(h.get("key", "")).startswith(wanted + "_")), None)
+            if hit:
+                nb, h = hit
+                found[dim] = {**h, "notebook": results[nb].get("title") or nb}
+                break
+    rows = []
+    for group, dims in (("performance", PERFORMANCE), ("focus", FOCUS)):
+        for dim in dims:
+            v = found.get(dim)
+            rows.append({"group": t(f"batch.brief.group.{group}", lang), "dimension": t(f"batch.brief.dim.{dim}", lang),
+                         "result": v.get("text", "") if v else t("batch.brief.no_data", lang),
+                         "status": (v or {}).get("status", "neutral"),
+                         "source": v.get("notebook", "") if v else ""})
+    return rows
+
+
+def _objectives_sentence(rows: list[dict[str, Any]], lang: str) -> str | None:
+    flags = [r.get("met") for r in rows if isinstance(r.get("met"), bool)]
+    if not flags:
+        return None
+    return t("batch.brief.objectives_met", lang, met=sum(flags), total=len(flags),
+             share=fmt_pct(sum(flags) / len(flags), 0))
+
+
+def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: str, *,
+                     previous: dict[str, dict[str, Any]] | None = None, previous_period: str | None = None,
+                     failed: list[str] | None = None) -> dict[str, Any]:
+    """The sections of a briefing, from the results files of one client and period.
+
+    Parameters
+    ----------
+    results : dict
+        notebook name -> results payload (:func:`threec_helpers.results.read_results`).
+    engagement : {"iso9001", "3c", "clinical"}
+        Picks the layout (:data:`LAYOUTS`); anything else gets a generic layout.
+    lang : {"zh", "en"}
+    previous : dict, optional
+        The previous period's results, for "what changed".
+    previous_period : str, optional
+    failed : list of str, optional
+        Notebooks of this period that failed (named in a banner).
+
+    Returns
+    -------
+    dict
+        ``{"sections": [{"id", "title", "cards", "tables", "paragraphs", "bullets", "subsections"}], "banners": [...]}``.
+
+    Examples
+    --------
+    >>> r = {"iso9001_certification_audit": {"headline": [], "tables": {"objectives": [
+    ...     {"objective": "Answer time", "target": "<=10 s", "actual": "7 s", "met": True}]},
+    ...     "conclusion": "All objectives met."}}
+    >>> b = compose_briefing(r, "iso9001", "en")
+    >>> [s["id"] for s in b["sections"]]
+    ['overview', 'objectives', 'changes', 'findings', 'conclusion']
+    """
+    ordered = dict(sorted(results.items()))
+    layout = LAYOUTS.get(engagement) or [("overview", ()), ("changes", ("changes",)), ("conclusion", ())]
+    used: set[tuple[str, str]] = set()
+    sections = []
+    banners = []
+    if not ordered:
+        banners.append(t("batch.brief.no_results", lang))
+    if failed:
+        banners.append(t("batch.brief.failed_notebooks", lang, notebooks=", ".join(failed)))
+    for sid, table_names in layout:
+        sec = {"id": sid, "title": t(f"batch.brief.section.{sid}", lang), "cards": [], "tables": [],
+               "paragraphs": [], "bullets": [], "subsections": []}
+        for nb, payload in ordered.items():
+            tables = payload.get("tables") or {}
+            for name in table_names:
+                rows = tables.get(name)
+                if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
+                    sec["tables"].append(_table(rows, lang, column_label(name, lang)))
+                    used.add((nb, name))
+                    if name == "objectives":
+                        sentence = _objectives_sentence(rows, lang)
+                        if sentence:
+                            sec["paragraphs"].append(sentence)
+        if sid == "overview":
+            for nb, payload in ordered.items():
+                sec["cards"] += [dict(h, status=h.get("status", "neutral")) for h in payload.get("headline") or []]
+        elif sid == "scorecard":
+            sec["tables"].insert(0, _table(_scorecard(ordered, lang), lang))
+            sec["paragraphs"].append(t("batch.brief.scorecard_intro", lang))
+        elif sid == "phases":
+            for nb, payload in ordered.items():
+                sub = {"title": payload.get("title") or nb,
+                       "cards": [dict(h, status=h.get("status", "neutral")) for h in payload.get("headline") or []],
+                       "paragraphs": [payload["conclusion"]] if payload.get("conclusion") else [],
+                       "skipped": payload.get("skipped") or []}
+                sec["subsections"].append(sub)
+        elif sid == "changes":
+            if previous:
+                rows = compare_headlines(ordered, previous, lang)
+                if rows:
+                    sec["tables"].insert(0, _table(rows, lang))
+                else:
+                    sec["paragraphs"].append(t("batch.brief.no_comparable", lang, period=previous_period or "?"))
+            else:
+                sec["paragraphs"].append(t("batch.brief.no_previous", lang, period=previous_period or "?"))
+            for payload in ordered.values():
+                sec["bullets"] += [str(c) for c in payload.get("changes_text") or []]
+        elif sid == "findings":
+            for payload in ordered.values():
+                for key in ("findings", "actions"):
+                    for item in payload.get(key) or []:
+                        sec["bullets"].append(item if isinstance(item, str) else
+                                            "; ".join(f"{column_label(k, lang)}: {format_cell(v, lang)}"
+                                                      for k, v in item.items()))
+        elif sid == "conclusion":
+            for nb, payload in ordered.items():
+                if payload.get("conclusion"):
+                    sec["paragraphs"].append(str(payload["conclusion"]))
+                for skipped in payload.get("skipped") or []:
+                    sec["bullets"].append(t("batch.brief.skipped", lang, notebook=payload.get("title") or nb,
+                                          section=skipped))
+            if not sec["paragraphs"]:
+                sec["paragraphs"].append(t("batch.brief.no_conclusion", lang))
+        if sid == "overview" and engagement == "iso9001" and not sec["cards"] and not sec["tables"]:
+            sec["paragraphs"].append(t("batch.brief.no_data", lang))
+        sections.append(sec)
+    other = {"id": "other", "title": t("batch.brief.section.other", lang), "cards": [], "tables": [],
+             "paragraphs": [], "bullets": [], "subsections": []}
+    for nb, payload in ordered.items():
+        for name, rows in (payload.get("tables") or {}).items():
+            if (nb, name) in used or not (isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows)):
+                continue
+            other["tables"].append(_table(rows, lang, f"{payload.get('title') or nb} · {column_label(name, lang)}"))
+    if other["tables"]:
+        sections.insert(len(sections) - 1, other)
+    return {"sections": sections, "banners": banners}
+
+
+def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, formats: tuple[str, ...] = ("html", "pdf"),
+                   previous_folder: str | None = None, run: dict[str, Any] | None = None,
+                   engagement: str | None = None, client_name: str | None = None) -> dict[str, str]:
+    """Compose and write ``briefing.html`` (and ``briefing.pdf``) in ``folder``.
+
+    Returns
+    -------
+    dict
+        format -> file name.
+    """
+    from .publish import write_bytes_atomic, write_text_atomic
+    from .provenance import git_commit
+
+    folder = Path(folder)
+    results = read_results(folder)
+    provs = {}
+    for path in sorted(folder.glob("*.provenance.json")):
+        try:
+            provs[path.name[: -len(".provenance.json")]] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+    failed = sorted(nb for nb, p in provs.items() if p.get("status") != "ok")
+    results = {nb: r for nb, r in results.items() if provs.get(nb, {}).get("status", "ok") == "ok"}
+    previous = read_results(previous_folder) if previous_folder and Path(previous_folder).is_dir() else {}
+    previous_period = Path(previous_folder).name if previous_folder else None
+    if engagement is None or client_name is None:
+        try:
+            from ..config import load_client_config
+            from ..paths import client_folder
+
+            cfg = load_client_config(client_folder(client_id))
+            engagement = engagement or cfg.engagement
+            client_name = client_name or cfg.display_name(lang)
+        except Exception:  # noqa: BLE001 - the briefing still renders from the results alone
+            engagement = engagement or ""
+            client_name = client_name or client_id
+    model = compose_briefing(results, engagement, lang, previous=previous, previous_period=previous_period,
+                             failed=failed)
+    inputs: dict[str, dict[str, str]] = {}
+    for p in provs.values():
+        inputs.update(p.get("inputs") or {})
+    masked = any(p.get("mask") for p in provs.values())
+    title = t(f"batch.brief.title.{engagement}", lang) if engagement in LAYOUTS else t("batch.brief.title.generic", lang)
+    html = render("briefing.html.j2", lang, title=title, client_id=client_id, client_name=client_name, period=period,
+                  engagement=engagement, model=model, css=asset("report.css"), html_lang=html_lang(lang),
+                  inputs=inputs, notebooks=sorted(provs), masked=masked, commit=git_commit(),
+                  run=run or {}, fmt_num=fmt_num)
+    written = {}
+    if "html" in formats:
+        write_text_atomic(folder / "briefing.html", html)
+        written["html"] = "briefing.html"
+    if "pdf" in formats:
+        write_bytes_atomic(folder / "briefing.pdf", html_to_pdf(html))
+        written["pdf"] = "briefing.pdf"
+    return written

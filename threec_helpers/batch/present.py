@@ -1,0 +1,134 @@
+"""``threec present CLIENT NOTEBOOK``: a notebook as a live dashboard for a panel session.
+
+The notebook is parameterised for the client (papermill, ``prepare_only``: the same
+parameters a batch run would pass) into a temporary folder and served by
+`Voilà <https://voila.readthedocs.io>`_ on 127.0.0.1 only, with code cells stripped and
+tracebacks hidden; widgets stay interactive because a live kernel runs behind the page.
+The page is served from this machine; nothing is published.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Callable
+
+from ..errors import InputError, ThreecError
+from ..i18n import t
+from .plan import BatchSpec, ClientSpec, error_text, plan_batch
+
+
+class PresentError(ThreecError):
+    """Voilà could not be started."""
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(client_id: str, notebook: str, folder: Path, *, period: str | None = None, mask: bool = False,
+            data_root: Path | None = None, notebooks_dir: Path | None = None, lang: str | None = None) -> Path:
+    """Write the notebook parameterised for ``client_id`` into ``folder``; return its path.
+
+    Raises
+    ------
+    InputError
+        Unknown client or notebook, a missing table, or bad parameters.
+    """
+    import papermill as pm
+
+    kwargs = {}
+    if data_root is not None:
+        kwargs["data_root"] = Path(data_root)
+    if notebooks_dir is not None:
+        kwargs["notebooks_dir"] = Path(notebooks_dir)
+    spec = BatchSpec(name="present", clients=[ClientSpec(id=client_id)], notebooks=[notebook],
+                     periods=[period or "current"], mask=mask, lang=lang, **kwargs)
+    plan = plan_batch(spec, folder / "out")
+    job = plan.jobs[0]
+    if job.error:
+        raise InputError(error_text(job.error, lang or "en"))
+    params = dict(job.parameters)
+    if "output_dir" in params:
+        (folder / "out").mkdir(parents=True, exist_ok=True)
+        params["output_dir"] = str((folder / "out").resolve())
+    target = folder / f"{job.notebook}.ipynb"
+    pm.execute_notebook(job.notebook_path, str(target), parameters=params, prepare_only=True,
+                        kernel_name=job.kernel_name, progress_bar=False)
+    import nbformat
+
+    nb = nbformat.read(str(target), as_version=4)
+    nb.metadata["kernelspec"] = {"name": job.kernel_name, "display_name": job.kernel_name, "language": "python"}
+    nbformat.write(nb, str(target))
+    return target
+
+
+def start(notebook_path: Path, port: int | None = None, *, timeout: float = 120.0,
+          log: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """Start Voilà on ``notebook_path`` and wait until it answers; return (process, url).
+
+    Raises
+    ------
+    PresentError
+        When Voilà exits or does not answer within ``timeout`` seconds.
+    """
+    port = port or free_port()
+    url = f"http://127.0.0.1:{port}/"
+    cmd = [sys.executable, "-m", "voila", str(notebook_path), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+           "--strip_sources=True", "--show_tracebacks=False", "--theme=light",
+           "--VoilaConfiguration.file_allowlist=[]"]
+    out = open(log, "wb") if log else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=str(notebook_path.parent))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise PresentError(t("batch.present.failed", "en", detail=f"exit code {proc.returncode}"))
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 - our own server on 127.0.0.1
+                if resp.status == 200:
+                    return proc, url
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            time.sleep(0.5)
+    stop(proc)
+    raise PresentError(t("batch.present.failed", "en", detail=f"no answer on {url} after {timeout:g} s"))
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a Voilà process started by :func:`start`."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def serve(client_id: str, notebook: str, *, period: str | None = None, port: int | None = None, mask: bool = False,
+          data_root: Path | None = None, lang: str = "zh", echo: Callable[[str], None] = print) -> None:
+    """Prepare, start, print the URL and serve until Ctrl-C (the ``threec present`` command)."""
+    folder = Path(tempfile.mkdtemp(prefix="threec-present-"))
+    try:
+        nb = prepare(client_id, notebook, folder, period=period, mask=mask, data_root=data_root)
+        proc, url = start(nb, port, log=folder / "voila.log")
+        echo(t("batch.present.serving", lang, url=url))
+        try:
+            proc.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop(proc)
+    finally:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(folder)

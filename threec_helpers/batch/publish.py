@@ -1,0 +1,583 @@
+"""Step 3 of a batch run: turn an executed notebook into panel-ready files.
+
+For every executed notebook (see ``docs/batch-and-publishing.md``):
+
+- ``<nb>.html``: the outputs without any code, stderr, warnings or tracebacks; images
+  embedded; one inline stylesheet; no script and no CDN, so it opens offline. A failed
+  notebook's report says so in a banner at the top (and shows what ran before the failure).
+- ``<nb>.pdf``: the same page through WeasyPrint (pure Python on pango; no browser), with
+  the CJK font embedded (:mod:`threec_helpers.batch.fonts`) and page breaks that keep
+  tables, charts and headline cards whole.
+- ``<nb>.slides.html``: reveal.js slides (reveal.js 5.2.0 vendored under
+  ``templates/revealjs`` and inlined: no CDN) - a new slide at every level-1/2 heading,
+  or where the notebook's own slideshow metadata says.
+- ``<nb>.xlsx``: the key tables of the notebook's results file, one sheet each, plus a
+  summary and a provenance sheet; text cells that a spreadsheet would run as a formula
+  (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) are prefixed with ``'``.
+
+Every file is written atomically (:mod:`threec_helpers.io`): a crash leaves no half file.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+import io
+import os
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from .. import __version__
+from ..i18n import fmt_num, has_key, t
+from ..io import write_bytes_atomic as _write_bytes_atomic, write_text_atomic as _write_text_atomic
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write a report file atomically, readable as the umask allows (not only by its owner)."""
+    path = _write_text_atomic(path, text)
+    os.chmod(path, 0o666 & ~_UMASK)
+    return path
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
+    """Binary twin of :func:`write_text_atomic`."""
+    path = _write_bytes_atomic(path, data)
+    os.chmod(path, 0o666 & ~_UMASK)
+    return path
+#: cells with one of these tags never reach a panel report
+REMOVE_TAGS = {"parameters", "injected-parameters", "remove-cell", "remove_cell", "hide", "hide-cell",
+               "threec-hide", "remove-output", "remove_output"}
+#: output mime types dropped from panel reports (scripts and live widgets do not work offline)
+DROP_MIMES = ("application/javascript", "text/javascript", "application/vnd.jupyter.widget-view+json",
+              "application/vnd.jupyter.widget-state+json")
+_OBJECT_REPR = re.compile(r"^\s*\[?<[^>]+ at 0x[0-9a-fA-F]+>\]?\s*$|^\s*<Figure size [^>]+>\s*$|^\s*Text\(.*\)\s*$"
+                          r"|^\s*(Posix|Windows)?Path\(.*\)\s*$")
+#: characters that make a spreadsheet cell a formula (OWASP CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --------------------------------------------------------------------------- templates
+
+
+@functools.lru_cache(maxsize=1)
+def jinja_env():
+    """The Jinja2 environment of the report, index and briefing templates (autoescaped)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True,
+                             lstrip_blocks=True)
+    return env
+
+
+def render(template: str, lang: str, **context: Any) -> str:
+    """Render ``templates/<template>`` with ``tr(key, **fields)`` bound to ``lang``."""
+    return jinja_env().get_template(template).render(tr=functools.partial(_tr, lang=lang), lang=lang,
+                                                     version=__version__, **context)
+
+
+def _tr(key: str, lang: str, **fields: Any) -> str:
+    return t(key, lang, **fields)
+
+
+@functools.lru_cache(maxsize=4)
+def asset(name: str) -> str:
+    """A template asset (CSS, vendored JS) as text."""
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def html_lang(lang: str) -> str:
+    return "zh-CN" if lang == "zh" else "en"
+
+
+def column_label(name: str, lang: str) -> str:
+    """A table column's header: ``batch.col.<name>`` when translated, else the name as written."""
+    key = f"batch.col.{name}"
+    return t(key, lang) if has_key(key) else str(name)
+
+
+def format_cell(value: Any, lang: str) -> str:
+    """A table value as text: thousands separators, 2 decimals for fractions, yes/no for booleans."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return t("batch.yes", lang) if value else t("batch.no", lang)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return "–"
+        return f"{value:,.0f}" if value.is_integer() and abs(value) >= 1000 else fmt_num(value, 2)
+    return str(value)
+
+
+# --------------------------------------------------------------------------- cleaning
+
+
+def failed_cell_index(nb) -> int | None:
+    """Index of the cell where execution stopped, or None."""
+    for i, cell in enumerate(nb.cells):
+        if cell.get("metadata", {}).get("threec", {}).get("failed"):
+            return i
+        if cell.cell_type == "code" and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return i
+    return None
+
+
+def clean_notebook(nb, *, scrub: Callable[[str], str] | None = None, failure_note: str | None = None):
+    """A panel-safe copy of an executed notebook.
+
+    Removes the parameters cells and cells tagged ``remove-cell``/``hide``; drops stderr
+    streams (warnings), error tracebacks, scripts and widget views, and the bare object
+    reprs matplotlib leaves (``<Figure size ...>``); removes code cells left without
+    output. With ``failure_note``, a note replaces the failed cell's error. With
+    ``scrub`` (masking), every text output and markdown cell goes through it.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The executed notebook (not modified).
+    scrub : callable, optional
+        ``str -> str`` applied to text (see :func:`threec_helpers.masking.compile_scrubber`).
+    failure_note : str, optional
+        HTML-safe text of the note shown where execution stopped.
+
+    Returns
+    -------
+    NotebookNode
+    """
+    import nbformat
+
+    nb = copy.deepcopy(nb)
+    failed_at = failed_cell_index(nb)
+    cells = []
+    for i, cell in enumerate(nb.cells):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & REMOVE_TAGS:
+            continue
+        if cell.cell_type == "markdown":
+            if scrub:
+                cell.source = scrub(cell.source)
+            cell.pop("attachments", None) if not cell.get("attachments") else None
+            cells.append(cell)
+            continue
+        if cell.cell_type != "code":
+            continue
+        outputs = []
+        for out in cell.get("outputs", []):
+            kind = out.get("output_type")
+            if kind == "stream":
+                if out.get("name") != "stdout":
+                    continue
+                text = out.get("text", "")
+                if scrub:
+                    text = scrub(text)
+                if text.strip():
+                    out["text"] = text
+                    outputs.append(out)
+            elif kind in ("display_data", "execute_result"):
+                data = {k: v for k, v in out.get("data", {}).items() if k not in DROP_MIMES}
+                if set(data) == {"text/plain"} and _OBJECT_REPR.match(str(data["text/plain"])):
+                    continue
+                if not data:
+                    continue
+                if scrub:
+                    for mime in ("text/plain", "text/html", "text/markdown", "text/latex"):
+                        if mime in data:
+                            value = data[mime]
+                            data[mime] = scrub("".join(value) if isinstance(value, list) else value)
+                out["data"] = data
+                outputs.append(out)
+            # error outputs are dropped: the banner and the note say what failed
+        cell.outputs = outputs
+        if i == failed_at and failure_note:
+            cells.append(cell) if outputs else None
+            cells.append(nbformat.v4.new_markdown_cell(f'<p class="failure-note">{failure_note}</p>'))
+            continue
+        if outputs:
+            cell.source = ""  # never ship code, even to a template that would show it
+            cells.append(cell)
+    nb.cells = cells
+    nb.metadata.pop("widgets", None)
+    nb.metadata.pop("papermill", None)
+    return nb
+
+
+def _assign_slides(nb):
+    """Slide breaks at level-1/2 headings unless the notebook has its own slideshow metadata."""
+    if any("slideshow" in c.get("metadata", {}) for c in nb.cells):
+        return nb
+    for i, cell in enumerate(nb.cells):
+        starts = i == 0 or (cell.cell_type == "markdown" and re.match(r"^\s*#{1,2}\s", cell.source or ""))
+        cell.metadata["slideshow"] = {"slide_type": "slide" if starts else "-"}
+    return nb
+
+
+# --------------------------------------------------------------------------- exporters
+
+
+@functools.lru_cache(maxsize=2)
+def _exporter(kind: str):
+    from nbconvert import HTMLExporter, SlidesExporter
+    from traitlets.config import Config
+
+    cls = HTMLExporter if kind == "report" else SlidesExporter
+    c = Config()
+    section = c[cls.__name__]
+    section.exclude_input = True
+    section.exclude_input_prompt = True
+    section.exclude_output_prompt = True
+    section.embed_images = True
+    section.sanitize_html = False
+    section.exclude_anchor_links = True
+    return cls(config=c, extra_template_basedirs=[str(TEMPLATES / "nbconvert")],
+               template_name="threec_report" if kind == "report" else "threec_slides")
+
+
+def report_context(meta: dict[str, Any]) -> dict[str, Any]:
+    """Header and footer HTML of a report from its ``meta`` (title, client, period, lang, ...)."""
+    lang = meta["lang"]
+    header = render("report_header.html.j2", lang, title=meta["title"], client_name=meta.get("client_name", ""),
+                    client_id=meta["client_id"], period=meta["period"], masked=meta.get("masked", False),
+                    failed=meta.get("failed", False), failure=meta.get("failure", ""),
+                    warnings=meta.get("warnings", []))
+    footer = provenance_html(meta["provenance"], lang) if meta.get("provenance") else ""
+    return {"title": meta["title"], "html_lang": html_lang(lang), "version": __version__,
+            "css": asset("report.css"), "header_html": header, "footer_html": footer}
+
+
+def provenance_html(prov: dict[str, Any], lang: str) -> str:
+    """The provenance footer (:mod:`threec_helpers.batch.provenance`) as HTML."""
+    return render("provenance.html.j2", lang, p=prov, duration=f"{fmt_num(prov.get('duration_s', 0), 1)} s")
+
+
+def export_html(nb, meta: dict[str, Any]) -> str:
+    """The self-contained HTML report of a cleaned notebook."""
+    body, _ = _exporter("report").from_notebook_node(nb, resources={"threec": report_context(meta)})
+    return body
+
+
+def export_slides(nb, meta: dict[str, Any]) -> str:
+    """Self-contained reveal.js slides of a cleaned notebook (reveal.js inlined)."""
+    ctx = report_context(meta)
+    ctx.update(reveal_css=asset("revealjs/reveal.css"), theme_css=asset("revealjs/white.css"),
+               reveal_js=asset("revealjs/reveal.js"),
+               title_slide_html=render("report_header.html.j2", meta["lang"], title=meta["title"],
+                                       client_name=meta.get("client_name", ""), client_id=meta["client_id"],
+                                       period=meta["period"], masked=meta.get("masked", False), failed=False,
+                                       failure="", warnings=[]))
+    nb = _assign_slides(copy.deepcopy(nb))
+    if not nb.cells:
+        import nbformat
+
+        nb.cells = [nbformat.v4.new_markdown_cell(t("batch.report.empty", meta["lang"]))]
+    body, _ = _exporter("slides").from_notebook_node(nb, resources={"threec": ctx})
+    return body
+
+
+def _safe_fetcher(allowed_dirs: tuple[Path, ...]):
+    """A WeasyPrint URL fetcher that reads data: URLs and the font files only (no network)."""
+    from urllib.parse import unquote, urlparse
+
+    allowed = tuple(str(d.resolve()) for d in allowed_dirs)
+
+    def check(url: str) -> None:
+        if url.startswith("data:"):
+            return
+        if url.startswith("file://") and str(Path(unquote(urlparse(url).path)).resolve()).startswith(allowed):
+            return
+        raise ValueError(f"refused to fetch {url[:80]} while making a PDF (reports must be self-contained)")
+
+    try:  # WeasyPrint >= 66: a fetcher class
+        from weasyprint.urls import URLFetcher
+
+        class _SafeFetcher(URLFetcher):
+            def fetch(self, url, headers=None):
+                check(url)
+                return super().fetch(url, headers)
+
+        return _SafeFetcher(allowed_protocols=("data", "file"))
+    except ImportError:  # older WeasyPrint: a function
+        from weasyprint.urls import default_url_fetcher
+
+        def fetch(url: str, *args, **kwargs):
+            check(url)
+            return default_url_fetcher(url, *args, **kwargs)
+
+        return fetch
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render report HTML to PDF bytes with WeasyPrint and the embedded CJK font.
+
+    The PDF's creation date is left out, so the same HTML gives the same PDF content.
+    """
+    import logging
+
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from . import fonts
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    text = re.sub(r"<[^>]+>", "", html)
+    font_config = FontConfiguration()
+    # !important: the report's own stylesheet names system CJK fonts for browsers; a PDF must use ours
+    # (embedded, and quick to subset) even where a system copy of Noto Sans CJK is installed
+    css = fonts.font_face_css(text) + f"* {{ font-family: {fonts.font_stack()} !important; }}\n" \
+        + asset("print.css")
+    stylesheet = weasyprint.CSS(string=css, font_config=font_config)
+    fetcher = _safe_fetcher((fonts.pdf_font().parent, fonts.source_font().parent))
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=None)
+    return document.write_pdf(stylesheets=[stylesheet], font_config=font_config, uncompressed_pdf=False)
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix text a spreadsheet would treat as a formula with ``'`` (numbers are left alone).
+
+    Examples
+    --------
+    >>> neutralise("=1+1"), neutralise("-2"), neutralise(-2), neutralise("ok")
+    ("'=1+1", "'-2", -2, 'ok')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\']", "_", str(name))[:31] or "Sheet"
+    candidate, i = base, 2
+    while candidate.lower() in used:
+        suffix = f"~{i}"
+        candidate, i = base[: 31 - len(suffix)] + suffix, i + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | None = None) -> bytes:
+    """The XLSX workbook of a notebook's results file (summary, key tables, provenance).
+
+    Parameters
+    ----------
+    results : dict
+        A results payload (:mod:`threec_helpers.results`).
+    lang : {"zh", "en"}
+    provenance : dict, optional
+
+    Returns
+    -------
+    bytes
+        The workbook; the same input gives the same bytes (fixed document dates).
+    """
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                   "strings_to_numbers": False})
+    wb.set_properties({"title": str(results.get("title", "")), "created": dt.datetime(2000, 1, 1),
+                       "author": "threec", "comments": "generated by threec"})
+    bold = wb.add_format({"bold": True, "bg_color": "#F6F8FA", "border": 1})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    used: set[str] = set()
+
+    def write_table(ws, rows: list[dict[str, Any]], start: int = 0) -> None:
+        columns: list[str] = []
+        for r in rows:
+            for k in r:
+                if k not in columns:
+                    columns.append(k)
+        for j, col in enumerate(columns):
+            ws.write_string(start, j, neutralise(column_label(col, lang)), bold)
+            width = max([len(column_label(col, lang))] + [len(str(r.get(col, ""))) for r in rows[:200]])
+            ws.set_column(j, j, min(max(10, width * 1.2 + 2), 60))
+        for i, r in enumerate(rows, start=start + 1):
+            for j, col in enumerate(columns):
+                v = r.get(col)
+                if v is None:
+                    continue
+                if isinstance(v, bool):
+                    ws.write_boolean(i, j, v)
+                elif isinstance(v, (int, float)):
+                    if v == v and v not in (float("inf"), float("-inf")):
+                        ws.write_number(i, j, v)
+                elif isinstance(v, (dict, list)):
+                    ws.write_string(i, j, neutralise(str(v)))
+                else:
+                    ws.write_string(i, j, neutralise(str(v)))
+        if rows:
+            ws.autofilter(start, 0, start + len(rows), max(len(columns) - 1, 0))
+            ws.freeze_panes(start + 1, 0)
+
+    summary = wb.add_worksheet(_sheet_name(t("batch.xlsx.summary", lang), used))
+    summary.set_column(0, 0, 28)
+    summary.set_column(1, 1, 60)
+    rows = [(t("batch.label.report", lang), results.get("title", results.get("notebook", ""))),
+            (t("batch.label.client", lang), results.get("client_id", "")),
+            (t("batch.label.period", lang), results.get("period", ""))]
+    for i, (k, v) in enumerate(rows):
+        summary.write_string(i, 0, neutralise(str(k)), bold)
+        summary.write_string(i, 1, neutralise(str(v)))
+    headline = [{"label": h.get("label", h.get("key", "")), "text": h.get("text", ""), "value": h.get("value"),
+                 "status": h.get("status", "")} for h in results.get("headline", []) or []]
+    if headline:
+        write_table(summary, headline, start=len(rows) + 1)
+    if results.get("conclusion"):
+        r = len(rows) + len(headline) + 3
+        summary.write_string(r, 0, neutralise(t("batch.label.conclusion", lang)), bold)
+        summary.write_string(r, 1, neutralise(str(results["conclusion"])), wrap)
+    for name, table in (results.get("tables") or {}).items():
+        if isinstance(table, list) and table and all(isinstance(r, dict) for r in table):
+            ws = wb.add_worksheet(_sheet_name(name, used))
+            write_table(ws, table)
+    if provenance:
+        ws = wb.add_worksheet(_sheet_name(t("batch.prov.title", lang), used))
+        prov_rows = [{"field": k, "value": v if isinstance(v, (str, int, float)) else str(v)}
+                     for k, v in provenance.items() if k != "inputs"]
+        prov_rows += [{"field": f"input:{k}", "value": f"{v.get('file', '')} sha256={v.get('sha256', '')}"}
+                      for k, v in (provenance.get("inputs") or {}).items()]
+        write_table(ws, prov_rows)
+    wb.close()
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- one notebook
+
+
+def publish_notebook(executed_path: Path, out_base: Path, meta: dict[str, Any], formats: tuple[str, ...], *,
+                     results: dict[str, Any] | None = None, scrub: Callable[[str], str] | None = None,
+                     failed: bool = False) -> dict[str, str]:
+    """Write the panel files of one executed notebook.
+
+    Parameters
+    ----------
+    executed_path : Path
+        The executed ``.ipynb``.
+    out_base : Path
+        ``<folder>/<notebook>``; suffixes are added (``.html``, ``.pdf``, ``.slides.html``, ``.xlsx``).
+    meta : dict
+        title, client_id, client_name, period, lang, masked, provenance, failure, warnings.
+    formats : tuple of str
+        Subset of :data:`~threec_helpers.batch.plan.FORMATS`.
+    results : dict, optional
+        The notebook's results payload (for the XLSX).
+    scrub : callable, optional
+        Masking of free text.
+    failed : bool
+        A failed notebook gets only the HTML report (with its failure banner).
+
+    Returns
+    -------
+    dict
+        format -> file name written.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(executed_path), as_version=4)
+    note = meta.get("failure") if failed else None
+    cleaned = clean_notebook(nb, scrub=scrub, failure_note=_escape(note) if note else None)
+    meta = {**meta, "failed": failed}
+    written: dict[str, str] = {}
+    html = export_html(cleaned, meta)
+    if "html" in formats or failed:
+        write_text_atomic(out_base.with_name(out_base.name + ".html"), html)
+        written["html"] = out_base.name + ".html"
+    if failed:
+        return written
+    if "pdf" in formats:
+        write_bytes_atomic(out_base.with_name(out_base.name + ".pdf"), html_to_pdf(html))
+        written["pdf"] = out_base.name + ".pdf"
+    if "slides" in formats:
+        write_text_atomic(out_base.with_name(out_base.name + ".slides.html"), export_slides(cleaned, meta))
+        written["slides"] = out_base.name + ".slides.html"
+    if "xlsx" in formats and results:
+        write_bytes_atomic(out_base.with_name(out_base.name + ".xlsx"),
+                           xlsx_bytes(results, meta["lang"], meta.get("provenance")))
+        written["xlsx"] = out_base.name + ".xlsx"
+    return written
+
+
+def _escape(text: str) -> str:
+    import html as _html
+
+    return _html.escape(str(text))
+
+
+# --------------------------------------------------------------------------- batch index
+
+
+def _job_record(job, result: dict[str, Any] | None, lang: str, run_id: str) -> dict[str, Any]:
+    from .plan import error_text
+
+    result = result or {"status": "not_run", "outputs": {}}
+    folder = f"{job.client_id}/{job.period}/" if job.period != "-" else ""
+    return {
+        "id": job.id, "client_id": job.client_id, "client_name": job.client_name, "period": job.period,
+        "notebook": job.notebook, "title": job.title or job.notebook, "engagement": job.engagement,
+        "lang": job.lang, "order": job.order, "status": result.get("status", "not_run"),
+        "error": error_text(result.get("error"), job.lang) if result.get("error") else "",
+        "error_en": error_text(result.get("error"), "en") if result.get("error") else "",
+        "error_kind": result.get("error_kind"), "started": result.get("started", ""),
+        "finished": result.get("finished", ""), "exec_s": result.get("exec_s", 0.0),
+        "outputs": {k: folder + v for k, v in (result.get("outputs") or {}).items()},
+        "key": job.key, "run_id": result.get("run_id") or run_id, "warnings": result.get("warnings", []),
+    }
+
+
+def write_index(out_dir: Path, plan, results: dict[str, dict[str, Any]], briefings: dict[str, dict[str, Any]], *,
+                run: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Write ``batch-summary.json`` and ``index.html`` of a batch folder (atomically; the index last).
+
+    While a run is going (``run["running"]``), the index says so and lists every report as
+    pending, so a reader never takes a half-finished folder for a complete one.
+
+    Returns
+    -------
+    dict
+        The summary written.
+    """
+    import json
+
+    from .plan import error_text
+
+    jobs = [_job_record(job, results.get(job.id), lang, run["run_id"]) for job in plan.jobs]
+    if run.get("running"):
+        for rec, job in zip(jobs, plan.jobs):
+            if job.id not in results:
+                rec["status"] = "pending"
+    brief_recs = []
+    for bid, b in sorted(briefings.items()):
+        client, period, _ = bid.split("/")
+        brief_recs.append({"id": bid, "client_id": client, "period": period, "status": b.get("status"),
+                           "error": error_text(b.get("error"), lang) if b.get("error") else "",
+                           "outputs": {k: f"{client}/{period}/{v}" for k, v in (b.get("outputs") or {}).items()}})
+    counts: dict[str, int] = {}
+    for rec in jobs:
+        counts[rec["status"]] = counts.get(rec["status"], 0) + 1
+    summary = {"batch": plan.spec.name, "source": plan.spec.source, **run, "counts": counts, "jobs": jobs,
+               "briefings": brief_recs}
+    write_text_atomic(out_dir / "batch-summary.json", json.dumps(summary, ensure_ascii=False, indent=2))
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for rec in sorted(jobs, key=lambda r: (r["client_id"], r["period"], r["order"], r["notebook"])):
+        g = groups.setdefault((rec["client_id"], rec["period"]), {"client_id": rec["client_id"],
+                                                                  "client_name": rec["client_name"],
+                                                                  "period": rec["period"], "jobs": [],
+                                                                  "briefing": None})
+        g["jobs"].append(rec)
+    for b in brief_recs:
+        if (b["client_id"], b["period"]) in groups:
+            groups[(b["client_id"], b["period"])]["briefing"] = b
+    html = render("index.html.j2", lang, batch=plan.spec.name, run=run, counts=counts, groups=list(groups.values()),
+                  css=asset("report.css"), html_lang=html_lang(lang), fmt_s=lambda s: fmt_num(s or 0, 1))
+    write_text_atomic(out_dir / "index.html", html)
+    return summary
