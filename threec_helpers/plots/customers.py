@@ -298,8 +298,9 @@ def plot_satisfaction_value(bands: pd.DataFrame, lang: str = "zh", currency: str
             lo = b["retention_ci_low"].to_numpy(dtype=float) * 100
             hi = b["retention_ci_high"].to_numpy(dtype=float) * 100
             ok = np.isfinite(v) & np.isfinite(lo)
-            ax.errorbar(x[ok], v[ok], yerr=[v[ok] - lo[ok], hi[ok] - v[ok]], fmt="none", ecolor="#333333",
-                        capsize=4, lw=1)
+            # clipped at 0: at a share of 100% the Wilson bound can come out a rounding error below it
+            err = np.clip([v[ok] - lo[ok], hi[ok] - v[ok]], 0.0, None)
+            ax.errorbar(x[ok], v[ok], yerr=err, fmt="none", ecolor="#333333", capsize=4, lw=1)
         for xi, vi, n in zip(x, v, b["customers"]):
             if np.isfinite(vi):
                 ax.text(xi, 0, t("customers.plot.satvalue.n", lang, n=fmt_int(n)), ha="center", va="bottom",
