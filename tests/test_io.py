@@ -119,3 +119,12 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
             raise RuntimeError("crash mid-write")
     assert target.read_text() == "complete"
     assert [p.name for p in target.parent.iterdir()] == ["report.html"]
+
+
+def test_atomic_files_get_normal_permissions(tmp_path):
+    import stat
+
+    path = write_text_atomic(tmp_path / "a.txt", "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask

@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import InputError, ThreecError
+from ..errors import ThreecError
 from ..i18n import t
 from .plan import Job, Plan, error_text, make_error
-from .provenance import VOLATILE_FIELDS, make_provenance, now_iso
+from .provenance import make_provenance, now_iso
 
 SUMMARY = "batch-summary.json"
 INDEX = "index.html"
@@ -160,9 +160,6 @@ def _finish_notebook(job: Job, run_id: str, partial: Path, *, started: str, exec
     if results is not None and scrub:
         results = _scrub_json(results, scrub)
         write_text_atomic(results_path, json.dumps(results, ensure_ascii=False, indent=2))
-    elif results is not None:
-        with contextlib.suppress(OSError):
-            os.chmod(results_path, 0o644)
     prov = make_provenance(job.to_dict(), run_id=run_id, started=started, finished=finished, duration_s=exec_s,
                            status=status)
     outputs: dict[str, str] = {}

@@ -27,7 +27,6 @@ import ast
 import fnmatch
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any

@@ -24,34 +24,18 @@ import copy
 import datetime as dt
 import functools
 import io
-import os
 import re
 from pathlib import Path
 from typing import Any, Callable
 
 from .. import __version__
 from ..i18n import fmt_num, has_key, t
-from ..io import write_bytes_atomic as _write_bytes_atomic, write_text_atomic as _write_text_atomic
+from ..io import write_bytes_atomic, write_text_atomic  # noqa: F401  (re-exported for the batch modules)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write a report file atomically, readable as the umask allows (not only by its owner)."""
-    path = _write_text_atomic(path, text)
-    os.chmod(path, 0o666 & ~_UMASK)
-    return path
-
-
-def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
-    """Binary twin of :func:`write_text_atomic`."""
-    path = _write_bytes_atomic(path, data)
-    os.chmod(path, 0o666 & ~_UMASK)
-    return path
 #: cells with one of these tags never reach a panel report
-REMOVE_TAGS = {"parameters", "injected-parameters", "remove-cell", "remove_cell", "hide", "hide-cell",
+REMOVE_TAGS = {"parameters", "injected-parameters", "nbval-check-output", "remove-cell", "remove_cell", "hide",
+               "hide-cell",
                "threec-hide", "remove-output", "remove_output"}
 #: output mime types dropped from panel reports (scripts and live widgets do not work offline)
 DROP_MIMES = ("application/javascript", "text/javascript", "application/vnd.jupyter.widget-view+json",
