@@ -1,6 +1,5 @@
 """client.yaml parsing."""
 
-from pathlib import Path
 
 import pytest
 

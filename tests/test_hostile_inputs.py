@@ -6,7 +6,6 @@ refuse hostile files quickly and keep hostile text intact as data.)
 
 from __future__ import annotations
 
-import io
 import time
 import zipfile
 

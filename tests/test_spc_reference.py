@@ -13,7 +13,6 @@ unit in the last printed digit, or reproduce the book's arithmetic from its roun
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from threec_helpers import spc
