@@ -88,7 +88,7 @@ def _table(rows: list[dict[str, Any]], lang: str, title: str = "") -> dict[str, 
                 text = t(key, lang) if has_key(key) else v
                 cls = f"status-text {v}"
             else:
-                text = format_cell(v, lang)
+                text = format_cell(v, lang, c)
             cells.append({"text": text, "cls": cls})
         body.append(cells)
     return {"title": title, "columns": [{"label": column_label(c, lang), "cls": ""} for c in columns],

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import __version__
-from ..i18n import fmt_num, has_key, t
-from ..io import write_bytes_atomic, write_text_atomic  # noqa: F401  (re-exported for the batch modules)
+from ..i18n import fmt_num, fmt_pct, has_key, t
+from ..io import neutralise_formula, write_bytes_atomic, write_text_atomic  # noqa: F401  (re-exported)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: cells with one of these tags never reach a panel report
@@ -43,7 +43,6 @@ DROP_MIMES = ("application/javascript", "text/javascript", "application/vnd.jupy
 _OBJECT_REPR = re.compile(r"^\s*\[?<[^>]+ at 0x[0-9a-fA-F]+>\]?\s*$|^\s*<Figure size [^>]+>\s*$|^\s*Text\(.*\)\s*$"
                           r"|^\s*(Posix|Windows)?Path\(.*\)\s*$")
 #: characters that make a spreadsheet cell a formula (OWASP CSV injection)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --------------------------------------------------------------------------- templates
@@ -86,8 +85,15 @@ def column_label(name: str, lang: str) -> str:
     return t(key, lang) if has_key(key) else str(name)
 
 
-def format_cell(value: Any, lang: str) -> str:
-    """A table value as text: thousands separators, 2 decimals for fractions, yes/no for booleans."""
+#: result-table columns that hold ratios (0.256 -> 25.6%); names that mean a share in every table
+PERCENT_COLUMNS = frozenset({"attainment", "customer_share", "revenue_share", "profit_share", "gap_pct",
+                             "closure_rate", "verified_rate", "coverage", "utilisation", "retention",
+                             "share_of_customer", "management", "front_line", "difference"})
+
+
+def format_cell(value: Any, lang: str, column: str | None = None) -> str:
+    """A table value as text: thousands separators, 2 decimals for fractions, yes/no for booleans,
+    percentages for the ratio columns of :data:`PERCENT_COLUMNS`."""
     if value is None:
         return "–"
     if isinstance(value, bool):
@@ -97,6 +103,8 @@ def format_cell(value: Any, lang: str) -> str:
     if isinstance(value, float):
         if value != value:  # NaN
             return "–"
+        if column in PERCENT_COLUMNS:
+            return fmt_pct(value, 1)
         return f"{value:,.0f}" if value.is_integer() and abs(value) >= 1000 else fmt_num(value, 2)
     return str(value)
 
@@ -326,17 +334,8 @@ def html_to_pdf(html: str) -> bytes:
 # --------------------------------------------------------------------------- XLSX
 
 
-def neutralise(value: Any) -> Any:
-    """Prefix text a spreadsheet would treat as a formula with ``'`` (numbers are left alone).
-
-    Examples
-    --------
-    >>> neutralise("=1+1"), neutralise("-2"), neutralise(-2), neutralise("ok")
-    ("'=1+1", "'-2", -2, 'ok')
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+#: one rule for formula injection, shared with every other workbook the package writes
+neutralise = neutralise_formula
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
