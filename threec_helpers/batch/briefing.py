@@ -25,7 +25,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..i18n import fmt_num, fmt_pct, t
+from ..i18n import fmt_num, fmt_pct, has_key, t
 from ..results import read_results
 from .publish import asset, column_label, format_cell, html_lang, html_to_pdf, render
 
@@ -81,10 +81,11 @@ def _table(rows: list[dict[str, Any]], lang: str, title: str = "") -> dict[str, 
             if c in ("met", "achieved", "passed", "ok") and isinstance(v, bool):
                 cls = "met-yes" if v else "met-no"
                 text = ("✓ " if v else "✗ ") + format_cell(v, lang)
+            elif c == "direction" and isinstance(v, str) and has_key(f"batch.direction.{v}"):
+                text = t(f"batch.direction.{v}", lang)
+                cls = f"direction {v}"
             elif c == "status" and isinstance(v, str):
                 key = f"batch.col.status.{v}"
-                from ..i18n import has_key
-
                 text = t(key, lang) if has_key(key) else v
                 cls = f"status-text {v}"
             else:

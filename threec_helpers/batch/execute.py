@@ -812,15 +812,11 @@ def run_batch(plan: Plan, *, workers: int | None = None, force: bool = False, re
             for job in ordered:
                 submit({"kind": "notebook", "id": job.id, "job": job.to_dict(), "deadline_s": job.timeout + grace})
             if plan.spec.briefing:
+                # briefings are cheap and read other folders (the previous period's results), so
+                # those of unchanged groups are composed again rather than judged unchanged
                 for group in sorted(groups):
                     if group not in rerun_groups:
-                        briefing = Path(out_dir / group[0] / group[1] / "briefing.html")
-                        if force or not briefing.is_file():
-                            submit_briefing(group)
-                        else:
-                            briefing_results[f"{group[0]}/{group[1]}/briefing"] = {
-                                "id": f"{group[0]}/{group[1]}/briefing", "kind": "briefing", "status": "unchanged",
-                                "error": None, "outputs": _existing_briefing(out_dir / group[0] / group[1])}
+                        submit_briefing(group)
             while outstanding:
                 task, fut = runner.done.get()
                 outstanding -= 1
@@ -878,10 +874,6 @@ def _clean_tasks(folder: Path) -> None:
             path.unlink()
     with contextlib.suppress(OSError):
         folder.rmdir()
-
-
-def _existing_briefing(folder: Path) -> dict[str, str]:
-    return {fmt: f"briefing.{fmt}" for fmt in ("html", "pdf") if (folder / f"briefing.{fmt}").is_file()}
 
 
 def _line(result: dict[str, Any], lang: str) -> str:
