@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import socket
+import os
 import subprocess
 import sys
 import tempfile
@@ -89,7 +90,9 @@ def start(notebook_path: Path, port: int | None = None, *, timeout: float = 120.
            "--strip_sources=True", "--show_tracebacks=False", "--theme=light",
            "--VoilaConfiguration.file_allowlist=[]"]
     out = open(log, "wb") if log else subprocess.DEVNULL
-    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=str(notebook_path.parent))
+    # a live dashboard: the explorers must be interactive even when started from a batch context
+    env = {k: v for k, v in os.environ.items() if k != "THREEC_BATCH"}
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=str(notebook_path.parent), env=env)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
