@@ -689,3 +689,26 @@ def write_xlsx_atomic(frames: dict[str, pd.DataFrame], path: str | Path, max_row
                     safe[col] = safe[col].astype(object).map(neutralise_formula)
             safe.to_excel(writer, sheet_name=str(name)[:31] or "Sheet1", index=False)
     return write_bytes_atomic(path, buf.getvalue())
+
+
+def fast_isin(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """``values.isin(keys)`` as a bool array, through Arrow's hash kernel.
+
+    pandas' ``isin`` on Arrow-backed strings goes through Python objects; on 10,000,000
+    customer ids this is several times faster. Falls back to pandas for types Arrow cannot
+    compare.
+
+    Examples
+    --------
+    >>> fast_isin(pd.Series(["a", "b", None]), pd.Series(["b"])).tolist()
+    [False, True, False]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.array(values, from_pandas=True)
+        key_arr = pa.array(keys.dropna().unique(), from_pandas=True).cast(arr.type)
+        return pc.is_in(arr, value_set=key_arr).to_numpy(zero_copy_only=False).astype(bool)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return values.isin(keys).to_numpy()

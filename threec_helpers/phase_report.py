@@ -49,6 +49,7 @@ import pandas as pd
 from .config import Period
 from .i18n import fmt_int, fmt_money, fmt_num, fmt_pct, has_key, t
 from .pyramid import ACTIVE_TIERS, tier_label
+from .io import fast_isin
 
 __all__ = [
     "status_of", "key_figure", "record", "check_lines", "FORMATS",
@@ -238,18 +239,6 @@ def _plain(v: Any) -> str:
 # ======================================================================== registration
 
 
-def _is_in(values: pd.Series, keys: pd.Series) -> np.ndarray:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    try:
-        arr = pa.array(values, from_pandas=True)
-        key_arr = pa.array(keys.dropna().unique(), from_pandas=True).cast(arr.type)
-        return pc.is_in(arr, value_set=key_arr).to_numpy(zero_copy_only=False).astype(bool)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        return values.isin(keys).to_numpy()
-
-
 _DATE_COLUMN = {"transactions": "date", "surveys": "date", "customers": "first_purchase"}
 
 
@@ -292,7 +281,7 @@ def integration_summary(tables: Mapping[str, pd.DataFrame], period: Period) -> p
         key = "respondent_id" if name == "focus_responses" else "customer_id"
         row["customers"] = int(f[key].nunique()) if key in f.columns else np.nan
         if name != "customers" and key == "customer_id" and ids is not None and "customer_id" in f.columns:
-            row["orphans"] = int((~_is_in(f["customer_id"], ids) & f["customer_id"].notna().to_numpy()).sum())
+            row["orphans"] = int((~fast_isin(f["customer_id"], ids) & f["customer_id"].notna().to_numpy()).sum())
         else:
             row["orphans"] = 0
         col = _DATE_COLUMN.get(name)

@@ -34,6 +34,7 @@ from .contract import CONTRACT_VERSION, Column, Table, tables_for
 from .errors import ClientConfigError, DataValidationError, InputError
 from .i18n import fmt_int, t
 from .io import (
+    fast_isin,
     SUPPORTED_SUFFIXES,
     RawTable,
     parse_bools,
@@ -397,7 +398,7 @@ def _check_references(loaded: dict[str, _Loaded], report: ValidationReport, root
             if ref_table not in loaded or ref_col not in loaded[ref_table].frame.columns:
                 continue
             values = item.frame[col.name]
-            orphan = values.notna() & ~pd.Series(_isin(values, loaded[ref_table].frame[ref_col]), index=values.index)
+            orphan = values.notna() & ~pd.Series(fast_isin(values, loaded[ref_table].frame[ref_col]), index=values.index)
             if orphan.any():
                 rows = orphan[orphan].index
                 shown = _display(item.path, root)
@@ -407,19 +408,6 @@ def _check_references(loaded: dict[str, _Loaded], report: ValidationReport, root
                 extra = len(rows) - min(len(rows), MAX_EXAMPLES_PER_RULE)
                 if extra:
                     report.counts[(shown, col.name, "reference")] += extra
-
-
-def _isin(values: pd.Series, keys: pd.Series) -> np.ndarray:
-    """``values.isin(keys)`` through Arrow's hash kernel (pandas' Arrow-string isin goes through Python)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    try:
-        arr = pa.array(values, from_pandas=True)
-        key_arr = pa.array(keys.dropna().unique(), from_pandas=True).cast(arr.type)
-        return pc.is_in(arr, value_set=key_arr).to_numpy(zero_copy_only=False).astype(bool)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        return values.isin(keys).to_numpy()
 
 
 def _check_kpis(loaded: dict[str, _Loaded], report: ValidationReport, root: Path) -> None:
