@@ -1042,8 +1042,13 @@ class BetaGeoFitter(_Fitter):
         with np.errstate(all="ignore"):
             z = t / (alpha + T + t)
             c = a + b + x - 1
-            F = special.hyp2f1(a + b - 1 - r, a - 1, c, z)
-            second = -np.expm1((a - 1) * np.log1p(-z) + np.log(F))
+            # c = 0 (x = 0 with a + b = 1) is a removable singularity of the closed form: evaluate
+            # a hair beside it (the expectation is continuous in c; the error is of order 1e-7)
+            c = np.where(np.abs(c) < 1e-7, 1e-7, c)
+            F = _hyp2f1(a + b - 1 - r, a - 1, c, z)
+            # log form where F > 0 (accurate near 1); F can be <= 0 when c < 0 (a + b + x < 1)
+            second = np.where(F > 0, -np.expm1((a - 1) * np.log1p(-z) + np.log(np.abs(F))),
+                              1.0 - np.exp((a - 1) * np.log1p(-z)) * F)
             res = c / (a - 1) * second
         return np.where(t == 0, 0.0, res)
 
@@ -1058,6 +1063,30 @@ class BetaGeoFitter(_Fitter):
             raise ParameterError("t must be >= 0")
         res = self._expected(params, t_arr, 0.0, 0.0)
         return _wrap(res, t, name="expected_purchases")
+
+
+def _hyp2f1(p, q, c, z, max_terms: int = 100_000):
+    """Gauss's 2F1(p, q; c; z) for 0 <= z < 1: scipy's value, with the power series summed
+    directly wherever scipy returns a non-finite value.
+
+    scipy's ``hyp2f1`` overflows in parts of this domain (e.g. 2F1(1, 1; 101; 0.906) comes
+    back as inf instead of 1.0091); the series converges there, and the BG/NBD
+    expectation only needs it for a handful of customers.
+    """
+    p, q, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (p, q, c, z)))
+    out = np.array(special.hyp2f1(p, q, c, z), dtype=float)
+    bad = ~np.isfinite(out)
+    if bad.any():
+        pb, qb, cb, zb = p[bad], q[bad], c[bad], z[bad]
+        term = np.ones_like(zb)
+        total = np.ones_like(zb)
+        for n in range(max_terms):
+            term = term * (pb + n) * (qb + n) / ((cb + n) * (n + 1)) * zb
+            total = total + term
+            if np.all(np.abs(term) <= 1e-16 * np.abs(total)):
+                break
+        out[bad] = total
+    return out if out.ndim else float(out)
 
 
 class ParetoNBDFitter(_Fitter):
