@@ -80,11 +80,9 @@ def jupyterlab(tmp_path_factory):
         wait_http(f"http://127.0.0.1:{port}/api/status?token={token}", 90)
         yield f"http://127.0.0.1:{port}", token
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        from threec_helpers.batch.present import stop
+
+        stop(proc)  # the same terminate-then-kill the product uses for its Voila server
         log.close()
 
 
