@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import urllib.request
 from pathlib import Path
 
@@ -40,6 +41,9 @@ def test_voila_serves_the_dashboard_without_code(tmp_path: Path):
             assert resp.status == 200
             page = resp.read().decode("utf-8", "replace")
         assert "load_client(" not in page  # sources stripped
+        # offline panel room: no stylesheet or script from a CDN (Voila's "lab" template links
+        # Font Awesome from jsdelivr; threec's template does not)
+        assert not re.findall(r'(?:href|src)="(?:https?:)?//', page)
     finally:
         stop(proc)
     assert proc.poll() is not None

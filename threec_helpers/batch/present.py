@@ -4,6 +4,9 @@ The notebook is parameterised for the client (papermill, ``prepare_only``: the s
 parameters a batch run would pass) into a temporary folder and served by
 `Voilà <https://voila.readthedocs.io>`_ on 127.0.0.1 only, with code cells stripped and
 tracebacks hidden; widgets stay interactive because a live kernel runs behind the page.
+Voilà's own "lab" template links Font Awesome from a CDN; ours (``templates/jupyter/voila/
+templates/threec``) is the same page without those links, so nothing is fetched from the
+internet and the dashboard works in an offline panel room.
 The page is served from this machine; nothing is published.
 """
 
@@ -25,6 +28,11 @@ from typing import Callable
 from ..errors import InputError, ThreecError
 from ..i18n import t
 from .plan import BatchSpec, ClientSpec, error_text, plan_batch
+
+
+#: a Jupyter data folder holding ``voila/templates/threec`` (see its index.html.j2)
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "templates" / "jupyter"
+VOILA_TEMPLATE = "threec"
 
 
 class PresentError(ThreecError):
@@ -87,11 +95,13 @@ def start(notebook_path: Path, port: int | None = None, *, timeout: float = 120.
     port = port or free_port()
     url = f"http://127.0.0.1:{port}/"
     cmd = [sys.executable, "-m", "voila", str(notebook_path), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-           "--strip_sources=True", "--show_tracebacks=False", "--theme=light",
+           "--strip_sources=True", "--show_tracebacks=False", "--theme=light", f"--template={VOILA_TEMPLATE}",
            "--VoilaConfiguration.file_allowlist=[]"]
     out = open(log, "wb") if log else subprocess.DEVNULL
     # a live dashboard: the explorers must be interactive even when started from a batch context
     env = {k: v for k, v in os.environ.items() if k != "THREEC_BATCH"}
+    # our template (Voila's "lab" without its CDN links) is found through the Jupyter data path
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATE_ROOT), os.environ.get("JUPYTER_PATH")) if p)
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=str(notebook_path.parent), env=env)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
