@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from conftest import write_client
 from threec_helpers.batch.execute import (
+    briefings_ready,
     BatchLockedError,
     ReportsFolderError,
     run_batch,
@@ -242,3 +243,14 @@ def test_cli_parameter_error_exits_2(tmp_path):
     assert not (tmp_path / "r" / "b").exists()
     res = CliRunner().invoke(cli, ["--lang", "en", "run", str(tmp_path / "missing.yaml")])
     assert res.exit_code == 2 and "not found" in res.output
+
+
+def test_a_briefing_waits_for_its_period_and_the_one_it_compares_with_only():
+    pending = {("a", "P1"): {"a/P1/x"}, ("a", "P2"): set(), ("b", "P1"): set(), ("b", "P2"): {"b/P2/y"}}
+    previous_of = {("a", "P1"): None, ("a", "P2"): "P1", ("b", "P1"): None, ("b", "P2"): "P1"}
+    # a/P2 is done but compares with a/P1, still running; b/P1 needs nothing else; b/P2 is running
+    assert briefings_ready(pending, pending, previous_of) == [("b", "P1")]
+    pending[("a", "P1")].clear()
+    assert briefings_ready(pending, pending, previous_of) == [("a", "P1"), ("a", "P2"), ("b", "P1")]
+    # a period compared with one outside the batch waits for nothing but itself
+    assert briefings_ready({("c", "P9")}, {("c", "P9"): set()}, {("c", "P9"): "P8"}) == [("c", "P9")]

@@ -127,6 +127,7 @@ def _finish_notebook(job: Job, run_id: str, partial: Path, *, started: str, exec
     from ..results import SUFFIX, read_results
     from .publish import publish_notebook
 
+    t_publish = time.monotonic()
     out = Path(job.output_dir)
     base = out / job.notebook
     finished = now_iso()
@@ -191,7 +192,8 @@ def _finish_notebook(job: Job, run_id: str, partial: Path, *, started: str, exec
     write_text_atomic(base.with_name(base.name + ".provenance.json"),
                       json.dumps(prov, ensure_ascii=False, indent=2, sort_keys=True))
     return {"id": job.id, "kind": "notebook", "status": status, "error": error, "error_kind": kind,
-            "started": started, "finished": finished, "exec_s": round(exec_s, 3), "outputs": outputs,
+            "started": started, "finished": finished, "exec_s": round(exec_s, 3),
+            "publish_s": round(time.monotonic() - t_publish, 3), "outputs": outputs,
             "key": job.key, "run_id": run_id, "warnings": warnings}
 
 
@@ -590,7 +592,9 @@ class _LocalPool:
     MAX_TASKS = 50
 
     def __init__(self, workers: int, log_dir: Path):
-        self.tasks: queue.Queue = queue.Queue()
+        # (priority, seq, task): a ready briefing (priority 0) runs before the notebooks still waiting
+        self.tasks: queue.PriorityQueue = queue.PriorityQueue()
+        self._seq = 0
         self.done: queue.Queue = queue.Queue()
         log_dir.mkdir(parents=True, exist_ok=True)
         self.slots = [_LocalWorker(log_dir / f"worker-{i}.log") for i in range(workers)]
@@ -601,7 +605,7 @@ class _LocalPool:
 
     def _loop(self, i: int, log_dir: Path) -> None:
         while True:
-            task = self.tasks.get()
+            _, _, task = self.tasks.get()
             if task is None:
                 return
             worker = self.slots[i]
@@ -615,12 +619,14 @@ class _LocalPool:
             fut = _Done(result)
             self.done.put((task, fut))
 
-    def submit(self, task: dict[str, Any]) -> None:
-        self.tasks.put(task)
+    def submit(self, task: dict[str, Any], priority: int = 1) -> None:
+        self._seq += 1
+        self.tasks.put((priority, self._seq, task))
 
     def close(self) -> None:
         for _ in self.threads:
-            self.tasks.put(None)
+            self._seq += 1
+            self.tasks.put((float("inf"), self._seq, None))
         for th in self.threads:
             th.join(timeout=5)
         for w in self.slots:
@@ -659,9 +665,11 @@ class _Runner:
 
             self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="threec-task")
 
-    def submit(self, task: dict[str, Any]) -> None:
+    def submit(self, task: dict[str, Any], priority: int = 1) -> None:
         if self.client is not None:
-            fut = self.client.submit(run_task, task, pure=False, key=f"threec-{task['kind']}-{task['seq']}")
+            # Dask runs higher priorities first; within one priority, earlier submissions first
+            fut = self.client.submit(run_task, task, pure=False, key=f"threec-{task['kind']}-{task['seq']}",
+                                     priority=1 - priority)
         else:
             fut = self.pool.submit(run_task, task)
         fut.add_done_callback(lambda f, task=task: self.done.put((task, f)))
@@ -759,8 +767,15 @@ def run_batch(plan: Plan, *, workers: int | None = None, force: bool = False, re
         for job in plan.jobs:
             if job.period != "-":
                 groups.setdefault((job.client_id, job.period), []).append(job)
-        pending_groups = {g: {j.id for j in js if j in to_run} for g, js in groups.items()}
+        run_ids = {j.id for j in to_run}
+        pending_groups = {g: {j.id for j in js if j.id in run_ids} for g, js in groups.items()}
+        # the period each group's briefing compares with ("what changed"): its notebooks' previous_period
+        previous_of = {g: next((j.parameters.get("previous_period") or j.parameters.get("comparison_period")
+                                for j in js if j.parameters.get("previous_period")
+                                or j.parameters.get("comparison_period")), None) for g, js in groups.items()}
         rerun_groups = {g for g, ids in pending_groups.items() if ids}
+        # a briefing is composed again after its group runs, or after the period it compares with runs
+        rerun_groups |= {g for g in groups if (g[0], previous_of.get(g)) in rerun_groups}
         briefing_results: dict[str, dict[str, Any]] = {}
         briefed: set[tuple[str, str]] = set()
         previous_term = None
@@ -779,7 +794,7 @@ def run_batch(plan: Plan, *, workers: int | None = None, force: bool = False, re
         seq = 0
         outstanding = 0
 
-        def submit(task: dict[str, Any]) -> None:
+        def submit(task: dict[str, Any], priority: int = 1) -> None:
             nonlocal seq, outstanding
             seq += 1
             task["seq"] = seq
@@ -787,23 +802,21 @@ def run_batch(plan: Plan, *, workers: int | None = None, force: bool = False, re
             task["submitted"] = now_iso()
             task["result_path"] = str(out_dir / ".tasks" / f"{seq:06d}.result.json")
             (out_dir / ".tasks").mkdir(exist_ok=True)
-            runner.submit(task)
+            runner.submit(task, priority)
             outstanding += 1
 
         def submit_briefing(group: tuple[str, str]) -> None:
             client, period = group
             jobs = groups[group]
             lang_g = jobs[0].lang
-            prev_period = next((j.parameters.get("previous_period") or j.parameters.get("comparison_period")
-                                for j in jobs if j.parameters.get("previous_period")
-                                or j.parameters.get("comparison_period")), None)
+            prev_period = previous_of.get(group)
             folder = out_dir / client / period
             submit({"kind": "briefing", "id": f"{client}/{period}/briefing", "folder": str(folder),
                     "client": client, "period": period, "lang": lang_g, "engagement": jobs[0].engagement,
                     "client_name": jobs[0].client_name,
                     "formats": [f for f in plan.spec.formats if f in ("html", "pdf")] or ["html"],
                     "previous_folder": str(out_dir / client / prev_period) if prev_period else None,
-                    "deadline_s": 600.0, "run": {"run_id": run_id, "batch": plan.spec.name}})
+                    "deadline_s": 600.0, "run": {"run_id": run_id, "batch": plan.spec.name}}, priority=0)
 
         # longest first (by the last recorded execution time) so the run does not end on one long notebook
         last_time = {jid: float(j.get("exec_s") or 0.0) for jid, j in prev_jobs.items()}
@@ -825,15 +838,11 @@ def run_batch(plan: Plan, *, workers: int | None = None, force: bool = False, re
                     results[task["id"]] = result
                     bar.update(1)
                     say(_line(result, lang))
-                    client = task["job"]["client_id"]
-                    pending_groups[(client, task["job"]["period"])].discard(task["id"])
-                    # a client's briefings wait for all its periods: "what changed" reads the previous one
-                    client_groups = [g for g in groups if g[0] == client]
-                    if plan.spec.briefing and all(not pending_groups[g] for g in client_groups):
-                        for g in client_groups:
-                            if g in rerun_groups and g not in briefed:
-                                briefed.add(g)
-                                submit_briefing(g)
+                    pending_groups[(task["job"]["client_id"], task["job"]["period"])].discard(task["id"])
+                    if plan.spec.briefing:
+                        for g in briefings_ready(rerun_groups - briefed, pending_groups, previous_of):
+                            briefed.add(g)
+                            submit_briefing(g)
                 else:
                     briefing_results[task["id"]] = result
                     if result["status"] == "failed":
@@ -863,6 +872,28 @@ def run_batch(plan: Plan, *, workers: int | None = None, force: bool = False, re
         return BatchResult(out_dir=out_dir, run_id=run_id, jobs=jobs_out, briefings=summary["briefings"],
                            started=started, finished=finished, wall_s=run["wall_s"], workers=workers,
                            scheduler=run["scheduler"], counts=summary["counts"])
+
+
+def briefings_ready(candidates, pending: dict[tuple[str, str], set[str]],
+                    previous_of: dict[tuple[str, str], str | None]) -> list[tuple[str, str]]:
+    """The (client, period) groups whose briefing can be composed now.
+
+    A briefing reads its own period's results and, for "what changed", those of the period
+    it compares with; so it waits for the notebooks of both, and for nothing else.
+
+    Examples
+    --------
+    >>> pending = {("a", "P1"): set(), ("a", "P2"): {"a/P2/nb"}, ("b", "P2"): set()}
+    >>> previous_of = {("a", "P1"): None, ("a", "P2"): "P1", ("b", "P2"): "P1"}
+    >>> briefings_ready(pending, pending, previous_of)
+    [('a', 'P1'), ('b', 'P2')]
+    """
+    ready = []
+    for group in sorted(candidates):
+        prev = (group[0], previous_of[group]) if previous_of.get(group) else None
+        if not pending.get(group) and not pending.get(prev):
+            ready.append(group)
+    return ready
 
 
 def _clean_tasks(folder: Path) -> None:

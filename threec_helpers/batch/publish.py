@@ -512,6 +512,7 @@ def _job_record(job, result: dict[str, Any] | None, lang: str, run_id: str) -> d
         "error_en": error_text(result.get("error"), "en") if result.get("error") else "",
         "error_kind": result.get("error_kind"), "started": result.get("started", ""),
         "finished": result.get("finished", ""), "exec_s": result.get("exec_s", 0.0),
+        "publish_s": result.get("publish_s", 0.0),
         "outputs": {k: folder + v for k, v in (result.get("outputs") or {}).items()},
         "key": job.key, "run_id": result.get("run_id") or run_id, "warnings": result.get("warnings", []),
     }
@@ -542,6 +543,8 @@ def write_index(out_dir: Path, plan, results: dict[str, dict[str, Any]], briefin
     for bid, b in sorted(briefings.items()):
         client, period, _ = bid.split("/")
         brief_recs.append({"id": bid, "client_id": client, "period": period, "status": b.get("status"),
+                           "started": b.get("started", ""), "finished": b.get("finished", ""),
+                           "exec_s": b.get("exec_s", 0.0),
                            "error": error_text(b.get("error"), lang) if b.get("error") else "",
                            "outputs": {k: f"{client}/{period}/{v}" for k, v in (b.get("outputs") or {}).items()}})
     counts: dict[str, int] = {}
