@@ -319,8 +319,14 @@ def test_bgnbd_properties(params, hist, t1, dt):
     assert e2 >= e1 * (1 - 1e-9)
 
 
+# heavy buyers and lopsided alpha / beta, where scipy's hyp2f1 returns NaN near z = 1
+_params_pnbd_extreme = st.tuples(st.floats(0.05, 5), st.floats(0.01, 200), st.floats(0.05, 5), st.floats(0.01, 200))
+_history_heavy = st.tuples(st.integers(0, 3000), st.floats(1e-4, 1), st.floats(0.1, 2000))
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(params=_params_pnbd, hist=_history, t1=st.floats(0.1, 100), dt=st.floats(0.01, 100))
+@given(params=st.one_of(_params_pnbd, _params_pnbd_extreme), hist=st.one_of(_history, _history_heavy),
+       t1=st.floats(0.1, 100), dt=st.floats(0.01, 100))
 def test_pareto_properties(params, hist, t1, dt):
     m = _model(ParetoNBDFitter, pd.Series(params, index=["r", "alpha", "s", "beta"]))
     x, share, T = hist
@@ -332,6 +338,39 @@ def test_pareto_properties(params, hist, t1, dt):
     assert np.isfinite(e1) and e1 >= 0
     assert e2 >= e1 * (1 - 1e-9)
     assert np.isfinite(m._loglik(m.params_.to_numpy(), np.float64(x), np.float64(tx), np.float64(T)))
+
+
+@pytest.mark.parametrize("params, x, tx, T", [
+    ((0.05, 100.0, 0.05, 0.01), 200, 0.05, 0.1),  # alpha >> beta, z ~ 0.9994: scipy's hyp2f1 gives NaN
+    ((0.05, 100.0, 0.5, 0.01), 2000, 20.0, 200.0),
+    ((0.5, 0.5, 0.5, 15.0), 98, 40.0, 52.0),  # beta > alpha branch, heavy buyer
+    ((0.55, 10.58, 0.61, 11.67), 5, 30.0, 38.0),  # CDNOW-like estimates, ordinary history
+])
+def test_pareto_likelihood_term_matches_mpmath(params, x, tx, T):
+    """The A0 term of the Pareto/NBD likelihood against mpmath's arbitrary-precision 2F1.
+
+    Reference: term(y) = (r+s+x) * Integral_y^inf (alpha+u)^-(r+x) (beta+u)^-(s+1) du, which
+    for alpha >= beta equals 2F1(1, r+x; r+s+x+1; (alpha-beta)/(alpha+y)) (alpha+y)^-(r+x)
+    (beta+y)^-s (Fader & Hardie 2005, "A note on deriving the Pareto/NBD model"), and for
+    beta > alpha the mirror form; mpmath evaluates 2F1 at 50 digits.
+    """
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 50
+    r, alpha, s, beta = (mpmath.mpf(v) for v in params)
+    for y in (tx, T):
+        y = mpmath.mpf(y)
+        c = r + s + x + 1
+        if alpha >= beta:
+            ref = (mpmath.log(mpmath.hyp2f1(1, r + x, c, (alpha - beta) / (alpha + y)))
+                   - (r + x) * mpmath.log(alpha + y) - s * mpmath.log(beta + y))
+        else:
+            ref = (mpmath.log(mpmath.hyp2f1(1, s + 1, c, (beta - alpha) / (beta + y)))
+                   + (1 - r - x) * mpmath.log(alpha + y) - (s + 1) * mpmath.log(beta + y))
+        got = ParetoNBDFitter._log_term(params, np.float64(x), np.float64(float(y)))
+        assert np.isfinite(got)
+        assert got == pytest.approx(float(ref), rel=1e-9, abs=1e-9)
+    m = _model(ParetoNBDFitter, pd.Series(params, index=["r", "alpha", "s", "beta"]))
+    assert 0.0 <= m.conditional_probability_alive(x, tx, T) <= 1.0
 
 
 # --------------------------------------------------------------------------------------

@@ -1147,19 +1147,63 @@ class ParetoNBDFitter(_Fitter):
         self._store(params, data, w, n=int(np.rint(w.sum())))
         return self
 
-    @staticmethod
-    def _log_term(params, x, y):
-        """log of term(y) = Integral_y^inf (a+r+s+x) * (alpha+u)^-(r+x) (beta+u)^-(s+1) du
-        (times constants), i.e. the A0 pieces of Fader & Hardie after Euler's transform."""
+    @classmethod
+    def _log_term(cls, params, x, y):
+        """log of term(y) = (r+s+x) * Integral_y^inf (alpha+u)^-(r+x) (beta+u)^-(s+1) du,
+        i.e. the A0 pieces of Fader & Hardie after Euler's transform.
+
+        SciPy's ``hyp2f1`` returns NaN (or a value outside the function's known bounds) for
+        heavy buyers when z is close to 1 (e.g. alpha = 100, beta = 0.01, x = 200); those
+        entries are integrated numerically instead (:meth:`_log_term_quad`).
+        """
         r, alpha, s, beta = params
+        x = np.asarray(x, dtype=float)
+        y = np.asarray(y, dtype=float)
         c = r + s + x + 1
-        if alpha >= beta:
-            z = (alpha - beta) / (alpha + y)
-            F = special.hyp2f1(1.0, r + x, c, z)
-            return np.log(F) - (r + x) * np.log(alpha + y) - s * np.log(beta + y)
-        z = (beta - alpha) / (beta + y)
-        G = special.hyp2f1(1.0, s + 1, c, z)
-        return np.log(G) + (1 - r - x) * np.log(alpha + y) - (s + 1) * np.log(beta + y)
+        with np.errstate(all="ignore"):
+            if alpha >= beta:
+                z = (alpha - beta) / (alpha + y)
+                F = special.hyp2f1(1.0, r + x, c, z)
+                # 1 <= F <= 2F1(1, r+x; c; 1) = (c-1)/s (Gauss's theorem; c - 1 - (r+x) = s > 0)
+                ok = np.isfinite(F) & (F >= 1.0 - 1e-12) & (F <= (c - 1) / s * (1 + 1e-9))
+                out = np.log(F) - (r + x) * np.log(alpha + y) - s * np.log(beta + y)
+            else:
+                z = (beta - alpha) / (beta + y)
+                G = special.hyp2f1(1.0, s + 1, c, z)
+                ok = np.isfinite(G) & (G >= 1.0 - 1e-12)
+                out = np.log(G) + (1 - r - x) * np.log(alpha + y) - (s + 1) * np.log(beta + y)
+        if np.all(ok):
+            return out
+        out, ok = np.broadcast_arrays(out, ok)
+        out = np.array(out, dtype=float)
+        xb, yb = np.broadcast_arrays(x, y)
+        for i in zip(*np.nonzero(~ok)) if out.ndim else [()]:
+            out[i] = cls._log_term_quad(params, float(xb[i]), float(yb[i]))
+        return out
+
+    @staticmethod
+    def _log_term_quad(params, x: float, y: float) -> float:
+        """:meth:`_log_term` by quadrature, for the entries where ``hyp2f1`` fails.
+
+        With A = alpha + y, B = beta + y and u = y + B w, the integral is
+        A^-(r+x) B^-s J with J = Integral_0^inf (1 + (B/A) w)^-(r+x) (1 + w)^-(s+1) dw: a
+        positive, decreasing integrand, bounded by 1/s, integrated in two pieces (its scale
+        near 0 is 1 / ((B/A)(r+x) + s + 1)).
+        """
+        from scipy import integrate
+
+        r, alpha, s, beta = params
+        A, B = alpha + y, beta + y
+        rho = B / A
+        k, m = r + x, s + 1
+
+        def f(w):
+            return np.exp(-k * np.log1p(rho * w) - m * np.log1p(w))
+
+        w0 = 50.0 / (rho * k + m)
+        head, _ = integrate.quad(f, 0.0, w0, epsabs=0.0, epsrel=1e-12, limit=200)
+        tail, _ = integrate.quad(f, w0, np.inf, epsabs=0.0, epsrel=1e-12, limit=200)
+        return float(np.log(r + s + x) + np.log(head + tail) - k * np.log(A) - s * np.log(B))
 
     def _log_bracket(self, params, x, tx, T):
         """log[(alpha+T)^-(r+x) (beta+T)^-s + s/(r+s+x) (term(t_x) - term(T))] and its first part."""
