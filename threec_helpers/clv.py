@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -781,6 +781,34 @@ class _Fitter:
             raise ParameterError(f"{type(self).__name__} is not fitted yet; call .fit(...) first")
         return self.params_.to_numpy()
 
+    def _fit_rft(self, frequency, recency, T, weights, initial_params, tol: float, maxiter: int, *,
+                 model: str, default_start: Callable[..., np.ndarray]):
+        """Check and compress (frequency, recency, T, weights), optimise, store; the shared body
+        of the transaction models' ``fit``. ``default_start(x, tx, T, w)`` gives the start."""
+        x, tx, T_ = _check_rft(frequency, recency, T, fit=True)
+        if len(x) == 0:
+            raise ParameterError("no customers to fit")
+        w = np.ones(len(x)) if weights is None else _as_float_array(weights, "weights")
+        if w.shape != x.shape or np.any(w < 0):
+            raise ParameterError("weights must be >= 0, one per customer")
+        if not np.any((x > 0) & (w > 0)):
+            raise ParameterError(
+                f"no customer has a repeat purchase (frequency > 0); the {model} model cannot be "
+                "estimated -- use a longer calibration period or a shorter freq"
+            )
+        (x, tx, T_), w = _compress(x, tx, T_, weights=w)
+        if initial_params is None:
+            start = default_start(x, tx, T_, w)
+        else:
+            start = np.asarray(initial_params, dtype=float)
+            if start.shape != (len(self._param_names),) or np.any(start <= 0):
+                raise ParameterError(f"initial_params must be {len(self._param_names)} positive numbers: "
+                                     + ", ".join(self._param_names))
+        data = (x, tx, T_, *_unique_x(x))
+        params = self._optimise(data, w, start, tol, maxiter)
+        self._store(params, data, w, n=int(np.rint(w.sum())))
+        return self
+
     # subclasses implement _loglik(params, *data) -> per-row ll, and optionally _grad
     def _loglik(self, params: np.ndarray, *data: np.ndarray) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
@@ -932,29 +960,12 @@ class BetaGeoFitter(_Fitter):
         BetaGeoFitter
             ``self``, fitted.
         """
-        x, tx, T_ = _check_rft(frequency, recency, T, fit=True)
-        if len(x) == 0:
-            raise ParameterError("no customers to fit")
-        w = np.ones(len(x)) if weights is None else _as_float_array(weights, "weights")
-        if w.shape != x.shape or np.any(w < 0):
-            raise ParameterError("weights must be >= 0, one per customer")
-        if not np.any((x > 0) & (w > 0)):
-            raise ParameterError(
-                "no customer has a repeat purchase (frequency > 0); the BG/NBD model cannot be "
-                "estimated -- use a longer calibration period or a shorter freq"
-            )
-        (x, tx, T_), w = _compress(x, tx, T_, weights=w)
-        if initial_params is None:
+        def start(x, tx, T_, w):
             rate = np.dot(w, x) / max(np.dot(w, T_), 1e-12)
-            start = np.array([1.0, 1.0 / max(rate, 1e-6), 1.0, 2.0])
-        else:
-            start = np.asarray(initial_params, dtype=float)
-            if start.shape != (4,) or np.any(start <= 0):
-                raise ParameterError("initial_params must be four positive numbers: r, alpha, a, b")
-        data = (x, tx, T_, *_unique_x(x))
-        params = self._optimise(data, w, start, tol, maxiter)
-        self._store(params, data, w, n=int(np.rint(w.sum())))
-        return self
+            return np.array([1.0, 1.0 / max(rate, 1e-6), 1.0, 2.0])
+
+        return self._fit_rft(frequency, recency, T, weights, initial_params, tol, maxiter, model="BG/NBD",
+                             default_start=start)
 
     @staticmethod
     def _terms(params, x, tx, T, xu=None, xi=None):
@@ -1122,30 +1133,13 @@ class ParetoNBDFitter(_Fitter):
             maxiter: int = 2000) -> ParetoNBDFitter:
         """Fit by maximum likelihood (same arguments as :meth:`BetaGeoFitter.fit`, with
         ``initial_params = (r, alpha, s, beta)``)."""
-        x, tx, T_ = _check_rft(frequency, recency, T, fit=True)
-        if len(x) == 0:
-            raise ParameterError("no customers to fit")
-        w = np.ones(len(x)) if weights is None else _as_float_array(weights, "weights")
-        if w.shape != x.shape or np.any(w < 0):
-            raise ParameterError("weights must be >= 0, one per customer")
-        if not np.any((x > 0) & (w > 0)):
-            raise ParameterError(
-                "no customer has a repeat purchase (frequency > 0); the Pareto/NBD model cannot be "
-                "estimated -- use a longer calibration period or a shorter freq"
-            )
-        (x, tx, T_), w = _compress(x, tx, T_, weights=w)
-        if initial_params is None:
+        def start(x, tx, T_, w):
             rate = np.dot(w, x) / max(np.dot(w, T_), 1e-12)
             mean_T = np.dot(w, T_) / w.sum()
-            start = np.array([1.0, 1.0 / max(rate, 1e-6), 1.0, max(mean_T, 1e-3)])
-        else:
-            start = np.asarray(initial_params, dtype=float)
-            if start.shape != (4,) or np.any(start <= 0):
-                raise ParameterError("initial_params must be four positive numbers: r, alpha, s, beta")
-        data = (x, tx, T_, *_unique_x(x))
-        params = self._optimise(data, w, start, tol, maxiter)
-        self._store(params, data, w, n=int(np.rint(w.sum())))
-        return self
+            return np.array([1.0, 1.0 / max(rate, 1e-6), 1.0, max(mean_T, 1e-3)])
+
+        return self._fit_rft(frequency, recency, T, weights, initial_params, tol, maxiter, model="Pareto/NBD",
+                             default_start=start)
 
     @classmethod
     def _log_term(cls, params, x, y):
