@@ -374,6 +374,15 @@ def plot_findings_ageing(ageing: pd.DataFrame, bucket_col: str = "age_bucket",
     if "total" in df.columns and bucket_col == "age_bucket":
         df = df[(df[bucket_col] != "unknown") | (df["total"] > 0)]
     labels = [t("audits.age.unknown", lang) if b == "unknown" else str(b) for b in df[bucket_col]]
+    fig = _grade_bars(df, labels, grades, lang, headroom=1.3, totals=True, xlabel=t("audits.plot.ageing.x", lang),
+                      title=title or t("audits.plot.ageing.title", lang))
+    return _finish(fig, source, lang, "findings")
+
+
+def _grade_bars(df: pd.DataFrame, labels: list[str], grades: tuple[str, ...], lang: str, *, headroom: float,
+                totals: bool = False, xlabel: str, title: str) -> Figure:
+    """A Figure with one bar per row of ``df``, stacked by finding grade (count axis, legend;
+    with ``totals``, each bar's total written above it)."""
     fig = Figure(figsize=(7, 4.2))
     ax = fig.subplots()
     bottom = np.zeros(len(df))
@@ -381,16 +390,17 @@ def plot_findings_ageing(ageing: pd.DataFrame, bucket_col: str = "age_bucket",
         vals = df[g].to_numpy(float)
         ax.bar(labels, vals, bottom=bottom, color=_GRADE_COLORS.get(g, PALETTE[0]), label=t(f"audits.grade.{g}", lang))
         bottom += vals
-    for x, v in enumerate(bottom):
-        ax.text(x, v, f"{int(v)}", ha="center", va="bottom", fontsize=9)
-    ax.set_ylim(0, max(1.0, float(bottom.max()) if len(bottom) else 1.0) * 1.3)
-    ax.set_xlabel(t("audits.plot.ageing.x", lang))
+    if totals:
+        for x, v in enumerate(bottom):
+            ax.text(x, v, f"{int(v)}", ha="center", va="bottom", fontsize=9)
+    ax.set_ylim(0, max(1.0, float(bottom.max()) if len(bottom) else 1.0) * headroom)
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(t("audits.plot.ageing.y", lang))
-    ax.set_title(title or t("audits.plot.ageing.title", lang))
+    ax.set_title(title)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=9)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    return _finish(fig, source, lang, "findings")
+    return fig
 
 
 def plot_findings_by_clause(by_clause: pd.DataFrame, clause_col: str = "clause_top",
@@ -419,19 +429,7 @@ def plot_findings_by_clause(by_clause: pd.DataFrame, clause_col: str = "clause_t
     check_lang(lang)
     _need(by_clause, [clause_col, *grades], "plot_findings_by_clause")
     apply_style()
-    fig = Figure(figsize=(7, 4.2))
-    ax = fig.subplots()
-    labels = [str(c) for c in by_clause[clause_col]]
-    bottom = np.zeros(len(by_clause))
-    for g in grades:
-        vals = by_clause[g].to_numpy(float)
-        ax.bar(labels, vals, bottom=bottom, color=_GRADE_COLORS.get(g, PALETTE[0]), label=t(f"audits.grade.{g}", lang))
-        bottom += vals
-    ax.set_xlabel(t("audits.plot.findings_clause.x", lang))
-    ax.set_ylabel(t("audits.plot.ageing.y", lang))
-    ax.set_ylim(0, max(1.0, float(bottom.max()) if len(bottom) else 1.0) * 1.2)
-    ax.set_title(title or t("audits.plot.findings_clause.title", lang))
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(fontsize=9)
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig = _grade_bars(by_clause, [str(c) for c in by_clause[clause_col]], grades, lang, headroom=1.2,
+                      xlabel=t("audits.plot.findings_clause.x", lang),
+                      title=title or t("audits.plot.findings_clause.title", lang))
     return _finish(fig, source, lang, "findings")
