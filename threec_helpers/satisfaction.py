@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .errors import ParameterError
 from .i18n import t
@@ -56,7 +55,9 @@ SMALL_SAMPLE = 30
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
         raise ParameterError(f"confidence must be between 0 and 1 (e.g. 0.95), not {confidence}")
-    return float(stats.norm.ppf(0.5 + confidence / 2))
+    from scipy import special  # not scipy.stats: that import costs ~1 s at every kernel start
+
+    return float(special.ndtri(0.5 + confidence / 2))
 
 
 def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -107,7 +108,9 @@ def mean_ci(values, confidence: float = 0.95) -> pd.Series:
     mean = float(x.mean()) if n else np.nan
     sd = float(x.std(ddof=1)) if n > 1 else np.nan
     if n > 1:
-        half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * sd / np.sqrt(n)
+        from scipy import special
+
+        half = float(special.stdtrit(n - 1, 0.5 + confidence / 2)) * sd / np.sqrt(n)
         lo, hi = mean - half, mean + half
     else:
         lo = hi = np.nan
@@ -349,6 +352,8 @@ def spearman_ci(x, y, confidence: float = 0.95, method: str = "fieller") -> pd.S
     n = len(a)
     if n < 3 or np.all(a == a[0]) or np.all(b == b[0]):
         return pd.Series({"n": n, "rho": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan})
+    from scipy import stats
+
     res = stats.spearmanr(a, b)
     rho = float(res.statistic)
     if n < 4:

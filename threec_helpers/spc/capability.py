@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..errors import ParameterError
 from ..i18n import check_lang, fmt_num, fmt_pct, t
@@ -150,6 +149,8 @@ def capability(data, lsl: float | None = None, usl: float | None = None, *, subg
         sigma_w, mu_w, method = float(limits.sigma), float(limits.center), limits.sigma_method or method
 
     def idx(mu, sg):
+        from scipy import stats  # imported when used: scipy.stats costs ~1 s at every kernel start
+
         with np.errstate(divide="ignore", invalid="ignore"):
             lo = (mu - lsl) / (3 * sg) if lsl is not None else np.nan
             hi = (usl - mu) / (3 * sg) if usl is not None else np.nan
@@ -285,6 +286,8 @@ def target_attainment(frame: pd.DataFrame, target: float, comparator: str = ">="
     lo_b = 0.0 if chart not in ("xmr", "xbar_r", "xbar_s") else -np.inf
     hi_b = 1.0 if chart in ("p", "p_prime") else np.inf
     lcl, ucl = max(lo_b, center - 3 * sigma), min(hi_b, center + 3 * sigma)
+    from scipy import stats
+
     if method == "exact":
         if chart in ("p", "np"):
             k = int(round(n))

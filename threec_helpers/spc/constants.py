@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import integrate, special, stats
+from scipy import integrate, special  # not scipy.stats: ~1 s to import at every kernel start
 
 from ..errors import ParameterError
 
@@ -32,7 +32,7 @@ __all__ = ["c4", "d2", "d3", "factors", "constants_table", "MEDIAN_MR_FACTOR"]
 
 #: Median of the moving range of two normal observations divided by sigma (d4 for n=2),
 #: used by the "median MR / 0.954" estimator of sigma for individuals charts.
-MEDIAN_MR_FACTOR = float(np.sqrt(2.0) * stats.norm.ppf(0.75))  # 0.9539...
+MEDIAN_MR_FACTOR = float(np.sqrt(2.0) * special.ndtri(0.75))  # 0.9539...
 
 
 def _check_n(n) -> int:
@@ -90,7 +90,7 @@ def _grids():
     x = np.linspace(-10.0, 10.0, 4001)
     nodes, weights = np.polynomial.legendre.leggauss(160)
     w = 8.0 * (nodes + 1.0)
-    return x, stats.norm.pdf(x), special.ndtr(x), w, 8.0 * weights, special.ndtr(x[None, :] + w[:, None])
+    return x, np.exp(-0.5 * x * x) / np.sqrt(2.0 * np.pi), special.ndtr(x), w, 8.0 * weights, special.ndtr(x[None, :] + w[:, None])
 
 
 @lru_cache(maxsize=None)
