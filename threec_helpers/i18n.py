@@ -21,6 +21,9 @@ from typing import Any
 
 import yaml
 
+#: libyaml's safe loader when PyYAML has it (10x faster: the catalog is read at every kernel start)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 LANGUAGES = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -39,7 +42,7 @@ def catalog() -> dict[str, dict[str, str]]:
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".yaml"):
             continue
-        data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+        data = yaml.load(entry.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}
         for key, texts in data.items():
             if key in merged:
                 raise ValueError(f"locale key {key!r} defined twice (again in {entry.name})")
