@@ -5,7 +5,9 @@ Measures, on the same notebooks in the same run:
 
 1. ``threec run`` on the demo batch (``--force``): wall time, the sum of the notebooks' own
    execution times (papermill, kernel start included) and the ratio
-   ``wall / (sum / workers)`` (target: at most 1.3);
+   ``wall / (sum / workers)`` (target: at most 1.3), with where the worker slots' time went
+   (executing, publishing, briefings, idle); then the same batch publishing HTML only,
+   which is what the serial loop below produces;
 2. the plain serial loop a user would otherwise write - for every notebook, the
    ``papermill`` CLI then ``jupyter nbconvert --to html --no-input`` - and the speed-up of
    (1) over it (target: at least 2.5x);
@@ -83,11 +85,18 @@ def threec_run(plan, workers: int) -> dict:
         wall = time.monotonic() - t0
     executed = [j for j in result.jobs if j["status"] in ("ok", "failed") and j.get("exec_s")]
     total_exec = sum(j["exec_s"] for j in executed)
+    # where the worker slots' time went: notebooks, publishing them, briefings, and the rest
+    # (worker start-up, waiting at the end of the run)
+    total_publish = sum(j.get("publish_s") or 0.0 for j in executed)
+    total_briefing = sum(b.get("exec_s") or 0.0 for b in result.briefings)
     return {"wall_s": round(wall, 2), "sum_exec_s": round(total_exec, 2), "notebooks": len(executed),
             "failed": len(result.failed), "workers": workers,
             "ratio_to_ideal": round(wall / (total_exec / workers), 3) if total_exec else None,
             "notebooks_per_min": round(60 * len(executed) / wall, 2) if wall else None,
-            "peak_rss_mb": round(mem.peak / 2**20, 1)}
+            "peak_rss_mb": round(mem.peak / 2**20, 1),
+            "slot_seconds": {"execute": round(total_exec, 1), "publish": round(total_publish, 1),
+                             "briefings": round(total_briefing, 1),
+                             "idle": round(workers * wall - total_exec - total_publish - total_briefing, 1)}}
 
 
 def serial_loop(plan, out: Path) -> dict:
@@ -141,6 +150,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--formats", default="html,pdf,slides,xlsx")
     ap.add_argument("--no-serial", action="store_true", help="skip the serial papermill + nbconvert loop")
+    ap.add_argument("--no-html-only", action="store_true", help="skip the HTML-only threec run")
     ap.add_argument("--scale", type=int, nargs="*", default=[], help="generated client counts, e.g. 20 100")
     ap.add_argument("--scale-notebooks", nargs="*", default=None, help="notebooks for the scale runs")
     args = ap.parse_args(argv)
@@ -156,6 +166,16 @@ def main(argv: list[str] | None = None) -> None:
     print(f"demo batch: {sum(1 for j in plan.jobs if not j.error)} notebooks, {args.workers} workers", flush=True)
     report["threec_run"] = threec_run(plan, args.workers)
     print("threec run:", json.dumps(report["threec_run"]), flush=True)
+    if not args.no_html_only and formats != ("html",):
+        # the same batch producing only what the serial loop produces (HTML reports; the
+        # briefings stay, HTML only): the runner's own overhead, without PDF, slides and XLSX
+        spec_html = load_batch()
+        if args.notebooks:
+            spec_html.notebooks_dir = args.notebooks.resolve()
+        spec_html.formats = ("html",)
+        plan_html = plan_batch(spec_html, WORK / "reports_html", notebooks=args.only, formats=("html",))
+        report["threec_run_html_only"] = threec_run(plan_html, args.workers)
+        print("threec run, HTML only:", json.dumps(report["threec_run_html_only"]), flush=True)
     if not args.no_serial:
         report["serial_loop"] = serial_loop(plan, WORK / "serial")
         report["speedup_vs_serial"] = round(report["serial_loop"]["wall_s"] / report["threec_run"]["wall_s"], 2)
