@@ -95,3 +95,14 @@ def test_preferred_supplier_rate_by_group():
     assert r.loc["top", "rate"] == 0.8 and r.loc["top", "ci_low"] == pytest.approx(0.4902, abs=1e-4)
     # small: 1 of 3 answered (the missing answer is left out)
     assert r.loc["small", "n"] == 3 and r.loc["small", "rate"] == pytest.approx(1 / 3)
+
+
+def test_cohort_retention_reuses_prepared_transactions_of_the_same_tables_only(tables):
+    from threec_helpers.customer_table import prepare_customers
+    from threec_helpers.errors import ParameterError
+
+    prepared = prepare_customers(tables)
+    for freq in ("Y", "Q", "M"):
+        pd.testing.assert_frame_equal(cohort_retention(tables, freq, prepared=prepared), cohort_retention(tables, freq))
+    with pytest.raises(ParameterError, match="same tables"):
+        cohort_retention(dict(tables, transactions=tables["transactions"].copy()), "Y", prepared=prepared)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from threec_helpers.config import Period, PyramidThresholds, parse_client_config
-from threec_helpers.customer_table import COLUMNS, customer_table
+from threec_helpers.customer_table import COLUMNS, customer_table, prepare_customers
 from threec_helpers.errors import ParameterError
 from threec_helpers.pyramid import TIERS, migration_matrix, tier_summary
 from threec_helpers.value import customer_value, profit_decomposition, whale_curve
@@ -130,3 +130,15 @@ def test_no_optional_tables(tables):
     tb = customer_table(t, PERIODS, "2025", "2024")
     assert (tb["cogs"] == 0).all() and (tb["cost_to_serve"] == 0).all()
     assert tb["satisfaction"].isna().all() and tb["tier"].astype(str).isin(TIERS).all()
+
+
+def test_prepared_once_gives_the_same_tables_and_refuses_other_tables(tables):
+    periods = [Period("2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+               Period("2025", dt.date(2025, 1, 1), dt.date(2025, 12, 31))]
+    prepared = prepare_customers(tables)
+    for pid, prev in (("2024", None), ("2025", "2024")):
+        pd.testing.assert_frame_equal(customer_table(tables, periods, pid, prev, prepared=prepared),
+                                      customer_table(tables, periods, pid, prev))
+    other = dict(tables, transactions=tables["transactions"].copy())
+    with pytest.raises(ParameterError, match="same tables"):
+        customer_table(other, periods, "2025", "2024", prepared=prepared)

@@ -128,3 +128,12 @@ def test_atomic_files_get_normal_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+
+
+def test_sorted_unique_equals_numpy_unique():
+    from threec_helpers.io import sorted_unique
+
+    rng = np.random.default_rng(5)
+    for n in (0, 1, 2, 17, 10_000):
+        values = rng.integers(-50, 50, n)
+        assert np.array_equal(sorted_unique(values), np.unique(values))

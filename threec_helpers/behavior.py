@@ -29,7 +29,8 @@ import pandas as pd
 
 from .config import Period
 from .errors import ParameterError
-from .value import _customer_index, period_bounds, prepare_transactions
+from .io import sorted_unique
+from .value import period_bounds, transaction_arrays
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -95,8 +96,7 @@ def revenue_per_period(tables: Mapping[str, pd.DataFrame], freq: Freq = "M", per
     >>> revenue_per_period({"transactions": tx}, "M").values.tolist()
     [['a', '2025-01', 15.0, 2], ['b', '2025-02', 7.0, 1]]
     """
-    ids = _customer_index(tables)
-    arr = prepare_transactions(tables["transactions"], ids)
+    ids, arr = transaction_arrays(tables)
     n = len(ids)
     frames = []
     if periods is not None:
@@ -198,8 +198,7 @@ def rfm(tables: Mapping[str, pd.DataFrame], period: Period | None = None, *, sta
     [['a', 0.0, 2, 17.0], ['b', 184.0, 1, 5.0]]
     """
     s, e = period_bounds(period, start, end)
-    ids = _customer_index(tables)
-    arr = prepare_transactions(tables["transactions"], ids)
+    ids, arr = transaction_arrays(tables)
     upto = arr.dates < e.value
     last = np.full(len(ids), np.iinfo(np.int64).min)
     np.maximum.at(last, arr.codes[upto], arr.dates[upto])
@@ -252,7 +251,7 @@ def tenure_months(first_purchase, last_purchase, end, still_customer) -> np.ndar
     return np.where(first == nat, np.nan, days / DAYS_PER_MONTH)
 
 
-def cohort_retention(tables: Mapping[str, pd.DataFrame], freq: Freq = "Y", end=None) -> pd.DataFrame:
+def cohort_retention(tables: Mapping[str, pd.DataFrame], freq: Freq = "Y", end=None, *, prepared=None) -> pd.DataFrame:
     """Retention and churn by acquisition cohort (tidy).
 
     Parameters
@@ -263,6 +262,9 @@ def cohort_retention(tables: Mapping[str, pd.DataFrame], freq: Freq = "Y", end=N
         Calendar period of cohorts and of activity.
     end : date-like, optional
         Ignore transactions after this day.
+    prepared : CustomerBase, optional
+        :func:`~threec_helpers.customer_table.prepare_customers` of ``tables`` (skips
+        preparing the transactions again).
 
     Returns
     -------
@@ -280,8 +282,7 @@ def cohort_retention(tables: Mapping[str, pd.DataFrame], freq: Freq = "Y", end=N
     >>> cohort_retention({"transactions": tx}, "Y")[["cohort", "period", "active", "retention", "churn"]].values.tolist()
     [['2023', '2023', 2, 1.0, nan], ['2023', '2024', 1, 0.5, 0.5], ['2024', '2024', 1, 1.0, nan]]
     """
-    ids = _customer_index(tables)
-    arr = prepare_transactions(tables["transactions"], ids)
+    ids, arr = transaction_arrays(tables, prepared)
     keep = arr.amount > 0
     if end is not None:
         keep &= arr.dates < (pd.Timestamp(end).normalize() + pd.Timedelta(days=1)).value
@@ -293,7 +294,7 @@ def cohort_retention(tables: Mapping[str, pd.DataFrame], freq: Freq = "Y", end=N
     p0 = int(pint.min())
     k = int(pint.max()) - p0 + 1
     rel = pint - p0
-    pairs = np.unique(codes.astype(np.int64) * k + rel)  # (customer, period) active pairs, sorted
+    pairs = sorted_unique(codes.astype(np.int64) * k + rel)  # (customer, period) active pairs, sorted
     cust, per = pairs // k, pairs % k
     first = np.full(len(ids), k, dtype=np.int64)
     np.minimum.at(first, cust, per)

@@ -21,9 +21,10 @@ from .config import ClientConfig, Period, PyramidThresholds
 from .errors import ParameterError
 from .pyramid import MIGRATIONS, _SMALL, _as_categorical, _id_rank, _thresholds, _tier_codes, migration_class
 from .satisfaction import latest_answers, satisfaction_band
-from .value import TransactionArrays, _customer_index, _value_frame, customer_codes, period_bounds, prepare_transactions
+from .value import (TransactionArrays, _customer_index, _value_frame, check_prepared, customer_codes, period_bounds,
+                    prepare_transactions)
 
-__all__ = ["customer_table", "resolve_periods", "COLUMNS"]
+__all__ = ["customer_table", "prepare_customers", "CustomerBase", "resolve_periods", "COLUMNS"]
 
 #: Columns of :func:`customer_table`, in order.
 COLUMNS: tuple[str, ...] = (
@@ -69,10 +70,17 @@ def _first_purchase_column(customers: pd.DataFrame | None, n: int) -> np.ndarray
     return np.where(d == _NAT, _NEVER, d)
 
 
-class _Base:
-    """Per-customer arrays shared by the current and previous period."""
+class CustomerBase:
+    """The client's transactions as per-customer arrays, ready for any period's table.
+
+    Made by :func:`prepare_customers`; pass it to :func:`customer_table` as ``prepared``
+    to build the tables of several periods with one pass over the transactions (the
+    preparation is most of a table's cost: ~8 s on 10 million rows).
+    """
 
     def __init__(self, tables: Mapping[str, pd.DataFrame]):
+        #: the tables it was made from (checked by identity when it is reused)
+        self.source = {k: tables.get(k) for k in ("transactions", "customers", "cost_to_serve")}
         self.ids = _customer_index(tables)
         self.customers = tables.get("customers")
         self.arr: TransactionArrays = prepare_transactions(tables["transactions"], self.ids)
@@ -132,15 +140,43 @@ class _Base:
 
 
 def _pyramid_inputs(tables: Mapping[str, pd.DataFrame], period: Period, th: PyramidThresholds) -> pd.DataFrame:
-    base = _Base(tables)
+    base = CustomerBase(tables)
     _, revenue, recent, bought, prospect = base.pyramid_arrays(period, th)
     return pd.DataFrame({"customer_id": base.ids.array, "status": base.status, "revenue": revenue,
                          "recent_revenue": recent, "bought_before": bought, "is_prospect": prospect})
 
 
+def prepare_customers(tables: Mapping[str, pd.DataFrame]) -> CustomerBase:
+    """Prepare ``tables`` once for the customer tables of several periods.
+
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        As for :func:`customer_table`. Do not change them while the result is in use: it
+        holds arrays taken from them.
+
+    Returns
+    -------
+    CustomerBase
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> tx = pd.DataFrame({"date": pd.to_datetime(["2024-05-01", "2025-02-01"]), "customer_id": ["a", "a"],
+    ...                    "amount": [100.0, 80.0]})
+    >>> tables = {"customers": pd.DataFrame({"customer_id": ["a"]}), "transactions": tx}
+    >>> ps = [Period("2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    ...       Period("2025", dt.date(2025, 1, 1), dt.date(2025, 12, 31))]
+    >>> prepared = prepare_customers(tables)
+    >>> [customer_table(tables, ps, p, prepared=prepared)["revenue"].tolist() for p in ("2024", "2025")]
+    [[100.0], [80.0]]
+    """
+    return CustomerBase(tables)
+
+
 def customer_table(tables: Mapping[str, pd.DataFrame], config_or_periods, period_id: str,
-                   previous_period_id: str | None = None, *, thresholds: PyramidThresholds | None = None
-                   ) -> pd.DataFrame:
+                   previous_period_id: str | None = None, *, thresholds: PyramidThresholds | None = None,
+                   prepared: CustomerBase | None = None) -> pd.DataFrame:
     """One row per customer with every customer-performance measure for a period.
 
     Parameters
@@ -157,6 +193,8 @@ def customer_table(tables: Mapping[str, pd.DataFrame], config_or_periods, period
         previous-period columns are empty.
     thresholds : config.PyramidThresholds, optional
         Overrides the config's pyramid cut-offs.
+    prepared : CustomerBase, optional
+        :func:`prepare_customers` of the same ``tables``, to skip preparing them again.
 
     Returns
     -------
@@ -203,7 +241,11 @@ def customer_table(tables: Mapping[str, pd.DataFrame], config_or_periods, period
                                  f"(known periods: {', '.join(periods)})")
         prev = periods[str(previous_period_id)]
 
-    base = _Base(tables)
+    if prepared is None:
+        base = CustomerBase(tables)
+    else:
+        check_prepared(prepared, tables, ("transactions", "customers", "cost_to_serve"))
+        base = prepared
     ids, arr, n = base.ids, base.arr, len(base.ids)
     s, e = period_bounds(period)
 

@@ -712,3 +712,25 @@ def fast_isin(values: pd.Series, keys: pd.Series) -> np.ndarray:
         return pc.is_in(arr, value_set=key_arr).to_numpy(zero_copy_only=False).astype(bool)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return values.isin(keys).to_numpy()
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` for a 1-D integer array, by sorting.
+
+    NumPy 2.3+ answers a plain ``np.unique`` on integers through a hash table, which on
+    10,000,000 int64 values took 12-17 s here against 0.25 s for sort-and-compare (and for
+    ``np.unique(..., return_counts=True)``, which still sorts). The cohort tables call this
+    on every (customer, period) pair of a client's transactions.
+
+    Examples
+    --------
+    >>> sorted_unique(np.array([3, 1, 3, 2, 1])).tolist()
+    [1, 2, 3]
+    """
+    s = np.sort(np.asarray(values).ravel())
+    if len(s) < 2:
+        return s
+    keep = np.empty(len(s), dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]

@@ -732,8 +732,8 @@ def plan_folders(output_dir: str | Path, client_id: str, period_id: str) -> list
 
 
 def base_plan(tables: Mapping[str, pd.DataFrame], config, base_period: str,
-              promote_medium_to_big: int = DEFAULT_PROMOTE, folder: str | Path | None = None
-              ) -> tuple[pd.DataFrame, str, pd.DataFrame]:
+              promote_medium_to_big: int = DEFAULT_PROMOTE, folder: str | Path | None = None, *,
+              prepared=None) -> tuple[pd.DataFrame, str, pd.DataFrame]:
     """The plan made on ``base_period``: the saved one if it exists, else rebuilt.
 
     Parameters
@@ -746,6 +746,9 @@ def base_plan(tables: Mapping[str, pd.DataFrame], config, base_period: str,
         Migration goal of the rebuilt plan (the planning notebook's default).
     folder : path, optional
         Processed plan folder; default ``processed_root()/<client>/plans/<base_period>``.
+    prepared : CustomerBase, optional
+        :func:`~threec_helpers.customer_table.prepare_customers` of ``tables``, shared with
+        the caller's other customer tables.
 
     Returns
     -------
@@ -759,7 +762,7 @@ def base_plan(tables: Mapping[str, pd.DataFrame], config, base_period: str,
 
     ids = [p.id for p in config.periods]
     prev = ids[ids.index(base_period) - 1] if base_period in ids and ids.index(base_period) > 0 else None
-    base = customer_table(tables, config, base_period, prev)
+    base = customer_table(tables, config, base_period, prev, prepared=prepared)
     if folder is None:
         folder = plan_folders(".", config.client_id, base_period)[1]
     saved = load_plan(folder) if Path(folder).is_dir() else {}
@@ -1136,28 +1139,30 @@ def checks_table(profile, integration: pd.DataFrame, lang: str = "zh") -> pd.Dat
 
 
 def customer_tables(tables: Mapping[str, pd.DataFrame], config, current: Period, previous: Period | None,
-                    last: int | None = None) -> dict[str, pd.DataFrame]:
+                    last: int | None = None, *, prepared=None) -> dict[str, pd.DataFrame]:
     """Customer tables of the ``client.yaml`` periods up to ``current``, in period order.
 
     Each is computed against the period before it in ``client.yaml`` (``current`` against
-    ``previous``). ``last`` keeps only the last ``last`` periods (each table costs one pass
-    over the transactions: a few seconds on 10 million rows).
+    ``previous``). ``last`` keeps only the last ``last`` periods. The transactions are
+    prepared once (:func:`~threec_helpers.customer_table.prepare_customers`, or pass it as
+    ``prepared`` to share it with other measures) for all of them.
 
     Examples
     --------
     >>> list(customer_tables(tables, cfg, cfg.period("FY2026"), cfg.period("FY2025"), last=2))  # doctest: +SKIP
     ['FY2025', 'FY2026']
     """
-    from .customer_table import customer_table
+    from .customer_table import customer_table, prepare_customers
 
     ids = [p.id for p in config.periods]
     upto = ids[: ids.index(current.id) + 1] if current.id in ids else [current.id]
+    prepared = prepared or prepare_customers(tables)  # one pass over the transactions for every period
     out = {}
     for i, pid in enumerate(upto):
         if last is not None and i < len(upto) - last:
             continue
         prev = (previous.id if previous else None) if pid == current.id else (upto[i - 1] if i else None)
-        out[pid] = customer_table(tables, config, pid, prev)
+        out[pid] = customer_table(tables, config, pid, prev, prepared=prepared)
     return out
 
 

@@ -241,6 +241,30 @@ def prepare_transactions(transactions: pd.DataFrame, customer_ids: pd.Index) -> 
     return TransactionArrays(codes, d, amount, cost, len(customer_ids))
 
 
+def transaction_arrays(tables: Mapping[str, pd.DataFrame], prepared=None) -> tuple[pd.Index, TransactionArrays]:
+    """Customer ids and :class:`TransactionArrays` of ``tables``: taken from ``prepared`` when
+    given (:func:`~threec_helpers.customer_table.prepare_customers` of these same tables),
+    else prepared now.
+
+    Raises
+    ------
+    ParameterError
+        ``prepared`` was made from other tables.
+    """
+    if prepared is None:
+        ids = _customer_index(tables)
+        return ids, prepare_transactions(tables["transactions"], ids)
+    check_prepared(prepared, tables, ("transactions", "customers"))
+    return prepared.ids, prepared.arr
+
+
+def check_prepared(prepared, tables: Mapping[str, pd.DataFrame], names: Sequence[str]) -> None:
+    """Raise ``ParameterError`` unless ``prepared`` was made from these very ``tables[names]``."""
+    source = dict(getattr(prepared, "source", None) or {})
+    if not source or any(source.get(k) is not tables.get(k) for k in names):
+        raise ParameterError("prepared must be prepare_customers(tables) of these same tables")
+
+
 def _customer_index(tables: Mapping[str, pd.DataFrame]) -> pd.Index:
     if "customers" in tables and tables["customers"] is not None:
         ids = tables["customers"]["customer_id"]
