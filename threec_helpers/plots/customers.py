@@ -139,7 +139,8 @@ def plot_whale_curve(curve: pd.DataFrame, summary: pd.Series | None = None, lang
     ax.fill_between(x, 0, y, color=COLORS["primary"], alpha=0.12)
     total = 100.0 if use_pct else float(summary["total_profit"])
     ax.axhline(total, color=COLORS["neutral"], ls="--", lw=1)
-    ax.text(100, total, t("customers.plot.whale.total", lang), ha="right", va="bottom", fontsize=9,
+    # at the left end: on the right the curve comes back down to the total line through the label
+    ax.text(1, total, t("customers.plot.whale.total", lang), ha="left", va="bottom", fontsize=9,
             color=COLORS["neutral"])
     if n and summary["peak_customer_share"] > 0:
         px = float(summary["peak_customer_share"]) * 100
