@@ -236,26 +236,10 @@ def tier_groups(table: pd.DataFrame, by: tuple[str, ...] = ("segment", "region")
 
 def summary_from_groups(groups: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """:func:`threec_helpers.pyramid.tier_summary` computed from :func:`tier_groups` rows (same columns)."""
-    from .pyramid import ACTIVE_TIERS, TIERS, tier_label
+    from .pyramid import summary_from_sums
 
-    g = groups.groupby("tier")[["customers", "revenue", "profit", "sat_sum", "n_satisfaction"]].sum()
-    g = g.reindex(list(TIERS)).fillna(0.0)
-    out = pd.DataFrame(index=pd.Index(list(TIERS), name="tier"))
-    out["label"] = [tier_label(x, lang) for x in TIERS]
-    out["customers"] = g["customers"].astype(np.int64)
-    n_act = out.loc[list(ACTIVE_TIERS), "customers"].sum()
-    out["customer_share"] = np.where(out.index.isin(ACTIVE_TIERS), out["customers"] / n_act if n_act else np.nan,
-                                     np.nan)
-    total_rev, total_p = g["revenue"].sum(), g["profit"].sum()
-    out["revenue"] = g["revenue"]
-    out["revenue_share"] = g["revenue"] / total_rev if total_rev else np.nan
-    out["profit"] = g["profit"]
-    out["profit_share"] = g["profit"] / total_p if total_p else np.nan
-    out["avg_revenue"] = np.where(out["customers"] > 0, g["revenue"] / out["customers"].clip(lower=1), np.nan)
-    out["n_satisfaction"] = g["n_satisfaction"].astype(np.int64)
-    out["avg_satisfaction"] = np.where(g["n_satisfaction"] > 0, g["sat_sum"] / g["n_satisfaction"].clip(lower=1),
-                                       np.nan)
-    return out
+    return summary_from_sums(groups.groupby("tier")[["customers", "revenue", "profit", "sat_sum", "n_satisfaction"]]
+                             .sum(), lang)
 
 
 def analysis_explorer(tables_by_period: Mapping[str, pd.DataFrame], lang: str = "zh", currency: str = "CNY",

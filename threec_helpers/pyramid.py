@@ -48,6 +48,7 @@ __all__ = [
     "assign_tiers",
     "pyramid",
     "tier_summary",
+    "summary_from_sums",
     "migration_class",
     "migration_matrix",
     "migration_effect",
@@ -266,7 +267,33 @@ def tier_summary(table: pd.DataFrame, tier_col: str = "tier", revenue_col: str =
         sat = table[satisfaction_col].to_numpy(dtype=np.float64, na_value=np.nan)
         data["sat_sum"] = np.nan_to_num(sat)
         data["n_satisfaction"] = (~np.isnan(sat)).astype(float)
-    g = pd.DataFrame(data).groupby(tiers.to_numpy(), sort=False).sum().reindex(list(TIERS)).fillna(0.0)
+    g = pd.DataFrame(data).groupby(tiers.to_numpy(), sort=False).sum()
+    return summary_from_sums(g, lang)
+
+
+def summary_from_sums(sums: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The :func:`tier_summary` table from per-tier sums.
+
+    Parameters
+    ----------
+    sums : pandas.DataFrame
+        Indexed by tier: ``customers``, ``revenue``, and optionally ``profit`` and
+        ``sat_sum`` with ``n_satisfaction`` (answers summed, answers counted). Missing tiers
+        count as zero.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`tier_summary` (profit and satisfaction columns only when given).
+
+    Examples
+    --------
+    >>> s = summary_from_sums(pd.DataFrame({"customers": [1, 3], "revenue": [60.0, 40.0]}, index=["top", "small"]))
+    >>> float(s.loc["top", "revenue_share"]), float(s.loc["small", "customer_share"])
+    (0.6, 0.75)
+    """
+    g = sums.reindex(list(TIERS)).fillna(0.0)
     out = pd.DataFrame(index=pd.Index(list(TIERS), name="tier"))
     out["label"] = [tier_label(x, lang) for x in TIERS]
     out["customers"] = g["customers"].astype(np.int64)
@@ -276,12 +303,12 @@ def tier_summary(table: pd.DataFrame, tier_col: str = "tier", revenue_col: str =
     total_rev = g["revenue"].sum()
     out["revenue"] = g["revenue"]
     out["revenue_share"] = g["revenue"] / total_rev if total_rev else np.nan
-    if prof is not None:
+    if "profit" in g.columns:
         total_p = g["profit"].sum()
         out["profit"] = g["profit"]
         out["profit_share"] = g["profit"] / total_p if total_p else np.nan
     out["avg_revenue"] = np.where(out["customers"] > 0, g["revenue"] / out["customers"].clip(lower=1), np.nan)
-    if use_sat:
+    if "n_satisfaction" in g.columns:
         out["n_satisfaction"] = g["n_satisfaction"].astype(np.int64)
         out["avg_satisfaction"] = np.where(g["n_satisfaction"] > 0, g["sat_sum"] / g["n_satisfaction"].clip(lower=1),
                                            np.nan)
