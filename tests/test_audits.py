@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,34 +12,8 @@ from threec_helpers.audits import compare_rounds, score_responses, score_rounds,
 from threec_helpers.checklists import load_checklist
 from threec_helpers.errors import InputError, ParameterError
 
-TINY = """
-id: tiny
-title: {zh: 小检查表, en: Tiny checklist}
-scales:
-  maturity: {kind: range, min: 1, max: 5, target: 4, veto_min: 3}
-  yes_partial_no: {kind: choice, values: {"yes": 1, "partial": 0.5, "no": 0}, target: 1, veto_min: 1}
-  points: {kind: range, min: 0, max: 10, target: 8, veto_min: 6}
-areas:
-  - id: A
-    title: {zh: 甲, en: Area A}
-    weight: 2
-    items:
-      - {id: A1, text: {zh: 甲一, en: A one}, weight: 1, scale: maturity}
-      - {id: A2, text: {zh: 甲二, en: A two}, weight: 3, scale: points}
-  - id: B
-    title: {zh: 乙, en: Area B}
-    weight: 1
-    items:
-      - {id: B1, text: {zh: 乙一, en: B one}, weight: 1, scale: yes_partial_no, veto: true}
-      - {id: B2, text: {zh: 乙二, en: B two}, weight: 1, scale: maturity, target: 5}
-"""
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory) -> object:
-    path = Path(tmp_path_factory.mktemp("cl")) / "tiny.yaml"
-    path.write_text(TINY, encoding="utf-8")
-    return load_checklist(path)
 
 
 def _answers() -> pd.DataFrame:
