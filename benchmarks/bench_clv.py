@@ -1,4 +1,4 @@
-"""Benchmark of :mod:`threec_helpers.clv`: RFM summary and model fits on synthetic data.
+"""Benchmark of :mod:`threec_helpers.measures.clv`: RFM summary and model fits on synthetic data.
 
 Transactions are simulated from a BG/NBD process (seeded numpy): each customer makes a
 first purchase in the first 12 weeks, then buys at Poisson rate ``lambda ~ Gamma(r, alpha)``
@@ -45,7 +45,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from threec_helpers.clv import (
+from threec_helpers.measures.clv import (
     BetaGeoFitter,
     GammaGammaFitter,
     ParetoNBDFitter,

@@ -6,7 +6,7 @@ peak memory on a 2-core machine.
 The script
 
 1. generates the client in memory (``threec_helpers.generate.large_client_tables``);
-2. times :func:`threec_helpers.customer_table.customer_table` for FY2026 vs FY2025 and
+2. times :func:`threec_helpers.measures.customer_table.customer_table` for FY2026 vs FY2025 and
    samples the process's resident memory every 20 ms during the call (psutil thread;
    ``ru_maxrss`` is also printed, it includes the generation);
 3. times a *straightforward baseline* in the same run: the same measures written the
@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 import psutil
 
-from threec_helpers.config import Period, PyramidThresholds
-from threec_helpers.customer_table import customer_table
+from threec_helpers.inputs.config import Period, PyramidThresholds
+from threec_helpers.measures.customer_table import customer_table
 
 try:
     from threec_helpers.generate import large_client_tables

@@ -65,7 +65,7 @@ def ensure_client(customers: int, transactions: int) -> str:
 
 
 def warm_cache(cid: str) -> None:
-    from threec_helpers.validation import load_client
+    from threec_helpers.inputs.validation import load_client
 
     t0 = time.perf_counter()
     load_client(cid, CLIENTS, cache_root=PROCESSED)
@@ -114,9 +114,9 @@ def time_explorers(cid: str) -> None:
                 obj.savefig(io.BytesIO(), format="png", bbox_inches="tight")
 
     IPython.display.display = render_only
-    from threec_helpers import explore, phase_report as pr
-    from threec_helpers.realization import plan_vs_actual  # noqa: F401  (import cost outside the timings)
-    from threec_helpers.validation import load_client
+    from threec_helpers.report import explore, phases as pr
+    from threec_helpers.measures.realization import plan_vs_actual  # noqa: F401  (import cost outside the timings)
+    from threec_helpers.inputs.validation import load_client
 
     client = load_client(cid, CLIENTS, cache_root=PROCESSED)
     cfg = client.config

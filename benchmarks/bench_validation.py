@@ -37,7 +37,7 @@ def _raw_read(folder: str, queue) -> None:
 
 
 def _validate(root: str, client_id: str, queue) -> None:
-    from threec_helpers.validation import validate_client
+    from threec_helpers.inputs.validation import validate_client
 
     start = time.perf_counter()
     report, _, tables = validate_client(client_id, root)

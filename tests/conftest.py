@@ -114,7 +114,7 @@ areas:
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     """:data:`TINY_CHECKLIST`, loaded."""
-    from threec_helpers.checklists import load_checklist
+    from threec_helpers.audit.checklists import load_checklist
 
     path = Path(tmp_path_factory.mktemp("cl")) / "tiny.yaml"
     path.write_text(TINY_CHECKLIST, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Glue of the audit notebooks (threec_helpers.audit_report), checked by hand.
+"""Glue of the audit notebooks (threec_helpers.report.audits), checked by hand.
 
 Two kinds of reference:
 
@@ -17,13 +17,13 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from threec_helpers import audit_report as ar
-from threec_helpers.audits import score_rounds
-from threec_helpers.checklists import load_checklist
-from threec_helpers.config import Period
+from threec_helpers.report import audits as ar
+from threec_helpers.audit.scoring import score_rounds
+from threec_helpers.audit.checklists import load_checklist
+from threec_helpers.inputs.config import Period
 from threec_helpers.errors import ParameterError
-from threec_helpers.findings import findings_summary
-from threec_helpers.objectives import document_register_counts, evaluate_objectives, org_rates
+from threec_helpers.audit.findings import findings_summary
+from threec_helpers.audit.objectives import document_register_counts, evaluate_objectives, org_rates
 
 
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from threec_helpers.audits import compare_rounds, score_responses, score_rounds, validate_responses
-from threec_helpers.checklists import load_checklist
+from threec_helpers.audit.scoring import compare_rounds, score_responses, score_rounds, validate_responses
+from threec_helpers.audit.checklists import load_checklist
 from threec_helpers.errors import InputError, ParameterError
 
 

@@ -148,7 +148,7 @@ def test_utf8_bom_thousands_separators_and_blank_rows(tmp_path):
     write_client(root, files={"transactions.csv": body.encode("utf-8")})
     result = run_validate(root)
     assert result.exit_code == 0, result.output
-    from threec_helpers.validation import validate_client
+    from threec_helpers.inputs.validation import validate_client
 
     report, _, tables = validate_client("acme", root)
     tx = tables["transactions"]

@@ -7,14 +7,14 @@ import hmac
 
 import pandas as pd
 
-from threec_helpers.masking import (
+from threec_helpers.inputs.masking import (
     compile_scrubber,
     mask_tables,
     pseudonym,
     pseudonym_map,
     text_replacements,
 )
-from threec_helpers.validation import load_client
+from threec_helpers.inputs.validation import load_client
 
 
 def test_pseudonym_is_hmac_sha256_of_the_id(monkeypatch):
@@ -37,7 +37,7 @@ def test_stable_per_client_and_salted(monkeypatch):
 
 
 def test_map_resolves_collisions_and_stays_one_to_one(monkeypatch):
-    monkeypatch.setattr("threec_helpers.masking.DIGITS", 1)  # force collisions: 16 values only
+    monkeypatch.setattr("threec_helpers.inputs.masking.DIGITS", 1)  # force collisions: 16 values only
     ids = [f"C{i:03d}" for i in range(40)]
     mapping = pseudonym_map(ids, "acme", "en")
     assert len(set(mapping.values())) == 40

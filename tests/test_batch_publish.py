@@ -22,7 +22,7 @@ from threec_helpers.batch.publish import (
     xlsx_bytes,
 )
 from threec_helpers.i18n import fmt_int, fmt_pct
-from threec_helpers.results import headline, write_results
+from threec_helpers.report.results import headline, write_results
 
 PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from threec_helpers.behavior import (cohort_matrix, cohort_retention, preferred_supplier_rate, revenue_per_period,
+from threec_helpers.measures.behavior import (cohort_matrix, cohort_retention, preferred_supplier_rate, revenue_per_period,
                                      rfm, rfm_scores, share_of_customer, tenure_months)
 
 
@@ -98,7 +98,7 @@ def test_preferred_supplier_rate_by_group():
 
 
 def test_cohort_retention_reuses_prepared_transactions_of_the_same_tables_only(tables):
-    from threec_helpers.customer_table import prepare_customers
+    from threec_helpers.measures.customer_table import prepare_customers
     from threec_helpers.errors import ParameterError
 
     prepared = prepare_customers(tables)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from threec_helpers.checklists import (
+from threec_helpers.audit.checklists import (
     CHECKLIST_DIR,
     available_checklists,
     load_checklist,

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from threec_helpers.clv import (
+from threec_helpers.measures.clv import (
     BetaGeoFitter,
     GammaGammaFitter,
     ParetoNBDFitter,

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from threec_helpers.clv import (
+from threec_helpers.measures.clv import (
     BetaGeoFitter,
     GammaGammaFitter,
     ParetoNBDFitter,

@@ -3,7 +3,7 @@
 
 import pytest
 
-from threec_helpers.config import load_client_config
+from threec_helpers.inputs.config import load_client_config
 from threec_helpers.errors import ClientConfigError, UnsafePathError
 from threec_helpers.paths import check_client_id, safe_child
 from conftest import CLIENT_YAML, write_client

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from threec_helpers.contract import ENGAGEMENT_TABLES, TABLES, alias_table, normalise_header, render_markdown
+from threec_helpers.inputs.contract import ENGAGEMENT_TABLES, TABLES, alias_table, normalise_header, render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -11,7 +11,7 @@ def test_contract_doc_is_up_to_date():
     doc = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
     assert doc.rstrip().endswith(render_markdown().rstrip()), (
         "docs/data-contract.md is out of date: regenerate its 'Tables and columns' section with "
-        "`python -m threec_helpers.contract`")
+        "`python -m threec_helpers.inputs.contract`")
 
 
 def test_aliases_are_unambiguous_within_each_table():

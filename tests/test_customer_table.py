@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from threec_helpers.config import Period, PyramidThresholds, parse_client_config
-from threec_helpers.customer_table import COLUMNS, customer_table, prepare_customers
+from threec_helpers.inputs.config import Period, PyramidThresholds, parse_client_config
+from threec_helpers.measures.customer_table import COLUMNS, customer_table, prepare_customers
 from threec_helpers.errors import ParameterError
-from threec_helpers.pyramid import TIERS, migration_matrix, tier_summary
-from threec_helpers.value import customer_value, profit_decomposition, whale_curve
+from threec_helpers.measures.pyramid import TIERS, migration_matrix, tier_summary
+from threec_helpers.measures.value import customer_value, profit_decomposition, whale_curve
 
 PERIODS = [Period("2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
            Period("2025", dt.date(2025, 1, 1), dt.date(2025, 12, 31))]

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from threec_helpers import explore
+from threec_helpers.report import explore
 
 
 def base():

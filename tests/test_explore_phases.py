@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from threec_helpers import explore
-from threec_helpers.pyramid import tier_summary
+from threec_helpers.report import explore
+from threec_helpers.measures.pyramid import tier_summary
 
 
 @pytest.fixture

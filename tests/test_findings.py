@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from threec_helpers.errors import InputError, ParameterError
-from threec_helpers.findings import clause_top, closure_by_round, finding_status, findings_summary
+from threec_helpers.audit.findings import clause_top, closure_by_round, finding_status, findings_summary
 
 AS_OF = "2025-12-01"
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from threec_helpers.config import load_client_config
+from threec_helpers.inputs.config import load_client_config
 from threec_helpers.errors import ParameterError
 from threec_helpers.generate import (DEFAULT_SEED, DEMO_CLIENTS, demo_tables, large_client_tables,
                                      write_demo_clients, write_large_client)

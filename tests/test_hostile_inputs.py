@@ -11,10 +11,10 @@ import zipfile
 
 import pytest
 
-from threec_helpers.contract import TABLES
+from threec_helpers.inputs.contract import TABLES
 from threec_helpers.errors import FileFormatError
 from threec_helpers.io import read_table
-from threec_helpers.validation import validate_client
+from threec_helpers.inputs.validation import validate_client
 from conftest import CUSTOMERS_CSV, write_client
 
 HOSTILE_NAMES = [

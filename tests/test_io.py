@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from threec_helpers.contract import TABLES, normalise_header
+from threec_helpers.inputs.contract import TABLES, normalise_header
 from threec_helpers.errors import FileFormatError
 from threec_helpers.io import (
     atomic_write,

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from threec_helpers import notebook as nb
+from threec_helpers.report import context as nb
 from threec_helpers.errors import DataValidationError, ParameterError, UnsafePathError
 from conftest import TRANSACTIONS_CSV, write_client
 

@@ -57,8 +57,8 @@ def figures(results: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def demo():
-    from threec_helpers.customer_table import customer_table
-    from threec_helpers.validation import load_client
+    from threec_helpers.measures.customer_table import customer_table
+    from threec_helpers.inputs.validation import load_client
 
     client = load_client("demo_manufacturer")
     cur = customer_table(client.tables, client.config, "FY2026", "FY2025")
@@ -81,7 +81,7 @@ def test_registration_zh_default(tmp_path, demo):
 
 def test_analysis_en(tmp_path, demo):
     from threec_helpers import pyramid, value
-    from threec_helpers.audits import score_rounds
+    from threec_helpers.audit.scoring import score_rounds
 
     client, cur = demo
     res = run("02_analysis", tmp_path, lang="en")

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from threec_helpers.errors import InputError, ParameterError
-from threec_helpers.objectives import (
+from threec_helpers.audit.objectives import (
     chart_kind_for,
     compare,
     document_register_counts,

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from threec_helpers.opportunities import OpportunityParams, opportunity_customers, problems_and_opportunities
+from threec_helpers.measures.opportunities import OpportunityParams, opportunity_customers, problems_and_opportunities
 
 
 @pytest.fixture

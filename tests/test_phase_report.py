@@ -1,4 +1,4 @@
-"""Glue of the phase notebooks (threec_helpers.phase_report), on small hand-checked data."""
+"""Glue of the phase notebooks (threec_helpers.report.phases), on small hand-checked data."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from threec_helpers import phase_report as pr
-from threec_helpers.config import Period
+from threec_helpers.report import phases as pr
+from threec_helpers.inputs.config import Period
 from threec_helpers.errors import ParameterError
 
 P25 = Period("FY2025", dt.date(2024, 11, 1), dt.date(2025, 10, 31))
@@ -230,7 +230,7 @@ def test_monthly_by_tier_by_hand():
     fast = pr.monthly_by_tier(tx, plan, base, period, pd.Series(["z", "c", "b", "a"])).set_index(["group", "month"])
     pd.testing.assert_frame_equal(fast, m)
     # the total equals the package's monthly plan vs actual for the plan total
-    from threec_helpers.realization import monthly_plan_vs_actual
+    from threec_helpers.measures.realization import monthly_plan_vs_actual
 
     ref = monthly_plan_vs_actual(tx, base.start, base.end, period.start, period.end, 192.0)
     assert ref["plan"].tolist() == pytest.approx(total["plan"].tolist())
@@ -274,14 +274,14 @@ def test_plot_with_reference_draws_the_plan_over_matching_months():
 
 @pytest.fixture(scope="module")
 def demo():
-    from threec_helpers.validation import load_client
+    from threec_helpers.inputs.validation import load_client
 
     return load_client("demo_manufacturer")
 
 
 def test_base_plan_rebuilt_then_saved(demo, tmp_path):
-    from threec_helpers.customer_table import customer_table
-    from threec_helpers.planning import bottom_up_plan, save_plan
+    from threec_helpers.measures.customer_table import customer_table
+    from threec_helpers.measures.planning import bottom_up_plan, save_plan
 
     plan, source, base = pr.base_plan(demo.tables, demo.config, "FY2025", folder=tmp_path / "none")
     assert source == "rebuilt"
@@ -299,7 +299,7 @@ def test_base_plan_rebuilt_then_saved(demo, tmp_path):
 
 def test_clv_estimate_adds_up_and_equals_the_package_formula(demo):
     from threec_helpers import clv
-    from threec_helpers.customer_table import customer_table
+    from threec_helpers.measures.customer_table import customer_table
 
     tb = customer_table(demo.tables, demo.config, "FY2026", "FY2025")
     est = pr.clv_estimate(demo.tables, tb, P26)

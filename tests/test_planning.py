@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from threec_helpers.errors import ParameterError
-from threec_helpers.planning import (
+from threec_helpers.measures.planning import (
     PlanAssumptions,
     bottom_up_plan,
     focus_plan,
@@ -15,7 +15,7 @@ from threec_helpers.planning import (
     save_plan,
     top_down_plan,
 )
-from threec_helpers.realization import (
+from threec_helpers.measures.realization import (
     focus_progress,
     monthly_plan_vs_actual,
     plan_vs_actual,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from threec_helpers.config import Period, PyramidThresholds
-from threec_helpers.pyramid import (ACTIVE_TIERS, TIERS, assign_tiers, migration_class, migration_effect,
+from threec_helpers.inputs.config import Period, PyramidThresholds
+from threec_helpers.measures.pyramid import (ACTIVE_TIERS, TIERS, assign_tiers, migration_class, migration_effect,
                                     migration_matrix, pyramid, tier_label, tier_sizes, tier_summary)
 
 

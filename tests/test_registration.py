@@ -5,8 +5,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from threec_helpers.config import Period
-from threec_helpers.registration import (
+from threec_helpers.inputs.config import Period
+from threec_helpers.measures.registration import (
     column_completeness,
     data_quality_profile,
     freshness_score,

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from threec_helpers.results import headline, read_results, write_results
+from threec_helpers.report.results import headline, read_results, write_results
 
 
 def test_write_and_read_results_converts_pandas_and_numpy(tmp_path):

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from threec_helpers.satisfaction import (crm_chain, latest_answers, mean_ci, nps, satisfaction_band,
+from threec_helpers.measures.satisfaction import (crm_chain, latest_answers, mean_ci, nps, satisfaction_band,
                                          satisfaction_summary, satisfied_but_leaving, spearman_ci,
                                          wilson_interval)
 

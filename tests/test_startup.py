@@ -16,8 +16,8 @@ import matplotlib as mpl
 import pytest
 
 FIRST_CELLS = """
-from threec_helpers import notebook as nb
-from threec_helpers import audit_report, phase_report, explore
+from threec_helpers.report import context as nb
+from threec_helpers.report import audits as audit_report, phases as phase_report, explore
 from threec_helpers.plots import audits, customers, spc, planning, clv
 from threec_helpers.plots.style import apply_style
 from threec_helpers.i18n import t

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from threec_helpers.config import Period
+from threec_helpers.inputs.config import Period
 from threec_helpers.errors import InputError, ParameterError
-from threec_helpers.value import (customer_value, period_bounds, profit_decomposition, to_cents, whale_curve,
+from threec_helpers.measures.value import (customer_value, period_bounds, profit_decomposition, to_cents, whale_curve,
                                   whale_summary)
 
 P2025 = Period("2025", dt.date(2025, 1, 1), dt.date(2025, 12, 31))

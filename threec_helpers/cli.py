@@ -63,9 +63,9 @@ DATA_ROOT = click.option("--data-root", type=click.Path(file_okay=False, path_ty
 @click.pass_context
 def list_cmd(ctx: click.Context, data_root: Path | None, as_json: bool) -> None:
     """List the clients (folders with a client.yaml)."""
-    from .config import load_client_config
+    from .inputs.config import load_client_config
     from .paths import client_folder, data_root as default_root
-    from .validation import list_clients
+    from .inputs.validation import list_clients
 
     lang = ctx.obj["lang"]
     root = data_root or default_root()
@@ -106,7 +106,7 @@ def validate(ctx: click.Context, clients: tuple[str, ...], all_clients: bool, da
     from tqdm import tqdm
 
     from .paths import data_root as default_root
-    from .validation import list_clients, load_client
+    from .inputs.validation import list_clients, load_client
     from .errors import DataValidationError
 
     lang = ctx.obj["lang"]

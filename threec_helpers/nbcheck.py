@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .io import write_text_atomic
+from .storage import write_text_atomic
 from .paths import project_root
 
 CHECK_TAG = "nbval-check-output"

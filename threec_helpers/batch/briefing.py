@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import fmt_num, fmt_pct, has_key, t
-from ..results import read_results
+from ..report.results import read_results
 from .publish import asset, column_label, format_cell, html_lang, html_to_pdf, render
 
 #: the six 3C dimensions, performance (outside the company) then focus (inside)
@@ -322,7 +322,7 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
     previous_period = Path(previous_folder).name if previous_folder else None
     if engagement is None or client_name is None:
         try:
-            from ..config import load_client_config
+            from ..inputs.config import load_client_config
             from ..paths import client_folder
 
             cfg = load_client_config(client_folder(client_id))

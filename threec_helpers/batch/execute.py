@@ -107,8 +107,8 @@ def _scrubber(job: Job):
     """Masking of free text for ``job`` (None without --mask)."""
     if not job.mask:
         return None
-    from ..masking import compile_scrubber, text_replacements
-    from ..validation import load_client
+    from ..inputs.masking import compile_scrubber, text_replacements
+    from ..inputs.validation import load_client
 
     try:
         data = load_client(job.client_id, job.data_root)
@@ -124,7 +124,7 @@ def _finish_notebook(job: Job, run_id: str, partial: Path, *, started: str, exec
     import nbformat
 
     from .publish import write_text_atomic
-    from ..results import SUFFIX, read_results
+    from ..report.results import SUFFIX, read_results
     from .publish import publish_notebook
 
     t_publish = time.monotonic()

@@ -99,7 +99,7 @@ def _build(target: Path) -> None:
                 usWinAscent=os2.usWinAscent, usWinDescent=os2.usWinDescent, ulCodePageRange1=os2.ulCodePageRange1,
                 ulUnicodeRange1=os2.ulUnicodeRange1, ulUnicodeRange2=os2.ulUnicodeRange2, fsType=0)
     fb.setupPost()
-    from ..io import atomic_write
+    from ..storage import atomic_write
 
     with atomic_write(target, "wb") as fh:
         fb.save(fh)

@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from .. import __version__
-from ..config import ClientConfig, load_client_config
+from ..inputs.config import ClientConfig, load_client_config
 from ..errors import ClientConfigError, InputError, ParameterError, ThreecError
 from ..i18n import LANGUAGES, t
 from ..paths import check_client_id, client_folder, data_root as default_data_root, project_root
@@ -297,7 +297,7 @@ def parse_batch(raw: Any, source: str = "<batch>", *, base: Path | None = None,
     clients_raw = raw.get("clients", "*")
     clients: list[ClientSpec] = []
     entries = clients_raw if isinstance(clients_raw, list) else [clients_raw]
-    from ..validation import list_clients
+    from ..inputs.validation import list_clients
 
     available = list_clients(root)
     for i, entry in enumerate(entries):
@@ -613,7 +613,7 @@ def plan_batch(spec: BatchSpec, out_root: Path, *, clients: list[str] | None = N
     ParameterError
         For any unknown parameter name or value of the wrong type (all of them listed).
     """
-    from ..validation import find_table_file, input_fingerprint
+    from ..inputs.validation import find_table_file, input_fingerprint
 
     out_dir = Path(out_root) / spec.name
     available = available if available is not None else discover_notebooks(spec.notebooks_dir)

@@ -30,7 +30,7 @@ from typing import Any, Callable
 
 from .. import __version__
 from ..i18n import fmt_num, fmt_pct, has_key, t
-from ..io import neutralise_formula, write_bytes_atomic, write_text_atomic  # noqa: F401  (re-exported)
+from ..storage import neutralise_formula, write_bytes_atomic, write_text_atomic  # noqa: F401  (re-exported)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: cells with one of these tags never reach a panel report

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..io import atomic_target, write_bytes_atomic
+from ..storage import atomic_target, write_bytes_atomic
 
 #: fixed "created" date written into every generated workbook (no wall-clock timestamps)
 XLSX_CREATED = dt.datetime(2026, 11, 1, 0, 0, 0)

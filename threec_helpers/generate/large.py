@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import ParameterError
-from ..io import atomic_target
+from ..storage import atomic_target
 from ._write import write_yaml
 from .manufacturer import FISCAL_YEARS, PRODUCTS, REGIONS, SEGMENTS, TARGETS
 

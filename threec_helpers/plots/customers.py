@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ..i18n import fmt_int, fmt_pct, t
-from ..pyramid import ACTIVE_TIERS, TIERS, tier_label
+from ..measures.pyramid import ACTIVE_TIERS, TIERS, tier_label
 from .style import COLORS, PALETTE, add_source_note, apply_style
 
 __all__ = ["plot_pyramid", "plot_whale_curve", "plot_migration_heatmap", "plot_cohort_retention",
@@ -120,7 +120,7 @@ def plot_whale_curve(curve: pd.DataFrame, summary: pd.Series | None = None, lang
     >>> v = pd.DataFrame({"customer_id": list("abcd"), "net_profit": [50.0, 30.0, -20.0, 5.0]})
     >>> fig = plot_whale_curve(whale_curve(v, served_only=False), lang="en")
     """
-    from ..value import whale_summary
+    from ..measures.value import whale_summary
 
     apply_style()
     summary = whale_summary(curve) if summary is None else summary

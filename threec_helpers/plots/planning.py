@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from ..i18n import check_lang, t
-from ..pyramid import tier_label
+from ..measures.pyramid import tier_label
 from .style import COLORS, add_source_note, apply_style
 
 __all__ = ["plot_reconciliation", "plot_monthly_plan", "plot_variance_components"]

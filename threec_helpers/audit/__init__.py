@@ -1,0 +1,7 @@
+"""The audit engine: checklists, scoring, findings and quality objectives.
+
+- :mod:`.checklists` -- bilingual YAML checklists (customer focus, ISO 9001, obstetrics)
+- :mod:`.scoring` -- weighted scores, veto items, maturity, role gaps, priorities, rounds
+- :mod:`.findings` -- audit findings: grades, ageing, closure
+- :mod:`.objectives` -- quality objectives, target vs actual, and their history
+"""

@@ -1,0 +1,245 @@
+"""``client.yaml``: who the client is, which engagement, periods, targets and thresholds.
+
+See ``docs/data-contract.md`` for the file format. :func:`load_client_config` reads it
+safely (``yaml.safe_load``: no Python tags), checks every field and raises
+:class:`~threec_helpers.errors.ClientConfigError` naming the file, the field and the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .contract import ENGAGEMENTS, TABLES
+from ..errors import ClientConfigError
+from ..i18n import LANGUAGES
+
+CONFIG_FILE = "client.yaml"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period: an id (``"2025"``, ``"2025-Q3"``, ``"2025-10"``) and its dates."""
+
+    id: str
+    start: dt.date
+    end: dt.date
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class PyramidThresholds:
+    """Curry's customer pyramid cut-offs, as shares of active customers ranked by revenue."""
+
+    top: float = 0.01
+    big: float = 0.04
+    medium: float = 0.15
+    inactive_months: int = 12
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """Where a table's file is, when not at its default name."""
+
+    file: str
+    sheet: str | int | None = None
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """The parsed ``client.yaml`` of one client folder."""
+
+    client_id: str
+    name: dict[str, str]
+    engagement: str
+    industry: str
+    currency: str
+    language: str
+    periods: tuple[Period, ...]
+    current_period: str
+    previous_period: str | None
+    targets: dict[str, Any] = field(default_factory=dict)
+    pyramid: PyramidThresholds = PyramidThresholds()
+    checklist: str | None = None
+    tables: dict[str, TableSource] = field(default_factory=dict)
+    folder: Path | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def display_name(self, lang: str | None = None) -> str:
+        """The client's name in ``lang`` (falls back to the other language)."""
+        lang = lang or self.language
+        return self.name.get(lang) or next(iter(self.name.values()))
+
+    def period(self, period_id: str) -> Period:
+        """Return the period with id ``period_id`` (ClientConfigError if unknown)."""
+        for p in self.periods:
+            if p.id == str(period_id):
+                return p
+        known = ", ".join(p.id for p in self.periods)
+        raise ClientConfigError(
+            f"{self.client_id}: period {period_id!r} is not defined in client.yaml (known periods: {known})"
+        )
+
+
+def _err(path: Path, field_name: str, problem: str, fix: str) -> ClientConfigError:
+    return ClientConfigError(f"{path}: field '{field_name}': {problem}. {fix}")
+
+
+def _as_date(path: Path, field_name: str, value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise _err(path, field_name, f"{value!r} is not a date", "Write dates as YYYY-MM-DD.") from None
+
+
+def _number(path: Path, field_name: str, value: Any, lo: float, hi: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _err(path, field_name, f"{value!r} is not a number", f"Give a number between {lo} and {hi}.")
+    if not lo <= float(value) <= hi:
+        raise _err(path, field_name, f"{value} is outside {lo}..{hi}", f"Give a number between {lo} and {hi}.")
+    return float(value)
+
+
+def parse_client_config(raw: Any, path: Path, folder_name: str | None = None) -> ClientConfig:
+    """Check a loaded ``client.yaml`` mapping and return a :class:`ClientConfig`.
+
+    Parameters
+    ----------
+    raw : object
+        What ``yaml.safe_load`` returned.
+    path : Path
+        The file (for messages).
+    folder_name : str, optional
+        The client folder's name; ``client_id`` must equal it when given.
+
+    Returns
+    -------
+    ClientConfig
+    """
+    if not isinstance(raw, dict):
+        raise ClientConfigError(f"{path}: expected a mapping of fields (client_id, name, engagement, ...), "
+                                f"found {type(raw).__name__}. See docs/data-contract.md for an example.")
+    missing = [k for k in ("client_id", "name", "engagement", "periods", "current_period") if k not in raw]
+    if missing:
+        raise ClientConfigError(f"{path}: missing required field(s): {', '.join(missing)}. "
+                                "See docs/data-contract.md for an example client.yaml.")
+    client_id = str(raw["client_id"])
+    if folder_name is not None and client_id != folder_name:
+        raise _err(path, "client_id", f"{client_id!r} differs from the folder name {folder_name!r}",
+                   "Make client_id equal to the folder name.")
+    name = raw["name"]
+    if isinstance(name, str):
+        name = {"zh": name, "en": name}
+    elif not (isinstance(name, dict) and name and all(k in LANGUAGES for k in name)):
+        raise _err(path, "name", f"{name!r} is not a name", "Give a string or a mapping {zh: ..., en: ...}.")
+    engagement = str(raw["engagement"])
+    if engagement not in ENGAGEMENTS:
+        raise _err(path, "engagement", f"{engagement!r} is not an engagement type",
+                   f"Use one of: {', '.join(ENGAGEMENTS)}.")
+    language = str(raw.get("language", "zh"))
+    if language not in LANGUAGES:
+        raise _err(path, "language", f"{language!r} is not supported", "Use zh or en.")
+    periods_raw = raw["periods"]
+    if not isinstance(periods_raw, list) or not periods_raw:
+        raise _err(path, "periods", "must be a non-empty list", "List periods as {id, start, end} entries.")
+    periods = []
+    for i, p in enumerate(periods_raw):
+        where = f"periods[{i}]"
+        if not isinstance(p, dict) or not {"id", "start", "end"} <= set(p):
+            raise _err(path, where, f"{p!r} lacks id/start/end", "Write each period as {id: ..., start: ..., end: ...}.")
+        start, end = _as_date(path, where + ".start", p["start"]), _as_date(path, where + ".end", p["end"])
+        if end < start:
+            raise _err(path, where, f"ends ({end}) before it starts ({start})", "Swap start and end.")
+        periods.append(Period(str(p["id"]), start, end))
+    ids = [p.id for p in periods]
+    if len(set(ids)) != len(ids):
+        raise _err(path, "periods", "period ids repeat", "Give every period a distinct id.")
+    current = str(raw["current_period"])
+    previous = raw.get("previous_period")
+    for key, value in (("current_period", current), ("previous_period", previous)):
+        if value is not None and str(value) not in ids:
+            raise _err(path, key, f"{value!r} is not one of the periods ({', '.join(ids)})", "Use a listed period id.")
+    pyr = raw.get("pyramid") or {}
+    if not isinstance(pyr, dict):
+        raise _err(path, "pyramid", "must be a mapping", "Write pyramid: {top: 0.01, big: 0.04, medium: 0.15}.")
+    unknown = set(pyr) - {"top", "big", "medium", "inactive_months"}
+    if unknown:
+        raise _err(path, "pyramid", f"unknown key(s) {sorted(unknown)}", "Use top, big, medium, inactive_months.")
+    defaults = PyramidThresholds()
+    pyramid = PyramidThresholds(
+        top=_number(path, "pyramid.top", pyr.get("top", defaults.top), 0, 1),
+        big=_number(path, "pyramid.big", pyr.get("big", defaults.big), 0, 1),
+        medium=_number(path, "pyramid.medium", pyr.get("medium", defaults.medium), 0, 1),
+        inactive_months=int(_number(path, "pyramid.inactive_months",
+                                    pyr.get("inactive_months", defaults.inactive_months), 1, 120)),
+    )
+    if pyramid.top + pyramid.big + pyramid.medium > 1:
+        raise _err(path, "pyramid", "top + big + medium exceed 100% of active customers", "Lower the shares.")
+    targets = raw.get("targets") or {}
+    if not isinstance(targets, dict):
+        raise _err(path, "targets", "must be a mapping", "Write targets: {revenue: ..., profit: ...}.")
+    tables: dict[str, TableSource] = {}
+    for tname, src in (raw.get("tables") or {}).items():
+        if tname not in TABLES:
+            raise _err(path, f"tables.{tname}", "is not a table of the data contract",
+                       f"Use one of: {', '.join(TABLES)}.")
+        if isinstance(src, str):
+            src = {"file": src}
+        if not isinstance(src, dict) or "file" not in src:
+            raise _err(path, f"tables.{tname}", f"{src!r} names no file", "Write tables: {name: {file: ..., sheet: ...}}.")
+        tables[tname] = TableSource(str(src["file"]), src.get("sheet"))
+    known = {"client_id", "name", "engagement", "industry", "currency", "language", "periods", "current_period",
+             "previous_period", "targets", "pyramid", "checklist", "tables"}
+    return ClientConfig(
+        client_id=client_id,
+        name={k: str(v) for k, v in name.items()},
+        engagement=engagement,
+        industry=str(raw.get("industry", "")),
+        currency=str(raw.get("currency", "CNY")),
+        language=language,
+        periods=tuple(periods),
+        current_period=current,
+        previous_period=None if previous is None else str(previous),
+        targets=targets,
+        pyramid=pyramid,
+        checklist=None if raw.get("checklist") is None else str(raw["checklist"]),
+        tables=tables,
+        folder=path.parent,
+        extra={k: v for k, v in raw.items() if k not in known},
+    )
+
+
+def load_client_config(folder: Path) -> ClientConfig:
+    """Read and check ``folder/client.yaml``.
+
+    Raises
+    ------
+    ClientConfigError
+        If the file is missing, is not valid YAML, uses Python tags or breaks a rule.
+    """
+    folder = Path(folder)
+    path = folder / CONFIG_FILE
+    if not path.is_file():
+        raise ClientConfigError(f"{path}: not found. Every client folder needs a client.yaml; copy one from "
+                                "data/clients/demo_manufacturer/ and edit it (see docs/data-contract.md).")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ClientConfigError(f"{path}: not UTF-8 text. Save client.yaml as UTF-8.") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ClientConfigError(f"{path}: malformed YAML{where}: {problem}. Check indentation and quoting; "
+                                "Python-specific tags (!!python/...) are refused.") from None
+    return parse_client_config(raw, path, folder_name=folder.name)

@@ -1,0 +1,676 @@
+"""Validating a client folder against the data contract, and caching the result.
+
+:func:`validate_client` reads every table of the client's engagement, parses values
+(:mod:`threec_helpers.io`), checks the column rules of :mod:`threec_helpers.contract`
+with `pandera <https://pandera.readthedocs.io>`_ (types, ranges, uniqueness, allowed
+categories, empty cells, dates not in the future), then the rules across tables
+(referential integrity, KPI rows with a value or a numerator/denominator). It never
+stops at the first problem: the :class:`ValidationReport` lists every one with file, row,
+column, rule, offending value and a fix hint, in Chinese or English.
+
+:func:`load_client` is what notebooks call: it returns the validated tables, from the
+processed cache when the inputs have not changed (keyed by the SHA-256 of every input
+file, ``client.yaml``, the contract version and the package version). Raw inputs are
+only ever read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import warnings
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from .config import CONFIG_FILE, ClientConfig, load_client_config
+from .contract import CONTRACT_VERSION, Column, Table, tables_for
+from ..errors import ClientConfigError, DataValidationError, InputError
+from ..i18n import fmt_int, t
+from ..arrays import fast_isin
+from .readers import (
+    SUPPORTED_SUFFIXES,
+    RawTable,
+    parse_bools,
+    parse_categories,
+    parse_dates,
+    parse_numbers,
+    parse_text,
+    read_table,
+)
+from ..storage import write_parquet_atomic, write_text_atomic
+from ..paths import client_folder, data_root, processed_root
+
+#: problems kept per (file, column, rule); the rest are counted
+MAX_EXAMPLES_PER_RULE = 20
+
+
+@dataclass
+class Problem:
+    """One failed rule.
+
+    Attributes
+    ----------
+    table : str
+        Contract table name.
+    file : str
+        The file, as a path relative to the data root where possible.
+    row : int or None
+        Row number in the file as a spreadsheet shows it (None for file-level problems).
+    column : str or None
+        Canonical column name.
+    rule : str
+        Rule id (``type``, ``unique``, ``reference``, ...); its message and fix hint are
+        the i18n keys ``validation.<rule>`` and ``validation.<rule>.hint``.
+    value : str or None
+        The offending cell as text.
+    params : dict
+        Fields for the message (bounds, allowed values, ...).
+    severity : {"error", "warning"}
+    """
+
+    table: str
+    file: str
+    row: int | None
+    column: str | None
+    rule: str
+    value: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    severity: str = "error"
+
+    def _fields(self) -> dict[str, Any]:
+        return {"table": self.table, "file": self.file, "row": self.row, "column": self.column,
+                "value": self.value, **self.params}
+
+    def message(self, lang: str = "en") -> str:
+        """What is wrong, in ``lang``."""
+        if "message_key" in self.params:  # a reader's own message (threec_helpers.io)
+            return t(self.params["message_key"], lang, **self.params.get("message_fields", {}))
+        return t(f"validation.{self.rule}", lang, **self._fields())
+
+    def hint(self, lang: str = "en") -> str:
+        """What to do, in ``lang``."""
+        return t(f"validation.{self.rule}.hint", lang, **self._fields())
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        d = asdict(self)
+        d["message"] = self.message(lang)
+        d["hint"] = self.hint(lang)
+        return d
+
+
+@dataclass
+class ValidationReport:
+    """Every problem found in one client folder.
+
+    Attributes
+    ----------
+    client_id : str
+    folder : str
+    problems : list of Problem
+        At most ``MAX_EXAMPLES_PER_RULE`` per (file, column, rule).
+    counts : Counter
+        Total number of rows failing each (file, column, rule), including those not kept.
+    rows : dict
+        Data rows read per table.
+    """
+
+    client_id: str
+    folder: str
+    problems: list[Problem] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    rows: dict[str, int] = field(default_factory=dict)
+    #: file -> {canonical column: header as written in the file}, to show the consultant's own headers
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def add(self, problem: Problem, count: int = 1) -> None:
+        key = (problem.file, problem.column, problem.rule)
+        if self.counts[key] < MAX_EXAMPLES_PER_RULE:
+            self.problems.append(problem)
+        self.counts[key] += count
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when no rule of severity ``error`` failed."""
+        return not self.errors
+
+    def n_failing(self, severity: str = "error") -> int:
+        """Rows (or files) failing, counted over all rules of ``severity``."""
+        keys = {(p.file, p.column, p.rule) for p in self.problems if p.severity == severity}
+        return sum(self.counts[k] for k in keys)
+
+    def summary(self, lang: str = "en") -> str:
+        """One line: valid, or how many problems."""
+        if self.ok:
+            return t("validation.summary.ok", lang, client=self.client_id, tables=len(self.rows),
+                     rows=fmt_int(sum(self.rows.values())), warnings=len(self.warnings))
+        return t("validation.summary.failed", lang, client=self.client_id, n=fmt_int(self.n_failing()))
+
+    def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """The problems as a table (one row per kept problem)."""
+        cols = ["severity", "table", "file", "row", "column", "rule", "value", "message", "hint"]
+        return pd.DataFrame([p.to_dict(lang) for p in self.problems], columns=cols + ["params"])[cols]
+
+    def to_json(self, lang: str = "en") -> str:
+        """Machine-readable report (``threec validate --json``)."""
+        groups = []
+        for (file, column, rule), total in self.counts.items():
+            examples = [p for p in self.problems if (p.file, p.column, p.rule) == (file, column, rule)]
+            if not examples:
+                continue
+            groups.append({"file": file, "column": column, "rule": rule, "severity": examples[0].severity,
+                           "count": total, "examples": [p.to_dict(lang) for p in examples]})
+        return json.dumps({"client_id": self.client_id, "folder": self.folder, "valid": self.ok,
+                           "errors": self.n_failing("error"), "warnings": self.n_failing("warning"),
+                           "rows": self.rows, "problems": groups}, ensure_ascii=False, indent=2, default=str)
+
+    def format_text(self, lang: str = "en", max_examples: int = 10) -> str:
+        """Readable report: problems grouped by file and rule, each with row, column, value and fix."""
+        lines = [self.summary(lang)]
+        seen: dict[tuple, list[Problem]] = {}
+        for p in self.problems:
+            seen.setdefault((p.file, p.column, p.rule), []).append(p)
+        for (file, column, rule), probs in seen.items():
+            first = probs[0]
+            mark = "✗" if first.severity == "error" else "!"
+            lines.append("")
+            lines.append(f"{mark} {first.message(lang)}")
+            for p in probs[:max_examples]:
+                where = [file]
+                if p.row is not None:
+                    where.append(t("validation.where.row", lang, row=fmt_int(p.row)))
+                if p.column:
+                    header = self.headers.get(p.file, {}).get(p.column)
+                    shown_col = p.column if not header or header == p.column else f"{header} ({p.column})"
+                    where.append(t("validation.where.column", lang, column=shown_col))
+                value = "" if p.value is None else t("validation.where.value", lang, value=_short(p.value))
+                lines.append(f"    {', '.join(where)}{value}")
+            total = self.counts[(file, column, rule)]
+            if total > min(len(probs), max_examples):
+                lines.append("    " + t("validation.more_rows", lang, n=fmt_int(total - min(len(probs), max_examples))))
+            lines.append("    → " + first.hint(lang))
+        return "\n".join(lines)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A cell value fit for a terminal: control and direction characters shown escaped, cut to ``limit``."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value)[: limit * 2])
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------- locating files
+
+
+def find_table_file(folder: Path, table: str, config: ClientConfig) -> tuple[Path | None, str | int | None]:
+    """Return the file holding ``table`` in a client folder (and its sheet), or ``(None, None)``."""
+    source = config.tables.get(table)
+    if source is not None:
+        from ..paths import safe_child
+
+        return safe_child(folder, source.file), source.sheet
+    for suffix in SUPPORTED_SUFFIXES:
+        candidate = folder / f"{table}{suffix}"
+        if candidate.is_file():
+            return candidate, None
+    return None, None
+
+
+def _display(path: Path, root: Path) -> str:
+    """A path as the consultant should see it: relative to the working folder where possible."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------- column parsing
+
+
+def _parse_column(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+    if column.type in ("float", "int"):
+        parsed, invalid = parse_numbers(raw, percent=column.percent)
+        if column.type == "int":
+            fractional = parsed.notna() & (parsed != np.floor(parsed))
+            invalid = invalid | fractional
+            parsed = parsed.where(~fractional)
+        return parsed, invalid
+    if column.type == "date":
+        return parse_dates(raw)
+    if column.type == "bool":
+        return parse_bools(raw, column.value_aliases)
+    if column.type == "category":
+        return parse_categories(raw, column)
+    return parse_text(raw), pd.Series(False, index=raw.index)
+
+
+def _schema(table: Table, present: list[str], config: ClientConfig, today: pd.Timestamp):
+    import pandera.pandas as pa
+
+    columns = {}
+    names: dict[str, list[str]] = {}
+    for col in table.columns:
+        if col.name not in present:
+            continue
+        checks = []
+        if col.min is not None:
+            checks.append(pa.Check.ge(col.min, name="min"))
+        if col.max is not None:
+            checks.append(pa.Check.le(col.max, name="max"))
+        if col.type == "category" and col.allowed:
+            checks.append(pa.Check.isin(list(col.allowed), name="allowed"))
+        if col.not_future:
+            checks.append(pa.Check.le(today, name="not_future"))
+        if col.type == "month":
+            checks.append(pa.Check.str_matches(r"^\d{4}-(0[1-9]|1[0-2])$", name="month_format"))
+        if col.type == "period":
+            checks.append(pa.Check.isin([p.id for p in config.periods], name="period_known"))
+        columns[col.name] = pa.Column(None, checks=checks, nullable=col.nullable, unique=col.unique,
+                                      required=False, report_duplicates="all")
+        names[col.name] = [c.name for c in checks]
+    return pa.DataFrameSchema(columns, strict=False, coerce=False), names
+
+
+#: pandera's names of its built-in column properties -> our rule ids
+_PANDERA_RULES = {"not_nullable": "not_null", "field_uniqueness": "unique"}
+
+
+def _check_rules(frame: pd.DataFrame, table: Table, config: ClientConfig, today: pd.Timestamp,
+                 skip: set[tuple[str, int]]) -> list[tuple[str, int | None, str, Any]]:
+    """Run the pandera schema; return (column, row, rule, value) per failure."""
+    import pandera.errors as pae
+
+    schema, check_names = _schema(table, list(frame.columns), config, today)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            schema.validate(frame, lazy=True)
+    except pae.SchemaErrors as exc:
+        fc = exc.failure_cases
+        out = []
+        for column, row, check, number, value in zip(fc["column"], fc["index"], fc["check"], fc["check_number"],
+                                                      fc["failure_case"]):
+            if check in _PANDERA_RULES:
+                rule = _PANDERA_RULES[check]
+            elif number is not None and not pd.isna(number):
+                rule = check_names[column][int(number)]
+            else:
+                rule = str(check).split("(")[0]
+            row = None if row is None or (isinstance(row, float) and np.isnan(row)) else int(row)
+            if row is not None and (column, row) in skip:
+                continue  # already reported as a value that could not be read
+            out.append((column, row, rule, value))
+        return out
+    return []
+
+
+# --------------------------------------------------------------------------- validation
+
+
+@dataclass
+class _Loaded:
+    table: Table
+    path: Path
+    frame: pd.DataFrame
+
+
+def _value_text(value: Any, column: Column | None = None) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_and_type(table: Table, path: Path, sheet, report: ValidationReport, shown: str,
+                   config: ClientConfig, today: pd.Timestamp) -> pd.DataFrame | None:
+    try:
+        raw: RawTable = read_table(path, table, sheet=sheet)
+    except InputError as exc:
+        params = ({"message_key": exc.key, "message_fields": exc.fields} if exc.key else {"detail": str(exc)})
+        report.add(Problem(table.name, shown, None, None, "file_format", params=params))
+        return None
+    frame = raw.frame
+    report.headers[shown] = dict(raw.original_headers)
+    if frame.empty:
+        report.add(Problem(table.name, shown, None, None, "no_rows"))
+        return None
+    found = [h for h in raw.original_headers.values()] + raw.unknown_headers
+    missing = [c for c in table.columns if c.required and c.name not in frame.columns]
+    for col in missing:
+        accepted = ", ".join([col.name, *col.aliases][:6])
+        report.add(Problem(table.name, shown, None, col.name, "required_column",
+                           params={"accepted": accepted, "found": ", ".join(map(str, found))[:300]}))
+    for header in raw.unknown_headers:
+        report.add(Problem(table.name, shown, None, header, "unknown_column", severity="warning"))
+    typed: dict[str, pd.Series] = {}
+    skip: set[tuple[str, int]] = set()
+    for col in table.columns:
+        if col.name not in frame.columns:
+            continue
+        parsed, invalid = _parse_column(frame[col.name], col)
+        typed[col.name] = parsed
+        if invalid.any():
+            bad_rows = invalid[invalid].index
+            raw_values = frame[col.name].loc[bad_rows]
+            for row, value in zip(bad_rows[:MAX_EXAMPLES_PER_RULE], raw_values[:MAX_EXAMPLES_PER_RULE]):
+                report.add(Problem(table.name, shown, int(row), col.name, f"type_{col.type}", _value_text(value)))
+            extra = len(bad_rows) - min(len(bad_rows), MAX_EXAMPLES_PER_RULE)
+            if extra:
+                report.counts[(shown, col.name, f"type_{col.type}")] += extra
+            skip.update((col.name, int(r)) for r in bad_rows)
+    typed_frame = pd.DataFrame(typed, index=frame.index)
+    failures = _check_rules(typed_frame, table, config, today, skip)
+    for column, row, rule, value in failures:
+        col = table.column(column) if column in table.column_names else None
+        params: dict[str, Any] = {}
+        if col is not None:
+            params = {"min": col.min, "max": col.max, "allowed": ", ".join(col.allowed),
+                      "today": today.strftime("%Y-%m-%d")}
+        if rule == "period_known":
+            params["periods"] = ", ".join(p.id for p in config.periods)
+        report.add(Problem(table.name, shown, row, column, rule, _value_text(value, col), params=params))
+    return typed_frame
+
+
+def _check_references(loaded: dict[str, _Loaded], report: ValidationReport, root: Path) -> None:
+    for name, item in loaded.items():
+        for col in item.table.columns:
+            if not col.references or col.name not in item.frame.columns:
+                continue
+            ref_table, ref_col = col.references.split(".")
+            if ref_table not in loaded or ref_col not in loaded[ref_table].frame.columns:
+                continue
+            values = item.frame[col.name]
+            orphan = values.notna() & ~pd.Series(fast_isin(values, loaded[ref_table].frame[ref_col]), index=values.index)
+            if orphan.any():
+                rows = orphan[orphan].index
+                shown = _display(item.path, root)
+                for row in rows[:MAX_EXAMPLES_PER_RULE]:
+                    report.add(Problem(name, shown, int(row), col.name, "reference", _value_text(values.loc[row]),
+                                       params={"ref_table": ref_table, "ref_column": ref_col}))
+                extra = len(rows) - min(len(rows), MAX_EXAMPLES_PER_RULE)
+                if extra:
+                    report.counts[(shown, col.name, "reference")] += extra
+
+
+def _check_kpis(loaded: dict[str, _Loaded], report: ValidationReport, root: Path) -> None:
+    if "kpi_measurements" not in loaded:
+        return
+    item = loaded["kpi_measurements"]
+    f = item.frame
+    shown = _display(item.path, root)
+    num = f["numerator"] if "numerator" in f else pd.Series(np.nan, index=f.index)
+    den = f["denominator"] if "denominator" in f else pd.Series(np.nan, index=f.index)
+    val = f["value"] if "value" in f else pd.Series(np.nan, index=f.index)
+    rules = {
+        "kpi_value_or_ratio": val.isna() & (num.isna() | den.isna()),
+        "kpi_denominator_zero": den.notna() & (den <= 0),
+    }
+    if "quality_objectives" in loaded and "objective_id" in f:
+        obj = loaded["quality_objectives"].frame
+        if {"objective_id", "unit"} <= set(obj.columns):
+            unit = f["objective_id"].map(dict(zip(obj["objective_id"], obj["unit"])))
+            rules["kpi_numerator_above_denominator"] = (unit == "%") & num.notna() & den.notna() & (num > den)
+    if {"objective_id", "period"} <= set(f.columns):
+        rules["kpi_duplicate_month"] = f.duplicated(["objective_id", "period"], keep=False)
+    for rule, mask in rules.items():
+        mask = mask.fillna(False).astype(bool)
+        for row in mask[mask].index[:MAX_EXAMPLES_PER_RULE]:
+            value = f"{f['objective_id'].get(row, '')} {f['period'].get(row, '')}".strip() if "period" in f else None
+            report.add(Problem("kpi_measurements", shown, int(row), None, rule, value))
+        extra = int(mask.sum()) - min(int(mask.sum()), MAX_EXAMPLES_PER_RULE)
+        if extra:
+            report.counts[(shown, None, rule)] += extra
+
+
+def validate_client(client_id: str, data_root_dir: str | Path | None = None, *,
+                    today: dt.date | None = None,
+                    progress: Callable[[str], None] | None = None) -> tuple[ValidationReport, ClientConfig | None,
+                                                                             dict[str, pd.DataFrame]]:
+    """Validate every input table of a client folder.
+
+    Parameters
+    ----------
+    client_id : str
+        The client folder's name.
+    data_root_dir : str or Path, optional
+        Folder of client folders (default ``data/clients`` or ``THREEC_DATA_ROOT``).
+    today : date, optional
+        "Today" for the not-in-the-future rule (default: the real date).
+    progress : callable, optional
+        Called with each table name before it is read (for progress bars).
+
+    Returns
+    -------
+    report : ValidationReport
+    config : ClientConfig or None
+        None when ``client.yaml`` itself failed (the report says why).
+    tables : dict of DataFrame
+        Typed tables (canonical columns, index = source row number); complete only when
+        ``report.ok``.
+
+    Examples
+    --------
+    >>> report, config, tables = validate_client("demo_telecom")  # doctest: +SKIP
+    >>> report.ok  # doctest: +SKIP
+    True
+    """
+    root = Path(data_root_dir) if data_root_dir is not None else data_root()
+    folder = client_folder(client_id, root)
+    report = ValidationReport(client_id, str(folder))
+    if not folder.is_dir():
+        report.add(Problem("-", _display(folder, root), None, None, "no_client_folder",
+                           params={"root": str(root)}))
+        return report, None, {}
+    try:
+        config = load_client_config(folder)
+    except ClientConfigError as exc:
+        report.add(Problem("client.yaml", _display(folder / CONFIG_FILE, root), None, None, "client_config",
+                           params={"detail": str(exc)}))
+        return report, None, {}
+    today_ts = pd.Timestamp(today or dt.date.today()) + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    loaded: dict[str, _Loaded] = {}
+    for table in tables_for(config.engagement):
+        if progress is not None:
+            progress(table.name)
+        path, sheet = find_table_file(folder, table.name, config)
+        if path is None:
+            if table.required:
+                report.add(Problem(table.name, _display(folder, root) + f"/{table.name}.csv", None, None,
+                                   "missing_table", params={"folder": _display(folder, root)}))
+            continue
+        shown = _display(path, root)
+        frame = _read_and_type(table, path, sheet, report, shown, config, today_ts)
+        if frame is not None:
+            loaded[table.name] = _Loaded(table, path, frame)
+            report.rows[table.name] = len(frame)
+    _check_references(loaded, report, root)
+    _check_kpis(loaded, report, root)
+    return report, config, {name: item.frame for name, item in loaded.items()}
+
+
+# --------------------------------------------------------------------------- loading with cache
+
+
+@dataclass
+class ClientData:
+    """A validated client: its configuration and typed tables.
+
+    Attributes
+    ----------
+    config : ClientConfig
+    tables : dict of DataFrame
+    sources : dict
+        table -> {"file": path, "sha256": hex digest}, for report provenance.
+    cache_key : str
+    """
+
+    config: ClientConfig
+    tables: dict[str, pd.DataFrame]
+    sources: dict[str, dict[str, str]]
+    cache_key: str
+    report: ValidationReport | None = None
+
+    def has(self, table: str) -> bool:
+        """Whether the client provided ``table``."""
+        return table in self.tables
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The table ``name``; a clear InputError when the client did not provide it."""
+        if name not in self.tables:
+            raise InputError(key="validation.table_absent", table=name, client=self.config.client_id)
+        return self.tables[name]
+
+
+def file_sha256(path: Path, chunk: int = 1 << 22) -> str:
+    """SHA-256 hex digest of a file, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def input_fingerprint(client_id: str, data_root_dir: str | Path | None = None) -> tuple[str, dict[str, dict[str, str]]]:
+    """Hash of everything a client's validated data depends on, and each input's digest.
+
+    Returns
+    -------
+    key : str
+        First 16 hex digits of the SHA-256 over the contract version, package version,
+        ``client.yaml`` and every input file's digest.
+    sources : dict
+        ``{"client.yaml": {...}, "<table>": {"file": ..., "sha256": ...}}``.
+    """
+    root = Path(data_root_dir) if data_root_dir is not None else data_root()
+    folder = client_folder(client_id, root)
+    config = load_client_config(folder)
+    sources: dict[str, dict[str, str]] = {
+        "client.yaml": {"file": _display(folder / CONFIG_FILE, root), "sha256": file_sha256(folder / CONFIG_FILE)}
+    }
+    for table in tables_for(config.engagement):
+        path, sheet = find_table_file(folder, table.name, config)
+        if path is not None and path.is_file():
+            sources[table.name] = {"file": _display(path, root), "sha256": file_sha256(path),
+                                   "sheet": "" if sheet is None else str(sheet)}
+    h = hashlib.sha256(f"contract={CONTRACT_VERSION};threec={__version__}".encode())
+    for name in sorted(sources):
+        h.update(f"{name}={sources[name]['sha256']}:{sources[name].get('sheet', '')};".encode())
+    return h.hexdigest()[:16], sources
+
+
+def load_client(client_id: str, data_root_dir: str | Path | None = None, *, use_cache: bool = True,
+                cache_root: str | Path | None = None, today: dt.date | None = None,
+                progress: Callable[[str], None] | None = None, mask: bool = False) -> ClientData:
+    """Validate a client and return its tables, using the processed cache when possible.
+
+    Parameters
+    ----------
+    client_id : str
+    data_root_dir : str or Path, optional
+        Folder of client folders (default ``data/clients``).
+    use_cache : bool
+        Read validated tables from the cache when the inputs are unchanged; write them
+        after a successful validation.
+    cache_root : str or Path, optional
+        Default ``data/processed`` (``THREEC_PROCESSED_ROOT``).
+    today : date, optional
+        Reference date for "not in the future".
+    progress : callable, optional
+        Called with each table name while validating.
+    mask : bool
+        Replace customer ids and names with stable pseudonyms (:mod:`threec_helpers.masking`)
+        in the returned tables, in the client's language; for panel reports.
+
+    Returns
+    -------
+    ClientData
+
+    Raises
+    ------
+    DataValidationError
+        With the full :class:`ValidationReport` when any rule fails.
+    """
+    root = Path(data_root_dir) if data_root_dir is not None else data_root()
+    cache = Path(cache_root) if cache_root is not None else processed_root()
+    folder = client_folder(client_id, root)
+    key = None
+    if use_cache and (folder / CONFIG_FILE).is_file():
+        try:
+            key, sources = input_fingerprint(client_id, root)
+        except InputError:
+            key = None
+        if key is not None:
+            cached = _read_cache(cache / client_id / key)
+            if cached is not None:
+                config = load_client_config(folder)
+                return _masked(ClientData(config, cached, sources, key), mask)
+    report, config, tables = validate_client(client_id, root, today=today, progress=progress)
+    if not report.ok or config is None:
+        raise DataValidationError(report)
+    if key is None:
+        key, sources = input_fingerprint(client_id, root)
+    if use_cache:
+        _write_cache(cache / client_id / key, tables, sources)
+    return _masked(ClientData(config, tables, sources, key, report), mask)
+
+
+def _masked(data: ClientData, mask: bool) -> ClientData:
+    """``data`` with customer ids and names pseudonymised when ``mask`` (the cache keeps the originals)."""
+    if not mask:
+        return data
+    from .masking import mask_tables
+
+    data.tables = mask_tables(data.tables, data.config.client_id, data.config.language)
+    return data
+
+
+_MANIFEST = "manifest.json"
+
+
+def _read_cache(folder: Path) -> dict[str, pd.DataFrame] | None:
+    manifest = folder / _MANIFEST
+    if not manifest.is_file():
+        return None
+    try:
+        meta = json.loads(manifest.read_text(encoding="utf-8"))
+        return {name: pd.read_parquet(folder / f"{name}.parquet") for name in meta["tables"]}
+    except Exception:  # a damaged cache is ignored and rebuilt, never trusted
+        return None
+
+
+def _write_cache(folder: Path, tables: dict[str, pd.DataFrame], sources: dict) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, frame in tables.items():
+            write_parquet_atomic(frame, folder / f"{name}.parquet")
+        # the manifest is written last: a cache without it is incomplete and ignored
+        write_text_atomic(folder / _MANIFEST, json.dumps({"tables": sorted(tables), "sources": sources,
+                                                          "contract": CONTRACT_VERSION, "threec": __version__},
+                                                         ensure_ascii=False, indent=2))
+    except OSError:
+        pass  # the cache is an optimisation; an unwritable cache folder must not fail a run
+
+
+def list_clients(data_root_dir: str | Path | None = None) -> list[str]:
+    """Client ids under the data root (folders holding a ``client.yaml``), sorted."""
+    root = Path(data_root_dir) if data_root_dir is not None else data_root()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / CONFIG_FILE).is_file())

@@ -1,0 +1,309 @@
+"""Phase 3 (planning): top-down and bottom-up customer budgets, reconciled; the focus plan.
+
+Both plans start from the customer table of the *base* period
+(:func:`threec_helpers.customer_table.customer_table`) and budget the next 12 months.
+
+**Top-down** (:func:`top_down_plan`) — the company's targets (``client.yaml`` ``targets``)
+are allocated to customers by a documented rule:
+
+- revenue target = base revenue of active customers x (1 + ``revenue_growth``);
+  each active customer's share = its share of base revenue (pro rata);
+- profit target per customer = its revenue target x ``profit_margin`` (when the target is
+  absent, the customer's own base net margin);
+- satisfaction target = ``satisfaction`` for every active customer.
+
+**Bottom-up** (:func:`bottom_up_plan`) — per-customer assumptions (:class:`PlanAssumptions`):
+
+- expected revenue = base revenue x retention[tier] x (1 + growth[tier]);
+- migration goals such as "move 5 Medium customers to Big": the 5 Medium customers with
+  the highest base revenue are budgeted at least at the smallest Big customer's base
+  revenue and planned in the Big tier;
+- prospects convert at ``prospect_conversion``, each budgeted at the mean Small revenue
+  (a single "new customers" line, as it is not known which prospects will buy);
+- profit = plan revenue x the customer's base net margin (net profit / revenue).
+
+:func:`reconcile` sets both side by side per tier with the gap, and :func:`focus_plan`
+turns the customer-focus audit's priorities into measurable improvement targets with owner
+and deadline. :func:`save_plan` writes it all (CSV and XLSX, atomically) for realization.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError
+from ..storage import write_text_atomic, write_xlsx_atomic
+from .pyramid import ACTIVE_TIERS, TIERS
+
+#: default bottom-up retention by tier (probability a customer of the tier keeps buying)
+DEFAULT_RETENTION = {"top": 0.98, "big": 0.95, "medium": 0.90, "small": 0.80}
+NEW_CUSTOMERS = "new"
+
+
+@dataclass
+class PlanAssumptions:
+    """Bottom-up assumptions.
+
+    Attributes
+    ----------
+    growth : dict
+        Tier -> revenue growth of retained customers (0.05 = +5%).
+    retention : dict
+        Tier -> share of the tier's revenue expected to stay.
+    promotions : dict
+        ``(from_tier, to_tier) -> number of customers`` to move up (migration goals).
+    prospect_conversion : float
+        Share of prospects expected to become customers.
+    """
+
+    growth: dict[str, float] = field(default_factory=lambda: {t: 0.05 for t in ACTIVE_TIERS})
+    retention: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_RETENTION))
+    promotions: dict[tuple[str, str], int] = field(default_factory=dict)
+    prospect_conversion: float = 0.05
+
+    def __post_init__(self) -> None:
+        for name, mapping, lo, hi in (("growth", self.growth, -1.0, 10.0), ("retention", self.retention, 0.0, 1.0)):
+            for tier, value in mapping.items():
+                if tier not in ACTIVE_TIERS:
+                    raise ParameterError(f"{name}: unknown tier {tier!r}; use {', '.join(ACTIVE_TIERS)}")
+                if not lo <= float(value) <= hi:
+                    raise ParameterError(f"{name}[{tier}] = {value} is outside {lo}..{hi}")
+        for (src, dst), n in self.promotions.items():
+            if src not in ACTIVE_TIERS or dst not in ACTIVE_TIERS or TIERS.index(dst) >= TIERS.index(src):
+                raise ParameterError(f"promotion {src} -> {dst}: must move up between {', '.join(ACTIVE_TIERS)}")
+            if int(n) < 0:
+                raise ParameterError(f"promotion {src} -> {dst}: the number of customers must be >= 0, not {n}")
+        if not 0 <= self.prospect_conversion <= 1:
+            raise ParameterError(f"prospect_conversion = {self.prospect_conversion} is outside 0..1")
+
+    @classmethod
+    def from_targets(cls, targets: Mapping[str, float], **overrides) -> "PlanAssumptions":
+        """Assumptions whose growth defaults to the company's ``revenue_growth`` target."""
+        growth = float(targets.get("revenue_growth", 0.05))
+        kwargs = {"growth": {t: growth for t in ACTIVE_TIERS}}
+        kwargs.update(overrides)
+        return cls(**kwargs)
+
+
+def _active(table: pd.DataFrame) -> pd.DataFrame:
+    base = table.loc[table["tier"].isin(ACTIVE_TIERS) & (table["revenue"] > 0)]
+    if base.empty:
+        raise ParameterError("the base period has no active customers: nothing to plan from")
+    return base
+
+
+def _margin(base: pd.DataFrame) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m = np.where(base["revenue"] > 0, base["net_profit"] / base["revenue"], 0.0)
+    return np.nan_to_num(m)
+
+
+def top_down_plan(table: pd.DataFrame, targets: Mapping[str, float]) -> pd.DataFrame:
+    """Allocate the company targets to the active customers of the base period.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Customer table of the base period (``customer_id``, ``tier``, ``revenue``,
+        ``net_profit``).
+    targets : mapping
+        ``revenue_growth`` (required), ``profit_margin`` and ``satisfaction`` (optional).
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id, tier, base_revenue, plan_revenue, plan_profit, plan_satisfaction``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"customer_id": ["a", "b"], "tier": ["top", "small"],
+    ...                   "revenue": [300.0, 100.0], "net_profit": [30.0, 5.0]})
+    >>> top_down_plan(t, {"revenue_growth": 0.1, "profit_margin": 0.1})["plan_revenue"].round(2).tolist()
+    [330.0, 110.0]
+    """
+    if "revenue_growth" not in targets:
+        raise ParameterError("targets: 'revenue_growth' is needed for a top-down plan; add it to client.yaml")
+    base = _active(table)
+    total = float(base["revenue"].sum()) * (1.0 + float(targets["revenue_growth"]))
+    share = base["revenue"].to_numpy() / float(base["revenue"].sum())
+    plan_revenue = total * share
+    if "profit_margin" in targets:
+        plan_profit = plan_revenue * float(targets["profit_margin"])
+    else:
+        plan_profit = plan_revenue * _margin(base)
+    return pd.DataFrame({
+        "customer_id": base["customer_id"].to_numpy(),
+        "tier": base["tier"].astype(str).to_numpy(),
+        "base_revenue": base["revenue"].to_numpy(dtype=float),
+        "plan_revenue": plan_revenue,
+        "plan_profit": plan_profit,
+        "plan_satisfaction": float(targets["satisfaction"]) if "satisfaction" in targets else np.nan,
+    })
+
+
+def bottom_up_plan(table: pd.DataFrame, assumptions: PlanAssumptions) -> pd.DataFrame:
+    """Budget every active customer from per-tier assumptions and migration goals.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id, tier, plan_tier, base_revenue, plan_revenue, plan_profit`` plus one
+        line with ``customer_id`` = ``"new"`` for converted prospects.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"customer_id": ["a", "b", "c"], "tier": ["big", "medium", "medium"],
+    ...                   "revenue": [500.0, 200.0, 100.0], "net_profit": [50.0, 20.0, 10.0]})
+    >>> a = PlanAssumptions(growth={"big": 0, "medium": 0}, retention={"big": 1, "medium": 1},
+    ...                     promotions={("medium", "big"): 1}, prospect_conversion=0)
+    >>> bottom_up_plan(t, a)[["customer_id", "plan_tier", "plan_revenue"]].values.tolist()
+    [['a', 'big', 500.0], ['b', 'big', 500.0], ['c', 'medium', 100.0]]
+    """
+    base = _active(table)
+    tiers = base["tier"].astype(str).to_numpy()
+    revenue = base["revenue"].to_numpy(dtype=float)
+    growth = np.array([assumptions.growth.get(t, 0.0) for t in tiers])
+    retention = np.array([assumptions.retention.get(t, 1.0) for t in tiers])
+    plan = revenue * retention * (1.0 + growth)
+    plan_tier = tiers.copy()
+    for (src, dst), n in assumptions.promotions.items():
+        candidates = np.flatnonzero(tiers == src)
+        floor = revenue[tiers == dst].min() if (tiers == dst).any() else revenue[candidates].max(initial=0.0)
+        chosen = candidates[np.argsort(-revenue[candidates], kind="stable")][: int(n)]
+        plan[chosen] = np.maximum(plan[chosen], floor)
+        plan_tier[chosen] = dst
+    margin = _margin(base)
+    out = pd.DataFrame({
+        "customer_id": base["customer_id"].to_numpy(),
+        "tier": tiers,
+        "plan_tier": plan_tier,
+        "base_revenue": revenue,
+        "plan_revenue": plan,
+        "plan_profit": plan * margin,
+    })
+    n_prospects = int((table["tier"].astype(str) == "prospect").sum())
+    small = base.loc[tiers == "small"]
+    if n_prospects and assumptions.prospect_conversion > 0 and len(small):
+        n_new = n_prospects * assumptions.prospect_conversion
+        rev = n_new * float(small["revenue"].mean())
+        out = pd.concat([out, pd.DataFrame([{
+            "customer_id": NEW_CUSTOMERS, "tier": "prospect", "plan_tier": "small", "base_revenue": 0.0,
+            "plan_revenue": rev, "plan_profit": rev * float(np.mean(_margin(small))),
+        }])], ignore_index=True)
+    return out
+
+
+def reconcile(top_down: pd.DataFrame, bottom_up: pd.DataFrame) -> pd.DataFrame:
+    """Top-down and bottom-up revenue and profit per tier (base tier), with the gap.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by tier (active tiers, ``prospect`` for new customers, then ``total``):
+        ``base_revenue, top_down_revenue, bottom_up_revenue, gap, gap_pct,
+        top_down_profit, bottom_up_profit``. ``gap`` = bottom-up − top-down: negative means
+        the customers' own prospects fall short of the company target.
+    """
+    order = list(ACTIVE_TIERS) + ["prospect"]
+    td = top_down.groupby("tier")[["base_revenue", "plan_revenue", "plan_profit"]].sum()
+    bu = bottom_up.groupby("tier")[["plan_revenue", "plan_profit"]].sum()
+    out = pd.DataFrame(index=pd.Index(order, name="tier"))
+    out["base_revenue"] = td["base_revenue"].reindex(order).fillna(0.0)
+    out["top_down_revenue"] = td["plan_revenue"].reindex(order).fillna(0.0)
+    out["bottom_up_revenue"] = bu["plan_revenue"].reindex(order).fillna(0.0)
+    out["top_down_profit"] = td["plan_profit"].reindex(order).fillna(0.0)
+    out["bottom_up_profit"] = bu["plan_profit"].reindex(order).fillna(0.0)
+    out.loc["total"] = out.sum()
+    out["gap"] = out["bottom_up_revenue"] - out["top_down_revenue"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["gap_pct"] = np.where(out["top_down_revenue"] != 0, out["gap"] / out["top_down_revenue"], np.nan)
+    return out
+
+
+#: per-customer plans longer than this go to CSV only (Excel is slow and capped at 1,048,575 rows)
+XLSX_MAX_ROWS = 100_000
+
+
+def save_plan(folder: str | Path, frames: Mapping[str, pd.DataFrame]) -> list[Path]:
+    """Write each plan table as CSV (UTF-8 with BOM, so Excel opens Chinese correctly) and
+    all of them as sheets of ``plan.xlsx``, atomically (tables over :data:`XLSX_MAX_ROWS`
+    rows are in the CSV only; the workbook's ``omitted`` sheet names them).
+
+    Parameters
+    ----------
+    folder : str or Path
+    frames : mapping
+        Sheet/file name -> DataFrame (e.g. ``customers``, ``tiers``, ``focus``).
+
+    Returns
+    -------
+    list of Path
+    """
+    folder = Path(folder)
+    paths = [write_text_atomic(folder / f"plan_{name}.csv", "\ufeff" + frame.to_csv(index=False))
+             for name, frame in frames.items()]
+    paths.append(write_xlsx_atomic(dict(frames), folder / "plan.xlsx", max_rows=XLSX_MAX_ROWS))
+    return paths
+
+
+def load_plan(folder: str | Path) -> dict[str, pd.DataFrame]:
+    """Read the CSV files written by :func:`save_plan` (empty dict when there are none)."""
+    out = {}
+    for path in sorted(Path(folder).glob("plan_*.csv")):
+        out[path.stem[len("plan_"):]] = pd.read_csv(path, encoding="utf-8-sig")
+    return out
+
+
+#: default owner of the improvements of each customer-focus factor (area id -> role key)
+DEFAULT_OWNERS = {"ORG": "management", "COM": "sales", "INF": "it"}
+
+
+def focus_plan(items: pd.DataFrame, plan_start, *, top_n: int = 8, months: int = 6, step: float = 1.0,
+               owners: Mapping[str, str] | None = None, lang: str = "zh") -> pd.DataFrame:
+    """Measurable improvement targets for the focus items with the highest priority.
+
+    Parameters
+    ----------
+    items : DataFrame
+        ``AuditResult.items`` of the customer-focus audit (``item_id``, ``area_id``,
+        ``text_zh``/``text_en``, ``mean``, ``target``, ``gap``, ``priority``, ``scale``).
+    plan_start : date-like
+        Start of the plan; deadlines are ``months`` after it.
+    top_n : int
+        How many items to plan (those with a gap, most urgent first).
+    step : float
+        Improvement planned per item in scale points (never beyond the item's target).
+    owners : mapping, optional
+        Area id -> owner role key (``management``, ``sales``, ``it``, ...); see
+        :data:`DEFAULT_OWNERS`.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    DataFrame
+        ``item_id, area_id, item, current, target, improvement, priority, owner, due, measure``.
+    """
+    from ..i18n import fmt_num, t
+
+    owners = {**DEFAULT_OWNERS, **(owners or {})}
+    todo = items.loc[items["gap"] > 0].sort_values(["priority", "item_id"], ascending=[False, True]).head(top_n)
+    due = (pd.Timestamp(plan_start) + pd.DateOffset(months=months)).date()
+    rows = []
+    for r in todo.itertuples(index=False):
+        current = float(r.mean)
+        target = float(min(current + step, r.target)) if not pd.isna(r.target) else current + step
+        owner_key = owners.get(str(r.area_id), "management")
+        rows.append({
+            "item_id": r.item_id, "area_id": r.area_id, "item": getattr(r, f"text_{lang}"),
+            "current": round(current, 2), "target": round(target, 2), "improvement": round(target - current, 2),
+            "priority": float(r.priority), "owner": t(f"planning.owner.{owner_key}", lang), "due": due,
+            "measure": t("planning.measure", lang, current=fmt_num(current, 1), target=fmt_num(target, 1),
+                         due=due.isoformat()),
+        })
+    return pd.DataFrame(rows, columns=["item_id", "area_id", "item", "current", "target", "improvement", "priority",
+                                       "owner", "due", "measure"])
