@@ -537,3 +537,26 @@ def test_plot_clv_distribution(lang):
         plot_clv_distribution(pd.DataFrame({"value": [1.0]}))
     with pytest.raises(ParameterError, match="missing"):
         plot_clv_distribution(pd.DataFrame({"clv": [1.0, math.nan]}))
+
+
+@pytest.mark.parametrize("cls, time_params", [(BetaGeoFitter, ["alpha"]),
+                                              (ParetoNBDFitter, ["alpha", "beta"])])
+def test_penalised_fit_does_not_depend_on_time_unit_or_grouping(cls, time_params):
+    """The penalty is lifetimes 0.11.3's (it fits in time rescaled to max(T) = 1, so alpha
+    and beta are penalised as alpha / max(T)): data in weeks and in days give the same
+    model, alpha and beta scaled by 7 (issue 12). Grouped rows with weights fit alike."""
+    x, tx, T = _simulate_bgnbd(3_000, 0.8, 6.0, 0.9, 3.0)
+    weeks = cls(penalizer_coef=0.05).fit(x, tx, T)
+    days = cls(penalizer_coef=0.05).fit(x, tx * 7, T * 7)
+    free = cls().fit(x, tx, T)
+    other = [n for n in weeks.params_.index if n not in time_params]
+    rtol = 1e-3  # beta is poorly determined on these (BG/NBD) data: the likelihood is flat in it
+    np.testing.assert_allclose(days.params_[time_params], 7 * weeks.params_[time_params], rtol=rtol)
+    np.testing.assert_allclose(days.params_[other], weeks.params_[other], rtol=rtol)
+    forecast_w = weeks.conditional_expected_number_of_purchases_up_to_time(26.0, x, tx, T)
+    forecast_d = days.conditional_expected_number_of_purchases_up_to_time(26.0 * 7, x, tx * 7, T * 7)
+    assert forecast_d.sum() == pytest.approx(forecast_w.sum(), rel=1e-4)  # optimiser precision
+    assert not np.allclose(weeks.params_, free.params_, rtol=1e-2)  # the penalty does act
+    df = pd.DataFrame({"x": x, "tx": tx, "T": T}).value_counts().reset_index()
+    grouped = cls(penalizer_coef=0.05).fit(df["x"], df["tx"], df["T"], weights=df["count"])
+    np.testing.assert_allclose(grouped.params_, weeks.params_, rtol=rtol)

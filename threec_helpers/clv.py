@@ -760,6 +760,12 @@ class _Fitter:
     """Shared machinery: parameter bookkeeping, optimisation, standard errors."""
 
     _param_names: tuple[str, ...] = ()
+    #: parameters measured in the data's time unit (rates' scales: alpha, beta); the penalty
+    #: sees them divided by the longest T, as lifetimes does, so it does not depend on the unit
+    _time_params: tuple[str, ...] = ()
+    #: lifetimes' Pareto/NBD penalises the *total* negative log-likelihood (it divides by the
+    #: mean weight, 1 for unweighted data), not the mean: the penalty per customer is c / n
+    _penalty_on_total: bool = False
 
     def __init__(self, penalizer_coef: float = 0.0):
         self.penalizer_coef = _check_positive(penalizer_coef, "penalizer_coef", allow_zero=True)
@@ -796,6 +802,7 @@ class _Fitter:
                 f"no customer has a repeat purchase (frequency > 0); the {model} model cannot be "
                 "estimated -- use a longer calibration period or a shorter freq"
             )
+        t_max = float(T_.max())
         (x, tx, T_), w = _compress(x, tx, T_, weights=w)
         if initial_params is None:
             start = default_start(x, tx, T_, w)
@@ -805,7 +812,12 @@ class _Fitter:
                 raise ParameterError(f"initial_params must be {len(self._param_names)} positive numbers: "
                                      + ", ".join(self._param_names))
         data = (x, tx, T_, *_unique_x(x))
-        params = self._optimise(data, w, start, tol, maxiter)
+        # lifetimes fits in time rescaled so that max(T) = 1 and penalises the rescaled
+        # parameters: the same penalty here, whatever the time unit of the data
+        k = np.array([(1.0 / t_max if t_max > 0 else 1.0) if n in self._time_params else 1.0
+                      for n in self._param_names])
+        coef = self.penalizer_coef / w.sum() if self._penalty_on_total else self.penalizer_coef
+        params = self._optimise(data, w, start, tol, maxiter, penalty=(coef, k))
         self._store(params, data, w, n=int(np.rint(w.sum())))
         return self
 
@@ -816,23 +828,27 @@ class _Fitter:
     def _grad(self, params: np.ndarray, *data: np.ndarray) -> np.ndarray | None:
         return None
 
-    def _optimise(self, data: tuple, w: np.ndarray, start: np.ndarray, tol: float, maxiter: int) -> np.ndarray:
+    def _optimise(self, data: tuple, w: np.ndarray, start: np.ndarray, tol: float, maxiter: int,
+                  penalty: tuple[float, np.ndarray] | None = None) -> np.ndarray:
+        """Minimise ``-mean weighted log-likelihood + coef * sum((k * params)**2)`` over
+        log-parameters; ``penalty = (coef, k)``, default ``(penalizer_coef, 1)``."""
         wsum = w.sum()
-        pen = self.penalizer_coef
+        pen, k = penalty if penalty is not None else (self.penalizer_coef, np.ones(len(start)))
+        k2 = np.asarray(k, dtype=float) ** 2
         has_grad = self._grad(start, *data) is not None
 
         def objective(theta):
             params = np.exp(theta)
             with np.errstate(all="ignore"):
                 ll = self._loglik(params, *data)
-            val = -np.dot(w, ll) / wsum + pen * np.sum(params**2)
+            val = -np.dot(w, ll) / wsum + pen * np.sum(k2 * params**2)
             if not np.isfinite(val):
                 val = 1e300
             if not has_grad:
                 return val
             with np.errstate(all="ignore"):
                 g = self._grad(params, *data)  # (n_params, n_rows), d ll / d param
-            grad = -(g @ w) / wsum * params + 2 * pen * params**2
+            grad = -(g @ w) / wsum * params + 2 * pen * k2 * params**2
             if not np.all(np.isfinite(grad)):
                 grad = np.nan_to_num(grad, nan=0.0, posinf=1e10, neginf=-1e10)
             return val, grad
@@ -916,8 +932,11 @@ class BetaGeoFitter(_Fitter):
     Parameters
     ----------
     penalizer_coef : float, default 0.0
-        L2 penalty on the parameters added to the mean negative log-likelihood
-        (as in ``lifetimes``); 0 gives the maximum-likelihood estimate.
+        L2 penalty ``c * (r**2 + (alpha/T_max)**2 + a**2 + b**2)`` added to the mean
+        negative log-likelihood, ``T_max`` being the longest ``T`` in the data: exactly
+        ``lifetimes``' penalty (which fits in time rescaled to ``T_max = 1``), so the fit
+        does not depend on the time unit (weeks or days give the same model). 0 gives the
+        maximum-likelihood estimate.
 
     Attributes
     ----------
@@ -937,6 +956,7 @@ class BetaGeoFitter(_Fitter):
     """
 
     _param_names = ("r", "alpha", "a", "b")
+    _time_params = ("alpha",)
 
     def fit(self, frequency, recency, T, weights=None, initial_params=None, tol: float = 1e-12,
             maxiter: int = 2000) -> BetaGeoFitter:
@@ -1113,7 +1133,15 @@ class ParetoNBDFitter(_Fitter):
     Parameters
     ----------
     penalizer_coef : float, default 0.0
-        L2 penalty on the parameters (as in ``lifetimes``).
+        L2 penalty ``c * (r**2 + (alpha/T_max)**2 + s**2 + (beta/T_max)**2)`` added to the
+        *total* negative log-likelihood (``T_max`` the longest ``T``): ``lifetimes``'
+        Pareto/NBD penalty (it fits in time rescaled to ``T_max = 1``), so the fit does not
+        depend on the time unit. Relative to the mean log-likelihood it is ``n`` times
+        weaker than the BG/NBD penalty of the same ``c``, because ``lifetimes`` normalises
+        the two likelihoods differently and this class follows it. (With ``weights``,
+        ``lifetimes`` divides the total by the mean weight of the rows, so its fit depends on
+        how customers are grouped into rows; here grouped and ungrouped data fit alike, and
+        equal ``lifetimes`` on unweighted data.)
 
     Attributes
     ----------
@@ -1128,6 +1156,8 @@ class ParetoNBDFitter(_Fitter):
     """
 
     _param_names = ("r", "alpha", "s", "beta")
+    _time_params = ("alpha", "beta")
+    _penalty_on_total = True
 
     def fit(self, frequency, recency, T, weights=None, initial_params=None, tol: float = 1e-12,
             maxiter: int = 2000) -> ParetoNBDFitter:
@@ -1269,7 +1299,8 @@ class GammaGammaFitter(_Fitter):
     Parameters
     ----------
     penalizer_coef : float, default 0.0
-        L2 penalty on the parameters (as in ``lifetimes``).
+        L2 penalty ``c * (p**2 + q**2 + v**2)`` on the mean negative log-likelihood, as in
+        ``lifetimes``; ``v`` is in money units, so the penalty depends on the currency unit.
 
     Attributes
     ----------
