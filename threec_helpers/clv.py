@@ -1069,6 +1069,16 @@ class BetaGeoFitter(_Fitter):
 
     @staticmethod
     def _expected(params, t, x, T):
+        """``E[Y(t) | alive, x, T]`` (without P(alive)): Fader, Hardie & Lee (2005), eq. (9)
+        and (10), after Euler's transformation:
+        ``c/(a-1) [1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z)]``, c = a+b+x-1, z = t/(alpha+T+t).
+
+        The closed form is 0/0 at a = 1 and loses digits near it (relative error about
+        1e-15 / |a-1|); for |a - 1| < ``_A_NEAR_ONE`` it is evaluated as
+        ``c [-expm1((a-1) L)/(a-1) - (1-z)^(a-1) S]`` with ``L = log(1-z)`` and
+        ``S = (2F1 - 1)/(a-1)`` summed as its own series (:func:`_bg_series_near_one`), whose
+        value at a = 1 gives the limit ``c [-log(1-z) - sum_n (b-r)_n z^n / (n (b+x)_n)]``.
+        """
         r, alpha, a, b = params
         with np.errstate(all="ignore"):
             z = t / (alpha + T + t)
@@ -1076,6 +1086,12 @@ class BetaGeoFitter(_Fitter):
             # c = 0 (x = 0 with a + b = 1) is a removable singularity of the closed form: evaluate
             # a hair beside it (the expectation is continuous in c; the error is of order 1e-7)
             c = np.where(np.abs(c) < 1e-7, 1e-7, c)
+            if abs(a - 1) < _A_NEAR_ONE:
+                e = a - 1
+                L = np.log1p(-z)
+                first = -L if e == 0 else -np.expm1(e * L) / e
+                S = _bg_series_near_one(e, a + b - 1 - r, c, z)
+                return np.where(t == 0, 0.0, c * (first - np.exp(e * L) * S))
             F = _hyp2f1(a + b - 1 - r, a - 1, c, z)
             # log form where F > 0 (accurate near 1); F can be <= 0 when c < 0 (a + b + x < 1)
             second = np.where(F > 0, -np.expm1((a - 1) * np.log1p(-z) + np.log(np.abs(F))),
@@ -1094,6 +1110,30 @@ class BetaGeoFitter(_Fitter):
             raise ParameterError("t must be >= 0")
         res = self._expected(params, t_arr, 0.0, 0.0)
         return _wrap(res, t, name="expected_purchases")
+
+
+#: below this |a - 1| the BG/NBD expectation is summed as a series (see BetaGeoFitter._expected);
+#: the closed form's error there would exceed about 1e-13
+_A_NEAR_ONE = 1e-2
+
+
+def _bg_series_near_one(e, p, c, z, max_terms: int = 2_000_000):
+    """``S = (2F1(p, e; c; z) - 1) / e = sum_{n>=1} (p)_n (1+e)_(n-1) z^n / ((c)_n n!)``
+    for 0 <= z < 1, without the cancellation of the difference (exact at e = 0 too).
+
+    Terms shrink like ``z^n``; the sum stops when the geometric bound on the remaining tail,
+    ``|term| z / (1 - z)``, is below 1e-17 of the sum.
+    """
+    c, z = np.broadcast_arrays(np.asarray(c, dtype=float), np.asarray(z, dtype=float))
+    term = p * z / c
+    total = term.copy()
+    tail = z / np.maximum(1.0 - z, 1e-300)
+    for n in range(1, max_terms):
+        if np.all(np.abs(term) * tail <= 1e-17 * np.abs(total)):
+            break
+        term = term * (p + n) * (e + n) * z / ((c + n) * (n + 1))
+        total = total + term
+    return total
 
 
 def _hyp2f1(p, q, c, z, max_terms: int = 100_000):
