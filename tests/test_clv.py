@@ -537,3 +537,63 @@ def test_plot_clv_distribution(lang):
         plot_clv_distribution(pd.DataFrame({"value": [1.0]}))
     with pytest.raises(ParameterError, match="missing"):
         plot_clv_distribution(pd.DataFrame({"clv": [1.0, math.nan]}))
+
+
+@pytest.mark.parametrize("cls, time_params", [(BetaGeoFitter, ["alpha"]),
+                                              (ParetoNBDFitter, ["alpha", "beta"])])
+def test_penalised_fit_does_not_depend_on_time_unit_or_grouping(cls, time_params):
+    """The penalty is lifetimes 0.11.3's (it fits in time rescaled to max(T) = 1, so alpha
+    and beta are penalised as alpha / max(T)): data in weeks and in days give the same
+    model, alpha and beta scaled by 7 (issue 12). Grouped rows with weights fit alike."""
+    x, tx, T = _simulate_bgnbd(3_000, 0.8, 6.0, 0.9, 3.0)
+    weeks = cls(penalizer_coef=0.05).fit(x, tx, T)
+    days = cls(penalizer_coef=0.05).fit(x, tx * 7, T * 7)
+    free = cls().fit(x, tx, T)
+    other = [n for n in weeks.params_.index if n not in time_params]
+    rtol = 1e-3  # beta is poorly determined on these (BG/NBD) data: the likelihood is flat in it
+    np.testing.assert_allclose(days.params_[time_params], 7 * weeks.params_[time_params], rtol=rtol)
+    np.testing.assert_allclose(days.params_[other], weeks.params_[other], rtol=rtol)
+    forecast_w = weeks.conditional_expected_number_of_purchases_up_to_time(26.0, x, tx, T)
+    forecast_d = days.conditional_expected_number_of_purchases_up_to_time(26.0 * 7, x, tx * 7, T * 7)
+    assert forecast_d.sum() == pytest.approx(forecast_w.sum(), rel=1e-4)  # optimiser precision
+    assert not np.allclose(weeks.params_, free.params_, rtol=1e-2)  # the penalty does act
+    df = pd.DataFrame({"x": x, "tx": tx, "T": T}).value_counts().reset_index()
+    grouped = cls(penalizer_coef=0.05).fit(df["x"], df["tx"], df["T"], weights=df["count"])
+    np.testing.assert_allclose(grouped.params_, weeks.params_, rtol=rtol)
+
+
+def _bg_expected_mpmath(t, x, T, r, alpha, a, b):
+    """E[Y(t) | alive, x, T] of Fader, Hardie & Lee (2005), "Counting your customers the easy
+    way", Marketing Science 24(2), eq. (9) (x = T = 0) and its conditional form (10), in
+    60-digit arithmetic; at a = 1 exactly, its limit c [-log(1-z) - sum (b-r)_n z^n / (n (b+x)_n)]
+    (l'Hopital in a: d/da 2F1(., a-1; .; z) at a = 1 is that sum)."""
+    import mpmath as mp
+
+    with mp.workdps(60):
+        r, alpha, a, b, x, T, t = map(mp.mpf, (r, alpha, a, b, x, T, t))
+        z = t / (alpha + T + t)
+        c = a + b + x - 1
+        if a == 1:
+            s = mp.nsum(lambda n: mp.rf(b - r, n) * z**n / (n * mp.rf(c, n)), [1, mp.inf])
+            return float(c * (-mp.log(1 - z) - s))
+        return float(c / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x)
+                                     * mp.hyp2f1(r + x, b + x, c, z)))
+
+
+@pytest.mark.parametrize("a", [1.0, 1.0 + 1e-9, 1.0 - 1e-9, 1.0 + 1e-5, 1.0 - 0.009])
+@pytest.mark.parametrize("b", [2.426, 0.1])  # 0.1 < r: (b - r)_n changes sign
+def test_bgnbd_expected_purchases_at_and_near_a_equal_one(a, b):
+    """The closed form (a+b+x-1)/(a-1) [...] is 0/0 at a = 1 (it gave NaN) and lost about
+    1e-15/|a-1| relative accuracy near it (4e-6 at a = 1 + 1e-9); the analytic limit and a
+    cancellation-free series are used there. Checked against mpmath at 60 digits."""
+    r, alpha = 0.243, 4.414
+    bgf = _model(BetaGeoFitter, pd.Series({"r": r, "alpha": alpha, "a": a, "b": b}))
+    for t in (1.0, 39.0, 520.0):
+        want = _bg_expected_mpmath(t, 0, 0, r, alpha, a, b)
+        assert bgf.expected_number_of_purchases_up_to_time(t) == pytest.approx(want, rel=1e-12)
+    x, tx, T = np.array([0, 3, 10]), np.array([0.0, 20.0, 30.0]), np.array([30.0, 36.0, 38.0])
+    got = bgf.conditional_expected_number_of_purchases_up_to_time(39.0, x, tx, T)
+    p_alive = bgf.conditional_probability_alive(x, tx, T)
+    want = [_bg_expected_mpmath(39.0, xi, Ti, r, alpha, a, b) for xi, Ti in zip(x, T)] * p_alive
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    assert bgf.expected_number_of_purchases_up_to_time(0.0) == 0.0

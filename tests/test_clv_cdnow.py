@@ -143,3 +143,69 @@ def test_predictions_agree_with_lifetimes_implementation(summary):
     np.testing.assert_allclose(pn.conditional_expected_number_of_purchases_up_to_time(39.0, f, r, T),
                                ref_pn.conditional_expected_number_of_purchases_up_to_time(39.0, f, r, T),
                                rtol=1e-7)
+
+
+def _forecast_39_weeks(model, f, r, T, per_week):
+    return float(np.sum(model.conditional_expected_number_of_purchases_up_to_time(39.0 * per_week, f, r, T)))
+
+
+@pytest.mark.parametrize("cls", [BetaGeoFitter, ParetoNBDFitter])
+def test_penalizer_does_not_depend_on_the_time_unit(summary, cls):
+    """Issue 12: with the penalty applied in the data's time unit, CDNOW in weeks and in days
+    gave 39-week BG/NBD forecasts of 1,700 and 1,548 at c = 0.001. ``lifetimes`` 0.11.3
+    (``BetaGeoFitter.fit`` / ``ParetoNBDFitter.fit``) rescales time to max(T) = 1 before
+    penalising, so alpha (and beta) enter the penalty as alpha / max(T): unit-free."""
+    f, r, T = summary["frequency"], summary["recency"], summary["T"]
+    weeks = cls(penalizer_coef=0.001).fit(f, r, T)
+    days = cls(penalizer_coef=0.001).fit(f, r * 7, T * 7)
+    time_params = ["alpha"] if cls is BetaGeoFitter else ["alpha", "beta"]
+    other = [n for n in weeks.params_.index if n not in time_params]
+    np.testing.assert_allclose(days.params_[time_params], 7 * weeks.params_[time_params], rtol=1e-4)
+    np.testing.assert_allclose(days.params_[other], weeks.params_[other], rtol=1e-4)
+    fw = _forecast_39_weeks(weeks, f, r, T, 1)
+    fd = _forecast_39_weeks(days, f, r * 7, T * 7, 7)
+    assert fd == pytest.approx(fw, rel=1e-5)
+    if cls is BetaGeoFitter:  # and the penalty bites: not the maximum-likelihood forecast
+        assert round(fw, 1) == 1769.8
+        assert _forecast_39_weeks(cls().fit(f, r, T), f, r, T, 1) == pytest.approx(1653.4, abs=0.05)
+
+
+def test_penalizer_equals_lifetimes(summary):
+    """The penalised fits minimise ``lifetimes`` 0.11.3's own penalised objective
+    (``BetaGeoFitter._negative_log_likelihood``: mean NLL + c * sum(params**2) on the
+    time-rescaled parameters; ``ParetoNBDFitter._negative_log_likelihood``: total NLL / mean
+    weight + the same penalty): same parameters as lifetimes' fit, and an objective at least
+    as low as lifetimes reaches (its Pareto/NBD optimiser stops earlier on the flat beta)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            import lifetimes
+        except Exception as exc:  # noqa: BLE001
+            pytest.skip(f"lifetimes does not import here: {exc}")
+        f, r, T = summary["frequency"], summary["recency"], summary["T"]
+        c = 0.001
+        scale = 1.0 / T.max()
+        args = (f.to_numpy().astype(int), r.to_numpy() * scale, T.to_numpy() * scale,
+                np.ones(len(f), dtype=int), c)
+
+        ours = BetaGeoFitter(penalizer_coef=c).fit(f, r, T)
+        ref = lifetimes.BetaGeoFitter(penalizer_coef=c).fit(f, r, T)
+        np.testing.assert_allclose(ours.params_, ref.params_[ours.params_.index], rtol=1e-4)
+
+        def bg_objective(p):
+            p = p.to_numpy() * np.array([1.0, scale, 1.0, 1.0])
+            return lifetimes.BetaGeoFitter._negative_log_likelihood(np.log(p), *args)
+
+        assert bg_objective(ours.params_) <= bg_objective(ref.params_) + 1e-9
+
+        ours_p = ParetoNBDFitter(penalizer_coef=c).fit(f, r, T)
+        ref_p = lifetimes.ParetoNBDFitter(penalizer_coef=c).fit(f, r, T)
+        np.testing.assert_allclose(ours_p.params_, ref_p.params_[ours_p.params_.index], rtol=1e-3)
+
+        def pnbd_objective(p):
+            p = p.to_numpy() * np.array([1.0, scale, 1.0, scale])
+            return lifetimes.ParetoNBDFitter._negative_log_likelihood(p, *args)
+
+        assert pnbd_objective(ours_p.params_) <= pnbd_objective(ref_p.params_) + 1e-7

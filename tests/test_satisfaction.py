@@ -44,6 +44,20 @@ def test_nps_reichheld_definition_and_ci():
     assert nps([9, 10, 10])[["nps", "ci_low", "ci_high"]].tolist() == [100.0, 100.0, 100.0]
 
 
+@pytest.mark.parametrize("bad", [[10, 11], [-1, 5], [8.5, 9], [np.inf, 9], [9, 10, 6.000001]])
+def test_nps_refuses_answers_off_the_0_to_10_whole_number_scale(bad):
+    """Reichheld (2003), HBR "The One Number You Need to Grow": the question is answered on
+    an 11-point scale, 0 to 10. An 11, a -1 or an 8.5 (an average, or another scale) has no
+    promoter/detractor meaning; it is refused in both languages rather than counted."""
+    from threec_helpers.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="whole numbers from 0 to 10") as info:
+        nps(bad)
+    assert "0 至 10 的整数" in info.value.message("zh")
+    assert "whole numbers from 0 to 10" in info.value.message("en")
+    assert nps([0, 10, None, np.nan])["n"] == 2  # the ends of the scale and missing are fine
+
+
 def test_spearman_fisher_ci_hand_checked():
     # pairs swapped two by two: sum d^2 = 10, rho = 1 - 6*10/(10*99) = 31/33 = 0.939394
     # z = atanh(31/33) = ln(32)/2 = 1.732868; se = sqrt(1.06 / 7) = 0.389138 (Fieller, Hartley & Pearson

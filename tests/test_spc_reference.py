@@ -118,8 +118,8 @@ def test_xbar_s_piston_rings():
 
 def test_xmr_loan_costs():
     # [M6] Example 6.5: x-bar = 300.5, MR-bar = 7.79, UCL = 321.22, LCL = 279.78, MR chart
-    # UCL = 25.45. The book rounds MR-bar to 7.79 before multiplying (300.5 + 3*7.79/1.128 =
-    # 321.22); the unrounded MR-bar = 148/19 = 7.7895 gives 321.21, hence abs=0.011.
+    # UCL = 25.45. The book divides by the tabled d2 = 1.128 (300.5 + 3*7.79/1.128 = 321.22);
+    # the exact d2(2) = 2/sqrt(pi) = 1.12838 used here gives 321.21, hence abs=0.011.
     f = spc.xmr(LOAN_COST)
     assert first(f, "center") == pytest.approx(300.5)
     assert first(f, "mr_center") == pytest.approx(148 / 19)

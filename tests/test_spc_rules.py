@@ -69,6 +69,25 @@ def test_stratification_and_mixture():
     assert fired([1.5, -1.5] * 3 + [0.5, 1.5], "N8") == []
 
 
+def test_rule_8_needs_points_on_both_sides():
+    """Nelson (1984), "The Shewhart control chart - tests for special causes", J. Quality
+    Technology 16(4), 237-239, test 8: "eight points in a row on both sides of the centerline
+    with none in zone C". A one-sided run beyond 1 sigma is a shift (tests 5/6), not a mixture."""
+    one_sided = [1.5] * 8
+    assert fired(one_sided, "N8") == []
+    assert fired([-1.5] * 12, "N8") == []
+    assert fired(one_sided, "N6") != []                          # caught as a shift instead
+    assert fired([1.5] * 7 + [-1.5], "N8") == [7]                # one point across suffices
+    assert fired([-1.5] * 3 + [1.5] * 10, "N8") == [7, 8, 9]     # until the window is one-sided
+    assert fired([1.5, -1.5] * 3 + [1.5, 0.9], "N8") == []        # one point in zone C breaks it
+    both = np.array([[1.5] * 8, [1.5, -1.5] * 4])                 # rows judged independently
+    assert evaluate_rules(both, ["N8"])["N8"][:, -1].tolist() == [False, True]
+    from threec_helpers import i18n
+    for lang, words in (("en", "both sides"), ("zh", "两侧都有")):
+        assert words in i18n.t("spc.rule.N8.name", lang)
+        assert words in i18n.t("spc.rule.N8.message", lang, first=1, last=8, count=8)
+
+
 def test_vectorised_rows_are_independent():
     z = np.array([[0, 3.5, 0], [0, 0, -4.0]])
     out = evaluate_rules(z, ["N1"])["N1"]

@@ -760,6 +760,12 @@ class _Fitter:
     """Shared machinery: parameter bookkeeping, optimisation, standard errors."""
 
     _param_names: tuple[str, ...] = ()
+    #: parameters measured in the data's time unit (rates' scales: alpha, beta); the penalty
+    #: sees them divided by the longest T, as lifetimes does, so it does not depend on the unit
+    _time_params: tuple[str, ...] = ()
+    #: lifetimes' Pareto/NBD penalises the *total* negative log-likelihood (it divides by the
+    #: mean weight, 1 for unweighted data), not the mean: the penalty per customer is c / n
+    _penalty_on_total: bool = False
 
     def __init__(self, penalizer_coef: float = 0.0):
         self.penalizer_coef = _check_positive(penalizer_coef, "penalizer_coef", allow_zero=True)
@@ -796,6 +802,7 @@ class _Fitter:
                 f"no customer has a repeat purchase (frequency > 0); the {model} model cannot be "
                 "estimated -- use a longer calibration period or a shorter freq"
             )
+        t_max = float(T_.max())
         (x, tx, T_), w = _compress(x, tx, T_, weights=w)
         if initial_params is None:
             start = default_start(x, tx, T_, w)
@@ -805,7 +812,12 @@ class _Fitter:
                 raise ParameterError(f"initial_params must be {len(self._param_names)} positive numbers: "
                                      + ", ".join(self._param_names))
         data = (x, tx, T_, *_unique_x(x))
-        params = self._optimise(data, w, start, tol, maxiter)
+        # lifetimes fits in time rescaled so that max(T) = 1 and penalises the rescaled
+        # parameters: the same penalty here, whatever the time unit of the data
+        k = np.array([(1.0 / t_max if t_max > 0 else 1.0) if n in self._time_params else 1.0
+                      for n in self._param_names])
+        coef = self.penalizer_coef / w.sum() if self._penalty_on_total else self.penalizer_coef
+        params = self._optimise(data, w, start, tol, maxiter, penalty=(coef, k))
         self._store(params, data, w, n=int(np.rint(w.sum())))
         return self
 
@@ -816,23 +828,27 @@ class _Fitter:
     def _grad(self, params: np.ndarray, *data: np.ndarray) -> np.ndarray | None:
         return None
 
-    def _optimise(self, data: tuple, w: np.ndarray, start: np.ndarray, tol: float, maxiter: int) -> np.ndarray:
+    def _optimise(self, data: tuple, w: np.ndarray, start: np.ndarray, tol: float, maxiter: int,
+                  penalty: tuple[float, np.ndarray] | None = None) -> np.ndarray:
+        """Minimise ``-mean weighted log-likelihood + coef * sum((k * params)**2)`` over
+        log-parameters; ``penalty = (coef, k)``, default ``(penalizer_coef, 1)``."""
         wsum = w.sum()
-        pen = self.penalizer_coef
+        pen, k = penalty if penalty is not None else (self.penalizer_coef, np.ones(len(start)))
+        k2 = np.asarray(k, dtype=float) ** 2
         has_grad = self._grad(start, *data) is not None
 
         def objective(theta):
             params = np.exp(theta)
             with np.errstate(all="ignore"):
                 ll = self._loglik(params, *data)
-            val = -np.dot(w, ll) / wsum + pen * np.sum(params**2)
+            val = -np.dot(w, ll) / wsum + pen * np.sum(k2 * params**2)
             if not np.isfinite(val):
                 val = 1e300
             if not has_grad:
                 return val
             with np.errstate(all="ignore"):
                 g = self._grad(params, *data)  # (n_params, n_rows), d ll / d param
-            grad = -(g @ w) / wsum * params + 2 * pen * params**2
+            grad = -(g @ w) / wsum * params + 2 * pen * k2 * params**2
             if not np.all(np.isfinite(grad)):
                 grad = np.nan_to_num(grad, nan=0.0, posinf=1e10, neginf=-1e10)
             return val, grad
@@ -916,8 +932,11 @@ class BetaGeoFitter(_Fitter):
     Parameters
     ----------
     penalizer_coef : float, default 0.0
-        L2 penalty on the parameters added to the mean negative log-likelihood
-        (as in ``lifetimes``); 0 gives the maximum-likelihood estimate.
+        L2 penalty ``c * (r**2 + (alpha/T_max)**2 + a**2 + b**2)`` added to the mean
+        negative log-likelihood, ``T_max`` being the longest ``T`` in the data: exactly
+        ``lifetimes``' penalty (which fits in time rescaled to ``T_max = 1``), so the fit
+        does not depend on the time unit (weeks or days give the same model). 0 gives the
+        maximum-likelihood estimate.
 
     Attributes
     ----------
@@ -937,6 +956,7 @@ class BetaGeoFitter(_Fitter):
     """
 
     _param_names = ("r", "alpha", "a", "b")
+    _time_params = ("alpha",)
 
     def fit(self, frequency, recency, T, weights=None, initial_params=None, tol: float = 1e-12,
             maxiter: int = 2000) -> BetaGeoFitter:
@@ -1049,6 +1069,16 @@ class BetaGeoFitter(_Fitter):
 
     @staticmethod
     def _expected(params, t, x, T):
+        """``E[Y(t) | alive, x, T]`` (without P(alive)): Fader, Hardie & Lee (2005), eq. (9)
+        and (10), after Euler's transformation:
+        ``c/(a-1) [1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z)]``, c = a+b+x-1, z = t/(alpha+T+t).
+
+        The closed form is 0/0 at a = 1 and loses digits near it (relative error about
+        1e-15 / |a-1|); for |a - 1| < ``_A_NEAR_ONE`` it is evaluated as
+        ``c [-expm1((a-1) L)/(a-1) - (1-z)^(a-1) S]`` with ``L = log(1-z)`` and
+        ``S = (2F1 - 1)/(a-1)`` summed as its own series (:func:`_bg_series_near_one`), whose
+        value at a = 1 gives the limit ``c [-log(1-z) - sum_n (b-r)_n z^n / (n (b+x)_n)]``.
+        """
         r, alpha, a, b = params
         with np.errstate(all="ignore"):
             z = t / (alpha + T + t)
@@ -1056,6 +1086,12 @@ class BetaGeoFitter(_Fitter):
             # c = 0 (x = 0 with a + b = 1) is a removable singularity of the closed form: evaluate
             # a hair beside it (the expectation is continuous in c; the error is of order 1e-7)
             c = np.where(np.abs(c) < 1e-7, 1e-7, c)
+            if abs(a - 1) < _A_NEAR_ONE:
+                e = a - 1
+                L = np.log1p(-z)
+                first = -L if e == 0 else -np.expm1(e * L) / e
+                S = _bg_series_near_one(e, a + b - 1 - r, c, z)
+                return np.where(t == 0, 0.0, c * (first - np.exp(e * L) * S))
             F = _hyp2f1(a + b - 1 - r, a - 1, c, z)
             # log form where F > 0 (accurate near 1); F can be <= 0 when c < 0 (a + b + x < 1)
             second = np.where(F > 0, -np.expm1((a - 1) * np.log1p(-z) + np.log(np.abs(F))),
@@ -1074,6 +1110,30 @@ class BetaGeoFitter(_Fitter):
             raise ParameterError("t must be >= 0")
         res = self._expected(params, t_arr, 0.0, 0.0)
         return _wrap(res, t, name="expected_purchases")
+
+
+#: below this |a - 1| the BG/NBD expectation is summed as a series (see BetaGeoFitter._expected);
+#: the closed form's error there would exceed about 1e-13
+_A_NEAR_ONE = 1e-2
+
+
+def _bg_series_near_one(e, p, c, z, max_terms: int = 2_000_000):
+    """``S = (2F1(p, e; c; z) - 1) / e = sum_{n>=1} (p)_n (1+e)_(n-1) z^n / ((c)_n n!)``
+    for 0 <= z < 1, without the cancellation of the difference (exact at e = 0 too).
+
+    Terms shrink like ``z^n``; the sum stops when the geometric bound on the remaining tail,
+    ``|term| z / (1 - z)``, is below 1e-17 of the sum.
+    """
+    c, z = np.broadcast_arrays(np.asarray(c, dtype=float), np.asarray(z, dtype=float))
+    term = p * z / c
+    total = term.copy()
+    tail = z / np.maximum(1.0 - z, 1e-300)
+    for n in range(1, max_terms):
+        if np.all(np.abs(term) * tail <= 1e-17 * np.abs(total)):
+            break
+        term = term * (p + n) * (e + n) * z / ((c + n) * (n + 1))
+        total = total + term
+    return total
 
 
 def _hyp2f1(p, q, c, z, max_terms: int = 100_000):
@@ -1113,7 +1173,15 @@ class ParetoNBDFitter(_Fitter):
     Parameters
     ----------
     penalizer_coef : float, default 0.0
-        L2 penalty on the parameters (as in ``lifetimes``).
+        L2 penalty ``c * (r**2 + (alpha/T_max)**2 + s**2 + (beta/T_max)**2)`` added to the
+        *total* negative log-likelihood (``T_max`` the longest ``T``): ``lifetimes``'
+        Pareto/NBD penalty (it fits in time rescaled to ``T_max = 1``), so the fit does not
+        depend on the time unit. Relative to the mean log-likelihood it is ``n`` times
+        weaker than the BG/NBD penalty of the same ``c``, because ``lifetimes`` normalises
+        the two likelihoods differently and this class follows it. (With ``weights``,
+        ``lifetimes`` divides the total by the mean weight of the rows, so its fit depends on
+        how customers are grouped into rows; here grouped and ungrouped data fit alike, and
+        equal ``lifetimes`` on unweighted data.)
 
     Attributes
     ----------
@@ -1128,6 +1196,8 @@ class ParetoNBDFitter(_Fitter):
     """
 
     _param_names = ("r", "alpha", "s", "beta")
+    _time_params = ("alpha", "beta")
+    _penalty_on_total = True
 
     def fit(self, frequency, recency, T, weights=None, initial_params=None, tol: float = 1e-12,
             maxiter: int = 2000) -> ParetoNBDFitter:
@@ -1269,7 +1339,8 @@ class GammaGammaFitter(_Fitter):
     Parameters
     ----------
     penalizer_coef : float, default 0.0
-        L2 penalty on the parameters (as in ``lifetimes``).
+        L2 penalty ``c * (p**2 + q**2 + v**2)`` on the mean negative log-likelihood, as in
+        ``lifetimes``; ``v`` is in money units, so the penalty depends on the currency unit.
 
     Attributes
     ----------

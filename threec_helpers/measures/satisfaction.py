@@ -123,7 +123,8 @@ def nps(recommend, confidence: float = 0.95) -> pd.Series:
     Parameters
     ----------
     recommend : array-like
-        Likelihood to recommend, 0-10 (missing left out).
+        Likelihood to recommend on Reichheld's 11-point scale: whole numbers 0-10
+        (missing left out).
     confidence : float
         Confidence level of the interval.
 
@@ -133,6 +134,12 @@ def nps(recommend, confidence: float = 0.95) -> pd.Series:
         ``n``, ``promoters``, ``passives``, ``detractors`` (shares), ``nps`` (-100..100),
         ``ci_low``, ``ci_high``.
 
+    Raises
+    ------
+    ParameterError
+        If an answer is outside 0-10 or not a whole number (e.g. 11, -1, 8.5: an average
+        of answers, or another scale, whose promoter/detractor split would be meaningless).
+
     Examples
     --------
     >>> r = nps([10, 9, 9, 8, 7, 6, 3, 10, 10, 5])
@@ -140,6 +147,10 @@ def nps(recommend, confidence: float = 0.95) -> pd.Series:
     [20.0, -34.0, 74.0]
     """
     x = pd.Series(recommend, dtype="float64").dropna().to_numpy()
+    bad = x[(x < 0) | (x > 10) | (x != np.round(x))]
+    if len(bad):
+        raise ParameterError(key="customers.nps.out_of_scale", count=len(bad),
+                             examples=", ".join(f"{v:g}" for v in bad[:5]))
     n = len(x)
     if n == 0:
         return pd.Series({"n": 0, "promoters": np.nan, "passives": np.nan, "detractors": np.nan, "nps": np.nan,

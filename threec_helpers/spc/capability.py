@@ -28,7 +28,24 @@ def _num(x, decimals=2) -> str:
 
 @dataclass
 class Capability:
-    """Result of :func:`capability`. ``message(lang)`` gives the sentence for a report."""
+    """Result of :func:`capability`. ``message(lang)`` gives the sentence for a report.
+
+    Within indices (Cp, Cpk) use the short-term sigma of the control chart; overall indices
+    (Pp, Ppk) the sample standard deviation; ``capable`` is ``Cpk >= threshold``.
+
+    See Also
+    --------
+    capability : computes it.
+    TargetAttainment : the counterpart for attribute KPIs with a one-sided target.
+
+    Examples
+    --------
+    >>> res = capability([10.1, 9.9, 10.0, 10.2, 9.8, 10.1, 10.0], lsl=9.0, usl=11.0)
+    >>> round(res.cpk, 2), round(res.ppk, 2), res.capable
+    (1.71, 2.44, True)
+    >>> res.message("en").split(":")[0]
+    'The process is capable'
+    """
 
     mean: float
     sigma_within: float
@@ -171,7 +188,24 @@ def capability(data, lsl: float | None = None, usl: float | None = None, *, subg
 
 @dataclass
 class TargetAttainment:
-    """Result of :func:`target_attainment`. ``message(lang)`` gives the sentence."""
+    """Result of :func:`target_attainment`. ``message(lang)`` gives the sentence.
+
+    ``verdict`` is ``"capable"`` when the whole band between the control limits meets the
+    target, ``"at_risk"`` when the centre line meets it but the band straddles it, else
+    ``"not_capable"``.
+
+    See Also
+    --------
+    target_attainment : computes it.
+    Capability : the counterpart for measurements with specification limits.
+
+    Examples
+    --------
+    >>> from threec_helpers.spc import p
+    >>> res = target_attainment(p([995, 990, 992, 996, 993], 1000), 0.98, ">=")
+    >>> res.verdict, round(res.center, 4), res.observed_met, res.observed_total
+    ('capable', 0.9932, 5, 5)
+    """
 
     chart: str
     target: float

@@ -519,7 +519,9 @@ def _individual_chart(chart, x, n, *, labels, baseline, exclude, iterate, limits
 
 # ----------------------------------------------------------------------------- public charts
 
-_COMMON_DOC = """
+#: the parameters and return value every single-series chart shares; :func:`_chart_doc` puts
+#: them into each chart's docstring at the ``%(common)s`` line, so ``help()`` and doctests see them
+_COMMON_DOC = """\
     baseline : None, int, slice or bool array, optional
         Phase I points the limits are computed on (default: all). Later points are Phase II.
     exclude : list, optional
@@ -540,6 +542,21 @@ _COMMON_DOC = """
 """
 
 
+def _chart_doc(func):
+    """Put :data:`_COMMON_DOC` into ``func.__doc__`` at its ``%(common)s`` line.
+
+    A docstring built as ``\"\"\"...\"\"\" + _COMMON_DOC + \"\"\"...\"\"\"`` is an expression, not a
+    docstring: Python leaves ``__doc__`` empty, ``help()`` shows nothing and doctests never run.
+    """
+    if func.__doc__ is not None:  # None under python -OO
+        marker = "    %(common)s\n"
+        if marker not in func.__doc__:  # pragma: no cover - a programming error
+            raise AssertionError(f"{func.__name__}'s docstring lacks the %(common)s line")
+        func.__doc__ = func.__doc__.replace(marker, _COMMON_DOC)
+    return func
+
+
+@_chart_doc
 def xmr(values, *, baseline=None, exclude=None, iterate=False, limits: Limits | None = None,
         sigma_method: str = "mr_bar", rules="western_electric") -> pd.DataFrame:
     """Individuals and moving range (XmR / I-MR) chart.
@@ -552,19 +569,29 @@ def xmr(values, *, baseline=None, exclude=None, iterate=False, limits: Limits | 
     sigma_method : {"mr_bar", "mr_median"}
         sigma = MR-bar / d2(2) = MR-bar / 1.128, or median MR / 0.954 (robust to a few large
         jumps).
-    """ + _COMMON_DOC + """
+    %(common)s
         The moving-range chart is in the columns ``mr_value, mr_center, mr_lcl, mr_ucl,
         mr_beyond`` (rule ``D1`` flags a moving range beyond its limit).
 
+    See Also
+    --------
+    xbar_r : for measurements taken in rational subgroups.
+    batch : the same chart for many series at once.
+
     Examples
     --------
-    Montgomery (6th ed.), Example 6.5, mortgage loan processing costs:
+    Montgomery (2009), *Introduction to Statistical Quality Control*, 6th ed., Example 6.5,
+    mortgage loan processing costs over 20 weeks: centre 300.5, MR-bar = 148/19 = 7.79.
+    The book divides by the tabled d2 = 1.128 and gets UCL 321.22, LCL 279.78; the exact
+    d2(2) = 2/sqrt(pi) = 1.1284 used here gives 321.21 and 279.79:
 
     >>> cost = [310, 288, 297, 298, 307, 303, 294, 297, 308, 306,
     ...         294, 299, 297, 299, 314, 295, 293, 306, 301, 304]
     >>> f = xmr(cost)
-    >>> round(f["ucl"].iloc[0], 2), round(f["lcl"].iloc[0], 2)
-    (321.22, 279.78)
+    >>> [round(float(f[k].iloc[0]), 2) for k in ("center", "mr_center", "lcl", "ucl")]
+    [300.5, 7.79, 279.79, 321.21]
+    >>> bool(f["beyond"].any())
+    False
     """
     x, index = _as_1d(values, "values")
     labels = _labels(x.size, index)
@@ -588,6 +615,7 @@ def _attr(chart, counts, sizes, baseline, exclude, iterate, limits, sigma_method
                              iterate=iterate, limits=limits, sigma_method=sigma_method, rules=rules)
 
 
+@_chart_doc
 def p(counts, sizes, *, baseline=None, exclude=None, iterate=False, limits: Limits | None = None,
       rules="western_electric") -> pd.DataFrame:
     """Proportion nonconforming (p) chart; limits step with the sample size.
@@ -598,20 +626,30 @@ def p(counts, sizes, *, baseline=None, exclude=None, iterate=False, limits: Limi
         Nonconforming (or conforming) units per period.
     sizes : array-like, Series or number
         Units inspected per period (> 0, >= count).
-    """ + _COMMON_DOC + """
+    %(common)s
+
+    See Also
+    --------
+    np_chart : the count instead of the proportion, for equal sample sizes.
+    p_prime : Laney's p' chart, when very large samples make these limits too narrow.
+
     Examples
     --------
-    Montgomery (6th ed.), Example 7.1, orange-juice cans, 30 samples of 50:
+    Montgomery (2009), 6th ed., Example 7.1, orange-juice cans, 30 samples of 50: p-bar =
+    0.2313, UCL = 0.4102, samples 15 and 23 above it (point labels count from 1):
 
     >>> d = [12, 15, 8, 10, 4, 7, 16, 9, 14, 10, 5, 6, 17, 12, 22,
     ...      8, 10, 5, 13, 11, 20, 18, 24, 15, 9, 12, 7, 13, 9, 6]
     >>> f = p(d, 50)
-    >>> round(f["center"].iloc[0], 4), round(f["ucl"].iloc[0], 4), f.index[f["beyond"]].tolist()
-    (0.2313, 0.4102, [15, 23])
+    >>> round(float(f["center"].iloc[0]), 4), round(float(f["ucl"].iloc[0]), 4)
+    (0.2313, 0.4102)
+    >>> f.index[f["beyond"]].tolist()
+    [15, 23]
     """
     return _attr("p", counts, sizes, baseline, exclude, iterate, limits, None, rules)
 
 
+@_chart_doc
 def np_chart(counts, sizes, *, baseline=None, exclude=None, iterate=False, limits: Limits | None = None,
              rules="western_electric") -> pd.DataFrame:
     """Number nonconforming (np) chart (named ``np_chart`` so as not to shadow numpy).
@@ -622,16 +660,25 @@ def np_chart(counts, sizes, *, baseline=None, exclude=None, iterate=False, limit
     sizes : array-like, Series or number
         Units inspected per period; when they vary the centre line n_i p-bar varies too
         (a p chart is easier to read then).
-    """ + _COMMON_DOC + """
+    %(common)s
+
+    See Also
+    --------
+    p : the proportion, whose limits step with varying sample sizes.
+
     Examples
     --------
+    Four samples of 100: p-bar = 14/400 = 0.035, centre n p-bar = 3.5, UCL = 3.5 + 3
+    sqrt(3.5 x 0.965) = 9.01, LCL = 3.5 - 5.51 < 0, so 0:
+
     >>> f = np_chart([3, 5, 2, 4], 100)
-    >>> round(f["center"].iloc[0], 2)
-    3.5
+    >>> [round(float(f[k].iloc[0]), 2) for k in ("center", "lcl", "ucl")]
+    [3.5, 0.0, 9.01]
     """
     return _attr("np", counts, sizes, baseline, exclude, iterate, limits, None, rules)
 
 
+@_chart_doc
 def c(counts, *, baseline=None, exclude=None, iterate=False, limits: Limits | None = None,
       rules="western_electric") -> pd.DataFrame:
     """Count of nonconformities (c) chart, for a constant area of opportunity.
@@ -640,20 +687,30 @@ def c(counts, *, baseline=None, exclude=None, iterate=False, limits: Limits | No
     ----------
     counts : array-like or Series
         Nonconformities per inspection unit (use a u chart when the unit size varies).
-    """ + _COMMON_DOC + """
+    %(common)s
+
+    See Also
+    --------
+    u : nonconformities per unit, when the area of opportunity varies.
+
     Examples
     --------
-    Montgomery (6th ed.), Example 7.3 / qcc ``circuit``: nonconformities on 26 boards:
+    Montgomery (2009), 6th ed., Example 7.3 (qcc's ``circuit`` data): nonconformities on 26
+    samples of 100 boards; c-bar = 516/26 = 19.846, limits c-bar -+ 3 sqrt(c-bar) = 6.48 and
+    33.21 (the book, from c-bar rounded to 19.85: 6.48 and 33.22), samples 6 and 20 beyond:
 
     >>> x = [21, 24, 16, 12, 15, 5, 28, 20, 31, 25, 20, 24, 16, 19, 10, 17, 13,
     ...      22, 18, 39, 30, 24, 16, 19, 17, 15]
     >>> f = c(x)
-    >>> round(f["center"].iloc[0], 2), f.index[f["beyond"]].tolist()
-    (19.85, [6, 20])
+    >>> [round(float(f[k].iloc[0]), 2) for k in ("center", "lcl", "ucl")]
+    [19.85, 6.48, 33.21]
+    >>> f.index[f["beyond"]].tolist()
+    [6, 20]
     """
     return _attr("c", counts, None, baseline, exclude, iterate, limits, None, rules)
 
 
+@_chart_doc
 def u(counts, sizes, *, baseline=None, exclude=None, iterate=False, limits: Limits | None = None,
       rules="western_electric") -> pd.DataFrame:
     """Nonconformities per unit (u) chart; limits step with the number of units.
@@ -663,16 +720,26 @@ def u(counts, sizes, *, baseline=None, exclude=None, iterate=False, limits: Limi
     counts : array-like or Series
     sizes : array-like, Series or number
         Inspection units (area of opportunity) per period, > 0 (need not be whole).
-    """ + _COMMON_DOC + """
+    %(common)s
+
+    See Also
+    --------
+    c : the count, for a constant area of opportunity.
+    u_prime : Laney's u' chart, for very large areas of opportunity.
+
     Examples
     --------
+    u-bar = 30/14 = 2.143; UCL = 2.143 + 3 sqrt(2.143/5) = 4.107 for 5 units and
+    2.143 + 3 sqrt(2.143/4) = 4.339 for 4:
+
     >>> f = u([10, 12, 8], [5, 5, 4])
-    >>> round(f["center"].iloc[0], 3)
-    2.143
+    >>> round(float(f["center"].iloc[0]), 3), f["ucl"].round(3).tolist()
+    (2.143, [4.107, 4.107, 4.339])
     """
     return _attr("u", counts, sizes, baseline, exclude, iterate, limits, None, rules)
 
 
+@_chart_doc
 def p_prime(counts, sizes, *, baseline=None, exclude=None, iterate=False, limits: Limits | None = None,
             sigma_method: str = "mr_bar", rules="western_electric") -> pd.DataFrame:
     """Laney p' chart: a p chart whose limits are widened by the observed period-to-period
@@ -689,16 +756,28 @@ def p_prime(counts, sizes, *, baseline=None, exclude=None, iterate=False, limits
     counts, sizes : array-like or Series
     sigma_method : {"mr_bar", "mr_median"}
         Estimator of sigma_z from the moving ranges of z.
-    """ + _COMMON_DOC + """
+    %(common)s
+
+    See Also
+    --------
+    p : the binomial chart this one corrects.
+    u_prime : the same correction for rates.
+
     Examples
     --------
-    >>> f = p_prime([480, 530, 455, 520, 505], [10000, 10200, 9800, 10100, 9900])
-    >>> limits_of(f).sigma_z > 1
-    True
+    Eight months of 100,000 cases: the p chart puts 6 of 8 points out of control; the
+    month-to-month variation is 7.2 times the binomial one, and the p' chart none:
+
+    >>> counts = [4800, 5310, 4550, 5200, 5050, 4700, 5400, 4600]
+    >>> int(p(counts, 100_000)["beyond"].sum()), int(p_prime(counts, 100_000)["beyond"].sum())
+    (6, 0)
+    >>> round(limits_of(p_prime(counts, 100_000)).sigma_z, 2)
+    7.23
     """
     return _attr("p_prime", counts, sizes, baseline, exclude, iterate, limits, sigma_method, rules)
 
 
+@_chart_doc
 def u_prime(counts, sizes, *, baseline=None, exclude=None, iterate=False, limits: Limits | None = None,
             sigma_method: str = "mr_bar", rules="western_electric") -> pd.DataFrame:
     """Laney u' chart: the u chart counterpart of :func:`p_prime`.
@@ -707,12 +786,20 @@ def u_prime(counts, sizes, *, baseline=None, exclude=None, iterate=False, limits
     ----------
     counts, sizes : array-like or Series
     sigma_method : {"mr_bar", "mr_median"}
-    """ + _COMMON_DOC + """
+    %(common)s
+
+    See Also
+    --------
+    u : the Poisson chart this one corrects.
+    p_prime : the same correction for proportions.
+
     Examples
     --------
-    >>> f = u_prime([120, 150, 110, 160], [1000, 1100, 950, 1050])
-    >>> f["chart"].iloc[0]
-    'u_prime'
+    The counts of the :func:`p_prime` example read as events per 100,000 units of exposure:
+
+    >>> counts = [4800, 5310, 4550, 5200, 5050, 4700, 5400, 4600]
+    >>> int(u(counts, 100_000)["beyond"].sum()), int(u_prime(counts, 100_000)["beyond"].sum())
+    (6, 0)
     """
     return _attr("u_prime", counts, sizes, baseline, exclude, iterate, limits, sigma_method, rules)
 
@@ -847,6 +934,7 @@ def _xbar(kind, data, subgroups, baseline, exclude, iterate, limits, sigma_metho
     return _single_frame(chart, labels, cols, limits, rule_ids)
 
 
+@_chart_doc
 def xbar_r(data, subgroups=None, *, baseline=None, exclude=None, iterate=False, limits: Limits | None = None,
            sigma_method: str = "r_bar", rules="western_electric") -> pd.DataFrame:
     """X-bar and R chart for subgroups (sizes may vary; limits then step).
@@ -860,18 +948,27 @@ def xbar_r(data, subgroups=None, *, baseline=None, exclude=None, iterate=False, 
     sigma_method : {"r_bar", "s_bar", "pooled"}
         sigma = R-bar / d2(n) (ASTM E2587 weighted mean of R_i/d2(n_i) for unequal sizes),
         S-bar / c4(n), or the pooled standard deviation / c4.
-    """ + _COMMON_DOC + """
+    %(common)s
         The range chart is in ``r_value, r_center, r_lcl, r_ucl, r_beyond`` (rule ``D1``).
+
+    See Also
+    --------
+    xbar_s : the same with subgroup standard deviations (better for subgroups over 10).
+    xmr : for one measurement per period.
 
     Examples
     --------
+    Two subgroups of 3: grand mean 2.5, R-bar = 2; UCL = 2.5 + A2(3) R-bar = 2.5 + 1.0233 x 2
+    and the range chart's UCL = D4(3) R-bar = 2.5746 x 2:
+
     >>> f = xbar_r([[1.0, 2.0, 3.0], [2.0, 3.0, 4.0]])
-    >>> round(f["center"].iloc[0], 2)
-    2.5
+    >>> [round(float(f[k].iloc[0]), 3) for k in ("center", "ucl", "r_center", "r_ucl")]
+    [2.5, 4.547, 2.0, 5.149]
     """
     return _xbar("xbar_r", data, subgroups, baseline, exclude, iterate, limits, sigma_method, rules)
 
 
+@_chart_doc
 def xbar_s(data, subgroups=None, *, baseline=None, exclude=None, iterate=False, limits: Limits | None = None,
            sigma_method: str = "s_bar", rules="western_electric") -> pd.DataFrame:
     """X-bar and S chart for subgroups (sizes may vary; limits then step).
@@ -883,14 +980,21 @@ def xbar_s(data, subgroups=None, *, baseline=None, exclude=None, iterate=False, 
     sigma_method : {"s_bar", "r_bar", "pooled"}
         sigma = S-bar / c4(n) (ASTM E2587 weighted for unequal sizes), R-bar / d2(n), or
         the pooled standard deviation / c4.
-    """ + _COMMON_DOC + """
+    %(common)s
         The standard-deviation chart is in ``s_value, s_center, s_lcl, s_ucl, s_beyond``.
+
+    See Also
+    --------
+    xbar_r : the same with subgroup ranges.
 
     Examples
     --------
+    Two subgroups of 3, each with standard deviation 1: UCL = 2.5 + A3(3) S-bar = 2.5 +
+    1.9544 and the S chart's UCL = B4(3) S-bar = 2.5682:
+
     >>> f = xbar_s([[1.0, 2.0, 3.0], [2.0, 3.0, 4.0]])
-    >>> round(f["s_center"].iloc[0], 3)
-    1.0
+    >>> [round(float(f[k].iloc[0]), 3) for k in ("center", "ucl", "s_center", "s_ucl")]
+    [2.5, 4.454, 1.0, 2.568]
     """
     return _xbar("xbar_s", data, subgroups, baseline, exclude, iterate, limits, sigma_method, rules)
 

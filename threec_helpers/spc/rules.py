@@ -16,8 +16,18 @@ N2     --     9 consecutive points on the same side of the centre line
 N3     --     6 points in a row steadily increasing or decreasing
 N4     --     14 points in a row alternating up and down
 N7     --     15 points in a row within 1 sigma (either side)
-N8     --     8 points in a row beyond 1 sigma (either side)
+N8     --     8 points in a row beyond 1 sigma, with points on both sides of the centre
+                  line (none within 1 sigma)
 =====  =====  ==========================================================================
+
+N8 follows Nelson (1984), test 8: "eight points in a row on both sides of the centerline
+with none in zone C". A run of 8 beyond 1 sigma all on one side is not a mixture; it is a
+shift, and WE3/N6 (and WE4) flag it.
+
+References
+----------
+Nelson, L. S. (1984). The Shewhart control chart - tests for special causes. *Journal of
+Quality Technology*, 16(4), 237-239.
 """
 
 from __future__ import annotations
@@ -190,7 +200,12 @@ def evaluate_rules(z: np.ndarray, rule_ids: Iterable[str]) -> dict[str, np.ndarr
             elif kind == "run_inside":
                 flag = _run_length(np.abs(z) < 1.0) >= par[0]
             elif kind == "run_outside":
-                flag = _run_length(np.abs(z) > 1.0 + _EPS) >= par[0]
+                # Nelson (1984) test 8: the run must have points on both sides of the centre
+                n = par[0]
+                hi1 = get(("hi", 1.0), lambda: z > 1.0 + _EPS)
+                lo1 = get(("lo", 1.0), lambda: z < -1.0 - _EPS)
+                flag = ((_run_length(hi1 | lo1) >= n) & (_window_sum(hi1, n) > 0)
+                        & (_window_sum(lo1, n) > 0))
             else:  # pragma: no cover - table above is closed
                 raise AssertionError(kind)
             out[rid] = flag[0] if one_d else flag
