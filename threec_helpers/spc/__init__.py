@@ -17,8 +17,8 @@ See ``docs/spc.md``.
 """
 
 from .capability import COMPARATORS, Capability, TargetAttainment, capability, target_attainment
-from .charts import (CHARTS, SIGMA_METHODS, Limits, batch, c, limits_of, np_chart, p, p_prime, u, u_prime,
-                     xbar_r, xbar_s, xmr)
+from ._core import (CHARTS, SIGMA_METHODS, Limits, batch, c, limits_of, np_chart, p, p_prime, u, u_prime,
+                    xbar_r, xbar_s, xmr)
 from .constants import c4, constants_table, d2, d3, factors
 from .rules import RULE_SETS, RULES, evaluate_rules, resolve_rules
 from .signals import rule_table, signals

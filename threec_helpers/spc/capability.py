@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..i18n import check_lang, fmt_num, fmt_pct, t
-from .charts import SIGMA_METHODS, Limits, _subgroups, _xbar_sigma, limits_of, xmr
+from ._core import SIGMA_METHODS, Limits, _subgroups, _xbar_sigma, limits_of, xmr
 
 __all__ = ["Capability", "TargetAttainment", "capability", "target_attainment", "COMPARATORS"]
 

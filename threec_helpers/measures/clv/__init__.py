@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from ..errors import ParameterError
+from ...errors import ParameterError
 
 __all__ = [
     "BetaGeoFitter",
