@@ -15,7 +15,9 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..i18n import check_lang, fmt_num, fmt_pct, t
-from .charts import SIGMA_METHODS, Limits, _subgroups, _xbar_sigma, limits_of, xmr
+from ._core import subgroup_matrix, xbar_sigma
+from .limits import SIGMA_METHODS, Limits, limits_of
+from .variables import xmr
 
 __all__ = ["Capability", "TargetAttainment", "capability", "target_attainment", "COMPARATORS"]
 
@@ -136,7 +138,7 @@ def capability(data, lsl: float | None = None, usl: float | None = None, *, subg
         np.ndim(data) == 2 if not isinstance(data, pd.Series) else False) or (
         isinstance(data, (list, tuple)) and len(data) > 0 and np.ndim(data[0]) == 1)
     if is_groups:
-        _, arr = _subgroups(data, subgroups)
+        _, arr = subgroup_matrix(data, subgroups)
         obs = arr[np.isfinite(arr)]
         n_i = np.isfinite(arr).sum(axis=1).astype(float)
         with np.errstate(invalid="ignore"):
@@ -145,7 +147,7 @@ def capability(data, lsl: float | None = None, usl: float | None = None, *, subg
         method = sigma_method or "r_bar"
         if method not in SIGMA_METHODS["xbar_r"]:
             raise ParameterError(f"sigma_method {method!r} is not for subgroups; use r_bar, s_bar or pooled")
-        sigma_w = _xbar_sigma(method, n_i, rng, sd, np.ones(arr.shape[0], dtype=bool))
+        sigma_w = xbar_sigma(method, n_i, rng, sd, np.ones(arr.shape[0], dtype=bool))
     else:
         obs = np.asarray(pd.to_numeric(pd.Series(np.asarray(data, dtype=object).ravel()), errors="coerce"),
                          dtype=float)

@@ -1,0 +1,116 @@
+"""Discounted customer lifetime value over a horizon in months, from a fitted purchase model and
+a value per purchase, as in ``lifetimes``; :func:`predict_clv` puts every prediction in one table.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+from ...errors import ParameterError
+from ._inputs import as_float_array, check_positive, check_rft, require_columns, require_frame, wrap
+
+__all__ = ["MONTH_FACTORS", "customer_lifetime_value", "predict_clv"]
+
+#: Months per unit of time, used to turn a horizon in months into the model's time unit
+#: (same table as ``lifetimes``).
+MONTH_FACTORS = {"W": 4.345, "M": 1.0, "D": 30.0, "H": 30.0 * 24.0, "h": 30.0 * 24.0}
+
+
+def customer_lifetime_value(transaction_prediction_model, frequency, recency, T, value_per_purchase,
+                            time: float = 12, discount_rate: float = 0.01, freq: str = "D"):
+    """Discounted expected value over the next ``time`` months, as in ``lifetimes``.
+
+    ``CLV = sum_{i=1}^{time} value * (E[purchases up to month i] - E[purchases up to month
+    i-1]) / (1 + discount_rate)^i``, i.e. each month's expected purchases are valued at
+    ``value_per_purchase`` and discounted at the *monthly* ``discount_rate``.
+
+    Parameters
+    ----------
+    transaction_prediction_model : BetaGeoFitter or ParetoNBDFitter
+        Fitted model (anything with ``conditional_expected_number_of_purchases_up_to_time``).
+    frequency, recency, T : array-like
+        Customer histories in the model's time unit.
+    value_per_purchase : array-like or float
+        Value of a purchase (typically ``GammaGammaFitter.conditional_expected_average_profit``,
+        times a margin rate for a margin CLV).
+    time : int, default 12
+        Horizon in months.
+    discount_rate : float, default 0.01
+        Monthly discount rate (0.01 a month is about 12.7% a year).
+    freq : {"D", "W", "M", "H"}, default "D"
+        Time unit of ``recency`` and ``T`` (``"W"`` after ``rfm_summary(freq="W")``).
+
+    Returns
+    -------
+    Series or ndarray
+        CLV per customer.
+    """
+    if freq not in MONTH_FACTORS:
+        raise ParameterError(f"freq must be one of {', '.join(MONTH_FACTORS)} (the unit of T), not {freq!r}")
+    if not isinstance(time, numbers.Real) or time <= 0 or int(time) != time:
+        raise ParameterError(f"time is a horizon in whole months and must be a positive integer, not {time!r}")
+    d = check_positive(discount_rate, "discount_rate", allow_zero=True)
+    factor = MONTH_FACTORS[freq]
+    x, tx, T_ = check_rft(frequency, recency, T, fit=False)
+    value = as_float_array(value_per_purchase, "value_per_purchase")
+    months = np.arange(0, int(time) + 1, dtype=float)
+    steps = months * factor
+    model = transaction_prediction_model
+    cum = np.vstack([np.asarray(model.conditional_expected_number_of_purchases_up_to_time(s, x, tx, T_),
+                                dtype=float) * np.ones_like(x) for s in steps])
+    per_month = np.diff(cum, axis=0)
+    disc = (1.0 + d) ** -months[1:]
+    res = value * (disc @ per_month)
+    return wrap(np.asarray(res, dtype=float), frequency, recency, T, name="clv")
+
+
+def predict_clv(summary: pd.DataFrame, transaction_model, spend_model, *,
+                time: int = 12, discount_rate: float = 0.01, freq: str = "W",
+                margin_rate: float = 1.0) -> pd.DataFrame:
+    """Per-customer predictions in one tidy table (for reports and :func:`plots.clv`).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Output of :func:`rfm_summary` (``frequency, recency, T, monetary_value``).
+    transaction_model : BetaGeoFitter or ParetoNBDFitter
+        Fitted purchase model.
+    spend_model : GammaGammaFitter
+        Fitted spend model.
+    time : int, default 12
+        Horizon in months.
+    discount_rate : float, default 0.01
+        Monthly discount rate.
+    freq : str, default "W"
+        Time unit of the summary (``"W"``, ``"D"``, ``"M"``, ``"H"``).
+    margin_rate : float, default 1.0
+        Margin as a share of spend; the CLV is a margin CLV when < 1.
+
+    Returns
+    -------
+    DataFrame
+        ``summary``'s columns plus ``p_alive, expected_purchases`` (over the horizon),
+        ``expected_value`` (per purchase) and ``clv``.
+
+    Examples
+    --------
+    >>> table = predict_clv(summary, bgf, ggf, time=12, freq="W")  # doctest: +SKIP
+    """
+    require_frame(summary, "summary")
+    need = ["frequency", "recency", "T", "monetary_value"]
+    require_columns(summary, {c: c for c in need}, name="summary")
+    if freq not in MONTH_FACTORS:
+        raise ParameterError(f"freq must be one of {', '.join(MONTH_FACTORS)} (the unit of T), not {freq!r}")
+    margin_rate = check_positive(margin_rate, "margin_rate", allow_zero=True)
+    out = summary.copy()
+    f, r, T_ = out["frequency"], out["recency"], out["T"]
+    out["p_alive"] = transaction_model.conditional_probability_alive(f, r, T_)
+    out["expected_purchases"] = transaction_model.conditional_expected_number_of_purchases_up_to_time(
+        time * MONTH_FACTORS[freq], f, r, T_)
+    out["expected_value"] = spend_model.conditional_expected_average_profit(f, out["monetary_value"])
+    out["clv"] = margin_rate * customer_lifetime_value(
+        transaction_model, f, r, T_, out["expected_value"], time=time, discount_rate=discount_rate, freq=freq)
+    return out
