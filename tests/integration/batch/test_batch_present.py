@@ -12,10 +12,11 @@ import pytest
 from conftest import write_client
 from threec_helpers.batch.present import prepare, start, stop
 from threec_helpers.errors import InputError
+from testpaths import TESTS
 
 pytest.importorskip("voila")
 
-FIXTURES = Path(__file__).parent / "data" / "notebooks"
+FIXTURES = TESTS / "data" / "notebooks"
 
 
 def test_prepare_injects_the_client_parameters(tmp_path: Path):

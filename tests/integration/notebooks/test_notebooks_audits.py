@@ -14,13 +14,13 @@ import os
 from pathlib import Path
 
 import pytest
+from testpaths import ROOT
 
 os.environ["THREEC_BATCH"] = "1"
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 pytestmark = pytest.mark.notebook
 
-ROOT = Path(__file__).resolve().parents[1]
 AUDITS = ROOT / "notebooks" / "audits"
 
 

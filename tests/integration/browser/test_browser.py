@@ -17,8 +17,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from testpaths import ROOT, TESTS
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -178,7 +178,7 @@ def test_batch_index_and_report_render_without_console_errors(browser, tmp_path)
     from threec_helpers.batch.execute import run_batch
     from threec_helpers.batch.plan import parse_batch, plan_batch
 
-    fixtures = Path(__file__).parent / "data" / "notebooks"
+    fixtures = TESTS / "data" / "notebooks"
     write_client(tmp_path / "clients")
     spec = parse_batch({"name": "b", "clients": ["acme"], "notebooks": ["ok_report"], "timeout": 120,
                         "formats": ["html", "slides"], "notebooks_dir": str(fixtures)},

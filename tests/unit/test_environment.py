@@ -5,8 +5,8 @@ import tomllib
 from pathlib import Path
 
 import yaml
+from testpaths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _name(requirement: str) -> str:

@@ -12,8 +12,9 @@ from threec_helpers.audit.checklists import (
     load_checklist,
 )
 from threec_helpers.errors import ChecklistError, InputError
+from testpaths import TESTS
 
-BAD = Path(__file__).parent / "data" / "checklists_bad"
+BAD = TESTS / "data" / "checklists_bad"
 
 CUSTOMER_FOCUS_IDS = (
     [f"ORG.{i}" for i in range(1, 8)] + [f"COM.{i}" for i in range(1, 8)] + [f"INF.{i}" for i in range(1, 7)]

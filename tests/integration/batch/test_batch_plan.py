@@ -20,8 +20,9 @@ from threec_helpers.batch.plan import (
     read_notebook_info,
 )
 from threec_helpers.errors import InputError, ParameterError
+from testpaths import TESTS
 
-FIXTURES = Path(__file__).parent / "data" / "notebooks"
+FIXTURES = TESTS / "data" / "notebooks"
 
 
 def _spec(tmp_path: Path, **raw):

@@ -29,8 +29,9 @@ from threec_helpers.batch.execute import (
 )
 from threec_helpers.batch.plan import parse_batch, plan_batch
 from threec_helpers.batch.provenance import stable_part
+from testpaths import TESTS
 
-FIXTURES = Path(__file__).parent / "data" / "notebooks"
+FIXTURES = TESTS / "data" / "notebooks"
 TIMEOUT = 12  # seconds per notebook: the hanging one is stopped after this
 
 

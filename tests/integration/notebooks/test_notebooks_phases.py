@@ -19,8 +19,8 @@ import pytest
 pm = pytest.importorskip("papermill")
 
 from conftest import write_client  # noqa: E402  (tests/conftest.py)
+from testpaths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PHASES = ROOT / "notebooks" / "phases"
 
 pytestmark = pytest.mark.notebook

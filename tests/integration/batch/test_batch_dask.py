@@ -12,10 +12,11 @@ from conftest import write_client
 from threec_helpers.batch.execute import run_batch
 from threec_helpers.batch.plan import parse_batch, plan_batch
 from threec_helpers.batch.provenance import stable_part
+from testpaths import TESTS
 
 distributed = pytest.importorskip("distributed")
 
-FIXTURES = Path(__file__).parent / "data" / "notebooks"
+FIXTURES = TESTS / "data" / "notebooks"
 
 
 def _plan(root: Path, out: Path):

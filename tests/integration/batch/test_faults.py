@@ -22,8 +22,9 @@ import yaml
 from conftest import write_client
 from threec_helpers.batch.execute import run_batch
 from threec_helpers.batch.plan import parse_batch, plan_batch
+from testpaths import TESTS
 
-FIXTURES = Path(__file__).parent / "data" / "notebooks"
+FIXTURES = TESTS / "data" / "notebooks"
 THREEC = str(Path(sys.executable).parent / "threec")
 
 

@@ -21,8 +21,8 @@ from threec_helpers.errors import ParameterError
 from threec_helpers.generate import (DEFAULT_SEED, DEMO_CLIENTS, demo_tables, large_client_tables,
                                      write_demo_clients, write_large_client)
 from threec_helpers.generate._write import money
+from testpaths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "data" / "clients"
 TODAY_LIMIT = pd.Timestamp("2026-10-31")  # every demo date is inside the data window
 

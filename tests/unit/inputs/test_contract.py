@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from threec_helpers.inputs.contract import ENGAGEMENT_TABLES, TABLES, alias_table, normalise_header, render_markdown
+from testpaths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_contract_doc_is_up_to_date():
