@@ -6,6 +6,7 @@
 - :mod:`.satisfaction` -- satisfaction, NPS, preferred supplier, with intervals
 - :mod:`.customer_table` -- one row per customer joining the above
 - :mod:`.clv` -- customer lifetime value (BG/NBD, Pareto/NBD, Gamma-Gamma)
+- :mod:`.clv_estimate` -- the engagement's CLV: those models fitted on a client, summed per tier
 - :mod:`.opportunities` -- problems and opportunities rules
 - :mod:`.registration` -- phase 1: the data-quality profile and Information score
 - :mod:`.planning` -- phase 3: top-down and bottom-up budgets, reconciled

@@ -30,6 +30,7 @@ import pandas as pd
 from ..inputs.config import Period
 from ..errors import ParameterError
 from ..arrays import sorted_unique
+from .pyramid import ACTIVE_TIERS
 from .value import period_bounds, transaction_arrays
 
 __all__ = [
@@ -419,3 +420,41 @@ def preferred_supplier_rate(frame: pd.DataFrame, by: str | list[str] | None = No
     g["rate"] = np.where(g["n"] > 0, g["yes"] / g["n"].clip(lower=1), np.nan)
     g["ci_low"], g["ci_high"] = lo, hi
     return g
+
+
+def retention(table: pd.DataFrame) -> tuple[int, int, float]:
+    """Customers active in the previous period who are still active: ``(retained, base, rate)``.
+
+    Examples
+    --------
+    >>> tb = pd.DataFrame({"previous_tier": ["top", "small", "small", "prospect"],
+    ...                    "tier": ["big", "inactive", "small", "small"]})
+    >>> retention(tb)
+    (2, 3, 0.6666666666666666)
+    """
+    prev = table["previous_tier"].astype("str").isin(ACTIVE_TIERS).to_numpy()
+    now = table["tier"].astype("str").isin(ACTIVE_TIERS).to_numpy()
+    base = int(prev.sum())
+    kept = int((prev & now).sum())
+    return kept, base, (kept / base if base else float("nan"))
+
+
+def behavior_by_tier(table: pd.DataFrame) -> pd.DataFrame:
+    """Behavior per active tier: customers, mean frequency, recency (days), tenure (months),
+    share of customer, preferred-supplier rate (among answers)."""
+    tiers = table["tier"].astype("str")
+    act = tiers.isin(ACTIVE_TIERS).to_numpy()
+    pref = table["preferred_supplier"].astype("Float64").to_numpy(dtype=float, na_value=np.nan) \
+        if "preferred_supplier" in table.columns else np.full(len(table), np.nan)
+    work = pd.DataFrame({"tier": tiers.to_numpy()[act], "customers": 1.0,
+                         "frequency": table["frequency"].to_numpy(dtype=float, na_value=np.nan)[act],
+                         "recency_days": table["recency_days"].to_numpy(dtype=float, na_value=np.nan)[act],
+                         "tenure_months": table["tenure_months"].to_numpy(dtype=float, na_value=np.nan)[act],
+                         "share_of_customer": table["share_of_customer"].to_numpy(dtype=float, na_value=np.nan)[act],
+                         "preferred": pref[act]})
+    g = work.groupby("tier").agg(customers=("customers", "sum"), frequency=("frequency", "mean"),
+                                 recency_days=("recency_days", "mean"), tenure_months=("tenure_months", "mean"),
+                                 share_of_customer=("share_of_customer", "mean"), preferred=("preferred", "mean"))
+    g = g.reindex([x for x in ACTIVE_TIERS if x in g.index])
+    g["customers"] = g["customers"].astype(int)
+    return g.rename_axis("tier").reset_index()

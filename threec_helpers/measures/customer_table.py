@@ -331,3 +331,29 @@ def customer_table(tables: Mapping[str, pd.DataFrame], config_or_periods, period
     res["share_source"] = share["share_source"]
     res["historical_value"] = hist
     return res[list(COLUMNS)]
+
+
+def customer_tables(tables: Mapping[str, pd.DataFrame], config, current: Period, previous: Period | None,
+                    last: int | None = None, *, prepared=None) -> dict[str, pd.DataFrame]:
+    """Customer tables of the ``client.yaml`` periods up to ``current``, in period order.
+
+    Each is computed against the period before it in ``client.yaml`` (``current`` against
+    ``previous``). ``last`` keeps only the last ``last`` periods. The transactions are
+    prepared once (:func:`~threec_helpers.customer_table.prepare_customers`, or pass it as
+    ``prepared`` to share it with other measures) for all of them.
+
+    Examples
+    --------
+    >>> list(customer_tables(tables, cfg, cfg.period("FY2026"), cfg.period("FY2025"), last=2))  # doctest: +SKIP
+    ['FY2025', 'FY2026']
+    """
+    ids = [p.id for p in config.periods]
+    upto = ids[: ids.index(current.id) + 1] if current.id in ids else [current.id]
+    prepared = prepared or prepare_customers(tables)  # one pass over the transactions for every period
+    out = {}
+    for i, pid in enumerate(upto):
+        if last is not None and i < len(upto) - last:
+            continue
+        prev = (previous.id if previous else None) if pid == current.id else (upto[i - 1] if i else None)
+        out[pid] = customer_table(tables, config, pid, prev, prepared=prepared)
+    return out

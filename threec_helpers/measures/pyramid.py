@@ -450,3 +450,8 @@ def migration_effect(table: pd.DataFrame, migration_col: str = "migration", reve
     g.insert(0, "label", [t(f"customers.migration.{m}", lang) for m in (*MIGRATIONS, "total")])
     g.index.name = "migration"
     return g
+
+
+def top_share(summary: pd.DataFrame) -> float:
+    """Revenue share of the top 20% of active customers (Top + Big + Medium of :func:`tier_summary`)."""
+    return float(summary.loc[["top", "big", "medium"], "revenue_share"].sum())

@@ -539,3 +539,33 @@ def satisfied_but_leaving(table: pd.DataFrame, min_satisfaction: float = 4.0, ma
     out["leaving_reason"] = np.where(gone[flag], "not_active", "falling")
     loss = (prev[flag] - rev[flag]) if prev is not None else -rev[flag]
     return out.iloc[np.argsort(-loss, kind="stable")]
+
+
+def satisfaction_by_wave(surveys: pd.DataFrame) -> pd.DataFrame:
+    """Survey waves: answers, customers, dates, mean satisfaction (1-5) with its standard deviation.
+
+    Returns
+    -------
+    DataFrame
+        ``wave, answers, customers, first_date, last_date, mean, std`` in natural wave order.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"wave": ["W2", "W1", "W1"], "customer_id": ["a", "a", "b"],
+    ...                   "satisfaction": [5.0, 3.0, 4.0]})
+    >>> satisfaction_by_wave(s)[["wave", "answers", "mean"]].values.tolist()
+    [['W1', 2, 3.5], ['W2', 1, 5.0]]
+    """
+    from ..ordering import natural_key
+
+    f = surveys
+    date = f["date"] if "date" in f.columns else pd.Series(pd.NaT, index=f.index)
+    work = pd.DataFrame({"wave": f["wave"].astype("str").to_numpy(), "customer_id": f["customer_id"].to_numpy(),
+                         "date": date.to_numpy(), "satisfaction": f["satisfaction"].to_numpy(dtype=float)})
+    g = work.groupby("wave", sort=False).agg(answers=("satisfaction", "count"), customers=("customer_id", "nunique"),
+                                             first_date=("date", "min"), last_date=("date", "max"),
+                                             mean=("satisfaction", "mean"), std=("satisfaction", "std")).reset_index()
+    g = g.iloc[sorted(range(len(g)), key=lambda i: natural_key(g["wave"].iloc[i]))].reset_index(drop=True)
+    for c in ("first_date", "last_date"):
+        g[c] = [d.date() if not pd.isna(d) else None for d in pd.to_datetime(g[c])]
+    return g
