@@ -1,5 +1,7 @@
 """The 3C measures: computation only, on validated tables; drawing lives in :mod:`threec_helpers.plots`.
 
+- :mod:`._base` -- (private) the transactions as per-customer arrays, shared by the measures below
+- :mod:`.stats` -- confidence intervals (Wilson, Student t, Spearman)
 - :mod:`.value` -- customer value, profitability and the profit decomposition, whale curve
 - :mod:`.pyramid` -- the customer pyramid (Top 1% / Big 4% / Medium 15% / Small 80%) and migration
 - :mod:`.behavior` -- revenue, recency/frequency, lifetime, share of customer, cohorts

@@ -31,7 +31,8 @@ from ..inputs.config import Period
 from ..errors import ParameterError
 from ..arrays import sorted_unique
 from .pyramid import ACTIVE_TIERS
-from .value import period_bounds, transaction_arrays
+from ._base import period_bounds, recency_days, transaction_arrays
+from .stats import wilson_interval
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -206,17 +207,9 @@ def rfm(tables: Mapping[str, pd.DataFrame], period: Period | None = None, *, sta
     m = arr.mask(s, e)
     freq = arr.sum_by_customer(None, m).astype(np.int64)
     mon = arr.sum_by_customer(arr.amount, m)
-    frame = pd.DataFrame({"customer_id": ids.array, "recency_days": _recency_days(last, e),
+    frame = pd.DataFrame({"customer_id": ids.array, "recency_days": recency_days(last, e),
                           "frequency": freq, "monetary": mon})
     return pd.concat([frame, rfm_scores(frame, n_scores=n_scores)], axis=1)
-
-
-def _recency_days(last_ns: np.ndarray, end_exclusive: pd.Timestamp) -> np.ndarray:
-    """Whole days from the last purchase day to the period's last day (NaN if never)."""
-    never = last_ns == np.iinfo(np.int64).min
-    last_day = np.floor_divide(last_ns, _NS_PER_DAY)
-    end_day = end_exclusive.value // _NS_PER_DAY - 1
-    return np.where(never, np.nan, (end_day - last_day).astype(np.float64))
 
 
 def tenure_months(first_purchase, last_purchase, end, still_customer) -> np.ndarray:
@@ -405,8 +398,6 @@ def preferred_supplier_rate(frame: pd.DataFrame, by: str | list[str] | None = No
     >>> preferred_supplier_rate(f).round(3).values.tolist()
     [[10.0, 8.0, 0.8, 0.49, 0.943]]
     """
-    from .satisfaction import wilson_interval
-
     v = frame[col].astype("boolean")
     df = pd.DataFrame({"n": v.notna().astype(np.int64), "yes": v.fillna(False).astype(np.int64)})
     if by is None:
