@@ -68,8 +68,12 @@ class ChecklistError(InputError):
     """A checklist file (``data/checklists/*.yaml``) is malformed."""
 
 
-class ParameterError(InputError):
-    """A notebook or function parameter is of the wrong type or out of range."""
+class ParameterError(InputError, ValueError):
+    """A notebook or function parameter is of the wrong type or out of range.
+
+    Also a :class:`ValueError`, so code that guards a call with ``except ValueError`` (as
+    Python's own functions teach) catches it too.
+    """
 
 
 class UnsafePathError(InputError):

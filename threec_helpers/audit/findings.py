@@ -25,8 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .scoring import natural_key
+from ..ordering import natural_key
 from ..errors import InputError, ParameterError
+from ..i18n import check_lang, t
+from .checklists import Checklist
 
 GRADES = ("major", "minor", "observation")
 #: ageing buckets: (label, lowest day, highest day), inclusive
@@ -249,3 +251,127 @@ def closure_by_round(findings: pd.DataFrame, as_of: Any | None = None) -> pd.Dat
     out = out.reset_index()
     return out[["round", "total", "closed", "open", "overdue", "closure_rate", "verified", "verified_rate",
                 "median_days_to_close"]]
+
+
+def findings_rounds_table(findings: pd.DataFrame, as_of: Any, lang: str = "zh") -> pd.DataFrame:
+    """Internal-audit rounds: when, findings by grade, closed, open, overdue, closure and verification.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``round`` (int), ``round_label``, ``month`` (first finding raised, ``YYYY-MM``),
+        ``major``, ``minor``, ``observation``, ``total``, ``closed``, ``open``, ``overdue``,
+        ``closure_rate``, ``verified``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"finding_id": ["F1", "F2"], "round": [1.0, 2.0], "clause": ["7.5", "9.2"],
+    ...                   "grade": ["minor", "observation"], "department": ["a", "b"],
+    ...                   "raised": pd.to_datetime(["2026-07-21", "2026-09-22"]),
+    ...                   "due": pd.to_datetime(["2026-08-20", "2026-12-31"]),
+    ...                   "closed": pd.to_datetime(["2026-08-15", None])})
+    >>> findings_rounds_table(f, "2026-10-31", "en")[["round_label", "month", "closed", "open"]].values.tolist()
+    [['Round 1', '2026-07', 1, 0], ['Round 2', '2026-09', 0, 1]]
+    """
+    check_lang(lang)
+    summary = findings_summary(findings, as_of)
+    closure = closure_by_round(findings, as_of)
+    status = finding_status(findings, as_of)
+    first = (status.assign(round=pd.to_numeric(status["round"], errors="coerce").astype("Int64"))
+             .groupby("round")["raised"].min())
+    out = summary.by_round_grade.merge(closure[["round", "closed", "closure_rate", "verified"]], on="round", how="left")
+    out["round_label"] = [t("audit_report.round_label", lang, round=r) for r in out["round"]]
+    month = out["round"].map(first)
+    out["month"] = pd.to_datetime(month).dt.strftime("%Y-%m").astype(object).where(month.notna(), None)
+    cols = ["round", "round_label", "month", *GRADES, "total", "closed", "open", "overdue", "closure_rate", "verified"]
+    return out[cols]
+
+
+def improvements_table(findings: pd.DataFrame, as_of: Any, lang: str = "zh") -> pd.DataFrame:
+    """Every corrective / improvement action of the findings register and its status as of a date.
+
+    Status: ``verified`` (closed and verified effective), ``closed`` (not yet verified),
+    ``open`` (in progress, not yet due) or ``overdue``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``finding_id``, ``round``, ``clause``, ``corrective_action``, ``owner``, ``due``,
+        ``closed`` (text dates), ``status`` (id) and ``status_label``; by round, then id.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"finding_id": ["F1", "F2"], "round": [1.0, 1.0], "clause": ["7.5", "9.2"],
+    ...                   "grade": ["minor", "minor"], "department": ["a", "b"],
+    ...                   "corrective_action": ["redo records", "train"],
+    ...                   "raised": pd.to_datetime(["2026-07-01", "2026-07-01"]),
+    ...                   "due": pd.to_datetime(["2026-08-01", "2026-08-01"]),
+    ...                   "closed": pd.to_datetime(["2026-07-20", None]),
+    ...                   "verified": pd.array([True, None], dtype="boolean")})
+    >>> improvements_table(f, "2026-10-31", "en")["status"].tolist()
+    ['verified', 'overdue']
+    """
+    check_lang(lang)
+    st = finding_status(findings, as_of)
+    status = np.select([st["is_verified"].to_numpy(bool), st["is_closed"].to_numpy(bool),
+                        st["is_overdue"].to_numpy(bool)], ["verified", "closed", "overdue"], default="open")
+    out = pd.DataFrame({
+        "finding_id": st["finding_id"].to_numpy(),
+        "round": pd.to_numeric(st["round"], errors="coerce").astype("Int64").to_numpy(),
+        "clause": st["clause"].to_numpy(),
+        "corrective_action": (st["corrective_action"] if "corrective_action" in st.columns
+                              else pd.Series([None] * len(st))).to_numpy(),
+        "owner": (st["owner"] if "owner" in st.columns else pd.Series([None] * len(st))).to_numpy(),
+        "due": date_text(st["due"]).to_numpy(),
+        "closed": date_text(st["closed"].where(st["is_closed"])).to_numpy(),
+        "status": status,
+        "status_label": [t(f"audit_report.finding_status.{s}", lang) for s in status],
+    })
+    key = out["finding_id"].astype(str).map(natural_key)
+    out = out.assign(_k=key).sort_values(["round", "_k"], na_position="last", kind="stable").drop(columns="_k")
+    return out.reset_index(drop=True)
+
+
+def clause_coverage(checklist: Checklist, by_clause: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Findings per chapter of the standard, every chapter of the checklist listed (0 where none).
+
+    Parameters
+    ----------
+    checklist : Checklist
+        ``iso9001_2015`` (areas ``ISO.4`` ... ``ISO.10``).
+    by_clause : pandas.DataFrame
+        ``FindingsSummary.by_clause``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``chapter``, ``title``, ``items`` (checklist items of the chapter), ``major``,
+        ``minor``, ``observation``, ``total``, ``open``; chapters in checklist order, then
+        findings of clauses outside the checklist.
+
+    Examples
+    --------
+    >>> # clause_coverage(load_checklist("iso9001_2015"), summary.by_clause, "zh")
+    """
+    check_lang(lang)
+    areas = checklist.areas
+    chapters = clause_top(areas["area_id"].astype(str)).to_numpy()
+    n_items = checklist.items.groupby("area_id", sort=False).size()
+    base = pd.DataFrame({"chapter": chapters, "title": areas[f"area_title_{lang}"].to_numpy(),
+                         "items": areas["area_id"].map(n_items).fillna(0).astype(int).to_numpy()})
+    counts = [*GRADES, "total", "open"]
+    found = by_clause.rename(columns={"clause_top": "chapter"})[["chapter", *counts]]
+    found = found.assign(chapter=found["chapter"].astype(str))
+    out = base.merge(found, on="chapter", how="left")
+    extra = found[~found["chapter"].isin(base["chapter"])]
+    if len(extra):
+        extra = extra.assign(title=t("audit_report.clause_other", lang), items=0)
+        out = pd.concat([out, extra[out.columns]], ignore_index=True)
+    out[counts] = out[counts].fillna(0).astype(int)
+    return out
+
+
+def date_text(values: Any) -> pd.Series:
+    """Dates as ``YYYY-MM-DD`` text (missing stays missing)."""
+    s = pd.to_datetime(pd.Series(values))
+    return s.dt.strftime("%Y-%m-%d").astype(object).where(s.notna(), None)

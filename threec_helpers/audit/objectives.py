@@ -26,7 +26,7 @@ chart fits.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -497,4 +497,57 @@ def document_register_counts(documents: pd.DataFrame, drop_zero: bool = True) ->
         out = out[out["count"] > 0].reset_index(drop=True)
     out["label_zh"] = [t(f"audits.doc.{c}", "zh") for c in out["category"]]
     out["label_en"] = [t(f"audits.doc.{c}", "en") for c in out["category"]]
+    return out
+
+
+def missed_objectives(table: pd.DataFrame) -> list[str]:
+    """Names of the objectives that missed their target (``objectives_table`` output).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"objective": ["A", "B"], "met": pd.array([True, False], dtype="boolean")})
+    >>> missed_objectives(df)
+    ['B']
+    """
+    met = table["met"].astype("boolean")
+    return table.loc[met.eq(False).fillna(False).to_numpy(bool), "objective"].astype(str).tolist()
+
+
+def pick_objective(evaluated: pd.DataFrame, words: Iterable[str] = ("satisf", "满意"),
+                   unit: str | None = "points") -> pd.Series | None:
+    """The first objective whose name contains one of ``words`` (else the first in ``unit``).
+
+    Used to find the customer-satisfaction objective for the headline figures.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"objective_id": ["A", "B"], "name_zh": ["及时率", "顾客满意度"], "unit": ["%", "points"]})
+    >>> pick_objective(ev)["objective_id"]
+    'B'
+    """
+    names = pd.Series([""] * len(evaluated), index=evaluated.index, dtype=object)
+    for col in ("name_zh", "name_en"):
+        if col in evaluated.columns:
+            names = names + " " + evaluated[col].astype(object).fillna("").astype(str).str.lower()
+    hit = np.zeros(len(evaluated), bool)
+    for w in words:
+        hit |= names.str.contains(str(w).lower(), regex=False).to_numpy(bool)
+    if hit.any():
+        return evaluated.loc[evaluated.index[np.flatnonzero(hit)[0]]]
+    if unit is not None and "unit" in evaluated.columns:
+        same = evaluated[evaluated["unit"].astype(str) == unit]
+        if len(same):
+            return same.iloc[0]
+    return None
+
+
+def localized(frame: pd.DataFrame, base: str, lang: str) -> pd.Series:
+    """Column ``<base>_<lang>``, falling back to the other language where empty."""
+    other = "en" if lang == "zh" else "zh"
+    cols = [c for c in (f"{base}_{lang}", f"{base}_{other}") if c in frame.columns]
+    if not cols:
+        return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    out = frame[cols[0]].astype(object)
+    for c in cols[1:]:
+        out = out.where(out.notna() & (out.astype(str).str.strip() != ""), frame[c].astype(object))
     return out

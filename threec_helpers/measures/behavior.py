@@ -30,7 +30,9 @@ import pandas as pd
 from ..inputs.config import Period
 from ..errors import ParameterError
 from ..arrays import sorted_unique
-from .value import period_bounds, transaction_arrays
+from .pyramid import ACTIVE_TIERS
+from ._base import period_bounds, recency_days, transaction_arrays
+from .stats import wilson_interval
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -205,17 +207,9 @@ def rfm(tables: Mapping[str, pd.DataFrame], period: Period | None = None, *, sta
     m = arr.mask(s, e)
     freq = arr.sum_by_customer(None, m).astype(np.int64)
     mon = arr.sum_by_customer(arr.amount, m)
-    frame = pd.DataFrame({"customer_id": ids.array, "recency_days": _recency_days(last, e),
+    frame = pd.DataFrame({"customer_id": ids.array, "recency_days": recency_days(last, e),
                           "frequency": freq, "monetary": mon})
     return pd.concat([frame, rfm_scores(frame, n_scores=n_scores)], axis=1)
-
-
-def _recency_days(last_ns: np.ndarray, end_exclusive: pd.Timestamp) -> np.ndarray:
-    """Whole days from the last purchase day to the period's last day (NaN if never)."""
-    never = last_ns == np.iinfo(np.int64).min
-    last_day = np.floor_divide(last_ns, _NS_PER_DAY)
-    end_day = end_exclusive.value // _NS_PER_DAY - 1
-    return np.where(never, np.nan, (end_day - last_day).astype(np.float64))
 
 
 def tenure_months(first_purchase, last_purchase, end, still_customer) -> np.ndarray:
@@ -404,8 +398,6 @@ def preferred_supplier_rate(frame: pd.DataFrame, by: str | list[str] | None = No
     >>> preferred_supplier_rate(f).round(3).values.tolist()
     [[10.0, 8.0, 0.8, 0.49, 0.943]]
     """
-    from .satisfaction import wilson_interval
-
     v = frame[col].astype("boolean")
     df = pd.DataFrame({"n": v.notna().astype(np.int64), "yes": v.fillna(False).astype(np.int64)})
     if by is None:
@@ -419,3 +411,41 @@ def preferred_supplier_rate(frame: pd.DataFrame, by: str | list[str] | None = No
     g["rate"] = np.where(g["n"] > 0, g["yes"] / g["n"].clip(lower=1), np.nan)
     g["ci_low"], g["ci_high"] = lo, hi
     return g
+
+
+def retention(table: pd.DataFrame) -> tuple[int, int, float]:
+    """Customers active in the previous period who are still active: ``(retained, base, rate)``.
+
+    Examples
+    --------
+    >>> tb = pd.DataFrame({"previous_tier": ["top", "small", "small", "prospect"],
+    ...                    "tier": ["big", "inactive", "small", "small"]})
+    >>> retention(tb)
+    (2, 3, 0.6666666666666666)
+    """
+    prev = table["previous_tier"].astype("str").isin(ACTIVE_TIERS).to_numpy()
+    now = table["tier"].astype("str").isin(ACTIVE_TIERS).to_numpy()
+    base = int(prev.sum())
+    kept = int((prev & now).sum())
+    return kept, base, (kept / base if base else float("nan"))
+
+
+def behavior_by_tier(table: pd.DataFrame) -> pd.DataFrame:
+    """Behavior per active tier: customers, mean frequency, recency (days), tenure (months),
+    share of customer, preferred-supplier rate (among answers)."""
+    tiers = table["tier"].astype("str")
+    act = tiers.isin(ACTIVE_TIERS).to_numpy()
+    pref = table["preferred_supplier"].astype("Float64").to_numpy(dtype=float, na_value=np.nan) \
+        if "preferred_supplier" in table.columns else np.full(len(table), np.nan)
+    work = pd.DataFrame({"tier": tiers.to_numpy()[act], "customers": 1.0,
+                         "frequency": table["frequency"].to_numpy(dtype=float, na_value=np.nan)[act],
+                         "recency_days": table["recency_days"].to_numpy(dtype=float, na_value=np.nan)[act],
+                         "tenure_months": table["tenure_months"].to_numpy(dtype=float, na_value=np.nan)[act],
+                         "share_of_customer": table["share_of_customer"].to_numpy(dtype=float, na_value=np.nan)[act],
+                         "preferred": pref[act]})
+    g = work.groupby("tier").agg(customers=("customers", "sum"), frequency=("frequency", "mean"),
+                                 recency_days=("recency_days", "mean"), tenure_months=("tenure_months", "mean"),
+                                 share_of_customer=("share_of_customer", "mean"), preferred=("preferred", "mean"))
+    g = g.reindex([x for x in ACTIVE_TIERS if x in g.index])
+    g["customers"] = g["customers"].astype(int)
+    return g.rename_axis("tier").reset_index()

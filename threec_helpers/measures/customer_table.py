@@ -16,13 +16,12 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .behavior import _recency_days, rfm_scores, share_of_customer, tenure_months
+from .behavior import rfm_scores, share_of_customer, tenure_months
 from ..inputs.config import ClientConfig, Period, PyramidThresholds
 from ..errors import ParameterError
-from .pyramid import MIGRATIONS, _SMALL, _as_categorical, _id_rank, _thresholds, _tier_codes, migration_class
+from ._base import NAT, CustomerBase, recency_days, check_prepared, period_bounds, value_frame
+from .pyramid import MIGRATIONS, TIER_CODE, checked_thresholds, migration_class, tier_categorical, tier_codes
 from .satisfaction import latest_answers, satisfaction_band
-from .value import (TransactionArrays, _customer_index, _value_frame, check_prepared, customer_codes, period_bounds,
-                    prepare_transactions)
 
 __all__ = ["customer_table", "prepare_customers", "CustomerBase", "resolve_periods", "COLUMNS"]
 
@@ -37,9 +36,6 @@ COLUMNS: tuple[str, ...] = (
     "satisfaction", "satisfaction_band", "recommend", "preferred_supplier", "share_of_need", "survey_wave",
     "potential_revenue", "share_of_customer", "share_source", "historical_value",
 )
-
-_NAT = np.iinfo(np.int64).min
-_NEVER = np.iinfo(np.int64).max
 
 
 def resolve_periods(config_or_periods) -> tuple[dict[str, Period], PyramidThresholds]:
@@ -61,89 +57,6 @@ def resolve_periods(config_or_periods) -> tuple[dict[str, Period], PyramidThresh
     if isinstance(config_or_periods, Sequence):
         return {p.id: p for p in config_or_periods}, PyramidThresholds()
     raise ParameterError("config_or_periods must be a ClientConfig, a Period, a list of Periods or a dict of them")
-
-
-def _first_purchase_column(customers: pd.DataFrame | None, n: int) -> np.ndarray:
-    if customers is None or "first_purchase" not in customers.columns:
-        return np.full(n, _NEVER)
-    d = pd.to_datetime(customers["first_purchase"]).to_numpy(dtype="datetime64[ns]").view(np.int64)
-    return np.where(d == _NAT, _NEVER, d)
-
-
-class CustomerBase:
-    """The client's transactions as per-customer arrays, ready for any period's table.
-
-    Made by :func:`prepare_customers`; pass it to :func:`customer_table` as ``prepared``
-    to build the tables of several periods with one pass over the transactions (the
-    preparation is most of a table's cost: ~8 s on 10 million rows).
-    """
-
-    def __init__(self, tables: Mapping[str, pd.DataFrame]):
-        #: the tables it was made from (checked by identity when it is reused)
-        self.source = {k: tables.get(k) for k in ("transactions", "customers", "cost_to_serve")}
-        self.ids = _customer_index(tables)
-        self.customers = tables.get("customers")
-        self.arr: TransactionArrays = prepare_transactions(tables["transactions"], self.ids)
-        n = len(self.ids)
-        first_tx = np.full(n, _NEVER)
-        np.minimum.at(first_tx, self.arr.codes, self.arr.dates)
-        self.first_tx = first_tx
-        self.first_any = np.minimum(first_tx, _first_purchase_column(self.customers, n))
-        if self.customers is not None and "status" in self.customers.columns:
-            self.status_series = self.customers["status"].astype("str").reset_index(drop=True)
-        else:
-            self.status_series = pd.Series("active", index=pd.RangeIndex(n), dtype="str")
-        cat = pd.Categorical(self.status_series, categories=["active", "inactive", "prospect", "suspect"])
-        self.status = np.asarray(cat.categories.to_numpy(dtype=object).take(np.maximum(cat.codes, 0)))
-        self.status[cat.codes < 0] = "other"
-        self._id_rank = None
-        cts = tables.get("cost_to_serve")
-        if cts is not None and len(cts):
-            self.cts_codes = customer_codes(cts["customer_id"], self.ids, what="cost_to_serve")
-            self.cts_period = pd.Categorical(cts["period"].astype("str"))
-            self.cts_cost = np.nan_to_num(cts["cost"].to_numpy(dtype=np.float64, na_value=np.nan))
-        else:
-            self.cts_codes = None
-
-    def cost_to_serve(self, period_ids) -> np.ndarray:
-        """Cost-to-serve per customer summed over the rows of ``period_ids``."""
-        n = len(self.ids)
-        if self.cts_codes is None:
-            return np.zeros(n)
-        if isinstance(period_ids, str):
-            period_ids = [period_ids]
-        cats = self.cts_period.categories
-        wanted = np.flatnonzero(cats.isin([str(p) for p in period_ids]))
-        if len(wanted) == 0:
-            return np.zeros(n)
-        keep = np.isin(self.cts_period.codes, wanted)
-        return np.bincount(self.cts_codes[keep], weights=self.cts_cost[keep], minlength=n)
-
-    @property
-    def id_rank(self) -> np.ndarray:
-        if self._id_rank is None:
-            self._id_rank = _id_rank(pd.Series(self.ids.array))
-        return self._id_rank
-
-    def pyramid_arrays(self, period: Period, th: PyramidThresholds, mask: np.ndarray | None = None):
-        """Period revenue, recent revenue, bought-before and prospect flags."""
-        s, e = period_bounds(period)
-        arr = self.arr
-        m = arr.mask(s, e) if mask is None else mask
-        revenue = arr.sum_by_customer(arr.amount, m)
-        w_start = e - pd.DateOffset(months=th.inactive_months)
-        recent = arr.sum_by_customer(arr.amount, arr.mask(pd.Timestamp(w_start), e))
-        no_history = self.first_any == _NEVER
-        bought = (self.first_any < e.value) | (no_history & np.isin(self.status, ["active", "inactive"]))
-        prospect = (self.status == "prospect") | (~no_history & (self.first_any >= e.value))
-        return m, revenue, recent, bought, prospect
-
-
-def _pyramid_inputs(tables: Mapping[str, pd.DataFrame], period: Period, th: PyramidThresholds) -> pd.DataFrame:
-    base = CustomerBase(tables)
-    _, revenue, recent, bought, prospect = base.pyramid_arrays(period, th)
-    return pd.DataFrame({"customer_id": base.ids.array, "status": base.status, "revenue": revenue,
-                         "recent_revenue": recent, "bought_before": bought, "is_prospect": prospect})
 
 
 def prepare_customers(tables: Mapping[str, pd.DataFrame]) -> CustomerBase:
@@ -229,7 +142,7 @@ def customer_table(tables: Mapping[str, pd.DataFrame], config_or_periods, period
     [['a', 'top', 'top', 'stay', 30.0, 70.0], ['b', 'small', 'prospect', 'new', 5.0, 5.0], ['c', 'prospect', 'prospect', 'stay', 0.0, 0.0]]
     """
     periods, th_cfg = resolve_periods(config_or_periods)
-    th = _thresholds(thresholds or th_cfg)
+    th = checked_thresholds(thresholds or th_cfg)
     if str(period_id) not in periods:
         raise ParameterError(f"period {period_id!r} is not defined (known periods: {', '.join(periods)}); "
                              "add it to client.yaml periods")
@@ -252,9 +165,9 @@ def customer_table(tables: Mapping[str, pd.DataFrame], config_or_periods, period
     # -- value, current period
     m_cur, revenue, recent, bought, prospect = base.pyramid_arrays(period, th)
     cts = base.cost_to_serve(period.id)
-    out = _value_frame(ids, arr, m_cur, cts)
+    out = value_frame(ids, arr, m_cur, cts)
     del m_cur
-    tier_codes = _tier_codes(revenue, recent, bought, prospect, base.id_rank, th)
+    codes = tier_codes(revenue, recent, bought, prospect, base.id_rank, th)
 
     # -- previous period
     if prev is not None:
@@ -263,22 +176,22 @@ def customer_table(tables: Mapping[str, pd.DataFrame], config_or_periods, period
         del m_prev
         cts_p = base.cost_to_serve(prev.id)
         profit_p = rev_p - cogs_p - cts_p
-        prev_codes = _tier_codes(rev_p, recent_p, bought_p, prospect_p, base.id_rank, th)
-        prev_tier = _as_categorical(prev_codes)
+        prev_codes = tier_codes(rev_p, recent_p, bought_p, prospect_p, base.id_rank, th)
+        prev_tier = tier_categorical(prev_codes)
     else:
         rev_p = profit_p = np.full(n, np.nan)
-        prev_tier = pd.Series(pd.Categorical([None] * n, categories=_as_categorical(tier_codes[:0]).cat.categories,
+        prev_tier = pd.Series(pd.Categorical([None] * n, categories=tier_categorical(codes[:0]).cat.categories,
                                              ordered=True))
-    tier = _as_categorical(tier_codes)
+    tier = tier_categorical(codes)
 
     # -- behavior
     upto = arr.dates < e.value
-    last = np.full(n, _NAT)
+    last = np.full(n, NAT)
     np.maximum.at(last, arr.codes[upto], arr.dates[upto])
     margin_to_date = arr.sum_by_customer(arr.amount - arr.cost, upto)
     del upto
-    first = np.where(base.first_any < e.value, base.first_any, _NAT)
-    still = tier_codes <= _SMALL
+    first = np.where(base.first_any < e.value, base.first_any, NAT)
+    still = codes <= TIER_CODE["small"]
     tenure = tenure_months(first.view("datetime64[ns]"), last.view("datetime64[ns]"), period.end, still)
     ended = [pid for pid, p in periods.items() if p.end <= period.end]
     hist = margin_to_date - base.cost_to_serve(ended)
@@ -315,7 +228,7 @@ def customer_table(tables: Mapping[str, pd.DataFrame], config_or_periods, period
     res["recent_revenue"] = recent
     res["first_purchase"] = first.view("datetime64[ns]")
     res["last_purchase"] = last.view("datetime64[ns]")
-    res["recency_days"] = _recency_days(last, e)
+    res["recency_days"] = recency_days(last, e)
     res["frequency"] = out["transactions"]
     res["monetary"] = revenue
     scores = rfm_scores(res)
@@ -331,3 +244,29 @@ def customer_table(tables: Mapping[str, pd.DataFrame], config_or_periods, period
     res["share_source"] = share["share_source"]
     res["historical_value"] = hist
     return res[list(COLUMNS)]
+
+
+def customer_tables(tables: Mapping[str, pd.DataFrame], config, current: Period, previous: Period | None,
+                    last: int | None = None, *, prepared=None) -> dict[str, pd.DataFrame]:
+    """Customer tables of the ``client.yaml`` periods up to ``current``, in period order.
+
+    Each is computed against the period before it in ``client.yaml`` (``current`` against
+    ``previous``). ``last`` keeps only the last ``last`` periods. The transactions are
+    prepared once (:func:`~threec_helpers.customer_table.prepare_customers`, or pass it as
+    ``prepared`` to share it with other measures) for all of them.
+
+    Examples
+    --------
+    >>> list(customer_tables(tables, cfg, cfg.period("FY2026"), cfg.period("FY2025"), last=2))  # doctest: +SKIP
+    ['FY2025', 'FY2026']
+    """
+    ids = [p.id for p in config.periods]
+    upto = ids[: ids.index(current.id) + 1] if current.id in ids else [current.id]
+    prepared = prepared or prepare_customers(tables)  # one pass over the transactions for every period
+    out = {}
+    for i, pid in enumerate(upto):
+        if last is not None and i < len(upto) - last:
+            continue
+        prev = (previous.id if previous else None) if pid == current.id else (upto[i - 1] if i else None)
+        out[pid] = customer_table(tables, config, pid, prev, prepared=prepared)
+    return out

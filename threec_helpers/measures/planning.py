@@ -29,15 +29,20 @@ and deadline. :func:`save_plan` writes it all (CSV and XLSX, atomically) for rea
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
+from ..inputs.config import Period
+from ..i18n import fmt_num, t
+from ..paths import processed_root, safe_child
 from ..storage import write_text_atomic, write_xlsx_atomic
+from .customer_table import customer_table
 from .pyramid import ACTIVE_TIERS, TIERS
 
 #: default bottom-up retention by tier (probability a customer of the tier keeps buying)
@@ -288,8 +293,6 @@ def focus_plan(items: pd.DataFrame, plan_start, *, top_n: int = 8, months: int =
     DataFrame
         ``item_id, area_id, item, current, target, improvement, priority, owner, due, measure``.
     """
-    from ..i18n import fmt_num, t
-
     owners = {**DEFAULT_OWNERS, **(owners or {})}
     todo = items.loc[items["gap"] > 0].sort_values(["priority", "item_id"], ascending=[False, True]).head(top_n)
     due = (pd.Timestamp(plan_start) + pd.DateOffset(months=months)).date()
@@ -307,3 +310,131 @@ def focus_plan(items: pd.DataFrame, plan_start, *, top_n: int = 8, months: int =
         })
     return pd.DataFrame(rows, columns=["item_id", "area_id", "item", "current", "target", "improvement", "priority",
                                        "owner", "due", "measure"])
+
+
+DEFAULT_PROMOTE = 5  #: default migration goal: Medium customers to move to Big
+
+
+def default_assumptions(targets: Mapping[str, float], promote_medium_to_big: int = DEFAULT_PROMOTE):
+    """The phase notebooks' bottom-up assumptions: growth = ``targets.revenue_growth`` for every
+    tier, :data:`~threec_helpers.planning.DEFAULT_RETENTION`, 5% prospect conversion, and the
+    migration goal "move ``promote_medium_to_big`` Medium customers to Big"."""
+    promotions = {("medium", "big"): int(promote_medium_to_big)} if promote_medium_to_big else {}
+    return PlanAssumptions.from_targets(targets, promotions=promotions)
+
+
+def customer_plan(top_down: pd.DataFrame, bottom_up: pd.DataFrame, table: pd.DataFrame | None = None
+                  ) -> pd.DataFrame:
+    """The per-customer plan: bottom-up lines with the top-down allocation beside them.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id, name, tier, plan_tier, base_revenue, top_down_revenue, plan_revenue``
+        (bottom-up, the plan realization measures against), ``top_down_profit, plan_profit,
+        plan_satisfaction`` (``name`` only with ``table``).
+    """
+    td = top_down[["customer_id", "plan_revenue", "plan_profit", "plan_satisfaction"]].rename(
+        columns={"plan_revenue": "top_down_revenue", "plan_profit": "top_down_profit"})
+    out = bottom_up.merge(td, on="customer_id", how="left")
+    if table is not None and "name" in table.columns:
+        out = out.merge(table[["customer_id", "name"]], on="customer_id", how="left")
+    else:
+        out["name"] = None
+    cols = ["customer_id", "name", "tier", "plan_tier", "base_revenue", "top_down_revenue", "plan_revenue",
+            "top_down_profit", "plan_profit", "plan_satisfaction"]
+    return out[cols]
+
+
+def satisfaction_plan(table: pd.DataFrame, targets: Mapping[str, float]) -> pd.DataFrame:
+    """Satisfaction budget per active tier: respondents, current CSAT, target, gap.
+
+    Examples
+    --------
+    >>> tb = pd.DataFrame({"tier": ["top", "top", "small"], "satisfaction": [4.0, 5.0, None]})
+    >>> satisfaction_plan(tb, {"satisfaction": 4.2}).loc["top", ["n", "current", "target"]].tolist()
+    [2.0, 4.5, 4.2]
+    """
+    target = float(targets.get("satisfaction", np.nan))
+    tiers = table["tier"].astype("str")
+    sat = table["satisfaction"].astype(float)
+    g = pd.DataFrame({"tier": tiers, "sat": sat}).groupby("tier")["sat"].agg(["count", "mean"])
+    g = g.reindex(list(ACTIVE_TIERS))
+    out = pd.DataFrame({"n": g["count"].fillna(0).astype(float), "current": g["mean"]}, index=g.index)
+    act = tiers.isin(ACTIVE_TIERS)
+    out.loc["total"] = [float(sat[act].notna().sum()), float(sat[act].mean())]
+    out["target"] = target
+    out["gap"] = out["target"] - out["current"]
+    out.index.name = "tier"
+    return out
+
+
+def plan_start(period: Period) -> dt.date:
+    """First day of the 12 months a plan made on ``period`` budgets (the day after its end)."""
+    return period.end + dt.timedelta(days=1)
+
+
+def plan_folders(output_dir: str | Path, client_id: str, period_id: str) -> list[Path]:
+    """Where the plan of ``period_id`` is saved: ``<output_dir>/plan`` and the processed area
+    ``processed_root()/<client>/plans/<period>`` (the one realization reads)."""
+    processed = safe_child(safe_child(processed_root(), client_id) / "plans", period_id)
+    return [Path(output_dir) / "plan", processed]
+
+
+def base_plan(tables: Mapping[str, pd.DataFrame], config, base_period: str,
+              promote_medium_to_big: int = DEFAULT_PROMOTE, folder: str | Path | None = None, *,
+              prepared=None) -> tuple[pd.DataFrame, str, pd.DataFrame]:
+    """The plan made on ``base_period``: the saved one if it exists, else rebuilt.
+
+    Parameters
+    ----------
+    tables : dict of DataFrame
+    config : ClientConfig
+    base_period : str
+        The period the plan was made on (realization's ``comparison_period``).
+    promote_medium_to_big : int
+        Migration goal of the rebuilt plan (the planning notebook's default).
+    folder : path, optional
+        Processed plan folder; default ``processed_root()/<client>/plans/<base_period>``.
+    prepared : CustomerBase, optional
+        :func:`~threec_helpers.customer_table.prepare_customers` of ``tables``, shared with
+        the caller's other customer tables.
+
+    Returns
+    -------
+    (plan, source, base_table)
+        ``plan`` has ``customer_id, plan_tier, plan_revenue, plan_profit`` (+ the saved
+        columns); ``source`` is ``"saved"`` or ``"rebuilt"``; ``base_table`` the customer
+        table of the base period.
+    """
+
+    ids = [p.id for p in config.periods]
+    prev = ids[ids.index(base_period) - 1] if base_period in ids and ids.index(base_period) > 0 else None
+    base = customer_table(tables, config, base_period, prev, prepared=prepared)
+    if folder is None:
+        folder = plan_folders(".", config.client_id, base_period)[1]
+    saved = load_plan(folder) if Path(folder).is_dir() else {}
+    if "customers" in saved and {"customer_id", "plan_tier", "plan_revenue", "plan_profit"} <= set(saved["customers"]):
+        plan = saved["customers"]
+        plan["customer_id"] = plan["customer_id"].astype("str")
+        plan["plan_tier"] = plan["plan_tier"].astype("str")
+        return plan, "saved", base
+    plan = bottom_up_plan(base, default_assumptions(config.targets, promote_medium_to_big))
+    return plan, "rebuilt", base
+
+
+def save_phase_plan(frames: Mapping[str, pd.DataFrame], folders: Sequence[Path]) -> list[str]:
+    """Save the plan (:func:`threec_helpers.planning.save_plan`) into each folder; returns the file names."""
+    names: list[str] = []
+    for folder in folders:
+        names = [p.name for p in save_plan(folder, frames)]
+    return names
+
+
+def focus_plan_for(results: Mapping[str, Any], start, lang: str = "zh", top_n: int = 8) -> pd.DataFrame:
+    """The focus plan (:func:`threec_helpers.planning.focus_plan`) from the latest audit round;
+    an empty plan (same columns) without audit answers."""
+    if not results:
+        return pd.DataFrame(columns=["item_id", "area_id", "item", "current", "target", "improvement", "priority",
+                                     "owner", "due", "measure"])
+    return focus_plan(list(results.values())[-1].items, start, top_n=top_n, lang=lang)

@@ -37,6 +37,7 @@ import pandas as pd
 from ..inputs.config import Period, PyramidThresholds
 from ..errors import ParameterError
 from ..i18n import t
+from ._base import pyramid_inputs, rank_ids
 
 __all__ = [
     "TIERS",
@@ -62,6 +63,8 @@ ACTIVE_TIERS: tuple[str, ...] = ("top", "big", "medium", "small")
 MIGRATIONS: tuple[str, ...] = ("up", "stay", "down", "new", "lost")
 
 _TOP, _BIG, _MEDIUM, _SMALL, _INACTIVE, _PROSPECT, _SUSPECT = range(7)
+#: tier -> its code in :func:`tier_codes` (``<= TIER_CODE['small']`` is active)
+TIER_CODE: dict[str, int] = {tier: code for code, tier in enumerate(TIERS)}
 
 
 def tier_label(tier: str, lang: str = "zh") -> str:
@@ -80,7 +83,19 @@ def tier_labels(lang: str = "zh") -> dict[str, str]:
     return {tier: tier_label(tier, lang) for tier in TIERS}
 
 
-def _thresholds(thresholds: PyramidThresholds | None) -> PyramidThresholds:
+def checked_thresholds(thresholds: PyramidThresholds | None) -> PyramidThresholds:
+    """``thresholds`` (default 1% / 4% / 15%) after checking that they are shares summing to at most 1.
+
+    Raises
+    ------
+    ParameterError
+        If a share is outside 0-1 or Top + Big + Medium exceed 100%.
+
+    Examples
+    --------
+    >>> checked_thresholds(None).top
+    0.01
+    """
     th = thresholds or PyramidThresholds()
     for name in ("top", "big", "medium"):
         v = getattr(th, name)
@@ -105,7 +120,7 @@ def tier_sizes(n_active: int, thresholds: PyramidThresholds | None = None) -> di
     >>> tier_sizes(100)
     {'top': 1, 'big': 4, 'medium': 15, 'small': 80}
     """
-    th = _thresholds(thresholds)
+    th = checked_thresholds(thresholds)
     a = int(n_active)
     c1 = min(a, math.ceil(round(th.top * a, 9)))
     c2 = min(a, max(c1, math.ceil(round((th.top + th.big) * a, 9))))
@@ -113,13 +128,16 @@ def tier_sizes(n_active: int, thresholds: PyramidThresholds | None = None) -> di
     return {"top": c1, "big": c2 - c1, "medium": c3 - c2, "small": a - c3}
 
 
-def _id_rank(ids: pd.Series) -> np.ndarray:
-    return pd.Series(ids.array if hasattr(ids, "array") else ids).rank(method="first").to_numpy()
-
-
-def _tier_codes(revenue: np.ndarray, recent_revenue: np.ndarray, bought: np.ndarray, is_prospect: np.ndarray,
+def tier_codes(revenue: np.ndarray, recent_revenue: np.ndarray, bought: np.ndarray, is_prospect: np.ndarray,
                 id_rank: np.ndarray, thresholds: PyramidThresholds) -> np.ndarray:
-    """Vectorised tier codes 0..6 (see module docstring)."""
+    """Vectorised tier codes 0..6 (:data:`TIER_CODE`; rules in the module docstring).
+
+    Examples
+    --------
+    >>> tier_codes(np.array([5.0, 0.0]), np.array([5.0, 0.0]), np.array([True, True]), np.array([False, False]),
+    ...            np.array([1.0, 2.0]), checked_thresholds(None)).tolist()
+    [0, 4]
+    """
     n = len(revenue)
     codes = np.full(n, _SUSPECT, dtype=np.int8)
     codes[is_prospect] = _PROSPECT
@@ -136,7 +154,14 @@ def _tier_codes(revenue: np.ndarray, recent_revenue: np.ndarray, bought: np.ndar
     return codes
 
 
-def _as_categorical(codes: np.ndarray, index=None) -> pd.Series:
+def tier_categorical(codes: np.ndarray, index=None) -> pd.Series:
+    """Tier codes as an ordered categorical Series of tier ids.
+
+    Examples
+    --------
+    >>> tier_categorical(np.array([0, 3], dtype=np.int8)).tolist()
+    ['top', 'small']
+    """
     return pd.Series(pd.Categorical.from_codes(codes, categories=list(TIERS), ordered=True), index=index)
 
 
@@ -170,7 +195,7 @@ def assign_tiers(frame: pd.DataFrame, thresholds: PyramidThresholds | None = Non
     >>> assign_tiers(f).tolist()
     ['small', 'inactive', 'top', 'prospect']
     """
-    th = _thresholds(thresholds)
+    th = checked_thresholds(thresholds)
     revenue = frame[revenue_col].to_numpy(dtype=np.float64, na_value=0.0)
     recent = (frame[recent_revenue_col].to_numpy(dtype=np.float64, na_value=0.0)
               if recent_revenue_col and recent_revenue_col in frame.columns else revenue)
@@ -184,8 +209,8 @@ def assign_tiers(frame: pd.DataFrame, thresholds: PyramidThresholds | None = Non
     is_prospect = (status == "prospect") if status is not None else np.zeros(len(frame), dtype=bool)
     if prospect_col in frame.columns:
         is_prospect = is_prospect | frame[prospect_col].to_numpy(dtype=bool, na_value=False)
-    codes = _tier_codes(revenue, recent, bought, is_prospect, _id_rank(frame[id_col]), th)
-    return _as_categorical(codes, frame.index)
+    codes = tier_codes(revenue, recent, bought, is_prospect, rank_ids(frame[id_col]), th)
+    return tier_categorical(codes, frame.index)
 
 
 def pyramid(tables: Mapping[str, pd.DataFrame], period: Period, thresholds: PyramidThresholds | None = None
@@ -216,10 +241,8 @@ def pyramid(tables: Mapping[str, pd.DataFrame], period: Period, thresholds: Pyra
     >>> pyramid({"customers": cust, "transactions": tx}, p)["tier"].tolist()
     ['top', 'suspect']
     """
-    from .customer_table import _pyramid_inputs
-
-    th = _thresholds(thresholds)
-    frame = _pyramid_inputs(tables, period, th)
+    th = checked_thresholds(thresholds)
+    frame = pyramid_inputs(tables, period, th)
     frame["tier"] = assign_tiers(frame, th).to_numpy()
     return frame
 
@@ -450,3 +473,8 @@ def migration_effect(table: pd.DataFrame, migration_col: str = "migration", reve
     g.insert(0, "label", [t(f"customers.migration.{m}", lang) for m in (*MIGRATIONS, "total")])
     g.index.name = "migration"
     return g
+
+
+def top_share(summary: pd.DataFrame) -> float:
+    """Revenue share of the top 20% of active customers (Top + Big + Medium of :func:`tier_summary`)."""
+    return float(summary.loc[["top", "big", "medium"], "revenue_share"].sum())

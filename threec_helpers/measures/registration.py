@@ -27,12 +27,15 @@ remaining weights rescaled; the profile says which.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
+from ..arrays import fast_isin
 from ..inputs.config import Period
 from ..inputs.contract import TABLES, ENGAGEMENT_TABLES
+from .pyramid import ACTIVE_TIERS
 
 WEIGHTS = {"completeness": 0.4, "freshness": 0.2, "consistency": 0.2, "coverage": 0.2}
 FRESH_DAYS = 31
@@ -189,3 +192,97 @@ def data_quality_profile(tables: dict[str, pd.DataFrame], period: Period, inacti
     total_weight = sum(WEIGHTS[k] for k in components)
     score = 100.0 * sum(WEIGHTS[k] * v for k, v in components.items()) / total_weight if total_weight else 0.0
     return DataQualityProfile(columns, pd.DataFrame(checks, columns=["check", "value", "detail"]), components, score)
+
+
+_DATE_COLUMN = {"transactions": "date", "surveys": "date", "customers": "first_purchase"}
+
+
+def integration_summary(tables: Mapping[str, pd.DataFrame], period: Period) -> pd.DataFrame:
+    """How the client's tables fit together: rows, customers, orphans, dates, rows in the period.
+
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        Loaded 3C tables.
+    period : Period
+        The registered period (``rows_in_period`` counts its rows: by date, or by the
+        ``period`` column of ``cost_to_serve``).
+
+    Returns
+    -------
+    DataFrame
+        ``table, rows, columns, customers`` (distinct customer ids, respondents for
+        ``focus_responses``), ``orphans`` (rows whose customer id is not in ``customers``),
+        ``first_date, last_date, rows_in_period``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> tb = {"customers": pd.DataFrame({"customer_id": ["a", "b"]}),
+    ...       "transactions": pd.DataFrame({"customer_id": ["a", "a", "x"],
+    ...                                     "date": pd.to_datetime(["2025-01-02", "2026-01-02", "2026-02-01"])})}
+    >>> s = integration_summary(tb, Period("FY", dt.date(2026, 1, 1), dt.date(2026, 12, 31)))
+    >>> [int(v) for v in s.loc[s.table == "transactions", ["customers", "orphans", "rows_in_period"]].values[0]]
+    [2, 1, 2]
+    """
+    ids = tables["customers"]["customer_id"] if "customers" in tables else None
+    start, end = pd.Timestamp(period.start), pd.Timestamp(period.end) + pd.Timedelta(days=1)
+    rows = []
+    for name in ("customers", "transactions", "cost_to_serve", "surveys", "focus_responses"):
+        if name not in tables:
+            continue
+        f = tables[name]
+        row: dict[str, Any] = {"table": name, "rows": len(f), "columns": f.shape[1]}
+        key = "respondent_id" if name == "focus_responses" else "customer_id"
+        row["customers"] = int(f[key].nunique()) if key in f.columns else np.nan
+        if name != "customers" and key == "customer_id" and ids is not None and "customer_id" in f.columns:
+            row["orphans"] = int((~fast_isin(f["customer_id"], ids) & f["customer_id"].notna().to_numpy()).sum())
+        else:
+            row["orphans"] = 0
+        col = _DATE_COLUMN.get(name)
+        if col and col in f.columns and len(f):
+            d = f[col]
+            row["first_date"] = d.min().date() if not pd.isna(d.min()) else None
+            row["last_date"] = d.max().date() if not pd.isna(d.max()) else None
+            row["rows_in_period"] = int(((d >= start) & (d < end)).sum())
+        elif name == "cost_to_serve" and "period" in f.columns:
+            row["rows_in_period"] = int((f["period"].astype("str") == period.id).sum())
+        elif name == "focus_responses" and "round" in f.columns:
+            row["rows_in_period"] = np.nan
+        rows.append(row)
+    cols = ["table", "rows", "columns", "customers", "orphans", "first_date", "last_date", "rows_in_period"]
+    return pd.DataFrame(rows).reindex(columns=cols)
+
+
+def period_overview(tables_by_period: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The performance registration: totals of each period's customer table.
+
+    Parameters
+    ----------
+    tables_by_period : mapping
+        Period id -> :func:`~threec_helpers.customer_table.customer_table`, in period order.
+
+    Returns
+    -------
+    DataFrame
+        ``period, active_customers, revenue, gross_margin, cost_to_serve, net_profit,
+        transactions, surveyed`` (customers with a survey answer on or before the period end).
+
+    Examples
+    --------
+    >>> tb = pd.DataFrame({"tier": ["top", "inactive"], "revenue": [10.0, 0.0], "gross_margin": [4.0, 0.0],
+    ...                    "cost_to_serve": [1.0, 0.5], "net_profit": [3.0, -0.5], "transactions": [2, 0],
+    ...                    "satisfaction": [4.0, None]})
+    >>> r = period_overview({"P1": tb}).iloc[0]
+    >>> int(r["active_customers"]), float(r["cost_to_serve"]), float(r["net_profit"]), int(r["surveyed"])
+    (1, 1.5, 2.5, 1)
+    """
+    rows = []
+    for pid, tb in tables_by_period.items():
+        active = tb["tier"].astype("str").isin(ACTIVE_TIERS) & (tb["revenue"] > 0)
+        rows.append({"period": pid, "active_customers": int(active.sum()), "revenue": float(tb["revenue"].sum()),
+                     "gross_margin": float(tb["gross_margin"].sum()), "cost_to_serve": float(tb["cost_to_serve"].sum()),
+                     "net_profit": float(tb["net_profit"].sum()), "transactions": int(tb["transactions"].sum()),
+                     "surveyed": int(tb["satisfaction"].notna().sum()) if "satisfaction" in tb.columns else 0})
+    return pd.DataFrame(rows, columns=["period", "active_customers", "revenue", "gross_margin", "cost_to_serve",
+                                       "net_profit", "transactions", "surveyed"])

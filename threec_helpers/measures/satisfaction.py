@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
+from .stats import mean_ci, normal_quantile, spearman_ci, wilson_interval
 from ..i18n import t
 from .pyramid import ACTIVE_TIERS
 from .value import customer_codes
@@ -50,71 +50,6 @@ __all__ = [
 #: Satisfaction bands, lowest first, then customers without an answer.
 BANDS: tuple[str, ...] = ("dissatisfied", "neutral", "satisfied", "very_satisfied", "no_answer")
 SMALL_SAMPLE = 30
-
-
-def _z(confidence: float) -> float:
-    if not 0 < confidence < 1:
-        raise ParameterError(f"confidence must be between 0 and 1 (e.g. 0.95), not {confidence}")
-    from scipy import special  # not scipy.stats: that import costs ~1 s at every kernel start
-
-    return float(special.ndtri(0.5 + confidence / 2))
-
-
-def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of a proportion ``k / n`` (vectorised; NaN where n = 0).
-
-    Parameters
-    ----------
-    k, n : array-like
-        Successes and trials.
-    confidence : float
-        Confidence level.
-
-    Returns
-    -------
-    tuple of numpy.ndarray
-        Lower and upper bounds.
-
-    Examples
-    --------
-    >>> lo, hi = wilson_interval(8, 10)
-    >>> round(float(lo), 3), round(float(hi), 3)
-    (0.49, 0.943)
-    """
-    k = np.asarray(k, dtype=np.float64)
-    n = np.asarray(n, dtype=np.float64)
-    z = _z(confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = k / n
-        denom = 1 + z * z / n
-        centre = (p + z * z / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-        lo = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
-        hi = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
-    return lo, hi
-
-
-def mean_ci(values, confidence: float = 0.95) -> pd.Series:
-    """Mean with a Student-t confidence interval (missing values left out).
-
-    Examples
-    --------
-    >>> r = mean_ci([3, 4, 5, 4, 4])
-    >>> [round(float(r[k]), 3) for k in ("mean", "ci_low", "ci_high")]
-    [4.0, 3.122, 4.878]
-    """
-    x = pd.Series(values, dtype="float64").dropna().to_numpy()
-    n = len(x)
-    mean = float(x.mean()) if n else np.nan
-    sd = float(x.std(ddof=1)) if n > 1 else np.nan
-    if n > 1:
-        from scipy import special
-
-        half = float(special.stdtrit(n - 1, 0.5 + confidence / 2)) * sd / np.sqrt(n)
-        lo, hi = mean - half, mean + half
-    else:
-        lo = hi = np.nan
-    return pd.Series({"n": n, "mean": mean, "sd": sd, "ci_low": lo, "ci_high": hi})
 
 
 def nps(recommend, confidence: float = 0.95) -> pd.Series:
@@ -159,7 +94,7 @@ def nps(recommend, confidence: float = 0.95) -> pd.Series:
     d = float((x <= 6).mean())
     score = 100 * (p - d)
     var = (p + d - (p - d) ** 2) / n
-    half = 100 * _z(confidence) * np.sqrt(var)
+    half = 100 * normal_quantile(confidence) * np.sqrt(var)
     return pd.Series({"n": n, "promoters": p, "passives": 1 - p - d, "detractors": d, "nps": score,
                       "ci_low": max(-100.0, score - half), "ci_high": min(100.0, score + half)})
 
@@ -331,57 +266,6 @@ def satisfaction_summary(frame: pd.DataFrame, by: str | list[str] | None = None,
     return pd.DataFrame(rows, index=idx)
 
 
-def spearman_ci(x, y, confidence: float = 0.95, method: str = "fieller") -> pd.Series:
-    """Spearman rank correlation with a Fisher-z confidence interval.
-
-    Parameters
-    ----------
-    x, y : array-like
-        Paired values; pairs with a missing value are left out.
-    confidence : float
-        Confidence level.
-    method : {"fieller", "bonett-wright"}
-        Standard error of z: ``sqrt(1.06 / (n - 3))`` (Fieller, Hartley & Pearson 1957) or
-        ``sqrt((1 + rho^2 / 2) / (n - 3))`` (Bonett & Wright 2000).
-
-    Returns
-    -------
-    pandas.Series
-        ``n``, ``rho``, ``ci_low``, ``ci_high``, ``p_value`` (scipy's t approximation).
-        NaN interval when n < 4.
-
-    Examples
-    --------
-    >>> r = spearman_ci([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [2, 1, 4, 3, 6, 5, 8, 7, 10, 9])
-    >>> [round(float(r[k]), 3) for k in ("rho", "ci_low", "ci_high")]
-    [0.939, 0.749, 0.986]
-    """
-    a = pd.Series(x, dtype="float64").to_numpy()
-    b = pd.Series(y, dtype="float64").to_numpy()
-    ok = ~(np.isnan(a) | np.isnan(b))
-    a, b = a[ok], b[ok]
-    n = len(a)
-    if n < 3 or np.all(a == a[0]) or np.all(b == b[0]):
-        return pd.Series({"n": n, "rho": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan})
-    from scipy import stats
-
-    res = stats.spearmanr(a, b)
-    rho = float(res.statistic)
-    if n < 4:
-        lo = hi = np.nan
-    else:
-        if method == "fieller":
-            se = np.sqrt(1.06 / (n - 3))
-        elif method == "bonett-wright":
-            se = np.sqrt((1 + rho * rho / 2) / (n - 3))
-        else:
-            raise ParameterError(f"method must be 'fieller' or 'bonett-wright', not {method!r}")
-        z = np.arctanh(np.clip(rho, -0.9999999, 0.9999999))
-        h = _z(confidence) * se
-        lo, hi = float(np.tanh(z - h)), float(np.tanh(z + h))
-    return pd.Series({"n": n, "rho": rho, "ci_low": lo, "ci_high": hi, "p_value": float(res.pvalue)})
-
-
 @dataclass(frozen=True)
 class CRMChain:
     """The CRM chain satisfaction -> behavior -> value, quantified.
@@ -550,3 +434,33 @@ def satisfied_but_leaving(table: pd.DataFrame, min_satisfaction: float = 4.0, ma
     out["leaving_reason"] = np.where(gone[flag], "not_active", "falling")
     loss = (prev[flag] - rev[flag]) if prev is not None else -rev[flag]
     return out.iloc[np.argsort(-loss, kind="stable")]
+
+
+def satisfaction_by_wave(surveys: pd.DataFrame) -> pd.DataFrame:
+    """Survey waves: answers, customers, dates, mean satisfaction (1-5) with its standard deviation.
+
+    Returns
+    -------
+    DataFrame
+        ``wave, answers, customers, first_date, last_date, mean, std`` in natural wave order.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"wave": ["W2", "W1", "W1"], "customer_id": ["a", "a", "b"],
+    ...                   "satisfaction": [5.0, 3.0, 4.0]})
+    >>> satisfaction_by_wave(s)[["wave", "answers", "mean"]].values.tolist()
+    [['W1', 2, 3.5], ['W2', 1, 5.0]]
+    """
+    from ..ordering import natural_key
+
+    f = surveys
+    date = f["date"] if "date" in f.columns else pd.Series(pd.NaT, index=f.index)
+    work = pd.DataFrame({"wave": f["wave"].astype("str").to_numpy(), "customer_id": f["customer_id"].to_numpy(),
+                         "date": date.to_numpy(), "satisfaction": f["satisfaction"].to_numpy(dtype=float)})
+    g = work.groupby("wave", sort=False).agg(answers=("satisfaction", "count"), customers=("customer_id", "nunique"),
+                                             first_date=("date", "min"), last_date=("date", "max"),
+                                             mean=("satisfaction", "mean"), std=("satisfaction", "std")).reset_index()
+    g = g.iloc[sorted(range(len(g)), key=lambda i: natural_key(g["wave"].iloc[i]))].reset_index(drop=True)
+    for c in ("first_date", "last_date"):
+        g[c] = [d.date() if not pd.isna(d) else None for d in pd.to_datetime(g[c])]
+    return g

@@ -22,15 +22,14 @@ from __future__ import annotations
 
 import datetime as dt  # noqa: F401  (used by the doctests)
 import math
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
 from ..inputs.config import Period
-from ..errors import InputError, ParameterError
+from ._base import (TransactionArrays, as_float, check_prepared, customer_codes, customer_index,  # noqa: F401
+                    period_bounds, prepare_transactions, transaction_arrays, value_frame)
 
 __all__ = [
     "period_bounds",
@@ -44,237 +43,6 @@ __all__ = [
     "to_cents",
 ]
 
-_NS_PER_DAY = 86_400 * 10**9
-
-
-def period_bounds(period: Period | None = None, start=None, end=None) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Return ``(start, end_exclusive)`` timestamps of a period.
-
-    Parameters
-    ----------
-    period : config.Period, optional
-        A period of ``client.yaml``; its ``end`` day is included.
-    start, end : date-like, optional
-        Used when ``period`` is not given; ``end`` is included (a date means the whole day).
-
-    Returns
-    -------
-    tuple of pandas.Timestamp
-        Start (midnight) and the first instant *after* the period.
-
-    Examples
-    --------
-    >>> period_bounds(start="2025-01-01", end="2025-12-31")
-    (Timestamp('2025-01-01 00:00:00'), Timestamp('2026-01-01 00:00:00'))
-    """
-    if period is not None:
-        start, end = period.start, period.end
-    if start is None or end is None:
-        raise ParameterError("give a period (client.yaml periods) or both start and end dates")
-    s = pd.Timestamp(start).normalize()
-    e = pd.Timestamp(end).normalize() + pd.Timedelta(days=1)
-    if e <= s:
-        raise ParameterError(f"period end {end} is before its start {start}; swap them")
-    return s, e
-
-
-def _arrow_chunks(values: pd.Series):
-    """The pyarrow ChunkedArray behind an arrow-backed string Series, or None."""
-    arr = values.array
-    if hasattr(arr, "_pa_array"):
-        return arr._pa_array
-    return None
-
-
-_VALUE_SETS: dict[int, tuple[pd.Index, object]] = {}
-
-
-def _arrow_value_set(customer_ids: pd.Index):
-    """The customer ids as one pyarrow string array (cached for the last Index seen)."""
-    key = id(customer_ids)
-    hit = _VALUE_SETS.get(key)
-    if hit is not None and hit[0] is customer_ids:
-        return hit[1]
-    import pyarrow as pa
-
-    chunks = _arrow_chunks(pd.Series(customer_ids.array if customer_ids.dtype != object else customer_ids,
-                                     dtype="str", copy=False))
-    if chunks is None:
-        return None
-    value_set = chunks.combine_chunks() if isinstance(chunks, pa.ChunkedArray) else chunks
-    _VALUE_SETS.clear()
-    _VALUE_SETS[key] = (customer_ids, value_set)
-    return value_set
-
-
-def customer_codes(values: pd.Series, customer_ids: pd.Index, *, what: str = "transactions") -> np.ndarray:
-    """Map customer ids to their position in ``customer_ids`` (int64; -1 never returned).
-
-    Uses ``pyarrow.compute.index_in`` on two threads when the column is arrow-backed
-    (pandas' default string dtype) and ``Index.get_indexer`` otherwise.
-
-    Parameters
-    ----------
-    values : pandas.Series
-        The ``customer_id`` column of a table.
-    customer_ids : pandas.Index
-        The customers, in table order (unique).
-    what : str
-        Table name for the error message.
-
-    Returns
-    -------
-    numpy.ndarray
-        One code per row of ``values``.
-
-    Raises
-    ------
-    InputError
-        When a customer id is not in the customers table.
-
-    Examples
-    --------
-    >>> customer_codes(pd.Series(["b", "a", "b"]), pd.Index(["a", "b"]))
-    array([1, 0, 1])
-    """
-    n = len(values)
-    codes = None
-    chunks = _arrow_chunks(values)
-    if chunks is not None and n > 50_000:
-        import pyarrow.compute as pc
-
-        value_set = _arrow_value_set(customer_ids)
-        if value_set is not None:
-            half = n // 2
-            parts = [chunks.slice(0, half), chunks.slice(half)]
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                res = list(pool.map(lambda a: pc.index_in(a, value_set=value_set), parts))
-            codes = np.concatenate([c.to_numpy(zero_copy_only=False) for r in res
-                                    for c in (pc.fill_null(r, -1) if r.null_count else r).chunks])
-            codes = codes.astype(np.int64, copy=False)
-    if codes is None:
-        codes = customer_ids.get_indexer(values.astype("str") if values.dtype == object else values)
-        codes = np.asarray(codes, dtype=np.int64)
-    bad = codes < 0
-    if bad.any():
-        rows = values.index[bad][:5].tolist()
-        ids = values[bad].head(5).tolist()
-        raise InputError(
-            f"{what}: {int(bad.sum())} row(s) name a customer_id missing from the customers table "
-            f"(rows {rows}, ids {ids}). Add these customers to customers, or correct the ids, then validate again."
-        )
-    return codes
-
-
-@dataclass(frozen=True)
-class TransactionArrays:
-    """The columns of ``transactions`` as numpy arrays, with customer codes.
-
-    Built once by :func:`prepare_transactions` so that every measure is a masked
-    ``np.bincount`` without copying the transactions frame.
-    """
-
-    codes: np.ndarray  #: customer position (int64)
-    dates: np.ndarray  #: datetime64[ns] as int64 nanoseconds
-    amount: np.ndarray  #: float64
-    cost: np.ndarray  #: float64, empty cells as 0
-    n_customers: int
-
-    def mask(self, start: pd.Timestamp, end_exclusive: pd.Timestamp) -> np.ndarray:
-        """Rows dated in ``[start, end_exclusive)``."""
-        s, e = start.value, end_exclusive.value
-        return (self.dates >= s) & (self.dates < e)
-
-    def sum_by_customer(self, values: np.ndarray | None, mask: np.ndarray | None = None) -> np.ndarray:
-        """Sum of ``values`` (or row counts when None) per customer over the masked rows."""
-        codes = self.codes if mask is None else self.codes[mask]
-        if values is not None and mask is not None:
-            values = values[mask]
-        return np.bincount(codes, weights=values, minlength=self.n_customers).astype(np.float64, copy=False)
-
-
-def _as_float(col: pd.Series) -> np.ndarray:
-    return np.asarray(col.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
-
-
-def prepare_transactions(transactions: pd.DataFrame, customer_ids: pd.Index) -> TransactionArrays:
-    """Extract codes, dates, amounts and costs of ``transactions`` as numpy arrays.
-
-    Parameters
-    ----------
-    transactions : pandas.DataFrame
-        The ``transactions`` table (canonical columns ``date``, ``customer_id``, ``amount``,
-        optional ``cost``).
-    customer_ids : pandas.Index
-        Customers in table order.
-
-    Returns
-    -------
-    TransactionArrays
-
-    Examples
-    --------
-    >>> tx = pd.DataFrame({"date": pd.to_datetime(["2025-01-05"]), "customer_id": ["a"], "amount": [10.0]})
-    >>> prepare_transactions(tx, pd.Index(["a"])).amount
-    array([10.])
-    """
-    for col in ("date", "customer_id", "amount"):
-        if col not in transactions.columns:
-            raise InputError(f"transactions: column '{col}' is missing; the data contract requires it.")
-    codes = customer_codes(transactions["customer_id"], customer_ids, what="transactions")
-    dates = transactions["date"]
-    if not pd.api.types.is_datetime64_any_dtype(dates):
-        dates = pd.to_datetime(dates)
-    d = dates.to_numpy(dtype="datetime64[ns]").view(np.int64)
-    if (d == np.iinfo(np.int64).min).any():
-        rows = transactions.index[d == np.iinfo(np.int64).min][:5].tolist()
-        raise InputError(f"transactions: empty date in rows {rows}. Every transaction needs a date.")
-    amount = _as_float(transactions["amount"])
-    if np.isnan(amount).any():
-        rows = transactions.index[np.isnan(amount)][:5].tolist()
-        raise InputError(f"transactions: empty amount in rows {rows}. Every transaction needs an amount.")
-    if "cost" in transactions.columns:
-        cost = _as_float(transactions["cost"])
-        cost = np.where(np.isnan(cost), 0.0, cost)
-    else:
-        cost = np.zeros(len(transactions))
-    return TransactionArrays(codes, d, amount, cost, len(customer_ids))
-
-
-def transaction_arrays(tables: Mapping[str, pd.DataFrame], prepared=None) -> tuple[pd.Index, TransactionArrays]:
-    """Customer ids and :class:`TransactionArrays` of ``tables``: taken from ``prepared`` when
-    given (:func:`~threec_helpers.customer_table.prepare_customers` of these same tables),
-    else prepared now.
-
-    Raises
-    ------
-    ParameterError
-        ``prepared`` was made from other tables.
-    """
-    if prepared is None:
-        ids = _customer_index(tables)
-        return ids, prepare_transactions(tables["transactions"], ids)
-    check_prepared(prepared, tables, ("transactions", "customers"))
-    return prepared.ids, prepared.arr
-
-
-def check_prepared(prepared, tables: Mapping[str, pd.DataFrame], names: Sequence[str]) -> None:
-    """Raise ``ParameterError`` unless ``prepared`` was made from these very ``tables[names]``."""
-    source = dict(getattr(prepared, "source", None) or {})
-    if not source or any(source.get(k) is not tables.get(k) for k in names):
-        raise ParameterError("prepared must be prepare_customers(tables) of these same tables")
-
-
-def _customer_index(tables: Mapping[str, pd.DataFrame]) -> pd.Index:
-    if "customers" in tables and tables["customers"] is not None:
-        ids = tables["customers"]["customer_id"]
-        idx = pd.Index(ids.to_numpy() if ids.dtype == object else ids.array, name="customer_id")
-    else:
-        idx = pd.Index(pd.unique(tables["transactions"]["customer_id"]), name="customer_id")
-    if not idx.is_unique:
-        dup = idx[idx.duplicated()][:5].tolist()
-        raise InputError(f"customers: customer_id values repeat ({dup}). Make every customer_id unique.")
-    return idx
 
 
 def cost_to_serve_by_customer(cost_to_serve: pd.DataFrame | None, customer_ids: pd.Index,
@@ -311,7 +79,7 @@ def cost_to_serve_by_customer(cost_to_serve: pd.DataFrame | None, customer_ids: 
         return np.zeros(n)
     sub = cost_to_serve.loc[keep]
     codes = customer_codes(sub["customer_id"], customer_ids, what="cost_to_serve")
-    cost = _as_float(sub["cost"])
+    cost = as_float(sub["cost"])
     return np.bincount(codes, weights=np.nan_to_num(cost), minlength=n)
 
 
@@ -351,27 +119,11 @@ def customer_value(tables: Mapping[str, pd.DataFrame], period: Period | None = N
     1           b      0.0         0.0
     """
     s, e = period_bounds(period, start, end)
-    ids = _customer_index(tables)
+    ids = customer_index(tables)
     arrays = prepare_transactions(tables["transactions"], ids)
     pid = cost_period_id if cost_period_id is not None else (period.id if period is not None else None)
     cts = cost_to_serve_by_customer(tables.get("cost_to_serve"), ids, pid)
-    return _value_frame(ids, arrays, arrays.mask(s, e), cts)
-
-
-def _value_frame(ids: pd.Index, arrays: TransactionArrays, mask: np.ndarray, cts: np.ndarray) -> pd.DataFrame:
-    revenue = arrays.sum_by_customer(arrays.amount, mask)
-    cogs = arrays.sum_by_customer(arrays.cost, mask)
-    count = arrays.sum_by_customer(None, mask)
-    gm = revenue - cogs
-    return pd.DataFrame({
-        "customer_id": ids.array,
-        "revenue": revenue,
-        "cogs": cogs,
-        "gross_margin": gm,
-        "cost_to_serve": cts,
-        "net_profit": gm - cts,
-        "transactions": count.astype(np.int64),
-    })
+    return value_frame(ids, arrays, arrays.mask(s, e), cts)
 
 
 def to_cents(values) -> np.ndarray:

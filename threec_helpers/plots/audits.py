@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..audit.objective_charts import ObjectiveChart
 from ..errors import ParameterError
-from ..i18n import check_lang, t
+from ..i18n import check_lang, has_key, t
+from .spc import plot_control_chart
 from .style import COLORS, PALETTE, add_source_note, apply_style
 
 _GRADE_COLORS = {"major": COLORS["bad"], "minor": COLORS["warn"], "observation": COLORS["neutral"]}
@@ -433,3 +435,20 @@ def plot_findings_by_clause(by_clause: pd.DataFrame, clause_col: str = "clause_t
                       xlabel=t("audits.plot.findings_clause.x", lang),
                       title=title or t("audits.plot.findings_clause.title", lang))
     return _finish(fig, source, lang, "findings")
+
+
+def plot_objective_chart(chart: ObjectiveChart, lang: str = "zh", source: str | None = None):
+    """Draw one :class:`ObjectiveChart` with its target line (``plots.spc.plot_control_chart``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    check_lang(lang)
+    unit = chart.axis_unit
+    label = "%" if unit == "%" else (t(f"audit_report.axis_unit.{unit}", lang)
+                                     if has_key(f"audit_report.axis_unit.{unit}") else unit)
+    title = t("audit_report.chart.title", lang, id=chart.objective_id, name=chart.name,
+              chart=t(f"spc.chart.{chart.kind}", lang))
+    return plot_control_chart(chart.frame, title=title, target=chart.target, comparator=chart.comparator, lang=lang,
+                              unit=label, source=t("audits.source.objectives", lang) if source is None else source)

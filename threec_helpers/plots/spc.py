@@ -213,3 +213,27 @@ def plot_control_chart(frame: pd.DataFrame, title: str | None = None, target: fl
     if source:
         add_source_note(fig, source, lang)
     return fig
+
+
+def plot_with_reference(frame: pd.DataFrame, reference: pd.Series, *, title: str, reference_label: str,
+                        lang: str = "zh", source: str | None = None, unit: str | None = None):
+    """A control chart (:func:`threec_helpers.plots.spc.plot_control_chart`) with a reference line
+    (e.g. the plan's monthly values) drawn over the points whose labels it has.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A single-series chart frame whose index (or ``label`` column) holds the point labels.
+    reference : Series
+        Label -> reference value.
+    """
+    fig = plot_control_chart(frame, title=title, lang=lang, source=source, unit=unit)
+    labels = frame["label"].astype(str) if "label" in frame.columns else pd.Index(frame.index).astype(str)
+    pos = pd.Series(np.arange(len(frame)), index=list(labels))
+    ref = reference[reference.index.astype(str).isin(pos.index)]
+    if len(ref):
+        ax = fig.axes[0]
+        ax.plot(pos.loc[ref.index.astype(str)].to_numpy(), ref.to_numpy(dtype=float), color=COLORS["target"],
+                lw=1.8, ls="-.", marker="s", ms=3, label=reference_label, zorder=4)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.06, 1.0), fontsize=8, frameon=False)
+    return fig

@@ -134,6 +134,9 @@ def test_change_table(rounds):
     # overall R1 (2 x 0.670833 + 0.625)/3 = 0.655556; R2 (2 x 0.7875 + 0.875)/3 = 0.816667
     assert c.loc["overall", "change"] == pytest.approx(0.816667 - 0.655556, abs=1e-6)
     assert c.loc["overall", "change_text"] == "+16.1 个百分点"
+    # one round only (the phase-2 notebook's first audit): the same columns, no rows
+    alone = ar.change_table(rounds["R1"], None, "en")
+    assert len(alone) == 0 and set(alone.columns) == set(c.reset_index().columns)
 
 
 def test_item_table_and_focus_key_figures(rounds):
@@ -407,3 +410,22 @@ def test_notes():
     assert ar.weak_items_note(weak, None, None, "zh") == "本轮低于目标的条目 1 项（按改进优先级排序）。"
     table = pd.DataFrame({"objective": ["A", "B"], "met": pd.array([False, False], dtype="boolean")})
     assert ar.objectives_note(table, "2026-10", "zh", indicators=True) == "2026-10 月度指标 2 项，达标 0 项。未达标：A、B。"
+
+
+# ------------------------------------------------------------------------------ one release of old names
+
+
+def test_moved_names_are_still_reached_from_the_old_modules():
+    """Names that left report.audits / report.phases for their layer are forwarded for one release."""
+    from threec_helpers import audit_report, phase_report
+    from threec_helpers.audit import rectifications, scoring
+    from threec_helpers.measures import clv_estimate, realization
+    from threec_helpers.report import figures
+
+    assert audit_report.pick_rounds is scoring.pick_rounds
+    assert audit_report.rectification_table is rectifications.rectification_table
+    assert audit_report.record_key_figures is figures.record  # merged: one way to record a headline
+    assert phase_report.clv_estimate is clv_estimate.clv_estimate
+    assert phase_report.monthly_by_tier is realization.monthly_by_tier
+    with pytest.raises(AttributeError):
+        phase_report.areas_table  # merged into report.audits.area_table (its signature differs)

@@ -1,0 +1,111 @@
+"""The clinical quality self-assessment's report: rectifications, headline and conclusion.
+
+Used by ``notebooks/audits/clinical_quality_self_assessment.ipynb``; the area, veto and
+indicator tables are in :mod:`.audits`, the rectification status in
+:mod:`threec_helpers.audit.rectifications`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from ..audit.scoring import AuditResult
+from ..i18n import check_lang, fmt_int, fmt_pct, t
+from .audits import points_text
+from .figures import audit_figure
+
+
+def rectifications_note(counts: Mapping[str, int], lang: str = "zh") -> str:
+    """``'10 rectification actions: 6 verified, 1 done, 2 in progress, 1 not started; 0 overdue.'``
+
+    Examples
+    --------
+    >>> rectifications_note({"total": 3, "verified": 1, "done": 1, "in_progress": 1, "open": 0, "overdue": 0}, "en")
+    '3 rectification actions: 1 verified, 1 done, 1 in progress, 0 not started; 0 overdue.'
+    """
+    check_lang(lang)
+    return t("audit_report.note.rectifications", lang, **{k: fmt_int(counts[k]) for k in
+                                                            ("total", "verified", "done", "in_progress", "open",
+                                                             "overdue")})
+
+
+def clinical_key_figures(result: AuditResult, areas: pd.DataFrame, rect: Mapping[str, int] | None,
+                         indicators: pd.DataFrame, lang: str = "zh") -> list[dict[str, Any]]:
+    """Headline figures of the clinical self-assessment.
+
+    Parameters
+    ----------
+    result : AuditResult
+        The reported round.
+    areas : pandas.DataFrame
+        :func:`area_table` of that round.
+    rect : mapping or None
+        :func:`rectification_counts` (``None`` without a rectification plan).
+    indicators : pandas.DataFrame
+        :func:`objectives_table` of the monthly indicators for the report period.
+
+    Returns
+    -------
+    list of dict
+        Keys ``overall_score`` (0-1), ``grade`` (band id, text its label),
+        ``vetoes_failed``, ``areas_below_target``, ``open_rectifications``, ``indicators_met``.
+
+    Examples
+    --------
+    >>> # clinical_key_figures(now, area_table(now, prev, "en"), counts, table, "en")
+    """
+    check_lang(lang)
+    o = result.overall
+    status = {"passed": "good", "failed": "bad", "incomplete": "warn"}.get(str(o["status"]), "neutral")
+    n_veto = len(result.vetoes)
+    failed = len(o["vetoes_failed"])
+    below = int(areas["below_target"].sum())
+    met_col = indicators["met"].astype("boolean")
+    met, assessed = int(met_col.fillna(False).sum()), int(met_col.notna().sum())
+    out = [
+        audit_figure("overall_score", o["score"], fmt_pct(o["score"]), status, lang),
+        audit_figure("grade", o["band"], result.checklist.band_label(o["band"], lang), status, lang),
+        audit_figure("vetoes_failed", failed, t("audit_report.kf.of", lang, n=failed, total=n_veto),
+            "bad" if failed else ("good" if n_veto else "neutral"), lang),
+        audit_figure("areas_below_target", below, t("audit_report.kf.of", lang, n=below, total=len(areas)),
+            "warn" if below else "good", lang),
+    ]
+    if rect is not None:
+        out.append(audit_figure("open_rectifications", rect["open_total"], fmt_int(rect["open_total"]),
+                       "bad" if rect["overdue"] else ("warn" if rect["open_total"] else "good"), lang))
+    out.append(audit_figure("indicators_met", met, t("audit_report.kf.of", lang, n=met, total=assessed),
+                   "good" if assessed and met == assessed else ("warn" if assessed else "neutral"), lang))
+    return out
+
+
+def clinical_conclusion(result: AuditResult, previous: AuditResult | None, areas: pd.DataFrame,
+                        rect: Mapping[str, int] | None, indicators: pd.DataFrame, period_id: str,
+                        lang: str = "zh") -> str:
+    """The self-assessment's closing sentence, e.g. ``'Self-assessment round 2026H2: overall 88.17% (Qualified), passed; …'``.
+
+    Examples
+    --------
+    >>> # clinical_conclusion(now, prev, areas, counts, table, "2026-10", "en")
+    """
+    check_lang(lang)
+    o = result.overall
+    sep = t("audit_report.conclusion.sep", lang)
+    parts = [t("audit_report.conclusion.clinical", lang, round=result.round or "", score=fmt_pct(o["score"]),
+               grade=result.checklist.band_label(o["band"], lang), status=t(f"audits.status.{o['status']}", lang))]
+    if previous is not None:
+        parts.append(t("audit_report.conclusion.clinical_change", lang,
+                       change=points_text(o["score"] - previous.overall["score"], lang)))
+    if len(result.vetoes):
+        parts.append(t("audit_report.conclusion.clinical_vetoes_failed", lang, items=", ".join(o["vetoes_failed"]))
+                     if o["vetoes_failed"] else t("audit_report.conclusion.clinical_vetoes_ok", lang))
+    parts.append(t("audit_report.conclusion.clinical_areas", lang, below=int(areas["below_target"].sum()),
+                   n_areas=len(areas)))
+    if rect is not None:
+        parts.append(t("audit_report.conclusion.clinical_rect", lang, open=rect["open_total"], overdue=rect["overdue"]))
+    met_col = indicators["met"].astype("boolean")
+    parts.append(t("audit_report.conclusion.clinical_indicators", lang, met=int(met_col.fillna(False).sum()),
+                   assessed=int(met_col.notna().sum()), period=period_id))
+    return sep.join(parts) + t("audit_report.conclusion.end", lang)

@@ -1,0 +1,272 @@
+"""Key figures: the headline numbers every notebook records, their formats and statuses.
+
+A notebook builds its headline with :func:`key_figure` (phase notebooks: label, format and
+status from the key) or :func:`audit_figure` (audit notebooks: text and status decided by
+the caller), records it with :func:`record` (``ctx.key_figure``), prints the language-free
+check lines of its ``nbval-check-output`` cell with :func:`check_lines`, and writes its
+conclusion with :func:`conclusion`. The batch briefing reads the recorded figures from
+the results file (:mod:`threec_helpers.report.results`).
+
+Headline figures and their status
+---------------------------------
+Every notebook records its key figures with :func:`record` (``ctx.key_figure``) under the
+keys the 3C scorecard looks for. The status of a figure follows :func:`status_of`:
+
+=============================  ===========================================================
+key                            status rule (``good`` / ``warn`` / ``bad``)
+=============================  ===========================================================
+``information_score``          >= 80 good, >= 60 warn, else bad (0-100)
+``operating_profit``           > 0 good, else bad
+``value_destroying_share``     <= 10% good, <= 25% warn, else bad
+``retention``                  >= target good, >= target - 5 points warn, else bad
+                               (``targets.retention``; neutral without a target)
+``satisfaction``               >= target good, >= target - 0.3 warn, else bad
+                               (``targets.satisfaction``, CSAT 1-5)
+``nps``                        >= target good, >= target - 10 warn, else bad (``targets.nps``)
+``preferred_supplier``         >= target good, >= target - 5 points warn, else bad
+                               (``targets.preferred_supplier``; neutral without one)
+``organization``,              >= 0.75 good (the customer-focus checklist's default target,
+``communications``,            maturity 4 of 5), >= 0.50 warn, else bad (0-1)
+``information``
+``plan_gap``                   bottom-up - top-down as a share of top-down (``ratio``):
+                               >= 0 good, >= -5% warn, else bad
+``attainment``                 realization's RAG rule: >= 98% good, >= 90% warn, else bad
+``rag``                        green good, amber warn, red bad
+``variance``                   as ``attainment`` on actual / plan (``ratio``)
+``focus_actions_done``         share of planned focus actions done (``ratio``): >= 80%
+                               good, >= 50% warn, else bad
+anything else                  neutral (counts, money, plan totals)
+=============================  ===========================================================
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..audit.focus import FACTOR_KEYS, FOCUS_TARGET
+from ..i18n import fmt_int, fmt_money, fmt_num, fmt_pct, t
+from .results import headline
+
+#: key -> display format of the value
+FORMATS: dict[str, str] = {
+    "information_score": "score", "customers": "int", "active_customers": "int", "revenue": "money",
+    "operating_profit": "money", "profitable_profit": "money", "unprofitable_loss": "money",
+    "top20_revenue_share": "pct", "value_destroying_share": "pct", "retention": "pct", "satisfaction": "num2",
+    "nps": "num", "preferred_supplier": "pct", "clv_total": "money", "organization": "pct",
+    "communications": "pct", "information": "pct", "opportunities": "int", "plan_revenue_top_down": "money",
+    "plan_revenue_bottom_up": "money", "plan_gap": "money", "focus_actions": "int", "attainment": "pct",
+    "rag": "rag", "variance": "money", "focus_actions_done": "count_of",
+}
+
+
+def _band(value: float, good: float, warn: float, higher_is_better: bool = True) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "neutral"
+    v = float(value)
+    if higher_is_better:
+        return "good" if v >= good - 1e-12 else "warn" if v >= warn - 1e-12 else "bad"
+    return "good" if v <= good + 1e-12 else "warn" if v <= warn + 1e-12 else "bad"
+
+
+def status_of(key: str, value: Any, targets: Mapping[str, float] | None = None, ratio: float | None = None) -> str:
+    """Status of a headline figure by the rule of the module docstring.
+
+    Parameters
+    ----------
+    key : str
+        Figure key (``"retention"``, ``"information_score"``, ...).
+    value : number or str
+        The figure's value.
+    targets : mapping, optional
+        ``client.yaml`` targets (``retention``, ``satisfaction``, ``nps``, ``preferred_supplier``).
+    ratio : float, optional
+        The ratio some rules judge instead of the value (``plan_gap``: gap / top-down;
+        ``variance``: actual / plan; ``focus_actions_done``: done / planned).
+
+    Returns
+    -------
+    str
+        ``good``, ``warn``, ``bad`` or ``neutral``.
+
+    Examples
+    --------
+    >>> status_of("information_score", 82.0), status_of("retention", 0.86, {"retention": 0.9})
+    ('good', 'warn')
+    >>> status_of("rag", "red"), status_of("customers", 2700)
+    ('bad', 'neutral')
+    """
+    targets = targets or {}
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "neutral"
+    if key == "information_score":
+        return _band(value, 80.0, 60.0)
+    if key == "operating_profit":
+        return "good" if float(value) > 0 else "bad"
+    if key == "value_destroying_share":
+        return _band(value, 0.10, 0.25, higher_is_better=False)
+    if key in ("retention", "preferred_supplier"):
+        return _band(value, float(targets[key]), float(targets[key]) - 0.05) if key in targets else "neutral"
+    if key == "satisfaction":
+        return _band(value, float(targets[key]), float(targets[key]) - 0.3) if key in targets else "neutral"
+    if key == "nps":
+        return _band(value, float(targets[key]), float(targets[key]) - 10) if key in targets else "neutral"
+    if key in FACTOR_KEYS.values():
+        return _band(value, FOCUS_TARGET, 0.5)
+    if key == "plan_gap":
+        return _band(ratio, 0.0, -0.05) if ratio is not None else "neutral"
+    if key == "attainment":
+        return _band(value, 0.98, 0.90)
+    if key == "variance":
+        return _band(ratio, 0.98, 0.90) if ratio is not None else "neutral"
+    if key == "rag":
+        return {"green": "good", "amber": "warn", "red": "bad"}.get(str(value), "neutral")
+    if key == "focus_actions_done":
+        return _band(ratio, 0.8, 0.5) if ratio is not None else "neutral"
+    return "neutral"
+
+
+def _text(kind: str, value: Any, lang: str, currency: str, of: Any = None) -> str:
+    if kind == "money":
+        return fmt_money(value, currency)
+    if kind == "pct":
+        return fmt_pct(value)
+    if kind == "int":
+        return fmt_int(value)
+    if kind == "num2":
+        return fmt_num(value, 2)
+    if kind == "num":
+        return fmt_num(value, 1)
+    if kind == "score":
+        return fmt_num(value, 1)
+    if kind == "rag":
+        return t(f"planning.rag.{value}", lang) if value in ("green", "amber", "red") else "–"
+    if kind == "count_of":
+        return t("phases.count_of", lang, n=fmt_int(value), total=fmt_int(of))
+    return str(value)
+
+
+def key_figure(key: str, value: Any, lang: str = "zh", *, targets: Mapping[str, float] | None = None,
+               currency: str = "CNY", ratio: float | None = None, of: Any = None) -> dict[str, Any]:
+    """One headline figure: ``{key, label, value, text, status}`` (``label`` from ``phases.kf.<key>``).
+
+    Parameters
+    ----------
+    key : str
+        One of :data:`FORMATS`.
+    value : number or str
+    lang : {"zh", "en"}
+    targets : mapping, optional
+        ``client.yaml`` targets, for the status.
+    currency : str
+    ratio : float, optional
+        See :func:`status_of`.
+    of : number, optional
+        The total for ``count_of`` figures ("3 of 8").
+
+    Examples
+    --------
+    >>> f = key_figure("retention", 0.8571, "en", targets={"retention": 0.9})
+    >>> f["label"], f["text"], f["status"]
+    ('Customer retention', '85.71%', 'warn')
+    """
+    kind = FORMATS.get(key, "num")
+    if isinstance(value, (np.floating, np.integer)):
+        value = value.item()
+    return {"key": key, "label": t(f"phases.kf.{key}", lang), "value": value,
+            "text": _text(kind, value, lang, currency, of), "status": status_of(key, value, targets, ratio)}
+
+
+def record(ctx, figures: Iterable[Mapping[str, Any]]) -> None:
+    """Record figures (from :func:`key_figure` or :func:`audit_figure`) as the notebook's headline
+    (``ctx.key_figure``)."""
+    for f in figures:
+        ctx.key_figure(f["key"], f["label"], f["value"], f["text"], f["status"])
+
+
+def check_lines(figures: Iterable[Mapping[str, Any]], extra: Mapping[str, Any] | None = None) -> str:
+    """The plain-text key numbers of the ``nbval-check-output`` cell: ``key: value`` per line.
+
+    Numbers are printed in a language-independent form (4 significant decimals for ratios,
+    2 for money), so the committed output does not depend on the report language.
+
+    Examples
+    --------
+    >>> print(check_lines([key_figure("customers", 2700, "en"), key_figure("retention", 0.85714, "en")]))
+    customers: 2700
+    retention: 0.8571
+    """
+    lines = []
+    for f in figures:
+        lines.append(f"{f['key']}: {_plain(f['value'])}")
+    for k, v in (extra or {}).items():
+        lines.append(f"{k}: {_plain(v)}")
+    return "\n".join(lines)
+
+
+def _plain(v: Any) -> str:
+    if isinstance(v, (np.floating, np.integer)):
+        v = v.item()
+    if isinstance(v, bool) or v is None:
+        return str(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if np.isnan(v):
+            return "nan"
+        if float(v).is_integer() and abs(v) >= 1:
+            return str(int(v))
+        return f"{v:.4f}" if abs(v) < 100 else f"{v:.2f}"
+    return str(v)
+
+
+def conclusion(phase: str, figures: Iterable[Mapping[str, Any]], lang: str = "zh", **fields: Any) -> str:
+    """The notebook's conclusion sentence from its headline figures (``phases.conclusion.<phase>``).
+
+    Every figure's ``text`` is available to the template as ``{key}``; extra ``fields`` too.
+
+    Examples
+    --------
+    >>> conclusion("registration", [key_figure("information_score", 82.0, "en"),
+    ...                             key_figure("customers", 2700, "en"), key_figure("active_customers", 1505, "en"),
+    ...                             key_figure("revenue", 1e6, "en")], "en")
+    'Information score 82.0 of 100; 2,700 customers registered, 1,505 active, revenue ¥1,000,000.'
+    """
+    texts = _Missing({f["key"]: f["text"] for f in figures})
+    texts.update(fields)
+    return t(f"phases.conclusion.{phase}", lang).format_map(texts)
+
+
+class _Missing(dict):
+    """Format mapping that shows "–" for a figure the notebook did not compute."""
+
+    def __missing__(self, key: str) -> str:
+        return "–"
+
+
+def key_figures_table(figures: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """The headline figures as a two-column table (``label``, ``text``) for the report.
+
+    Examples
+    --------
+    >>> kf = [{"key": "k", "label": "Utilisation", "value": 0.9, "text": "90%", "status": "good"}]
+    >>> key_figures_table(kf).values.tolist()
+    [['Utilisation', '90%']]
+    """
+    figures = list(figures)
+    return pd.DataFrame({"label": [f["label"] for f in figures], "text": [f["text"] for f in figures]})
+
+
+def audit_figure(key: str, value: Any, text: str, status: str, lang: str, label: str | None = None) -> dict[str, Any]:
+    """One headline figure of an audit notebook, its text and status already decided by the caller.
+
+    ``label`` defaults to ``audit_report.kf.<key>``.
+
+    Examples
+    --------
+    >>> audit_figure("documents", 187, "187", "neutral", "en")["label"]
+    'QMS documents'
+    """
+    return headline(key, label if label is not None else t(f"audit_report.kf.{key}", lang), value, text, status)
