@@ -11,7 +11,7 @@ from threec_helpers import errors
 from threec_helpers.errors import ParameterError, ThreecError
 from threec_helpers.i18n import catalog
 
-PACKAGE = Path(__file__).resolve().parents[1] / "threec_helpers"
+PACKAGE = Path(__file__).resolve().parents[2] / "threec_helpers"
 #: error classes still defined outside errors.py; batch/ is being reworked elsewhere, the
 #: lead moves them (the list only shrinks: a class moved and still listed fails the test)
 KNOWN_ELSEWHERE = {("batch/execute.py", "BatchLockedError"), ("batch/execute.py", "ReportsFolderError"),
