@@ -549,8 +549,13 @@ def _previous_summary(out_dir: Path) -> dict[str, Any]:
         return {}
 
 
-class _LocalWorker:
-    """One persistent worker process (``execute --serve``): imports once, runs tasks one by one."""
+class LocalWorker:
+    """One persistent worker process (``execute --serve``): imports once, runs tasks one by one.
+
+    It keeps warm kernels (:mod:`.warm`); :meth:`run` gives each task its deadline, and a
+    worker that passes it is killed with its kernels (``alive`` is then False: replace it).
+    Used by the local pool and, on a Dask cluster, by :class:`.cluster.WarmWorkerPlugin`.
+    """
 
     def __init__(self, log_path: Path, env: dict[str, str] | None = None):
         env = {**os.environ, **(env or {}), "PYTHONHASHSEED": "0", "PYTHONUTF8": "1", "THREEC_BATCH": "1"}
@@ -652,7 +657,7 @@ class _LocalPool:
         self.done: queue.Queue = queue.Queue()
         self.env = env or {}
         log_dir.mkdir(parents=True, exist_ok=True)
-        self.slots = [_LocalWorker(log_dir / f"worker-{i}.log", self.env) for i in range(workers)]
+        self.slots = [LocalWorker(log_dir / f"worker-{i}.log", self.env) for i in range(workers)]
         self.threads = [threading.Thread(target=self._loop, args=(i, log_dir), daemon=True,
                                          name=f"threec-worker-{i}") for i in range(workers)]
         for th in self.threads:
@@ -666,7 +671,7 @@ class _LocalPool:
             worker = self.slots[i]
             if not worker.alive or worker.tasks_done >= self.MAX_TASKS:
                 worker.close() if worker.alive else None
-                worker = self.slots[i] = _LocalWorker(log_dir / f"worker-{i}.log", self.env)
+                worker = self.slots[i] = LocalWorker(log_dir / f"worker-{i}.log", self.env)
             try:
                 result = worker.run(task)
             except Exception as exc:  # noqa: BLE001 - never lose a task
@@ -706,7 +711,7 @@ class _Done:
 class _Runner:
     """Submit tasks to a local thread pool or a Dask client; collect results through one queue."""
 
-    def __init__(self, workers: int, scheduler: str | Any | None):
+    def __init__(self, workers: int, scheduler: str | Any | None, env: dict[str, str] | None = None):
         self.done: queue.Queue = queue.Queue()
         self.client = None
         self.pool = None
@@ -715,6 +720,9 @@ class _Runner:
 
             self.client = scheduler if hasattr(scheduler, "submit") else Client(scheduler)
             self._own_client = not hasattr(scheduler, "submit")
+            from .cluster import register_warm_workers
+
+            register_warm_workers(self.client, env or {})
         else:
             from concurrent.futures import ThreadPoolExecutor
 
@@ -723,7 +731,9 @@ class _Runner:
     def submit(self, task: dict[str, Any], priority: int = 1) -> None:
         if self.client is not None:
             # Dask runs higher priorities first; within one priority, earlier submissions first
-            fut = self.client.submit(run_task, task, pure=False, key=f"threec-{task['kind']}-{task['seq']}",
+            from .cluster import run_on_worker
+
+            fut = self.client.submit(run_on_worker, task, pure=False, key=f"threec-{task['kind']}-{task['seq']}",
                                      priority=1 - priority)
         else:
             fut = self.pool.submit(run_task, task)
@@ -842,7 +852,7 @@ def run_batch(plan: Plan, *, workers: int | None = None, force: bool = False, re
         if scheduler is None and os.name == "posix":
             runner = _LocalPool(workers, out_dir / ".tasks", warm_env(plan))
         else:
-            runner = _Runner(workers, scheduler)
+            runner = _Runner(workers, scheduler, warm_env(plan))
         bar = tqdm(total=len(to_run), desc=plan.spec.name, unit=" nb", disable=not progress, file=sys.stderr,
                    dynamic_ncols=True)
         say = echo or (lambda line: bar.write(line, file=sys.stderr) if progress else None)

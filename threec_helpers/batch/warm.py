@@ -130,6 +130,7 @@ class KernelPool:
         self.spare = spare
         self.imports = list(imports) if imports is not None else warm_imports()
         self._idle: dict[str, list] = {}
+        self._busy: list = []
         self.started = 0
 
     # -- kernels
@@ -170,6 +171,7 @@ class KernelPool:
             km = idle.pop(0) if idle else self._start(kernel_name)
             self.fill(kernel_name)  # the next notebook's kernel warms while this one runs
             try:
+                self._busy.append(km)
                 run_sync(_prepare)(km, str(cwd), timeout)
                 return km
             except Exception as exc:  # noqa: BLE001 - a dead or stuck kernel is replaced
@@ -181,6 +183,8 @@ class KernelPool:
         """Shut ``km`` down for good (kill: the notebook is finished with it)."""
         from jupyter_core.utils import run_sync
 
+        with contextlib.suppress(ValueError):
+            self._busy.remove(km)
         with contextlib.suppress(Exception):
             run_sync(km.shutdown_kernel)(now=True)
         with contextlib.suppress(Exception):
@@ -191,8 +195,8 @@ class KernelPool:
         return list(self._idle.get(kernel_name, []))
 
     def kill_now(self) -> None:
-        """Kill every waiting kernel's process at once (the worker is about to exit)."""
-        for idle in self._idle.values():
+        """Kill every kernel's process at once, waiting or running (the worker is about to exit)."""
+        for idle in [*self._idle.values(), list(self._busy)]:
             for km in idle:
                 with contextlib.suppress(Exception):
                     km.provisioner.process.kill()
