@@ -22,6 +22,7 @@ from conftest import write_client
 from threec_helpers.batch.execute import run_batch
 from threec_helpers.batch.plan import parse_batch, plan_batch
 from threec_helpers.batch.warm import KernelPool, notebook_imports, warmup_line
+from threec_helpers.batch.warm import execute_notebook as warm_execute
 
 KERNEL = "threec"
 
@@ -145,8 +146,8 @@ def test_a_warm_kernel_looks_like_a_cold_one_and_has_the_imports_done(tmp_path):
     try:
         km = pool.take(KERNEL, tmp_path)
         try:
-            warm = _lines(pm.execute_notebook(str(path), str(tmp_path / "warm.ipynb"), kernel_name=KERNEL,
-                                              progress_bar=False, km=km))
+            warm = _lines(warm_execute(km, str(path), str(tmp_path / "warm.ipynb"), kernel_name=KERNEL,
+                                       progress_bar=False))
         finally:
             pool.release(km)
     finally:

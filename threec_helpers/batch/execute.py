@@ -19,6 +19,7 @@ run, compose briefings, write ``batch-summary.json`` and ``index.html`` last.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import queue
@@ -229,9 +230,13 @@ def execute_job(job_dict: dict[str, Any], run_id: str) -> dict[str, Any]:
         if _POOL is not None:  # a warm kernel, used for this notebook only (see batch.warm)
             km = _POOL.take(job.kernel_name, Path(job.notebook_path).parent)
             kernel_s = time.monotonic() - t0
-        pm.execute_notebook(job.notebook_path, str(partial), parameters=job.parameters, kernel_name=job.kernel_name,
-                            execution_timeout=job.timeout, start_timeout=120, progress_bar=False, log_output=False,
-                            cwd=str(Path(job.notebook_path).parent), **({"km": km} if km is not None else {}))
+        run = pm.execute_notebook
+        if km is not None:
+            from .warm import execute_notebook as run
+            run = functools.partial(run, km)
+        run(job.notebook_path, str(partial), parameters=job.parameters, kernel_name=job.kernel_name,
+            execution_timeout=job.timeout, start_timeout=120, progress_bar=False, log_output=False,
+            cwd=str(Path(job.notebook_path).parent))
     except PapermillExecutionError as exc:
         status, kind, ename, evalue = "failed", "error", exc.ename, exc.evalue
         error = make_error("batch.error.cell", cell=exc.exec_count if exc.exec_count is not None else "?",
