@@ -19,6 +19,7 @@ run, compose briefings, write ``batch-summary.json`` and ``index.html`` last.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import queue
@@ -54,6 +55,9 @@ class ReportsFolderError(ThreecError):
 
 
 # --------------------------------------------------------------------------- child side
+
+#: the warm kernels of a persistent worker (``execute --serve``); None: papermill starts each kernel
+_POOL = None
 
 
 def _remove_outputs(base: Path) -> None:
@@ -220,10 +224,19 @@ def execute_job(job_dict: dict[str, Any], run_id: str) -> dict[str, Any]:
     started = now_iso()
     t0 = time.monotonic()
     status, error, kind, ename, evalue = "ok", None, None, "", ""
+    km = None
+    kernel_s = None
     try:
-        pm.execute_notebook(job.notebook_path, str(partial), parameters=job.parameters, kernel_name=job.kernel_name,
-                            execution_timeout=job.timeout, start_timeout=120, progress_bar=False, log_output=False,
-                            cwd=str(Path(job.notebook_path).parent))
+        if _POOL is not None:  # a warm kernel, used for this notebook only (see batch.warm)
+            km = _POOL.take(job.kernel_name, Path(job.notebook_path).parent)
+            kernel_s = time.monotonic() - t0
+        run = pm.execute_notebook
+        if km is not None:
+            from .warm import execute_notebook as run
+            run = functools.partial(run, km)
+        run(job.notebook_path, str(partial), parameters=job.parameters, kernel_name=job.kernel_name,
+            execution_timeout=job.timeout, start_timeout=120, progress_bar=False, log_output=False,
+            cwd=str(Path(job.notebook_path).parent))
     except PapermillExecutionError as exc:
         status, kind, ename, evalue = "failed", "error", exc.ename, exc.evalue
         error = make_error("batch.error.cell", cell=exc.exec_count if exc.exec_count is not None else "?",
@@ -238,9 +251,30 @@ def execute_job(job_dict: dict[str, Any], run_id: str) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001 - anything else fails this notebook only
         status, kind, ename, evalue = "failed", "crash", type(exc).__name__, str(exc)
         error = make_error("batch.error.crash", detail=f"{type(exc).__name__}: {exc}"[:500])
+    finally:
+        if km is not None:
+            _POOL.release(km)  # one kernel, one notebook: its namespace, patches and memory go with it
     exec_s = time.monotonic() - t0
-    return _finish_notebook(job, run_id, partial, started=started, exec_s=exec_s, status=status, error=error,
-                            kind=kind, ename=ename, evalue=evalue)
+    result = _finish_notebook(job, run_id, partial, started=started, exec_s=exec_s, status=status, error=error,
+                              kind=kind, ename=ename, evalue=evalue)
+    result["kernel_s"] = None if kernel_s is None else round(kernel_s, 3)
+    result["startup_s"] = _startup_s(partial.with_name(job.notebook + ".ipynb"), started)
+    return result
+
+
+def _startup_s(executed: Path, started: str) -> float | None:
+    """Seconds from the job's start to the start of the notebook's first cell (papermill's timestamps)."""
+    from datetime import datetime
+
+    try:
+        nb = json.loads(executed.read_text(encoding="utf-8"))
+        first = next(c["metadata"]["papermill"]["start_time"] for c in nb["cells"]
+                     if c.get("cell_type") == "code" and c.get("metadata", {}).get("papermill", {}).get("start_time"))
+        t_first = datetime.fromisoformat(first.replace("Z", "+00:00"))
+        t_start = datetime.fromisoformat(started.replace("Z", "+00:00"))
+        return round((t_first - t_start).total_seconds(), 3)
+    except Exception:  # noqa: BLE001 - a figure for the benchmark only
+        return None
 
 
 def execute_briefing(task: dict[str, Any]) -> dict[str, Any]:
@@ -287,6 +321,14 @@ def _child_main(argv: list[str]) -> None:
         return
     proto = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
+    global _POOL
+    from . import warm
+
+    if warm.enabled():
+        _POOL = warm.KernelPool(spare=1)
+        with contextlib.suppress(Exception):  # the first notebook's kernel warms while the rest is imported
+            _POOL.fill(os.environ.get("THREEC_WARM_KERNEL_NAME", "threec"))
+    _watch_parent()
     for mod in ("papermill", "nbconvert", "weasyprint", "threec_helpers.batch.publish",
                 "threec_helpers.batch.briefing"):  # import once, before the first task arrives
         with contextlib.suppress(Exception):
@@ -301,6 +343,23 @@ def _child_main(argv: list[str]) -> None:
         except Exception as exc:  # noqa: BLE001 - report and keep serving
             print(f"task {task.get('id')} failed in the worker: {type(exc).__name__}: {exc}", file=sys.stderr)
         proto.write("DONE\n")
+    if _POOL is not None:
+        _POOL.close()
+
+
+def _watch_parent() -> None:
+    """Exit, with the waiting kernels, when the process that started this worker is gone."""
+    parent = os.getppid()
+
+    def watch():
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                if _POOL is not None:
+                    _POOL.kill_now()
+                os._exit(3)
+
+    threading.Thread(target=watch, daemon=True, name="threec-parent-watch").start()
 
 
 # --------------------------------------------------------------------------- parent side
@@ -495,11 +554,16 @@ def _previous_summary(out_dir: Path) -> dict[str, Any]:
         return {}
 
 
-class _LocalWorker:
-    """One persistent worker process (``execute --serve``): imports once, runs tasks one by one."""
+class LocalWorker:
+    """One persistent worker process (``execute --serve``): imports once, runs tasks one by one.
 
-    def __init__(self, log_path: Path):
-        env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONUTF8": "1", "THREEC_BATCH": "1"}
+    It keeps warm kernels (:mod:`.warm`); :meth:`run` gives each task its deadline, and a
+    worker that passes it is killed with its kernels (``alive`` is then False: replace it).
+    Used by the local pool and, on a Dask cluster, by :class:`.cluster.WarmWorkerPlugin`.
+    """
+
+    def __init__(self, log_path: Path, env: dict[str, str] | None = None):
+        env = {**os.environ, **(env or {}), "PYTHONHASHSEED": "0", "PYTHONUTF8": "1", "THREEC_BATCH": "1"}
         env.pop("MPLBACKEND", None)  # kernels must draw inline
         self.log_path = log_path
         self.log = open(log_path, "ab")
@@ -591,13 +655,14 @@ class _LocalPool:
 
     MAX_TASKS = 50
 
-    def __init__(self, workers: int, log_dir: Path):
+    def __init__(self, workers: int, log_dir: Path, env: dict[str, str] | None = None):
         # (priority, seq, task): a ready briefing (priority 0) runs before the notebooks still waiting
         self.tasks: queue.PriorityQueue = queue.PriorityQueue()
         self._seq = 0
         self.done: queue.Queue = queue.Queue()
+        self.env = env or {}
         log_dir.mkdir(parents=True, exist_ok=True)
-        self.slots = [_LocalWorker(log_dir / f"worker-{i}.log") for i in range(workers)]
+        self.slots = [LocalWorker(log_dir / f"worker-{i}.log", self.env) for i in range(workers)]
         self.threads = [threading.Thread(target=self._loop, args=(i, log_dir), daemon=True,
                                          name=f"threec-worker-{i}") for i in range(workers)]
         for th in self.threads:
@@ -611,7 +676,7 @@ class _LocalPool:
             worker = self.slots[i]
             if not worker.alive or worker.tasks_done >= self.MAX_TASKS:
                 worker.close() if worker.alive else None
-                worker = self.slots[i] = _LocalWorker(log_dir / f"worker-{i}.log")
+                worker = self.slots[i] = LocalWorker(log_dir / f"worker-{i}.log", self.env)
             try:
                 result = worker.run(task)
             except Exception as exc:  # noqa: BLE001 - never lose a task
@@ -651,7 +716,7 @@ class _Done:
 class _Runner:
     """Submit tasks to a local thread pool or a Dask client; collect results through one queue."""
 
-    def __init__(self, workers: int, scheduler: str | Any | None):
+    def __init__(self, workers: int, scheduler: str | Any | None, env: dict[str, str] | None = None):
         self.done: queue.Queue = queue.Queue()
         self.client = None
         self.pool = None
@@ -660,6 +725,9 @@ class _Runner:
 
             self.client = scheduler if hasattr(scheduler, "submit") else Client(scheduler)
             self._own_client = not hasattr(scheduler, "submit")
+            from .cluster import register_warm_workers
+
+            register_warm_workers(self.client, env or {})
         else:
             from concurrent.futures import ThreadPoolExecutor
 
@@ -668,7 +736,9 @@ class _Runner:
     def submit(self, task: dict[str, Any], priority: int = 1) -> None:
         if self.client is not None:
             # Dask runs higher priorities first; within one priority, earlier submissions first
-            fut = self.client.submit(run_task, task, pure=False, key=f"threec-{task['kind']}-{task['seq']}",
+            from .cluster import run_on_worker
+
+            fut = self.client.submit(run_on_worker, task, pure=False, key=f"threec-{task['kind']}-{task['seq']}",
                                      priority=1 - priority)
         else:
             fut = self.pool.submit(run_task, task)
@@ -785,9 +855,9 @@ def run_batch(plan: Plan, *, workers: int | None = None, force: bool = False, re
 
             previous_term = signal.signal(signal.SIGTERM, _on_term)
         if scheduler is None and os.name == "posix":
-            runner = _LocalPool(workers, out_dir / ".tasks")
+            runner = _LocalPool(workers, out_dir / ".tasks", warm_env(plan))
         else:
-            runner = _Runner(workers, scheduler)
+            runner = _Runner(workers, scheduler, warm_env(plan))
         bar = tqdm(total=len(to_run), desc=plan.spec.name, unit=" nb", disable=not progress, file=sys.stderr,
                    dynamic_ncols=True)
         say = echo or (lambda line: bar.write(line, file=sys.stderr) if progress else None)
@@ -872,6 +942,16 @@ def run_batch(plan: Plan, *, workers: int | None = None, force: bool = False, re
         return BatchResult(out_dir=out_dir, run_id=run_id, jobs=jobs_out, briefings=summary["briefings"],
                            started=started, finished=finished, wall_s=run["wall_s"], workers=workers,
                            scheduler=run["scheduler"], counts=summary["counts"])
+
+
+def warm_env(plan: Plan) -> dict[str, str]:
+    """What the workers' warm kernels import ahead and which kernel they start (see :mod:`.warm`)."""
+    from .warm import ENV_IMPORTS, notebook_imports
+
+    jobs = [j for j in plan.jobs if j.error is None and j.notebook_path]
+    kernels = sorted({j.kernel_name for j in jobs})
+    return {ENV_IMPORTS: ",".join(notebook_imports(sorted({j.notebook_path for j in jobs}))),
+            "THREEC_WARM_KERNEL_NAME": kernels[0] if kernels else "threec"}
 
 
 def briefings_ready(candidates, pending: dict[tuple[str, str], set[str]],

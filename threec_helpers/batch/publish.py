@@ -512,7 +512,8 @@ def _job_record(job, result: dict[str, Any] | None, lang: str, run_id: str) -> d
         "error_en": error_text(result.get("error"), "en") if result.get("error") else "",
         "error_kind": result.get("error_kind"), "started": result.get("started", ""),
         "finished": result.get("finished", ""), "exec_s": result.get("exec_s", 0.0),
-        "publish_s": result.get("publish_s", 0.0),
+        "publish_s": result.get("publish_s", 0.0), "kernel_s": result.get("kernel_s"),
+        "startup_s": result.get("startup_s"),
         "outputs": {k: folder + v for k, v in (result.get("outputs") or {}).items()},
         "key": job.key, "run_id": result.get("run_id") or run_id, "warnings": result.get("warnings", []),
     }

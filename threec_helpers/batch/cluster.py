@@ -1,0 +1,99 @@
+"""Batch tasks on a Dask cluster, with the same warm workers as a local run.
+
+:func:`register_warm_workers` installs :class:`WarmWorkerPlugin` on every worker of the
+cluster (also on workers that join or restart later). The plugin keeps, inside each Dask
+worker, persistent batch workers (:class:`~threec_helpers.batch.execute.LocalWorker`,
+``python -m threec_helpers.batch.execute --serve``): they import papermill, nbconvert and
+WeasyPrint once and keep warm kernels (:mod:`.warm`), exactly as the local runner does.
+A Dask task (:func:`run_on_worker`) hands its notebook to one of them; so a task on a
+cluster no longer pays a Python start and every import, and keeps the same hard deadline
+(a worker past it is killed with its kernels and replaced).
+
+Without the plugin (a task sent by other code) :func:`run_on_worker` falls back to one
+process per task (:func:`~threec_helpers.batch.execute.run_task`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from pathlib import Path
+from typing import Any
+
+from distributed import WorkerPlugin, get_worker
+
+from .execute import LocalWorker, run_task
+
+PLUGIN_NAME = "threec-warm-workers"
+
+
+class WarmWorkerPlugin(WorkerPlugin):
+    """Persistent batch workers with warm kernels inside one Dask worker.
+
+    Parameters
+    ----------
+    env : dict
+        Environment of the batch workers (what their kernels import ahead, the kernel name).
+    max_tasks : int
+        Tasks a batch worker runs before it is replaced (bounds its memory).
+    """
+
+    name = PLUGIN_NAME
+
+    def __init__(self, env: dict[str, str] | None = None, max_tasks: int = 50):
+        self.env = dict(env or {})
+        self.max_tasks = max_tasks
+
+    def setup(self, worker) -> None:
+        # set up here, on the worker: the plugin is pickled on its way there
+        self.idle: list[LocalWorker] = []
+        self.lock = threading.Lock()
+        self.count = 0
+        self.log_dir = Path(worker.local_directory) / "threec-batch"
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.idle = [self._new()]  # starts warming now, before the first task arrives
+
+    def teardown(self, worker) -> None:
+        with self.lock:
+            idle, self.idle = self.idle, []
+        for w in idle:
+            with contextlib.suppress(Exception):
+                w.close()
+
+    def _new(self) -> LocalWorker:
+        self.count += 1
+        return LocalWorker(self.log_dir / f"worker-{self.count}.log", self.env)
+
+    def run(self, task: dict[str, Any]) -> dict[str, Any]:
+        """Run one task on an idle batch worker (a new one if none is idle)."""
+        with self.lock:
+            w = self.idle.pop() if self.idle else None
+        if w is None or not w.alive:
+            w = self._new()
+        try:
+            return w.run(task)
+        finally:
+            if w.alive and w.tasks_done < self.max_tasks:
+                with self.lock:
+                    self.idle.append(w)
+            else:
+                with contextlib.suppress(Exception):
+                    w.close() if w.alive else None
+                with self.lock:
+                    self.idle.append(self._new())  # the replacement warms while other tasks run
+
+
+def register_warm_workers(client, env: dict[str, str]) -> None:
+    """Install :class:`WarmWorkerPlugin` on every worker of ``client``'s cluster."""
+    client.register_plugin(WarmWorkerPlugin(env), name=PLUGIN_NAME)
+
+
+def run_on_worker(task: dict[str, Any]) -> dict[str, Any]:
+    """The Dask task: run ``task`` on this worker's warm batch workers (see module docstring)."""
+    try:
+        plugin = get_worker().plugins.get(PLUGIN_NAME)
+    except ValueError:  # not on a Dask worker
+        plugin = None
+    if plugin is None:
+        return run_task(task)
+    return plugin.run(task)
