@@ -118,9 +118,11 @@ class NotebookContext:
 
     # ------------------------------------------------------------------ results
 
-    def key_figure(self, key: str, label: str, value: Any, text: str, status: str = "neutral") -> None:
-        """Record a headline figure for the briefing."""
-        self.headline.append(headline(key, label, value, text, status))
+    def key_figure(self, key: str, label: str, value: Any, text: str, status: str = "neutral",
+                   dimension: str | None = None) -> None:
+        """Record a headline figure for the briefing (``dimension``: the 3C dimension it stands
+        for, as the results contract declares; :func:`threec_helpers.report.figures.record`)."""
+        self.headline.append(headline(key, label, value, text, status, dimension))
 
     def finish(self, conclusion: str = "", **extra: Any) -> Path:
         """Write the results file for the briefing and return its path."""
