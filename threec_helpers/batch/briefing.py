@@ -29,7 +29,7 @@ from typing import Any
 from ..i18n import fmt_num, fmt_pct, has_key, t
 from ..report.catalog import FOCUS, PERFORMANCE, dimension_of
 from ..report.results import read_results
-from .publish import asset, column_label, format_cell, html_lang, html_to_pdf, render
+from .publish import asset, column_label, format_cell, html_lang, html_to_pdf, render, table_header
 
 #: per engagement: section id -> tables (by name) it shows, in order; only names some
 #: notebook writes (the results contract, :data:`threec_helpers.report.catalog.NOTEBOOKS`)
@@ -53,7 +53,8 @@ LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
 }
 
 
-def _table(rows: list[dict[str, Any]], lang: str, title: str = "") -> dict[str, Any]:
+def _table(rows: list[dict[str, Any]], lang: str, title: str = "",
+           headers: dict[str, str] | None = None) -> dict[str, Any]:
     columns: list[str] = []
     for r in rows:
         for k in r:
@@ -79,7 +80,7 @@ def _table(rows: list[dict[str, Any]], lang: str, title: str = "") -> dict[str, 
                 text = format_cell(v, lang, c)
             cells.append({"text": text, "cls": cls})
         body.append(cells)
-    return {"title": title, "columns": [{"label": column_label(c, lang), "cls": ""} for c in columns],
+    return {"title": title, "columns": [{"label": table_header(c, lang, headers), "cls": ""} for c in columns],
             "rows": body}
 
 
@@ -212,7 +213,8 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
             for name in table_names:
                 rows = tables.get(name)
                 if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
-                    sec["tables"].append(_table(rows, lang, column_label(name, lang)))
+                    sec["tables"].append(_table(rows, lang, column_label(name, lang),
+                                                (payload.get("columns") or {}).get(name)))
                     used.add((nb, name))
                     if name == "objectives":
                         sentence = _objectives_sentence(rows, lang)
@@ -267,7 +269,8 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
         for name, rows in (payload.get("tables") or {}).items():
             if (nb, name) in used or not (isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows)):
                 continue
-            other["tables"].append(_table(rows, lang, f"{payload.get('title') or nb} · {column_label(name, lang)}"))
+            other["tables"].append(_table(rows, lang, f"{payload.get('title') or nb} · {column_label(name, lang)}",
+                                          (payload.get("columns") or {}).get(name)))
     if other["tables"]:
         sections.insert(len(sections) - 1, other)
     return {"sections": sections, "banners": banners}

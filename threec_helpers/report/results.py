@@ -17,6 +17,7 @@ The payload (all keys optional except ``notebook``)::
          "dimension": "value"}               # the 3C dimension it stands for, when declared
       ],
       "tables": {"objectives": [{...}, ...]},   # key tables as lists of records
+      "columns": {"objectives": {"met": "达标"}},  # headers the report showed (ReportTable)
       "findings": [...], "actions": [...],       # free, notebook-specific
       "conclusion": "8 of 8 quality objectives met.",
       "skipped": ["surveys"]                # optional sections skipped for lack of data
