@@ -13,8 +13,9 @@ follows the engagement type:
 - ``clinical`` - the five assessment areas, veto items, indicators, rectification
   status, what changed, conclusion.
 
-Each section takes what it knows from the results (headline figures by ``key``, tables by
-name, see :data:`LAYOUTS`); tables no section claims are shown under "other results", so
+Each section takes what it knows from the results: the scorecard the figures that declare a
+3C dimension (the results contract, :mod:`threec_helpers.report.catalog`), the other
+sections tables by name (:data:`LAYOUTS`); tables no section claims are shown under "other results", so
 nothing a notebook reports is lost. :func:`compose_briefing` is pure (results in, a
 section list out); :func:`write_briefing` renders it to HTML and PDF.
 """
@@ -26,47 +27,34 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import fmt_num, fmt_pct, has_key, t
+from ..report.catalog import FOCUS, PERFORMANCE, dimension_of
 from ..report.results import read_results
-from .publish import asset, column_label, format_cell, html_lang, html_to_pdf, render
+from .publish import asset, column_label, format_cell, html_lang, html_to_pdf, render, table_header
 
-#: the six 3C dimensions, performance (outside the company) then focus (inside)
-PERFORMANCE = ("value", "behavior", "satisfaction")
-FOCUS = ("organization", "communications", "information")
-
-#: per engagement: section id -> tables (by name) it shows, in order
+#: per engagement: section id -> tables (by name) it shows, in order; only names some
+#: notebook writes (the results contract, :data:`threec_helpers.report.catalog.NOTEBOOKS`)
 LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
-    "iso9001": [("overview", ("org_overview", "profile", "org_profile", "documents")),
+    "iso9001": [("overview", ("org_overview", "documents")),
                 ("objectives", ("objectives",)),
-                ("changes", ("changes",)),
-                ("findings", ("findings_by_round", "open_findings", "findings", "corrective_actions", "actions",
-                              "improvements", "clause_coverage")),
+                ("changes", ()),
+                ("findings", ("findings_by_round", "open_findings", "improvements", "clause_coverage")),
                 ("conclusion", ())],
-    "3c": [("scorecard", ("scorecard",)),
+    "3c": [("scorecard", ()),
            ("phases", ()),
-           ("plan", ("focus_plan", "reconciliation", "plan", "plan_status", "improvement_plan", "variance")),
-           ("changes", ("changes",)),
+           ("plan", ("focus_plan", "reconciliation", "variance")),
+           ("changes", ()),
            ("conclusion", ())],
-    "clinical": [("areas", ("areas", "area_scores", "weak_items")),
-                 ("veto", ("vetoes", "veto", "veto_items")),
-                 ("indicators", ("indicators", "kpis", "objectives")),
-                 ("rectification", ("rectifications", "rectification_status")),
-                 ("changes", ("changes",)),
+    "clinical": [("areas", ("areas", "weak_items")),
+                 ("veto", ("vetoes",)),
+                 ("indicators", ("indicators",)),
+                 ("rectification", ("rectifications",)),
+                 ("changes", ()),
                  ("conclusion", ())],
 }
 
-#: headline keys that stand for each 3C dimension, best first (a notebook may also give a
-#: ``scorecard`` mapping of dimension -> {text, status})
-DIMENSION_KEYS = {
-    "value": ("value", "operating_profit", "clv_total", "profit"),
-    "behavior": ("behavior", "retention", "top20_revenue_share", "share_of_customer", "active_customers"),
-    "satisfaction": ("satisfaction", "preferred_supplier", "nps"),
-    "organization": ("organization",),
-    "communications": ("communications",),
-    "information": ("information", "information_score"),
-}
 
-
-def _table(rows: list[dict[str, Any]], lang: str, title: str = "") -> dict[str, Any]:
+def _table(rows: list[dict[str, Any]], lang: str, title: str = "",
+           headers: dict[str, str] | None = None) -> dict[str, Any]:
     columns: list[str] = []
     for r in rows:
         for k in r:
@@ -92,7 +80,7 @@ def _table(rows: list[dict[str, Any]], lang: str, title: str = "") -> dict[str, 
                 text = format_cell(v, lang, c)
             cells.append({"text": text, "cls": cls})
         body.append(cells)
-    return {"title": title, "columns": [{"label": column_label(c, lang), "cls": ""} for c in columns],
+    return {"title": title, "columns": [{"label": table_header(c, lang, headers), "cls": ""} for c in columns],
             "rows": body}
 
 
@@ -147,30 +135,21 @@ def compare_headlines(current: dict[str, dict[str, Any]], previous: dict[str, di
 
 
 def _scorecard(results: dict[str, dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """The six 3C dimensions from any notebook's ``scorecard`` or headline (key = dimension)."""
+    """The six 3C dimensions, each from the recorded figure that declares it
+    (:func:`threec_helpers.report.catalog.dimension_of`); a dimension no figure declares
+    says "no data". Names are never guessed."""
     found: dict[str, dict[str, Any]] = {}
     for nb, payload in results.items():
-        card = payload.get("scorecard") or {}
-        if isinstance(card, dict):
-            for dim, v in card.items():
-                if dim in PERFORMANCE + FOCUS and dim not in found:
-                    v = v if isinstance(v, dict) else {"value": v, "text": format_cell(v, lang)}
-                    found[dim] = {**v, "notebook": payload.get("title") or nb}
-    for dim in PERFORMANCE + FOCUS:
-        if dim in found:
-            continue
-        for wanted in DIMENSION_KEYS[dim]:
-            hit = next(((nb, h) for nb, payload in results.items() for h in payload.get("headline") or []
-                        if str(h.get("key", "")) == wanted or str(h.get("key", "")).startswith(wanted + "_")), None)
-            if hit:
-                nb, h = hit
-                found[dim] = {**h, "notebook": results[nb].get("title") or nb}
-                break
+        for h in payload.get("headline") or []:
+            dim = dimension_of(nb, h)
+            if dim is not None and dim not in found:
+                found[dim] = {**h, "notebook": payload.get("title") or nb}
     rows = []
     for group, dims in (("performance", PERFORMANCE), ("focus", FOCUS)):
         for dim in dims:
             v = found.get(dim)
             rows.append({"group": t(f"batch.brief.group.{group}", lang), "dimension": t(f"batch.brief.dim.{dim}", lang),
+                         "indicator": v.get("label", "") if v else "",
                          "result": v.get("text", "") if v else t("batch.brief.no_data", lang),
                          "status": (v or {}).get("status", "neutral"),
                          "source": v.get("notebook", "") if v else ""})
@@ -218,7 +197,7 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
     ['overview', 'objectives', 'changes', 'findings', 'conclusion']
     """
     ordered = dict(sorted(results.items()))
-    layout = LAYOUTS.get(engagement) or [("overview", ()), ("changes", ("changes",)), ("conclusion", ())]
+    layout = LAYOUTS.get(engagement) or [("overview", ()), ("changes", ()), ("conclusion", ())]
     used: set[tuple[str, str]] = set()
     sections = []
     banners = []
@@ -234,7 +213,8 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
             for name in table_names:
                 rows = tables.get(name)
                 if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
-                    sec["tables"].append(_table(rows, lang, column_label(name, lang)))
+                    sec["tables"].append(_table(rows, lang, column_label(name, lang),
+                                                (payload.get("columns") or {}).get(name)))
                     used.add((nb, name))
                     if name == "objectives":
                         sentence = _objectives_sentence(rows, lang)
@@ -289,7 +269,8 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
         for name, rows in (payload.get("tables") or {}).items():
             if (nb, name) in used or not (isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows)):
                 continue
-            other["tables"].append(_table(rows, lang, f"{payload.get('title') or nb} · {column_label(name, lang)}"))
+            other["tables"].append(_table(rows, lang, f"{payload.get('title') or nb} · {column_label(name, lang)}",
+                                          (payload.get("columns") or {}).get(name)))
     if other["tables"]:
         sections.insert(len(sections) - 1, other)
     return {"sections": sections, "banners": banners}

@@ -85,6 +85,14 @@ def column_label(name: str, lang: str) -> str:
     return t(key, lang) if has_key(key) else str(name)
 
 
+def table_header(name: str, lang: str, headers: dict[str, str] | None = None) -> str:
+    """A recorded table's header: the one its report showed (``columns`` of the results file,
+    :class:`threec_helpers.report.tables.ReportTable`), else :func:`column_label`."""
+    if headers and isinstance(headers.get(name), str):
+        return headers[name]
+    return column_label(name, lang)
+
+
 #: result-table columns that hold ratios (0.256 -> 25.6%); names that mean a share in every table
 PERCENT_COLUMNS = frozenset({"attainment", "customer_share", "revenue_share", "profit_share", "gap_pct",
                              "closure_rate", "verified_rate", "coverage", "utilisation", "retention",
@@ -374,15 +382,16 @@ def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | 
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     used: set[str] = set()
 
-    def write_table(ws, rows: list[dict[str, Any]], start: int = 0) -> None:
+    def write_table(ws, rows: list[dict[str, Any]], start: int = 0, headers: dict[str, str] | None = None) -> None:
         columns: list[str] = []
         for r in rows:
             for k in r:
                 if k not in columns:
                     columns.append(k)
         for j, col in enumerate(columns):
-            ws.write_string(start, j, neutralise(column_label(col, lang)), bold)
-            width = max([len(column_label(col, lang))] + [len(str(r.get(col, ""))) for r in rows[:200]])
+            label = table_header(col, lang, headers)
+            ws.write_string(start, j, neutralise(label), bold)
+            width = max([len(label)] + [len(str(r.get(col, ""))) for r in rows[:200]])
             ws.set_column(j, j, min(max(10, width * 1.2 + 2), 60))
         for i, r in enumerate(rows, start=start + 1):
             for j, col in enumerate(columns):
@@ -422,7 +431,7 @@ def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | 
     for name, table in (results.get("tables") or {}).items():
         if isinstance(table, list) and table and all(isinstance(r, dict) for r in table):
             ws = wb.add_worksheet(_sheet_name(name, used))
-            write_table(ws, table)
+            write_table(ws, table, headers=(results.get("columns") or {}).get(name))
     if provenance:
         ws = wb.add_worksheet(_sheet_name(t("batch.prov.title", lang), used))
         prov_rows = [{"field": k, "value": v if isinstance(v, (str, int, float)) else str(v)}

@@ -31,6 +31,7 @@ from ..errors import ParameterError
 from ..i18n import LANGUAGES, fmt_int, fmt_num, fmt_pct, t
 from ..paths import check_client_id, data_root as default_data_root, reports_root
 from .results import headline, write_results
+from .tables import ReportTable
 from ..inputs.validation import ClientData, list_clients, load_client
 
 log = logging.getLogger("threec.notebook")
@@ -84,13 +85,16 @@ class NotebookContext:
         self.note(self.t("notebook.subtitle", period=period, start=self.period.start.isoformat(),
                          end=self.period.end.isoformat(), version=__version__, key=self.client.cache_key))
 
-    def table(self, frame: pd.DataFrame, labels: Mapping[str, str] | None = None,
+    def table(self, frame: "pd.DataFrame | ReportTable", labels: Mapping[str, str] | None = None,
               formats: Mapping[str, str] | None = None, max_rows: int = 40) -> None:
         """Show a table with translated headers and number formats.
 
         Parameters
         ----------
-        frame : DataFrame
+        frame : DataFrame or ReportTable
+            A :class:`~threec_helpers.report.tables.ReportTable` brings its own labels,
+            formats and row limit; with a ``name`` it is also recorded for the results file,
+            with the headers shown (``columns``), so every format prints the same headers.
         labels : mapping, optional
             column -> i18n key (or literal text when not a key) for the header.
         formats : mapping, optional
@@ -98,6 +102,14 @@ class NotebookContext:
         max_rows : int
             Rows shown (the rest is summarised in a note).
         """
+        if isinstance(frame, ReportTable):
+            table = frame
+            _display_html(render_table(table.frame, self.lang, table.labels, table.formats, table.max_rows,
+                                       self.config.currency))
+            if table.name:
+                self.tables[table.name] = table.frame
+                self.extra.setdefault("columns", {})[table.name] = table.headers(self.lang)
+            return
         _display_html(render_table(frame, self.lang, labels, formats, max_rows, self.config.currency))
 
     def figure(self, fig) -> None:
@@ -118,9 +130,11 @@ class NotebookContext:
 
     # ------------------------------------------------------------------ results
 
-    def key_figure(self, key: str, label: str, value: Any, text: str, status: str = "neutral") -> None:
-        """Record a headline figure for the briefing."""
-        self.headline.append(headline(key, label, value, text, status))
+    def key_figure(self, key: str, label: str, value: Any, text: str, status: str = "neutral",
+                   dimension: str | None = None) -> None:
+        """Record a headline figure for the briefing (``dimension``: the 3C dimension it stands
+        for, as the results contract declares; :func:`threec_helpers.report.figures.record`)."""
+        self.headline.append(headline(key, label, value, text, status, dimension))
 
     def finish(self, conclusion: str = "", **extra: Any) -> Path:
         """Write the results file for the briefing and return its path."""

@@ -9,14 +9,17 @@ the results file (:mod:`threec_helpers.report.results`).
 
 Headline figures and their status
 ---------------------------------
-Every notebook records its key figures with :func:`record` (``ctx.key_figure``) under the
-keys the 3C scorecard looks for. The status of a figure follows :func:`status_of`:
+Every figure a notebook records is declared in the results contract
+(:mod:`threec_helpers.report.catalog`): its label, format and unit, which direction is good,
+the 3C dimension it stands for (if any) and its status rule. :func:`status_of` applies the
+rule of a phase figure:
 
 =============================  ===========================================================
 key                            status rule (``good`` / ``warn`` / ``bad``)
 =============================  ===========================================================
 ``information_score``          >= 80 good, >= 60 warn, else bad (0-100)
-``operating_profit``           > 0 good, else bad
+``operating_profit``           > 0 good, else bad (the scorecard's customer value; neutral
+                               and labelled gross margin when cost-to-serve is missing)
 ``value_destroying_share``     <= 10% good, <= 25% warn, else bad
 ``retention``                  >= target good, >= target - 5 points warn, else bad
                                (``targets.retention``; neutral without a target)
@@ -46,29 +49,12 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..audit.focus import FACTOR_KEYS, FOCUS_TARGET
 from ..i18n import fmt_int, fmt_money, fmt_num, fmt_pct, t
+from .catalog import PHASE_FIGURES, figure
 from .results import headline
 
-#: key -> display format of the value
-FORMATS: dict[str, str] = {
-    "information_score": "score", "customers": "int", "active_customers": "int", "revenue": "money",
-    "operating_profit": "money", "profitable_profit": "money", "unprofitable_loss": "money",
-    "top20_revenue_share": "pct", "value_destroying_share": "pct", "retention": "pct", "satisfaction": "num2",
-    "nps": "num", "preferred_supplier": "pct", "clv_total": "money", "organization": "pct",
-    "communications": "pct", "information": "pct", "opportunities": "int", "plan_revenue_top_down": "money",
-    "plan_revenue_bottom_up": "money", "plan_gap": "money", "focus_actions": "int", "attainment": "pct",
-    "rag": "rag", "variance": "money", "focus_actions_done": "count_of",
-}
-
-
-def _band(value: float, good: float, warn: float, higher_is_better: bool = True) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "neutral"
-    v = float(value)
-    if higher_is_better:
-        return "good" if v >= good - 1e-12 else "warn" if v >= warn - 1e-12 else "bad"
-    return "good" if v <= good + 1e-12 else "warn" if v <= warn + 1e-12 else "bad"
+#: key -> display format of the value (from the results contract)
+FORMATS: dict[str, str] = {k: f.format for k, f in PHASE_FIGURES.items()}
 
 
 def status_of(key: str, value: Any, targets: Mapping[str, float] | None = None, ratio: float | None = None) -> str:
@@ -98,34 +84,8 @@ def status_of(key: str, value: Any, targets: Mapping[str, float] | None = None, 
     >>> status_of("rag", "red"), status_of("customers", 2700)
     ('bad', 'neutral')
     """
-    targets = targets or {}
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "neutral"
-    if key == "information_score":
-        return _band(value, 80.0, 60.0)
-    if key == "operating_profit":
-        return "good" if float(value) > 0 else "bad"
-    if key == "value_destroying_share":
-        return _band(value, 0.10, 0.25, higher_is_better=False)
-    if key in ("retention", "preferred_supplier"):
-        return _band(value, float(targets[key]), float(targets[key]) - 0.05) if key in targets else "neutral"
-    if key == "satisfaction":
-        return _band(value, float(targets[key]), float(targets[key]) - 0.3) if key in targets else "neutral"
-    if key == "nps":
-        return _band(value, float(targets[key]), float(targets[key]) - 10) if key in targets else "neutral"
-    if key in FACTOR_KEYS.values():
-        return _band(value, FOCUS_TARGET, 0.5)
-    if key == "plan_gap":
-        return _band(ratio, 0.0, -0.05) if ratio is not None else "neutral"
-    if key == "attainment":
-        return _band(value, 0.98, 0.90)
-    if key == "variance":
-        return _band(ratio, 0.98, 0.90) if ratio is not None else "neutral"
-    if key == "rag":
-        return {"green": "good", "amber": "warn", "red": "bad"}.get(str(value), "neutral")
-    if key == "focus_actions_done":
-        return _band(ratio, 0.8, 0.5) if ratio is not None else "neutral"
-    return "neutral"
+    spec = PHASE_FIGURES.get(key)
+    return spec.status(value, targets, ratio) if spec is not None else "neutral"
 
 
 def _text(kind: str, value: Any, lang: str, currency: str, of: Any = None) -> str:
@@ -181,9 +141,13 @@ def key_figure(key: str, value: Any, lang: str = "zh", *, targets: Mapping[str, 
 
 def record(ctx, figures: Iterable[Mapping[str, Any]]) -> None:
     """Record figures (from :func:`key_figure` or :func:`audit_figure`) as the notebook's headline
-    (``ctx.key_figure``)."""
+    (``ctx.key_figure``), each with the 3C dimension the results contract declares for it in
+    ``ctx.notebook`` (:func:`threec_helpers.report.catalog.figure`; None when it declares none)."""
+    notebook = getattr(ctx, "notebook", None)
     for f in figures:
-        ctx.key_figure(f["key"], f["label"], f["value"], f["text"], f["status"])
+        spec = figure(notebook, f["key"])
+        ctx.key_figure(f["key"], f["label"], f["value"], f["text"], f["status"],
+                       dimension=spec.dimension if spec is not None else None)
 
 
 def check_lines(figures: Iterable[Mapping[str, Any]], extra: Mapping[str, Any] | None = None) -> str:

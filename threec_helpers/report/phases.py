@@ -182,10 +182,17 @@ def analysis_figures(table: pd.DataFrame, summary: pd.DataFrame, dec: pd.Series,
                      sat: pd.DataFrame | None, focus: Mapping[str, float] | None, opportunities: int,
                      clv_total: float | None, targets: Mapping[str, float], lang: str = "zh",
                      currency: str = "CNY") -> list[dict]:
-    """Headline of phase 2 (keys of the 3C scorecard; see the module docstring for statuses)."""
+    """Headline of phase 2 (declared in :mod:`.catalog`; statuses in :mod:`.figures`).
+
+    ``operating_profit`` is the scorecard's customer value. Without cost-to-serve data
+    (:func:`has_cost_to_serve`) it is the gross margin: its label says so and its status
+    is neutral.
+    """
     kf = lambda k, v, **kw: key_figure(k, v, lang, targets=targets, currency=currency, **kw)  # noqa: E731
-    out = [kf("revenue", float(table["revenue"].sum())),
-           kf("operating_profit", float(dec["operating_profit"])),
+    profit = kf("operating_profit", float(dec["operating_profit"]))
+    if not has_cost_to_serve(table):  # the profit is gross margin: say so, and judge nothing
+        profit.update(label=t("phases.kf.operating_profit_gross", lang), status="neutral")
+    out = [kf("revenue", float(table["revenue"].sum())), profit,
            kf("profitable_profit", float(dec["profit_from_profitable"])),
            kf("unprofitable_loss", float(dec["loss_from_unprofitable"])),
            kf("top20_revenue_share", top_share(summary)),
@@ -205,6 +212,19 @@ def analysis_figures(table: pd.DataFrame, summary: pd.DataFrame, dec: pd.Series,
         out += [kf(k, float(focus[k])) for k in FACTOR_KEYS.values()]
     out.append(kf("opportunities", int(opportunities)))
     return out
+
+
+def has_cost_to_serve(table: pd.DataFrame) -> bool:
+    """Whether a customer table's profit includes any cost-to-serve (else profit is gross margin).
+
+    Examples
+    --------
+    >>> has_cost_to_serve(pd.DataFrame({"cost_to_serve": [0.0, 0.0]}))
+    False
+    >>> has_cost_to_serve(pd.DataFrame({"cost_to_serve": [0.0, 12.5]}))
+    True
+    """
+    return "cost_to_serve" in table.columns and bool((table["cost_to_serve"].fillna(0) != 0).any())
 
 
 def planning_figures(rec: pd.DataFrame, focus_actions: int, lang: str = "zh", currency: str = "CNY") -> list[dict]:

@@ -13,9 +13,11 @@ The payload (all keys optional except ``notebook``)::
       "title": "...",                      # the notebook's report title in ``lang``
       "headline": [                        # the key figures, in display order
         {"key": "utilisation", "label": "交换机实装率", "value": 0.9242, "text": "92.42%",
-         "status": "good" | "bad" | "warn" | "neutral"}
+         "status": "good" | "bad" | "warn" | "neutral",
+         "dimension": "value"}               # the 3C dimension it stands for, when declared
       ],
       "tables": {"objectives": [{...}, ...]},   # key tables as lists of records
+      "columns": {"objectives": {"met": "达标"}},  # headers the report showed (ReportTable)
       "findings": [...], "actions": [...],       # free, notebook-specific
       "conclusion": "8 of 8 quality objectives met.",
       "skipped": ["surveys"]                # optional sections skipped for lack of data
@@ -63,11 +65,19 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def headline(key: str, label: str, value: Any, text: str, status: str = "neutral") -> dict[str, Any]:
-    """One key figure for the briefing (``status`` is good, bad, warn or neutral)."""
+def headline(key: str, label: str, value: Any, text: str, status: str = "neutral",
+             dimension: str | None = None) -> dict[str, Any]:
+    """One key figure for the briefing (``status`` is good, bad, warn or neutral).
+
+    ``dimension`` is the 3C dimension the figure stands for, as the results contract
+    declares it (:mod:`threec_helpers.report.catalog`); written only when given.
+    """
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
-    return {"key": key, "label": label, "value": _jsonable(value), "text": text, "status": status}
+    out = {"key": key, "label": label, "value": _jsonable(value), "text": text, "status": status}
+    if dimension is not None:
+        out["dimension"] = dimension
+    return out
 
 
 def write_results(output_dir: str | Path, notebook: str, payload: dict[str, Any]) -> Path:

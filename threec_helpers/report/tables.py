@@ -1,5 +1,10 @@
 """Display tables of the phase reports: headers and number formats by column name.
 
+:class:`ReportTable` is a display table that carries its columns' labels and formats:
+``ctx.table(table)`` renders it and, when it has a ``name``, records it for the results
+file together with the headers it showed, so the XLSX and the briefing print the same
+headers as the HTML report.
+
 :func:`show` renders a frame through ``ctx.table`` with the phase reports' headers
 (:data:`LABELS`) and formats (:data:`TABLE_FORMATS`); tier, RAG and table ids are shown
 in words.
@@ -7,12 +12,53 @@ in words.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 import pandas as pd
 
 from ..i18n import has_key, t
 from ..measures.pyramid import TIERS, tier_label
+
+
+@dataclass
+class ReportTable:
+    """A display table that knows its columns' labels and formats.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The values (numbers stay numbers: formats apply at display).
+    labels : mapping
+        column -> i18n key (or literal text when not a key) of its header.
+    formats : mapping
+        column -> ``"int"``, ``"pct"``, ``"pct1"``, ``"pct0"``, ``"num"``, ``"num2"`` or ``"money"``.
+    name : str, optional
+        The table's name in the results file (:mod:`threec_helpers.report.catalog`); when set,
+        ``ctx.table`` records it.
+    max_rows : int
+
+    Examples
+    --------
+    >>> rt = ReportTable(pd.DataFrame({"attainment": [0.5]}), {"attainment": "phases.col.attainment"})
+    >>> rt.headers("en")
+    {'attainment': 'Attainment'}
+    """
+
+    frame: pd.DataFrame
+    labels: Mapping[str, str] = field(default_factory=dict)
+    formats: Mapping[str, str] = field(default_factory=dict)
+    name: str | None = None
+    max_rows: int = 40
+
+    def headers(self, lang: str) -> dict[str, str]:
+        """column -> the header shown in ``lang`` (the column's name when it has no label)."""
+        return {c: header_text(self.labels.get(c, c), lang) for c in self.frame.columns}
+
+
+def header_text(label: str, lang: str) -> str:
+    """A header: the translation of ``label`` when it is an i18n key, else ``label`` itself."""
+    return t(label, lang) if has_key(label) else str(label)
 
 
 #: column -> i18n key of its header in phase reports

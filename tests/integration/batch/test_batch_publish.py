@@ -206,17 +206,23 @@ def test_what_changed_since_the_last_period():
 
 
 def test_3c_scorecard_picks_the_six_dimensions():
+    """By declared meaning (the results contract), never by name: the analysis's profit and
+    satisfaction, the focus audit's information; undeclared look-alikes are ignored."""
     results = {"02_analysis": {"title": "Analysis", "headline": [
-        headline("value", "Operating profit", 1.2e6, "¥1,200,000", "good"),
-        headline("satisfaction_mean", "Satisfaction", 4.1, "4.1 / 5", "warn")]},
-        "customer_focus_audit": {"title": "Focus audit", "scorecard": {"information": {"text": "62%", "status": "bad"}}}}
+        headline("value_destroying_share", "Value destroyers", 0.26, "26%", "bad"),
+        headline("operating_profit", "Operating profit", 1.2e6, "¥1,200,000", "good", "value"),
+        headline("satisfaction_mean", "Satisfaction?", 4.1, "4.1 / 5", "warn"),
+        headline("satisfaction", "CSAT", 3.9, "3.90", "warn", "satisfaction")]},
+        "customer_focus_audit": {"title": "Focus audit", "headline": [
+            headline("information", "Information", 0.62, "62%", "bad", "information")]}}
     b = compose_briefing(results, "3c", "en")
     card = b["sections"][0]["tables"][0]
+    assert [c["label"] for c in card["columns"]][:4] == ["Group", "Dimension", "Indicator", "Result"]
     dims = [r[1]["text"] for r in card["rows"]]
     assert dims == ["Customer value", "Customer behavior", "Customer satisfaction", "Organization",
                     "Communications", "Information"]
-    results_col = [r[2]["text"] for r in card["rows"]]
-    assert results_col == ["¥1,200,000", "no data", "4.1 / 5", "no data", "no data", "62%"]
+    results_col = [r[3]["text"] for r in card["rows"]]
+    assert results_col == ["¥1,200,000", "no data", "3.90", "no data", "no data", "62%"]
     assert [s["title"] for s in b["sections"][1]["subsections"]] == ["Analysis", "Focus audit"]
 
 
@@ -247,7 +253,7 @@ def test_briefing_without_results_says_so(tmp_path: Path):
 @pytest.mark.parametrize("lang, word", [("zh", "结论"), ("en", "Conclusion")])
 def test_clinical_layout(lang, word):
     results = {"clinical_quality_self_assessment": {"tables": {
-        "areas": [{"area": "沟通协作", "score": 92.0}], "veto": [{"item": "危重孕产妇抢救", "passed": True}],
+        "areas": [{"area": "沟通协作", "score": 92.0}], "vetoes": [{"item": "危重孕产妇抢救", "passed": True}],
         "indicators": [{"indicator": "剖宫产率", "actual": "35%"}],
         "rectifications": [{"item": "培训", "status": "good"}]}, "conclusion": "ok"}}
     b = compose_briefing(results, "clinical", lang)

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
+from contractcheck import check_contract
 from testpaths import ROOT
 
 os.environ["THREEC_BATCH"] = "1"
@@ -38,7 +39,9 @@ def run(name: str, tmp_path: Path, **parameters) -> dict:
     pm.execute_notebook(str(AUDITS / f"{name}.ipynb"), str(tmp_path / f"{name}.ipynb"),
                         parameters={"output_dir": str(out), **parameters}, kernel_name=_kernel(),
                         cwd=str(ROOT), progress_bar=False, log_output=False)
-    return json.loads((out / f"{name}.results.json").read_text(encoding="utf-8"))
+    results = json.loads((out / f"{name}.results.json").read_text(encoding="utf-8"))
+    check_contract(name, results)  # every recorded figure and table is in the results contract
+    return results
 
 
 def headline(results: dict) -> dict:

@@ -19,6 +19,7 @@ import pytest
 pm = pytest.importorskip("papermill")
 
 from conftest import write_client  # noqa: E402  (tests/conftest.py)
+from contractcheck import check_contract
 from testpaths import ROOT
 
 PHASES = ROOT / "notebooks" / "phases"
@@ -48,7 +49,9 @@ def run(name: str, out: Path, **params) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     pm.execute_notebook(str(PHASES / f"{name}.ipynb"), str(out / f"{name}.ipynb"), kernel_name="threec",
                         parameters={"output_dir": str(out), **params}, progress_bar=False, cwd=str(ROOT))
-    return json.loads((out / f"{name}.results.json").read_text(encoding="utf-8"))
+    results = json.loads((out / f"{name}.results.json").read_text(encoding="utf-8"))
+    check_contract(name, results)  # every recorded figure and table is in the results contract
+    return results
 
 
 def figures(results: dict) -> dict:

@@ -1,0 +1,144 @@
+"""The results contract: every recorded figure declared, the scorecard by declared meaning only."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from testpaths import ROOT
+
+from threec_helpers.batch.briefing import LAYOUTS, compose_briefing
+from threec_helpers.report import catalog, phases as pr
+from threec_helpers.report.results import headline
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*/*.ipynb"))
+
+
+def _source(path) -> str:
+    return "\n".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
+
+
+def test_every_notebook_has_a_contract_and_every_table_it_writes_is_declared():
+    assert {p.stem for p in NOTEBOOKS} == set(catalog.NOTEBOOKS)
+    for path in NOTEBOOKS:
+        written = set(re.findall(r'ctx\.tables\["(\w+)"\]\s*=', _source(path)))
+        assert written == set(catalog.NOTEBOOKS[path.stem].tables), path.stem
+
+
+def test_every_figure_a_demo_run_records_is_declared():
+    """The demo runs' results files, when present, against the contract (the notebook tests
+    check every run they make the same way: tests/contractcheck.py)."""
+    for path in sorted((ROOT / "reports").glob("**/*.results.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("notebook") in catalog.NOTEBOOKS:
+            keys = {h["key"] for h in data["headline"]}
+            assert keys <= set(catalog.NOTEBOOKS[data["notebook"]].figures), path
+
+
+def test_layouts_name_only_tables_some_notebook_writes():
+    written = catalog.table_names()
+    for engagement, sections in LAYOUTS.items():
+        for _, names in sections:
+            assert set(names) <= written, engagement
+
+
+def test_figure_declarations_are_consistent():
+    for nb, contract in catalog.NOTEBOOKS.items():
+        for key, f in contract.figures.items():
+            assert f.key == key and f.good in catalog.GOOD_DIRECTIONS and f.rule in catalog.RULES
+    dims = {(nb, f.dimension) for nb, c in catalog.NOTEBOOKS.items() for f in c.figures.values() if f.dimension}
+    # each dimension declared by exactly one figure of one notebook
+    assert sorted(d for _, d in dims) == sorted(catalog.DIMENSIONS)
+    assert ("02_analysis", "value") in dims and ("customer_focus_audit", "information") in dims
+
+
+def _demo_3c() -> dict:
+    """The demo manufacturer's FY2026 figures as the notebooks record them (texts from its briefing)."""
+    return {
+        "01_registration": {"title": "Registration", "headline": [
+            headline("information_score", "Information score", 93.0, "93.0", "good")]},
+        "02_analysis": {"title": "Analysis", "headline": [
+            headline("value_destroying_share", "Value destroyers", 0.2598, "25.98%", "bad"),
+            headline("operating_profit", "Operating profit", 23449908.82, "¥23,449,909", "good", "value"),
+            headline("retention", "Retention", 0.8769, "87.69%", "warn", "behavior"),
+            headline("satisfaction", "CSAT", 3.77, "3.77", "bad", "satisfaction"),
+            headline("information", "Focus: information (analysis)", 0.3839, "38.39% (analysis)", "bad")]},
+        "customer_focus_audit": {"title": "Focus audit", "headline": [
+            headline("organization", "Organization", 0.6042, "60.42%", "warn", "organization"),
+            headline("communications", "Communications", 0.5224, "52.24%", "warn", "communications"),
+            headline("information", "Information", 0.3839, "38.39%", "bad", "information")]},
+    }
+
+
+def _card(results: dict) -> list[list[str]]:
+    return [[c["text"] for c in row] for row in compose_briefing(results, "3c", "en")["sections"][0]["tables"][0]["rows"]]
+
+
+def test_scorecard_value_row_is_the_declared_profit_not_the_destroyers_share():
+    rows = _card(_demo_3c())
+    assert rows[0][1:4] == ["Customer value", "Operating profit", "¥23,449,909"]
+    assert rows[0][5] == "Analysis"
+
+
+def test_scorecard_information_row_is_the_focus_audits_information_score():
+    rows = _card(_demo_3c())
+    assert rows[5][1:4] == ["Information", "Information", "38.39%"] and rows[5][5] == "Focus audit"
+    assert not any("93.0" in cell for row in rows for cell in row)
+
+
+def test_a_figure_without_a_declared_dimension_never_appears_on_the_scorecard():
+    results = {"some_notebook": {"title": "X", "headline": [
+        headline("value", "Value", 1.0, "1.0", "good"), headline("information_score", "Info", 93.0, "93.0", "good"),
+        headline("satisfaction_mean", "Sat", 4.1, "4.1", "good")]}}
+    rows = _card(results)
+    assert [r[3] for r in rows] == ["no data"] * 6
+
+
+def test_old_results_files_without_the_field_use_the_contract():
+    old = {nb: {**p, "headline": [{k: v for k, v in h.items() if k != "dimension"} for h in p["headline"]]}
+           for nb, p in _demo_3c().items()}
+    assert _card(old) == _card(_demo_3c())
+
+
+def _analysis_inputs(cost: float):
+    table = pd.DataFrame({"revenue": [100.0, 50.0], "cost_to_serve": [cost, 0.0], "previous_tier": [None, None]})
+    summary = pd.DataFrame({"revenue_share": [0.5, 0.2, 0.1]}, index=["top", "big", "medium"])
+    dec = pd.Series({"operating_profit": 40.0, "profit_from_profitable": 45.0, "loss_from_unprofitable": 5.0})
+    whale = pd.Series({"value_destroyer_share": 0.5})
+    return table, summary, dec, whale
+
+
+def test_without_cost_to_serve_the_value_figure_says_gross_margin_and_judges_nothing():
+    with_cost = pr.analysis_figures(*_analysis_inputs(3.0), None, None, 0, None, {}, "en")
+    without = pr.analysis_figures(*_analysis_inputs(0.0), None, None, 0, None, {}, "en")
+    a = next(f for f in with_cost if f["key"] == "operating_profit")
+    b = next(f for f in without if f["key"] == "operating_profit")
+    assert (a["label"], a["status"]) == ("Operating profit", "good")
+    assert b["label"].startswith("Gross margin") and "not operating profit" in b["label"] and b["status"] == "neutral"
+
+
+@pytest.mark.parametrize("key, value, targets, ratio, expected", [
+    ("information_score", 79.9, None, None, "warn"),
+    ("operating_profit", -1.0, None, None, "bad"),
+    ("value_destroying_share", 0.26, None, None, "bad"),
+    ("retention", 0.90, {"retention": 0.9}, None, "good"),
+    ("satisfaction", 3.8, {"satisfaction": 4.2}, None, "bad"),
+    ("nps", 5.0, {"nps": 10}, None, "warn"),
+    ("preferred_supplier", 0.5, None, None, "neutral"),
+    ("information", 0.3839, None, None, "bad"),
+    ("plan_gap", -1.0, None, -0.04, "warn"),
+    ("attainment", 0.98, None, None, "good"),
+    ("variance", 5.0, None, 0.95, "warn"),
+    ("rag", "amber", None, None, "warn"),
+    ("focus_actions_done", 0, None, 0.0, "bad"),
+    ("customers", 10, None, None, "neutral"),
+])
+def test_each_status_rule_of_the_contract(key, value, targets, ratio, expected):
+    assert catalog.PHASE_FIGURES[key].status(value, targets, ratio) == expected
+
+
+def test_audit_figures_keep_the_callers_status():
+    f = catalog.figure("customer_focus_audit", "information")
+    assert f.rule == "caller" and f.status(0.2) == "neutral"
