@@ -50,15 +50,19 @@ def wrap_label(text, lang: str = "zh", width: int | None = None) -> str:
 
     Examples
     --------
-    >>> wrap_label("Customer information and knowledge", "en")
-    'Customer information\nand knowledge'
-    >>> wrap_label("医疗质量安全核心制度落实", "zh")
-    '医疗质量安全核心\n制度落实'
+    >>> print(wrap_label("Customer information and knowledge", "en"))
+    Customer information
+    and knowledge
+    >>> print(wrap_label("医疗质量安全核心制度落实", "zh"))
+    医疗质量安全
+    核心制度落实
     """
     import textwrap
 
     text = str(text)
     width = width or (8 if lang == "zh" else 20)
+    if lang == "zh" and " " not in text and len(text) > width:  # even lines: no character left alone
+        width = -(-len(text) // -(-len(text) // width))
     return "\n".join(textwrap.wrap(text, width, break_long_words=lang == "zh")) or text
 
 

@@ -194,7 +194,7 @@ def plot_control_chart(frame: pd.DataFrame, title: str | None = None, target: fl
     two = bool(show_dispersion and disp and f"{disp}_value" in frame.columns)
     base_w, base_h = figsize or ((10, 6.4) if two else (10, 4.6))
     line_in = 0.19  # inches per caption line
-    extra = line_in * len(caption) + (0.05 if caption else 0.0)
+    extra = line_in * len(caption) + (0.05 if caption else 0.0) + 0.15  # + the technical note
     fig, axes = plt.subplots(2 if two else 1, 1, sharex=True, squeeze=False, figsize=(base_w, base_h + extra),
                              gridspec_kw={"height_ratios": [2.2, 1]} if two else None)
     height = base_h + extra
@@ -260,10 +260,10 @@ def plot_control_chart(frame: pd.DataFrame, title: str | None = None, target: fl
         ax.set_ylim(max(lo, floor), max(hi, floor + 1e-9))
     ax.legend(loc="upper left", bbox_to_anchor=(1.06, 1.0), fontsize=8, frameon=False)
     top_in = 0.6
-    fig.text(0.08, 1 - 0.15 / height, title or t(f"spc.title.{chart}", lang), fontsize=13, ha="left", va="top")
+    fig.text(0.11, 1 - 0.15 / height, title or t(f"spc.title.{chart}", lang), fontsize=13, ha="left", va="top")
     if subtitle:
         lines = textwrap.wrap(subtitle, 72 if lang == "zh" else 140)
-        fig.text(0.08, 1 - 0.42 / height, "\n".join(lines), fontsize=8.5, ha="left", va="top", color="#333333")
+        fig.text(0.11, 1 - 0.42 / height, "\n".join(lines), fontsize=8.5, ha="left", va="top", color="#333333")
         top_in += 0.18 * len(lines)
 
     if two:
@@ -287,12 +287,12 @@ def plot_control_chart(frame: pd.DataFrame, title: str | None = None, target: fl
     # under the axes: the signals in sentences, then the source (left) and technical note (right)
     foot_in = 0.72 + extra
     if caption:
-        fig.text(0.08, (extra + 0.2) / height, "\n".join(caption), fontsize=8.5, ha="left", va="top",
+        fig.text(0.11, (extra + 0.2) / height, "\n".join(caption), fontsize=8.5, ha="left", va="top",
                  color="#222222", linespacing=1.35)
-    fig.text(0.99, 0.005, t("spc.board.footnote", lang, chart=t(f"spc.chart.{chart}", lang),
-                            rules=_rules_name(frame, lang)),
-             fontsize=6.5, color="#777777", ha="right", va="bottom")
-    fig.subplots_adjust(left=0.08, right=0.78, top=1 - top_in / height, bottom=foot_in / height, hspace=0.12)
+    fig.text(0.01, 0.19 / height, t("spc.board.footnote", lang, chart=t(f"spc.chart.{chart}", lang),
+                                    rules=_rules_name(frame, lang)),
+             fontsize=6.5, color="#777777", ha="left", va="bottom")
+    fig.subplots_adjust(left=0.11, right=0.78, top=1 - top_in / height, bottom=foot_in / height, hspace=0.12)
     if source:
         add_source_note(fig, source, lang)
     return fig
