@@ -16,10 +16,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..audit.objective_charts import ObjectiveChart
+from ..audit.objectives import UNITS
 from ..errors import ParameterError
+from ..spc.signals import direction_from_comparator
 from ..i18n import check_lang, has_key, t
 from .spc import plot_control_chart
 from .style import COLORS, PALETTE, add_source_note, apply_style
+
+#: every objective unit is a count, rate, share, score or duration: none can be negative
+NONNEGATIVE_UNITS = frozenset(UNITS)
 
 _GRADE_COLORS = {"major": COLORS["bad"], "minor": COLORS["warn"], "observation": COLORS["neutral"]}
 
@@ -40,6 +45,27 @@ def _finish(fig: Figure, source: str | None, lang: str, default: str) -> Figure:
     return fig
 
 
+def wrap_label(text, lang: str = "zh", width: int | None = None) -> str:
+    """An axis label on a few short lines: at spaces in English, every ``width`` characters in Chinese.
+
+    Examples
+    --------
+    >>> print(wrap_label("Customer information and knowledge", "en"))
+    Customer information
+    and knowledge
+    >>> print(wrap_label("医疗质量安全核心制度落实", "zh"))
+    医疗质量安全
+    核心制度落实
+    """
+    import textwrap
+
+    text = str(text)
+    width = width or (8 if lang == "zh" else 20)
+    if lang == "zh" and " " not in text and len(text) > width:  # even lines: no character left alone
+        width = -(-len(text) // -(-len(text) // width))
+    return "\n".join(textwrap.wrap(text, width, break_long_words=lang == "zh")) or text
+
+
 def plot_area_radar(areas: pd.DataFrame, score_col: str = "score", label_col: str | None = None,
                     target_col: str | None = "target", previous_col: str | None = None, lang: str = "zh",
                     title: str | None = None, source: str | None = None) -> Figure:
@@ -52,7 +78,8 @@ def plot_area_radar(areas: pd.DataFrame, score_col: str = "score", label_col: st
     score_col : str
         Column of the scores.
     label_col : str, optional
-        Column of the axis labels; default ``area_title_<lang>``.
+        Column of the axis labels: the areas' titles in the report language (default
+        ``area_title_<lang>``), never their ids; long titles are wrapped.
     target_col : str, optional
         Column of the targets (drawn dashed); ``None`` to leave out.
     previous_col : str, optional
@@ -97,7 +124,8 @@ def plot_area_radar(areas: pd.DataFrame, score_col: str = "score", label_col: st
     vals = 100 * areas[score_col].to_numpy(float)
     ax.fill(closed, np.append(vals, vals[0]), color=COLORS["primary"], alpha=0.15)
     ax.set_xticks(angles)
-    ax.set_xticklabels([str(x) for x in areas[label_col]], fontsize=10)
+    ax.set_xticklabels([wrap_label(x, lang) for x in areas[label_col]], fontsize=10)
+    ax.tick_params(axis="x", pad=10)
     ax.set_ylim(0, 100)
     ax.set_yticks([20, 40, 60, 80, 100])
     ax.set_yticklabels(["20", "40", "60", "80", "100%"], fontsize=8, color="#555555")
@@ -440,6 +468,16 @@ def plot_findings_by_clause(by_clause: pd.DataFrame, clause_col: str = "clause_t
 def plot_objective_chart(chart: ObjectiveChart, lang: str = "zh", source: str | None = None):
     """Draw one :class:`ObjectiveChart` with its target line (``plots.spc.plot_control_chart``).
 
+    The title and y axis carry the objective's name and unit; signals are coloured by the
+    good direction the objective's comparator declares (``<=`` target: falling is better).
+
+    Parameters
+    ----------
+    chart : ObjectiveChart
+    lang : {"zh", "en"}
+    source : str, optional
+        Source note; default names the quality objectives.
+
     Returns
     -------
     matplotlib.figure.Figure
@@ -448,7 +486,9 @@ def plot_objective_chart(chart: ObjectiveChart, lang: str = "zh", source: str | 
     unit = chart.axis_unit
     label = "%" if unit == "%" else (t(f"audit_report.axis_unit.{unit}", lang)
                                      if has_key(f"audit_report.axis_unit.{unit}") else unit)
-    title = t("audit_report.chart.title", lang, id=chart.objective_id, name=chart.name,
-              chart=t(f"spc.chart.{chart.kind}", lang))
+    title = t("audit_report.chart.title", lang, name=chart.name)
+    ylabel = chart.name + ("" if not label else (f"（{label}）" if lang == "zh" else f" ({label})"))
     return plot_control_chart(chart.frame, title=title, target=chart.target, comparator=chart.comparator, lang=lang,
-                              unit=label, source=t("audits.source.objectives", lang) if source is None else source)
+                              unit=label, source=t("audits.source.objectives", lang) if source is None else source,
+                              good_direction=direction_from_comparator(chart.comparator), ylabel=ylabel,
+                              nonnegative=chart.unit in NONNEGATIVE_UNITS)

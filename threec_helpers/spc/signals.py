@@ -9,7 +9,7 @@ from ..errors import ParameterError
 from ..i18n import LANGUAGES, check_lang, t
 from .rules import RULES, rule_window
 
-__all__ = ["signals", "rule_table", "format_label"]
+__all__ = ["signals", "rule_table", "format_label", "board_signals", "verdict", "direction_from_comparator"]
 
 
 def format_label(label) -> str:
@@ -130,3 +130,122 @@ def signals(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
         out["message"] = out[f"message_{lang}"]
         out = out.drop(columns=[f"message_{x}" for x in LANGUAGES])
     return out
+
+
+#: how a signal reads for a board, by rule kind (the first kinds explain the most)
+_KIND_ORDER = ("beyond", "run_side", "trend", "k_of_m", "alternate", "run_inside", "run_outside")
+GOOD_DIRECTIONS = ("up", "down")
+
+
+def direction_from_comparator(comparator: str | None) -> str | None:
+    """The good direction a target's comparator declares: ``>=``/``>`` -> ``"up"``,
+    ``<=``/``<`` -> ``"down"``, anything else (``=``, ``None``) -> ``None``.
+
+    Examples
+    --------
+    >>> direction_from_comparator("<="), direction_from_comparator("="), direction_from_comparator(">")
+    ('down', None, 'up')
+    """
+    return {">=": "up", ">": "up", "<=": "down", "<": "down"}.get(str(comparator).strip()) if comparator else None
+
+
+def verdict(side: str, good_direction: str | None) -> str:
+    """``"better"``, ``"worse"`` or ``"unclear"`` for a signal on ``side`` (above/up or below/down).
+
+    Only a declared ``good_direction`` (``"up"``, ``"down"``) makes a signal better or worse;
+    without one, or for patterns with no side (alternation, a mixture), it is ``"unclear"``.
+
+    Examples
+    --------
+    >>> verdict("below", "down"), verdict("below", "up"), verdict("above", None)
+    ('better', 'worse', 'unclear')
+    """
+    if good_direction is not None and good_direction not in GOOD_DIRECTIONS:
+        raise ParameterError(f"good_direction must be 'up', 'down' or None, not {good_direction!r}")
+    if good_direction is None or side not in ("above", "up", "below", "down"):
+        return "unclear"
+    rising = side in ("above", "up")
+    return "better" if rising == (good_direction == "up") else "worse"
+
+
+def _is_monthly(labels) -> bool:
+    import re
+
+    texts = [format_label(v) for v in labels]
+    return bool(texts) and all(re.fullmatch(r"\d{4}-\d{2}", s) or re.fullmatch(r"\d{4}-\d{2}-01", s) for s in texts)
+
+
+def board_signals(frame: pd.DataFrame, good_direction: str | None = None, lang: str = "zh") -> pd.DataFrame:
+    """The signals of a single-series chart as a board reads them: one sentence each, no rule codes.
+
+    Signals of several rules over the same points (a long shift fires "8 in a row", "4 of 5
+    beyond 1 sigma" and "2 of 3 beyond 2 sigma" together) are told once: a signal is left
+    out when every one of its points is already told by a signal of a more telling kind
+    (beyond a limit, a run on one side, a trend) with the same verdict. Dispersion-chart
+    signals (``D1``) are left out.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A single-series chart frame.
+    good_direction : {"up", "down"}, optional
+        Which way is better for this figure, from declared data (an objective's
+        comparator: :func:`direction_from_comparator`); ``None`` if not declared.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    DataFrame
+        Columns ``positions`` (list of int), ``first``, ``last`` (int), ``kind``, ``side``,
+        ``verdict`` (better / worse / unclear) and ``sentence``; ordered by last point.
+
+    Examples
+    --------
+    >>> from threec_helpers.spc import c
+    >>> f = c([9, 8, 9, 10, 8, 9, 7, 4, 3, 4, 3, 2, 3, 4, 3, 2, 3])
+    >>> board_signals(f, "down", "en")["sentence"].iloc[-1]
+    '8 to 17: 10 periods in a row below the centre line; better than the average level.'
+    """
+    check_lang(lang)
+    verdict("above", good_direction)  # validates good_direction
+    raw = signals(frame)
+    labels = list(frame.index)
+    unit = "month" if _is_monthly(labels) else "period"
+    cols = ["positions", "first", "last", "kind", "side", "verdict", "sentence"]
+    if raw.empty:
+        return pd.DataFrame(columns=cols)
+    pos_of = {}
+    for i, lab in enumerate(labels):
+        pos_of.setdefault(lab, i)
+    cands = []
+    for r in raw.itertuples(index=False):
+        if r.rule not in RULES:
+            continue
+        kind = RULES[r.rule][0]
+        pts = sorted({pos_of[p] for p in r.points})
+        cands.append((_KIND_ORDER.index(kind), kind, r.side, pts, r.rule))
+    cands.sort(key=lambda c: (c[0], c[3][-1]))
+    kept: list[dict] = []
+    seen: set = set()
+    for _, kind, side, pts, rid in cands:
+        v = verdict(side, good_direction)
+        key = (kind, side, tuple(pts))
+        if key in seen:
+            continue
+        covered = set()
+        for k in kept:
+            if k["verdict"] == v and k["kind"] in ("beyond", "run_side", "trend"):
+                covered.update(k["positions"])
+        if kind != "beyond" and set(pts) <= covered:
+            continue
+        seen.add(key)
+        first, last = pts[0], pts[-1]
+        template = kind if kind in ("beyond", "k_of_m") else "run"
+        text = t(f"spc.board.{template}", lang, first=format_label(labels[first]), last=format_label(labels[last]),
+                 count=len(pts), unit=t(f"spc.board.unit.{unit}", lang),
+                 where=t(f"spc.board.where.{kind}.{side or 'none'}", lang))
+        text += t(f"spc.board.verdict.{v}" + ("_trend" if kind == "trend" and v != "unclear" else ""), lang)
+        kept.append({"positions": pts, "first": first, "last": last, "kind": kind, "side": side,
+                     "verdict": v, "sentence": text})
+    out = pd.DataFrame(kept, columns=cols)
+    return out.sort_values(["last", "first"], kind="stable").reset_index(drop=True)
