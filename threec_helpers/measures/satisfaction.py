@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .stats import mean_ci, normal_quantile, spearman_ci, wilson_interval
+from ..errors import ParameterError
 from ..i18n import t
 from .pyramid import ACTIVE_TIERS
 from .value import customer_codes

@@ -1,6 +1,5 @@
 """The data contract document is generated from the code and must not drift from it."""
 
-from pathlib import Path
 
 from threec_helpers.inputs.contract import ENGAGEMENT_TABLES, TABLES, alias_table, normalise_header, render_markdown
 from testpaths import ROOT
