@@ -153,7 +153,7 @@ def select(plan: Plan, run_id: str, previous: dict[str, Any], *, force: bool = F
 # --------------------------------------------------------------------------- 2. schedule, 3. collect
 
 
-class _Submitter:
+class Submitter:
     """Numbers each task and gives it the run id and its result file, then hands it to the runner."""
 
     def __init__(self, runner: Runner, run_id: str, scratch: Path):
@@ -172,7 +172,7 @@ class _Submitter:
         self.outstanding += 1
 
 
-def collect(runner: Runner, submit: _Submitter, schedule: Schedule, results: dict[str, TaskResult],
+def collect(runner: Runner, submit: Submitter, schedule: Schedule, results: dict[str, TaskResult],
             briefings: dict[str, TaskResult], *, on_notebook: Callable[[TaskResult], None],
             say: Callable[[str], None], lang: str) -> None:
     """Take every result from ``runner`` until none is outstanding, submitting briefings as they become ready."""
@@ -267,7 +267,7 @@ def run_batch(plan: Plan, *, workers: int | None = None, force: bool = False, re
             bar.update(1)
             say(_line(result, lang))
 
-        submit = _Submitter(pool, run_id, scratch)
+        submit = Submitter(pool, run_id, scratch)
         try:
             for task in schedule.notebook_tasks():
                 submit(task)

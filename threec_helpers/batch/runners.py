@@ -11,7 +11,8 @@ whatever happened to the process that ran it. Built in:
 ``dask``   a Dask cluster's workers, warm too (:class:`.cluster.DaskRunner`)
 ========== ======================================================================
 
-:func:`register_runner` adds one (a factory taking :class:`RunnerOptions`);
+:func:`register_runner` adds one (a factory taking :class:`RunnerOptions`), for example a
+runner for another cluster;
 :func:`make_runner` makes the one a run asks for (:func:`default_runner`: ``dask`` with a
 scheduler, else ``local`` where pipes can be polled, else ``process``).
 """
@@ -92,9 +93,16 @@ def _dask(opts: RunnerOptions) -> Runner:
 _REGISTRY: dict[str, RunnerFactory] = {"local": _local, "process": _process, "dask": _dask}
 
 
-def register_runner(name: str, factory: RunnerFactory) -> None:
-    """Make ``factory`` the runner called ``name`` (replacing one of that name)."""
+def register_runner(name: str, factory: RunnerFactory) -> RunnerFactory | None:
+    """Make ``factory`` the runner called ``name``; return the factory it replaced (None if new)."""
+    previous = _REGISTRY.get(name)
     _REGISTRY[name] = factory
+    return previous
+
+
+def unregister_runner(name: str) -> None:
+    """Forget the runner called ``name`` (nothing happens if there is none)."""
+    _REGISTRY.pop(name, None)
 
 
 def runner_names() -> list[str]:
