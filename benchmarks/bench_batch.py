@@ -50,7 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from threec_helpers.batch.execute import run_batch  # noqa: E402
+from threec_helpers.batch.orchestrate import run_batch  # noqa: E402
 from threec_helpers.batch.plan import load_batch, parse_batch, plan_batch  # noqa: E402
 from threec_helpers.paths import data_root as default_data_root  # noqa: E402
 
@@ -125,7 +125,8 @@ def fixed_cost(repeat: int = 5, warm_gap: float = 4.0) -> dict:
     import nbformat
     import papermill as pm
 
-    from threec_helpers.batch.warm import BASE_IMPORTS, KernelPool, notebook_imports
+    from threec_helpers.batch.notebooks import notebook_imports
+    from threec_helpers.batch.warm import BASE_IMPORTS, KernelPool
     from threec_helpers.batch.warm import execute_notebook as warm_execute
 
     demo_nbs = sorted(str(p) for p in (ROOT / "notebooks").rglob("*.ipynb"))

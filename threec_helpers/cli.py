@@ -205,8 +205,9 @@ def run_cmd(ctx: click.Context, batch: Path | None, clients: tuple[str, ...], no
     With no BATCH, runs the bundled demo batch (data/batches/demo.yaml). Exit code 0 when
     every report was made, 1 when any failed, 2 for a bad batch file or parameters.
     """
-    from .batch.execute import BatchLockedError, ReportsFolderError, run_batch
-    from .batch.plan import FORMATS, load_batch, plan_batch
+    from .batch.orchestrate import BatchLockedError, ReportsFolderError, run_batch
+    from .batch.plan import plan_batch
+    from .batch.spec import FORMATS, load_batch
     from .paths import reports_root
 
     lang = ctx.obj["lang"]

@@ -2,10 +2,18 @@
 
 The steps, one module each (see ``docs/batch-and-publishing.md``):
 
-- :mod:`~threec_helpers.batch.plan`: batch file, notebook discovery, parameter checks, jobs;
-- :mod:`~threec_helpers.batch.execute`: papermill execution in child processes, locally
-  or on Dask, with timeouts, failure isolation, retry and skip-unchanged;
-- :mod:`~threec_helpers.batch.publish`: HTML, PDF, slides, XLSX and the batch index;
+- :mod:`~threec_helpers.batch.spec`: the batch file (YAML) read into a ``BatchSpec``;
+- :mod:`~threec_helpers.batch.notebooks`: notebook inspection (metadata, parameters, kernel, imports);
+- :mod:`~threec_helpers.batch.plan`: the jobs, their parameters checked, fingerprints, unchanged work;
+- :mod:`~threec_helpers.batch.orchestrate`: ``run_batch`` - select, schedule
+  (:mod:`~threec_helpers.batch.schedule`), collect;
+- :mod:`~threec_helpers.batch.runners`: the ``Runner`` protocol and its registry: local worker
+  processes (:mod:`~threec_helpers.batch.local`) or a Dask cluster (:mod:`~threec_helpers.batch.cluster`);
+- :mod:`~threec_helpers.batch.worker`: the worker process; :mod:`~threec_helpers.batch.execution`:
+  one notebook through papermill in a warm kernel (:mod:`~threec_helpers.batch.warm`), finished and published;
+- :mod:`~threec_helpers.batch.tasks`: typed tasks and task results (``jobs``: the jobs and problems);
+- :mod:`~threec_helpers.batch.publish`: HTML, PDF, slides, XLSX; :mod:`~threec_helpers.batch.index`:
+  the batch summary and index;
 - :mod:`~threec_helpers.batch.briefing`: the certification briefing / 3C scorecard;
 - :mod:`~threec_helpers.batch.provenance`: what each report was made from;
 - :mod:`~threec_helpers.batch.present`: a notebook as a live dashboard (Voilà).
@@ -21,15 +29,27 @@ import sys as _sys
 if "jsonschema" not in _sys.modules and not _os.environ.get("THREEC_KEEP_RFC3987"):
     _sys.modules.setdefault("rfc3987_syntax", None)
 
-from .plan import BatchSpec, Job, Plan, discover_notebooks, load_batch, parse_batch, plan_batch
+from .jobs import Job
+from .notebooks import discover_notebooks
+from .plan import Plan, plan_batch
+from .spec import BatchSpec, load_batch, parse_batch
 
-__all__ = ["BatchSpec", "Job", "Plan", "discover_notebooks", "load_batch", "parse_batch", "plan_batch", "run"]
+__all__ = ["BatchResult", "BatchSpec", "Job", "Plan", "discover_notebooks", "load_batch", "parse_batch", "plan_batch",
+           "run", "run_batch"]
+
+
+def __getattr__(name):  # run_batch and BatchResult on first use: a worker process does not need them
+    if name in ("run_batch", "BatchResult"):
+        from . import orchestrate
+
+        return getattr(orchestrate, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def run(batch=None, **kwargs):
-    """Plan and run a batch file (see :func:`threec_helpers.batch.execute.run_batch`)."""
+    """Plan and run a batch file (see :func:`threec_helpers.batch.orchestrate.run_batch`)."""
     from ..paths import reports_root
-    from .execute import run_batch
+    from .orchestrate import run_batch
 
     plan_keys = ("clients", "notebooks", "periods", "mask", "timeout", "formats")
     plan_kwargs = {k: kwargs.pop(k) for k in plan_keys if k in kwargs}

@@ -1,28 +1,31 @@
-"""Batch tasks on a Dask cluster, with the same warm workers as a local run.
+"""The ``dask`` runner: batch tasks on a Dask cluster, with the same warm workers as a local run.
 
+:class:`DaskRunner` submits each task to the cluster (``--scheduler``).
 :func:`register_warm_workers` installs :class:`WarmWorkerPlugin` on every worker of the
 cluster (also on workers that join or restart later). The plugin keeps, inside each Dask
-worker, persistent batch workers (:class:`~threec_helpers.batch.execute.LocalWorker`,
-``python -m threec_helpers.batch.execute --serve``): they import papermill, nbconvert and
+worker, persistent batch workers (:class:`~threec_helpers.batch.local.LocalWorker`,
+``python -m threec_helpers.batch.worker --serve``): they import papermill, nbconvert and
 WeasyPrint once and keep warm kernels (:mod:`.warm`), exactly as the local runner does.
 A Dask task (:func:`run_on_worker`) hands its notebook to one of them; so a task on a
 cluster no longer pays a Python start and every import, and keeps the same hard deadline
 (a worker past it is killed with its kernels and replaced).
 
 Without the plugin (a task sent by other code) :func:`run_on_worker` falls back to one
-process per task (:func:`~threec_helpers.batch.execute.run_task`).
+process per task (:func:`~threec_helpers.batch.local.run_task`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import queue
 import threading
 from pathlib import Path
 from typing import Any
 
 from distributed import WorkerPlugin, get_worker
 
-from .execute import LocalWorker, run_task
+from .local import LocalWorker, run_task
+from .tasks import Task, TaskResult, crash_result
 
 PLUGIN_NAME = "threec-warm-workers"
 
@@ -64,7 +67,7 @@ class WarmWorkerPlugin(WorkerPlugin):
         self.count += 1
         return LocalWorker(self.log_dir / f"worker-{self.count}.log", self.env)
 
-    def run(self, task: dict[str, Any]) -> dict[str, Any]:
+    def run(self, task: Task) -> TaskResult:
         """Run one task on an idle batch worker (a new one if none is idle)."""
         with self.lock:
             w = self.idle.pop() if self.idle else None
@@ -88,7 +91,7 @@ def register_warm_workers(client, env: dict[str, str]) -> None:
     client.register_plugin(WarmWorkerPlugin(env), name=PLUGIN_NAME)
 
 
-def run_on_worker(task: dict[str, Any]) -> dict[str, Any]:
+def run_on_worker(task: Task) -> TaskResult:
     """The Dask task: run ``task`` on this worker's warm batch workers (see module docstring)."""
     try:
         plugin = get_worker().plugins.get(PLUGIN_NAME)
@@ -97,3 +100,43 @@ def run_on_worker(task: dict[str, Any]) -> dict[str, Any]:
     if plugin is None:
         return run_task(task)
     return plugin.run(task)
+
+
+class DaskRunner:
+    """The ``dask`` runner: tasks go to a Dask cluster's warm workers (see the module docstring).
+
+    Parameters
+    ----------
+    scheduler : str or distributed.Client
+        The scheduler's address (``tcp://host:8786``; a client is made and closed here) or a client.
+    env : dict
+        Environment of the batch workers (:func:`~threec_helpers.batch.runners.worker_env_for`).
+    """
+
+    def __init__(self, scheduler: Any, env: dict[str, str] | None = None):
+        from distributed import Client
+
+        self.done: queue.Queue = queue.Queue()
+        self._own_client = not hasattr(scheduler, "submit")
+        self.client = Client(scheduler) if self._own_client else scheduler
+        register_warm_workers(self.client, env or {})
+
+    def _finished(self, task: Task, fut) -> None:
+        try:
+            result = fut.result()
+        except Exception as exc:  # noqa: BLE001 - the runner itself failed (e.g. a Dask worker was lost)
+            result = crash_result(task, exc)
+        self.done.put((task, result))
+
+    def submit(self, task: Task, priority: int = 1) -> None:
+        # Dask runs higher priorities first; within one priority, earlier submissions first
+        fut = self.client.submit(run_on_worker, task, pure=False, key=f"threec-{task.kind}-{task.seq}",
+                                 priority=1 - priority)
+        fut.add_done_callback(lambda f, task=task: self._finished(task, f))
+
+    def close(self) -> None:
+        if self._own_client:
+            self.client.close()
+
+    def kill(self) -> None:
+        """Nothing to kill from here: the cluster's workers kill their own tasks at the deadline."""

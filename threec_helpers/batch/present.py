@@ -27,7 +27,9 @@ from typing import Callable
 
 from ..errors import InputError, ThreecError
 from ..i18n import t
-from .plan import BatchSpec, ClientSpec, error_text, plan_batch
+from .jobs import error_text
+from .plan import plan_batch
+from .spec import BatchSpec, ClientSpec
 
 
 #: a Jupyter data folder holding ``voila/templates/threec`` (see its index.html.j2)

@@ -20,12 +20,12 @@ a new one; a kernel that dies or hangs *during* its notebook fails that notebook
 
 ``THREEC_WARM_KERNELS=0`` turns the pool off (papermill starts each kernel itself, as
 before); ``THREEC_WARM_IMPORTS`` (comma-separated module names) is what a worker imports
-ahead, set by the runner from the batch's notebooks (:func:`notebook_imports`).
+ahead, set by the runner from the batch's notebooks
+(:func:`~threec_helpers.batch.notebooks.notebook_imports`).
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import functools
 import json
@@ -46,50 +46,6 @@ READY_TIMEOUT = 120.0
 def enabled() -> bool:
     """Whether batch workers use warm kernels (``THREEC_WARM_KERNELS`` not ``0``)."""
     return os.environ.get(ENV_ENABLED, "1").strip().lower() not in ("0", "false", "no", "off")
-
-
-def notebook_imports(paths: Iterable[str | Path]) -> list[str]:
-    """The modules the code cells of ``paths`` import (absolute imports only), in order.
-
-    ``from pkg import name`` gives ``pkg`` and ``pkg.name`` (``name`` may be a submodule;
-    if it is not, importing it ahead fails quietly). Cells that do not parse (magics) are
-    skipped line by line.
-
-    Examples
-    --------
-    >>> import json, tempfile, pathlib
-    >>> nb = {"cells": [{"cell_type": "code", "source": "import numpy as np\\nfrom a.b import c, d"}]}
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.ipynb"
-    >>> _ = p.write_text(json.dumps(nb))
-    >>> notebook_imports([p])
-    ['numpy', 'a.b', 'a.b.c', 'a.b.d']
-    """
-    seen: dict[str, None] = {}
-    for path in paths:
-        try:
-            nb = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        for cell in nb.get("cells", []):
-            if cell.get("cell_type") != "code":
-                continue
-            src = cell.get("source", "")
-            src = "".join(src) if isinstance(src, list) else src
-            src = "\n".join(line for line in src.splitlines() if not line.lstrip().startswith(("%", "!")))
-            try:
-                tree = ast.parse(src)
-            except SyntaxError:
-                continue
-            for node in tree.body:
-                if isinstance(node, ast.Import):
-                    for alias in node.names:
-                        seen.setdefault(alias.name)
-                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                    seen.setdefault(node.module)
-                    for alias in node.names:
-                        if alias.name != "*":
-                            seen.setdefault(f"{node.module}.{alias.name}")
-    return list(seen)
 
 
 def warm_imports() -> list[str]:

@@ -17,7 +17,7 @@ import psutil
 import pytest
 
 from conftest import write_client
-from threec_helpers.batch.execute import run_batch
+from threec_helpers.batch.orchestrate import run_batch
 from threec_helpers.batch.plan import parse_batch, plan_batch
 from threec_helpers.batch.provenance import stable_part
 from testpaths import TESTS

@@ -19,15 +19,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import write_client
-from threec_helpers.batch.execute import (
-    briefings_ready,
-    BatchLockedError,
-    ReportsFolderError,
-    run_batch,
-    run_lock,
-    run_task,
-)
-from threec_helpers.batch.plan import parse_batch, plan_batch
+from threec_helpers.batch.local import run_task
+from threec_helpers.batch.orchestrate import BatchLockedError, ReportsFolderError, run_batch, run_lock
+from threec_helpers.batch.plan import parse_batch, plan_batch, unchanged_result
+from threec_helpers.batch.schedule import briefings_ready
+from threec_helpers.batch.tasks import NotebookTask
 from threec_helpers.batch.provenance import stable_part
 from testpaths import TESTS
 
@@ -186,9 +182,7 @@ def test_unchanged_work_is_skipped_and_force_reruns_the_same_content(first_run):
     tx.write_text(tx.read_text(encoding="utf-8") + "T6,2025-07-01,C001,1,0.5,1,blinds\n", encoding="utf-8")
     try:
         plan = make_plan(root, root / "reports", ["ok_report"])
-        from threec_helpers.batch.execute import _unchanged
-
-        assert _unchanged(plan.jobs[0]) is None
+        assert unchanged_result(plan.jobs[0]) is None
     finally:
         tx.write_text(tx.read_text(encoding="utf-8").replace("T6,2025-07-01,C001,1,0.5,1,blinds\n", ""),
                       encoding="utf-8")
@@ -222,10 +216,9 @@ def test_killed_when_past_the_hard_deadline(first_run, tmp_path):
     plan = make_plan(root, tmp_path, ["hangs"])
     job = plan.jobs[0]
     t0 = time.monotonic()
-    result = run_task({"kind": "notebook", "id": job.id, "job": job.to_dict(), "deadline_s": 6.0, "run_id": "r",
-                       "result_path": str(tmp_path / "r.result.json")})
+    result = run_task(NotebookTask(job=job, deadline_s=6.0, run_id="r", result_path=str(tmp_path / "r.result.json")))
     assert time.monotonic() - t0 < 30
-    assert result["status"] == "failed" and result["error_kind"] == "timeout"
+    assert result.status == "failed" and result.error_kind == "timeout"
     folder = tmp_path / "t" / "acme" / "FY2025"
     assert (folder / "hangs.provenance.json").is_file()
     assert not (folder / "hangs.pdf").exists()

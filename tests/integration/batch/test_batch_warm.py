@@ -19,9 +19,10 @@ import pytest
 from jupyter_core.utils import run_sync
 
 from conftest import write_client
-from threec_helpers.batch.execute import run_batch
+from threec_helpers.batch.orchestrate import run_batch
 from threec_helpers.batch.plan import parse_batch, plan_batch
-from threec_helpers.batch.warm import KernelPool, notebook_imports, warmup_line
+from threec_helpers.batch.notebooks import notebook_imports
+from threec_helpers.batch.warm import KernelPool, warmup_line
 from threec_helpers.batch.warm import execute_notebook as warm_execute
 
 KERNEL = "threec"

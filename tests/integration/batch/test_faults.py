@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from conftest import write_client
-from threec_helpers.batch.execute import run_batch
+from threec_helpers.batch.orchestrate import run_batch
 from threec_helpers.batch.plan import parse_batch, plan_batch
 from testpaths import TESTS
 

@@ -11,7 +11,7 @@ import pytest
 from pdfcheck import pdf_text
 
 from conftest import CLIENT_YAML, write_client
-from threec_helpers.batch.execute import run_batch
+from threec_helpers.batch.orchestrate import run_batch
 from threec_helpers.batch.plan import parse_batch, plan_batch
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)> 多行\\n名称 🚀 \u202eRTL ' + "x" * 10_000

@@ -175,7 +175,7 @@ def test_present_dashboard_renders_without_console_errors(browser, tmp_path):
 
 def test_batch_index_and_report_render_without_console_errors(browser, tmp_path):
     from conftest import write_client
-    from threec_helpers.batch.execute import run_batch
+    from threec_helpers.batch.orchestrate import run_batch
     from threec_helpers.batch.plan import parse_batch, plan_batch
 
     fixtures = TESTS / "data" / "notebooks"

@@ -1,0 +1,115 @@
+"""Scheduling a batch run: which tasks, in what order, and when each briefing can be composed.
+
+Notebooks go longest first (by the last recorded execution time), so a run does not end
+on one long notebook. A client and period's briefing reads its notebooks' results files
+and those of the period it compares with ("what changed"), so it is submitted as soon as
+the notebooks of both are finished (:func:`briefings_ready`), ahead of the notebooks still
+waiting; the briefings of groups where nothing ran are composed again at the start
+(they are cheap and read other folders, so they are never judged unchanged).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .jobs import Job
+from .plan import Plan
+from .tasks import BriefingTask, NotebookTask
+
+Group = tuple[str, str]
+#: seconds a briefing may take before its worker is killed
+BRIEFING_DEADLINE_S = 600.0
+
+
+def briefings_ready(candidates, pending: dict[Group, set[str]], previous_of: dict[Group, str | None]) -> list[Group]:
+    """The (client, period) groups whose briefing can be composed now.
+
+    A briefing reads its own period's results and, for "what changed", those of the period
+    it compares with; so it waits for the notebooks of both, and for nothing else.
+
+    Examples
+    --------
+    >>> pending = {("a", "P1"): set(), ("a", "P2"): {"a/P2/nb"}, ("b", "P2"): set()}
+    >>> previous_of = {("a", "P1"): None, ("a", "P2"): "P1", ("b", "P2"): "P1"}
+    >>> briefings_ready(pending, pending, previous_of)
+    [('a', 'P1'), ('b', 'P2')]
+    """
+    ready = []
+    for group in sorted(candidates):
+        prev = (group[0], previous_of[group]) if previous_of.get(group) else None
+        if not pending.get(group) and not pending.get(prev):
+            ready.append(group)
+    return ready
+
+
+class Schedule:
+    """The tasks of one run and the briefings still to compose.
+
+    Parameters
+    ----------
+    plan : Plan
+    to_run : list of Job
+        The jobs selected to run (:func:`~threec_helpers.batch.orchestrate.select`).
+    grace : float
+        Seconds a notebook task may take past its timeout before it is killed.
+    last_exec_s : dict
+        job id -> execution seconds in the previous run (for the order).
+    """
+
+    def __init__(self, plan: Plan, to_run: list[Job], *, grace: float, last_exec_s: dict[str, float]):
+        self.plan = plan
+        self.out_dir = plan.out_dir
+        self.grace = grace
+        self.groups: dict[Group, list[Job]] = {}
+        for job in plan.jobs:
+            if job.period != "-":
+                self.groups.setdefault((job.client_id, job.period), []).append(job)
+        run_ids = {j.id for j in to_run}
+        self.pending: dict[Group, set[str]] = {g: {j.id for j in js if j.id in run_ids}
+                                               for g, js in self.groups.items()}
+        # the period each group's briefing compares with ("what changed"): its notebooks' previous_period
+        self.previous_of: dict[Group, str | None] = {
+            g: next((j.parameters.get("previous_period") or j.parameters.get("comparison_period")
+                     for j in js if j.parameters.get("previous_period") or j.parameters.get("comparison_period")),
+                    None) for g, js in self.groups.items()}
+        rerun = {g for g, ids in self.pending.items() if ids}
+        # a briefing is composed again after its group runs, or after the period it compares with runs
+        self.rerun_groups = rerun | {g for g in self.groups if (g[0], self.previous_of.get(g)) in rerun}
+        self.briefed: set[Group] = set()
+        self.to_run = sorted(to_run, key=lambda j: -last_exec_s.get(j.id, 0.0))
+
+    def notebook_tasks(self) -> list[NotebookTask]:
+        """One task per job to run, longest first."""
+        return [NotebookTask(job=job, deadline_s=job.timeout + self.grace) for job in self.to_run]
+
+    def briefing_task(self, group: Group, run_id: str) -> BriefingTask:
+        """The task that composes ``group``'s briefing."""
+        client, period = group
+        jobs = self.groups[group]
+        prev_period = self.previous_of.get(group)
+        return BriefingTask(id=f"{client}/{period}/briefing", folder=str(self.out_dir / client / period),
+                            client=client, period=period, lang=jobs[0].lang, engagement=jobs[0].engagement,
+                            client_name=jobs[0].client_name,
+                            formats=[f for f in self.plan.spec.formats if f in ("html", "pdf")] or ["html"],
+                            previous_folder=str(self.out_dir / client / prev_period) if prev_period else None,
+                            deadline_s=BRIEFING_DEADLINE_S, run={"run_id": run_id, "batch": self.plan.spec.name})
+
+    def first_briefings(self, run_id: str) -> list[BriefingTask]:
+        """The briefings of groups where nothing runs (composed again from the start)."""
+        if not self.plan.spec.briefing:
+            return []
+        return [self.briefing_task(g, run_id) for g in sorted(self.groups) if g not in self.rerun_groups]
+
+    def notebook_done(self, job: Job, run_id: str) -> list[BriefingTask]:
+        """Record that ``job`` finished; the briefings that can now be composed."""
+        self.pending[(job.client_id, job.period)].discard(job.id)
+        if not self.plan.spec.briefing:
+            return []
+        ready = briefings_ready(self.rerun_groups - self.briefed, self.pending, self.previous_of)
+        self.briefed.update(ready)
+        return [self.briefing_task(g, run_id) for g in ready]
+
+
+def scratch_folder(out_dir: Path) -> Path:
+    """The run's scratch folder (task result files, worker logs), removed at the end."""
+    return out_dir / ".tasks"
