@@ -136,14 +136,14 @@ def test_excel_sheet_with_title_row_loads_and_keeps_row_numbers(tmp_path):
     write_client(root, files={"transactions.xlsx": xlsx_bytes(rows)}, drop=("transactions.csv",))
     result = run_validate(root)
     assert result.exit_code == 2
-    assert "transactions.xlsx, row 7, column 金额 (amount): value '-1200'" in result.output
+    assert "transactions.xlsx, sheet Sheet, row 7, column 金额 (amount): value '-1200'" in result.output
 
 
 def test_utf8_bom_thousands_separators_and_blank_rows(tmp_path):
     body = ("\ufeff日期,客户编号,金额,成本\n"
             "2023-12-01,C001,\"1,000.00\",600\n\n"
             ",,,\n"
-            "2024-03-05,C002,\"2,500.50\",\"1,500\"\n")
+            "2025-03-05,C002,\"2,500.50\",\"1,500\"\n")  # in the current period FY2025
     root = tmp_path / "clients"
     write_client(root, files={"transactions.csv": body.encode("utf-8")})
     result = run_validate(root)

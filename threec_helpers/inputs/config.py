@@ -8,6 +8,8 @@ safely (``yaml.safe_load``: no Python tags), checks every field and raises
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,10 +47,25 @@ class PyramidThresholds:
 
 @dataclass(frozen=True)
 class TableSource:
-    """Where a table's file is, when not at its default name."""
+    """Where a table's file is, when not at its default name, and how to read it.
 
-    file: str
+    Attributes
+    ----------
+    file : str
+        File name inside the client folder.
+    sheet : str or int, optional
+        Worksheet of a workbook.
+    columns : dict
+        The client's headers mapped to canonical column names, e.g. ``{单据日期: date}``,
+        so the client's files are never edited.
+    date_order : {"dmy", "mdy", "ymd"}, optional
+        Order of day and month in this table's dates (overrides the client's).
+    """
+
+    file: str | None = None
     sheet: str | int | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    date_order: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,7 @@ class ClientConfig:
     pyramid: PyramidThresholds = PyramidThresholds()
     checklist: str | None = None
     tables: dict[str, TableSource] = field(default_factory=dict)
+    date_order: str | None = None
     folder: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -108,6 +126,47 @@ def _number(path: Path, field_name: str, value: Any, lo: float, hi: float) -> fl
     if not lo <= float(value) <= hi:
         raise _err(path, field_name, f"{value} is outside {lo}..{hi}", f"Give a number between {lo} and {hi}.")
     return float(value)
+
+
+def _check_overlaps(path: Path, periods: list[Period]) -> None:
+    """Periods may not overlap, except that one may hold others whole (a half-year and its months)."""
+    ordered = sorted(periods, key=lambda p: (p.start, -p.end.toordinal()))
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if b.start > a.end:
+                break
+            nested = (a.start <= b.start and b.end <= a.end) or (b.start <= a.start and a.end <= b.end)
+            if not nested:
+                raise _err(path, "periods", f"{a.id} ({a.start}..{a.end}) and {b.id} ({b.start}..{b.end}) overlap",
+                           "Make periods follow each other without overlapping (a period may contain others whole, "
+                           "as a year holds its quarters).")
+
+
+def _target(path: Path, name: str, value: Any) -> Any:
+    """A target typed: numbers as float, ``"8%"`` as 0.08; nested mappings checked the same way."""
+    if isinstance(value, dict):
+        return {str(k): _target(path, f"{name}.{k}", v) for k, v in value.items()}
+    if isinstance(value, bool):
+        raise _err(path, name, f"{value!r} is not a number", "Give a number, e.g. 0.08 or 8%.")
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+        try:
+            if text.endswith("%"):
+                return float(text[:-1]) / 100.0
+            return float(text)
+        except ValueError:
+            pass
+    raise _err(path, name, f"{value!r} is not a number", "Give a number, e.g. 0.08 or 8%.")
+
+
+def _date_order(path: Path, name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if str(value).lower() not in ("dmy", "mdy", "ymd"):
+        raise _err(path, name, f"{value!r} is not a date order", "Use dmy (day first), mdy (month first) or ymd.")
+    return str(value).lower()
 
 
 def parse_client_config(raw: Any, path: Path, folder_name: str | None = None) -> ClientConfig:
@@ -164,6 +223,7 @@ def parse_client_config(raw: Any, path: Path, folder_name: str | None = None) ->
     ids = [p.id for p in periods]
     if len(set(ids)) != len(ids):
         raise _err(path, "periods", "period ids repeat", "Give every period a distinct id.")
+    _check_overlaps(path, periods)
     current = str(raw["current_period"])
     previous = raw.get("previous_period")
     for key, value in (("current_period", current), ("previous_period", previous)):
@@ -188,18 +248,47 @@ def parse_client_config(raw: Any, path: Path, folder_name: str | None = None) ->
     targets = raw.get("targets") or {}
     if not isinstance(targets, dict):
         raise _err(path, "targets", "must be a mapping", "Write targets: {revenue: ..., profit: ...}.")
+    targets = {str(k): _target(path, f"targets.{k}", v) for k, v in targets.items()}
+    date_order = _date_order(path, "date_order", raw.get("date_order"))
     tables: dict[str, TableSource] = {}
-    for tname, src in (raw.get("tables") or {}).items():
+    tables_raw = raw.get("tables") or {}
+    if not isinstance(tables_raw, dict):
+        raise _err(path, "tables", "must be a mapping", "Write tables: {transactions: {file: ..., sheet: ...}}.")
+    for tname, src in tables_raw.items():
         if tname not in TABLES:
+            close = difflib.get_close_matches(str(tname), list(TABLES), n=1)
             raise _err(path, f"tables.{tname}", "is not a table of the data contract",
-                       f"Use one of: {', '.join(TABLES)}.")
+                       (f"Did you mean {close[0]}? " if close else "") + f"Use one of: {', '.join(TABLES)}.")
         if isinstance(src, str):
             src = {"file": src}
-        if not isinstance(src, dict) or "file" not in src:
-            raise _err(path, f"tables.{tname}", f"{src!r} names no file", "Write tables: {name: {file: ..., sheet: ...}}.")
-        tables[tname] = TableSource(str(src["file"]), src.get("sheet"))
+        if not isinstance(src, dict) or not ({"file", "columns", "sheet", "date_order"} & set(src)):
+            raise _err(path, f"tables.{tname}", f"{src!r} names no file",
+                       "Write tables: {name: {file: ..., sheet: ..., columns: {client header: column}}}.")
+        unknown_keys = set(src) - {"file", "sheet", "columns", "date_order"}
+        if unknown_keys:
+            raise _err(path, f"tables.{tname}", f"unknown key(s) {sorted(unknown_keys)}",
+                       "Use file, sheet, columns, date_order.")
+        mapping = src.get("columns") or {}
+        if not isinstance(mapping, dict):
+            raise _err(path, f"tables.{tname}.columns", "must be a mapping",
+                       "Write columns: {单据日期: date, 客户编码: customer_id}.")
+        names = TABLES[tname].column_names
+        for header, canonical in mapping.items():
+            if str(canonical) not in names:
+                close = difflib.get_close_matches(str(canonical), names, n=1)
+                raise _err(path, f"tables.{tname}.columns.{header}", f"{canonical!r} is not a column of {tname}",
+                           (f"Did you mean {close[0]}? " if close else "") + f"Use one of: {', '.join(names)}.")
+        targets_of = [str(v) for v in mapping.values()]
+        if len(set(targets_of)) != len(targets_of):
+            raise _err(path, f"tables.{tname}.columns", "two headers are mapped to the same column",
+                       "Map each column once.")
+        sheet = src.get("sheet")
+        tables[tname] = TableSource(None if src.get("file") is None else str(src["file"]),
+                                    sheet if isinstance(sheet, int) or sheet is None else str(sheet),
+                                    {str(k): str(v) for k, v in mapping.items()},
+                                    _date_order(path, f"tables.{tname}.date_order", src.get("date_order")))
     known = {"client_id", "name", "engagement", "industry", "currency", "language", "periods", "current_period",
-             "previous_period", "targets", "pyramid", "checklist", "tables"}
+             "previous_period", "targets", "pyramid", "checklist", "tables", "date_order"}
     return ClientConfig(
         client_id=client_id,
         name={k: str(v) for k, v in name.items()},
@@ -214,6 +303,7 @@ def parse_client_config(raw: Any, path: Path, folder_name: str | None = None) ->
         pyramid=pyramid,
         checklist=None if raw.get("checklist") is None else str(raw["checklist"]),
         tables=tables,
+        date_order=date_order,
         folder=path.parent,
         extra={k: v for k, v in raw.items() if k not in known},
     )
