@@ -178,3 +178,269 @@ def test_unsafe_client_id_is_refused(client_root):
     result = run_validate(client_root, client="../acme")
     assert result.exit_code == 2
     assert "not allowed" in result.output
+
+
+# =========================================================================== real client files (issue 13)
+# Each class of what clients in Greater China really send, in variants of our own: the outcome
+# (exit code) and the message are asserted. A refusal costs a minute; a wrong number the engagement.
+
+import datetime as dt  # noqa: E402
+import re  # noqa: E402
+import zipfile  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from threec_helpers.inputs.validation import validate_client  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data"
+TX_HEADER = "transaction_id,date,customer_id,amount,cost,quantity,product\n"
+
+
+def tx_rows(*rows: str) -> str:
+    return TX_HEADER + "".join(r + "\n" for r in rows)
+
+
+def validate(root: Path):
+    report, _, tables = validate_client("acme", root, today=dt.date(2026, 11, 30))
+    return report, tables
+
+
+def rewrite_xlsx(data: bytes, edit) -> bytes:
+    """Rewrite the first sheet's XML of a workbook, as an exporter other than Excel might write it."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            body = src.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                body = edit(body.decode("utf-8")).encode("utf-8")
+            dst.writestr(name, body)
+    return out.getvalue()
+
+
+GOOD_TX_ROWS = [["交易编号", "日期", "客户编号", "金额", "成本"]] + [
+    [f"T{i}", dt.date(2025, 1, 1) + dt.timedelta(days=i % 200), "C001" if i % 2 else "C002", 100 + i, 50]
+    for i in range(1, 41)]
+
+
+# --------------------------------------------------------------------------- 1. never a traceback
+
+def _valid_files() -> dict[str, bytes]:
+    buf = io.BytesIO()
+    pd.read_csv(io.StringIO(TRANSACTIONS_CSV), dtype=str).to_parquet(buf)
+    return {"transactions.csv": TRANSACTIONS_CSV.encode("utf-8"), "transactions.xlsx": xlsx_bytes(GOOD_TX_ROWS),
+            "transactions.xlsm": xlsx_bytes(GOOD_TX_ROWS), "transactions.parquet": buf.getvalue(),
+            "transactions.xls": (DATA / "transactions_old_excel.xls").read_bytes()}
+
+
+VALID_FILES = _valid_files()
+
+
+@settings(max_examples=25)
+@given(name=st.sampled_from(sorted(VALID_FILES)), cut=st.floats(0, 1), noise=st.binary(max_size=600),
+       where=st.floats(0, 1), mode=st.sampled_from(["truncate", "random", "splice"]))
+def test_random_and_truncated_bytes_never_give_a_traceback(tmp_path_factory, name, cut, noise, where, mode):
+    good = VALID_FILES[name]
+    if mode == "truncate":
+        body = good[: int(len(good) * cut)]
+    elif mode == "random":
+        body = noise
+    else:  # random bytes written over a part of a valid file
+        at = int(len(good) * where)
+        body = good[:at] + noise + good[at + len(noise):]
+    root = tmp_path_factory.mktemp("fuzz") / "clients"
+    write_client(root, files={name: body}, drop=("transactions.csv",) if name != "transactions.csv" else ())
+    report, _ = validate(root)  # must not raise
+    if not report.ok:
+        assert any(p.file.endswith(name) or p.table == "transactions" for p in report.errors), report.format_text()
+    result = run_validate(root)
+    assert result.exit_code in (0, 2) and "Traceback" not in result.output
+
+
+def test_unexpected_error_names_the_file_and_keeps_the_original_error(tmp_path, monkeypatch):
+    import threec_helpers.inputs.validation as validation
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("something nobody foresaw")
+
+    monkeypatch.setattr(validation, "parse_dates", broken)
+    root = tmp_path / "clients"
+    write_client(root)
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert "unexpected error while reading or checking this file: ZeroDivisionError: something nobody foresaw" \
+        in result.output
+    assert "customers.csv" in result.output and "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- 2. totals and subtotals
+
+SUBTOTALS_FILLED_DOWN = tx_rows(
+    "T1,2025-01-05,C001,1000,600,10,blinds", "T2,2025-01-05,C001,500,300,5,rails",
+    ",2025-01-05,C001,1500,900,15,小计",  # date and customer filled down, label in the product column
+    "T3,2025-02-01,C002,800,500,8,rails", ",2025-02-01,C002,800,500,8,小计",
+    ",,,2300,1400,23,合计")
+
+
+@pytest.mark.parametrize("case, body, code, fragments", [
+    ("subtotals_filled_down", SUBTOTALS_FILLED_DOWN, 2,
+     ["this is a total or subtotal row, not data", "row 4, column product: value '小计'", "row 6", "row 7"]),
+    ("total_label_in_id_column", tx_rows("T1,2024-12-01,C001,1000,600,1,a", "T2,2025-01-01,C002,500,300,1,a",
+                                         "本月合计,2025-01-01,,1500,900,2,"), 0,
+     ["the last row is a grand total (amount 1,500.00; cost 900.00; quantity 2.00)", "row 4"]),
+    ("final_total_that_does_not_add_up", tx_rows("T1,2024-12-01,C001,1000,600,1,a", "T2,2025-01-01,C002,500,300,1,a",
+                                                 "Total,,,1600,900,2,"), 2,
+     ["this is a total or subtotal row", "row 4, column transaction_id: value 'Total'"]),
+    ("english_subtotal", tx_rows("T1,2024-12-01,C001,1000,600,1,a", "T9,2024-12-01,C001,1000,600,1,Sub-total",
+                                 "T2,2025-01-01,C002,500,300,1,a"), 2, ["value 'Sub-total'"]),
+    ("a_sentence_that_contains_the_word_is_data",
+     tx_rows("T1,2024-12-01,C001,1000,600,1,由人工汇总统计的定制窗帘系列产品", "T2,2025-01-01,C002,500,300,1,a"), 0,
+     ["valid"]),
+])
+def test_total_rows_are_never_counted(tmp_path, case, body, code, fragments):
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.csv": body})
+    result = run_validate(root)
+    assert result.exit_code == code, result.output
+    for fragment in fragments:
+        assert fragment in result.output, f"{case}: {fragment!r} not in\n{result.output}"
+    if code == 0:
+        _, tables = validate(root)
+        assert tables["transactions"]["amount"].sum() == (1500 if "grand" in " ".join(fragments) else 1500)
+
+
+def test_grand_total_in_a_workbook_is_dropped_and_revenue_is_not_doubled(tmp_path):
+    rows = [r[:] for r in GOOD_TX_ROWS] + [["合计", None, None, sum(r[3] for r in GOOD_TX_ROWS[1:]), 50 * 40]]
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.xlsx": xlsx_bytes(rows)}, drop=("transactions.csv",))
+    report, tables = validate(root)
+    assert report.ok, report.format_text()
+    assert tables["transactions"]["amount"].sum() == sum(r[3] for r in GOOD_TX_ROWS[1:])
+    assert [p.rule for p in report.warnings] == ["total_row_dropped"]
+
+
+# --------------------------------------------------------------------------- 3. Excel as exporters write it
+
+def test_a_wrong_recorded_sheet_size_is_not_trusted(tmp_path):
+    body = rewrite_xlsx(xlsx_bytes(GOOD_TX_ROWS), lambda x: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:E3"', x))
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.xlsx": body}, drop=("transactions.csv",))
+    report, tables = validate(root)
+    assert report.ok, report.format_text()
+    assert len(tables["transactions"]) == 40  # openpyxl's read-only mode reads 2 of them
+
+
+def test_formula_without_saved_value_is_refused(tmp_path):
+    rows = [r[:] for r in GOOD_TX_ROWS]
+    rows[3][4] = "=D4*0.5"  # openpyxl writes the formula and no result, as scripts do
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.xlsx": xlsx_bytes(rows)}, drop=("transactions.csv",))
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert "column '成本' holds a formula whose result was never saved" not in result.output
+    assert "holds a formula whose result was never saved in the file" in result.output
+    assert "row 4, column 成本 (cost)" in result.output
+    assert "Open and save the file in Excel or WPS" in result.output
+    result = run_validate(root, lang="zh")
+    assert "请用 Excel 或 WPS 打开并保存该文件" in result.output
+
+
+def test_formula_with_a_saved_empty_text_result_is_read(tmp_path):
+    body = rewrite_xlsx(xlsx_bytes(GOOD_TX_ROWS), lambda x: x.replace(
+        '<c r="E4" t="n"><v>50</v></c>', '<c r="E4" t="str"><f>IF(1,"","")</f><v></v></c>'))
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.xlsx": body}, drop=("transactions.csv",))
+    report, tables = validate(root)
+    assert report.ok, report.format_text()
+    assert np.isnan(tables["transactions"].loc[4, "cost"])
+
+
+@pytest.mark.parametrize("error", ["#N/A", "#DIV/0!", "#VALUE!", "#REF!"])
+def test_excel_error_values_are_named_in_any_column(tmp_path, error):
+    rows = [r[:] for r in GOOD_TX_ROWS]
+    rows[5][4] = error  # cost
+    rows[7][0] = error  # an id column
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.xlsx": xlsx_bytes(rows)}, drop=("transactions.csv",))
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert "holds an Excel error value, not data" in result.output
+    assert f"row 6, column 成本 (cost): value '{error}'" in result.output
+    assert f"row 8, column 交易编号 (transaction_id): value '{error}'" in result.output
+
+
+def test_error_value_text_in_a_csv_is_reported_too(tmp_path):
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.csv": TRANSACTIONS_CSV.replace("1500,20", "#DIV/0!,20")})
+    result = run_validate(root)
+    assert result.exit_code == 2 and "row 3, column cost: value '#DIV/0!'" in result.output
+
+
+def test_hidden_rows_are_warned_and_hidden_sheets_ignored(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "明细"
+    for r in GOOD_TX_ROWS:
+        ws.append(r)
+    ws.row_dimensions[5].hidden = True
+    ws.row_dimensions[9].hidden = True
+    old = wb.create_sheet("2024旧表")
+    old.sheet_state = "hidden"
+    for r in GOOD_TX_ROWS[:3]:
+        old.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.xlsx": buf.getvalue()}, drop=("transactions.csv",))
+    result = run_validate(root)
+    assert result.exit_code == 0, result.output
+    assert "2 row(s) of the sheet are hidden (rows 5, 9 ...); they are read as data" in result.output
+
+
+def test_several_candidate_sheets_are_refused_until_client_yaml_names_one(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["本表由财务部导出"])
+    for title in ("明细", "汇总"):
+        ws = wb.create_sheet(title)
+        for r in GOOD_TX_ROWS:
+            ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    root = tmp_path / "clients"
+    write_client(root, files={"销售明细.xlsx": buf.getvalue(),
+                              "client.yaml": CLIENT_YAML_WITH("tables:\n  transactions: {file: 销售明细.xlsx}\n")},
+                 drop=("transactions.csv",))
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert "several visible sheets could hold this table (明细、汇总)" in result.output
+    write_client(root, files={"client.yaml": CLIENT_YAML_WITH(
+        "tables:\n  transactions: {file: 销售明细.xlsx, sheet: 明细}\n")})
+    result = run_validate(root)
+    assert result.exit_code == 0, result.output
+
+
+def test_old_xls_workbook_is_read(tmp_path):
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.xls": (DATA / "transactions_old_excel.xls").read_bytes()},
+                 drop=("transactions.csv",))
+    report, tables = validate(root)
+    assert report.ok, report.format_text()
+    assert tables["transactions"]["amount"].tolist() == [1000.0, 2500.5, 1200.0]
+    assert report.sheets and list(report.sheets.values()) == ["销售明细"]
+
+
+def test_damaged_xls_is_refused_with_what_to_do(tmp_path):
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.xls": b"\xd0\xcf\x11\xe0" + b"\x00" * 600}, drop=("transactions.csv",))
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert "cannot read this old .xls workbook" in result.output and "save it as .xlsx" in result.output
+
+
+def CLIENT_YAML_WITH(extra: str) -> str:  # noqa: N802 - reads as a constant with an addition
+    from conftest import CLIENT_YAML
+
+    return CLIENT_YAML + extra

@@ -433,7 +433,10 @@ def _suggest(header: str, table: Table) -> str:
             for spelling in (col.name, *col.aliases):
                 label = col.name if other is table else f"{other.name}.{col.name}"
                 spellings.setdefault(normalise_header(spelling), f"{spelling} ({label})")
-    close = difflib.get_close_matches(normalise_header(header), list(spellings), n=2, cutoff=0.6)
+    key = normalise_header(header)
+    if key in spellings:
+        return ""  # a column of another table (客户名称 in transactions): extra, not misspelt
+    close = difflib.get_close_matches(key, list(spellings), n=2, cutoff=0.6)
     return ", ".join(spellings[c] for c in close)
 
 
