@@ -444,3 +444,188 @@ def CLIENT_YAML_WITH(extra: str) -> str:  # noqa: N802 - reads as a constant wit
     from conftest import CLIENT_YAML
 
     return CLIENT_YAML + extra
+
+
+# --------------------------------------------------------------------------- 4. numbers and dates
+
+def test_decimal_commas_are_decided_per_column_from_the_evidence(tmp_path):
+    body = ("transaction_id;date;customer_id;amount;cost\n"
+            "T1;2024-12-01;C001;1.234,50;600\n"       # European: dot groups, comma decimal
+            "T2;2025-01-01;C002;99,5;12,25\n"
+            "T3;2025-02-01;C001;2.000;1.000,75\n")    # 2.000 is 2000 in this column
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.csv": body})
+    report, tables = validate(root)
+    assert report.ok, report.format_text()
+    assert tables["transactions"]["amount"].tolist() == [1234.5, 99.5, 2000.0]
+    assert tables["transactions"]["cost"].tolist() == [600.0, 12.25, 1000.75]
+
+
+def test_a_column_mixing_both_comma_conventions_is_refused(tmp_path):
+    body = tx_rows('T1,2024-12-01,C001,"1,234.50",600,1,a', 'T2,2025-01-01,C002,"99,5",12,1,a')
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.csv": body})
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert "column 'amount' mixes numbers written 1,234.56 and 1.234,56 (1,234.50, 99,5)" in result.output
+    assert "row 3, column amount: value '99,5'" in result.output  # never read as 995
+
+
+@pytest.mark.parametrize("written, expected", [
+    ('"(1,234.50)"', -1234.5), ("1.5万", 15000.0), ("0.12亿", 12_000_000.0), ("１２３４", 1234.0),
+    ('"¥1,000"', 1000.0), ("HK$800", 800.0), ('"1,234,567"', 1_234_567.0)])
+def test_accounting_negatives_wan_yi_full_width_digits(tmp_path, written, expected):
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.csv": tx_rows(f"T1,2024-12-01,C001,100,{written},1,a",
+                                                          "T2,2025-01-01,C002,5,1,1,a")})
+    report, tables = validate(root)
+    cost = tables["transactions"]["cost"].iloc[0]
+    assert cost == expected
+    if expected < 0:
+        assert "value '(1,234.50)'" in report.format_text()  # as the file holds it
+
+
+def test_day_first_dates_are_decided_once_for_the_column(tmp_path):
+    body = tx_rows("T1,05/03/2025,C001,1,1,1,a", "T2,13/03/2025,C002,1,1,1,a", "T3,01/02/2025,C001,1,1,1,a")
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.csv": body})
+    report, tables = validate(root)
+    assert report.ok, report.format_text()
+    assert tables["transactions"]["date"].dt.strftime("%Y-%m-%d").tolist() == ["2025-03-05", "2025-03-13",
+                                                                               "2025-02-01"]
+
+
+def test_ambiguous_dates_are_refused_unless_client_yaml_says(tmp_path):
+    body = tx_rows("T1,05/03/2025,C001,1,1,1,a", "T2,01/02/2025,C002,1,1,1,a")
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.csv": body})
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert "column 'date' has dates (05/03/2025, 01/02/2025) that can be day-first or month-first" in result.output
+    assert "date_order: dmy" in result.output
+    for order, first in (("dmy", "2025-03-05"), ("mdy", "2025-05-03")):
+        write_client(root, files={"client.yaml": CLIENT_YAML_WITH(f"date_order: {order}\n"),
+                                  "transactions.csv": body})
+        report, tables = validate(root)
+        assert report.ok, report.format_text()
+        assert tables["transactions"]["date"].dt.strftime("%Y-%m-%d").iloc[0] == first
+    # the order may also be given for one table
+    write_client(root, files={"client.yaml": CLIENT_YAML_WITH("tables:\n  transactions: {date_order: dmy}\n"),
+                              "transactions.csv": body})
+    report, tables = validate(root)
+    assert report.ok and tables["transactions"]["date"].dt.day.iloc[0] == 5
+
+
+def test_a_column_with_day_first_and_month_first_dates_is_refused(tmp_path):
+    body = tx_rows("T1,13/03/2025,C001,1,1,1,a", "T2,03/14/2025,C002,1,1,1,a", "T3,2025-02-01,C001,1,1,1,a")
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.csv": body})
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert "column 'date' holds both day-first and month-first dates (13/03/2025, 03/14/2025)" in result.output
+
+
+def test_an_empty_date_cell_is_a_message_not_a_crash(tmp_path):
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.csv": tx_rows("T1,2024-12-01,C001,1,1,1,a", "T2,,C002,1,1,1,a",
+                                                          "T3,2025-01-01,C002,1,1,1,a")})
+    result = run_validate(root)
+    assert result.exit_code == 2 and "column 'date' may not be empty" in result.output and "row 3" in result.output
+
+
+# --------------------------------------------------------------------------- 5. ids and text
+
+def test_leading_zeros_survive_in_csv_as_in_excel(tmp_path):
+    customers = "customer_id,name,status\n000356,Alpha,active\n001002,Beta,active\n"
+    transactions = tx_rows("T1,2024-12-01,000356,100,1,1,a", "T2,2025-01-01,001002,5,1,1,a",
+                           "T3,2025-01-02,1002,5,1,1,a")
+    root = tmp_path / "clients"
+    write_client(root, files={"customers.csv": customers, "transactions.csv": transactions})
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert "row 4, column customer_id: value '1002'" in result.output  # 1002 is not 001002
+    report, tables = validate(root)
+    assert tables["customers"]["customer_id"].tolist() == ["000356", "001002"]
+    assert tables["transactions"]["customer_id"].tolist()[:2] == ["000356", "001002"]
+
+
+def test_ids_differing_only_by_case_or_spaces_are_warned(tmp_path):
+    root = tmp_path / "clients"
+    write_client(root, files={"customers.csv": CUSTOMERS_CSV + "c001,alpha again,active,,,\nC 002,b,active,,,\n"})
+    result = run_validate(root)
+    assert result.exit_code == 0, result.output
+    assert "column 'customer_id' holds ids that differ only by case or spaces" in result.output
+    assert "value 'C001 / c001'" in result.output and "value 'C002 / C 002'" in result.output
+
+
+def test_gbk_file_whose_first_megabyte_is_ascii(tmp_path):
+    lines = [f"T{i:07d},2025-01-01,C001,1,1,1,blinds" for i in range(40_000)]
+    body = (TX_HEADER + "\n".join(lines) + "\nT9999999,2025-01-02,C002,1,1,1,电动窗帘\n").encode("gbk")
+    assert len(body) > 1 << 20 and body[: 1 << 20].isascii()
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.csv": body})
+    report, tables = validate(root)
+    assert report.ok, report.format_text()
+    assert tables["transactions"]["product"].iloc[-1] == "电动窗帘"
+
+
+BIG5_CUSTOMERS = ("客戶編號,客戶名稱,狀態\nC001,香港華美窗簾有限公司,active\nC002,臺北東方酒店,active\n"
+                  "C003,九龍商業大樓,inactive\nC004,新界裝飾工程公司,prospect\nC005,澳門零售商店,suspect\n")
+
+
+def test_big5_file_from_taiwan_or_hong_kong_is_read(tmp_path):
+    body = BIG5_CUSTOMERS.encode("big5")
+    assert body.decode("gb18030")  # it also "decodes" as GB18030, to the wrong characters
+    root = tmp_path / "clients"
+    write_client(root, files={"customers.csv": body})
+    report, tables = validate(root)
+    assert report.ok, report.format_text()
+    assert tables["customers"]["name"].tolist()[:2] == ["香港華美窗簾有限公司", "臺北東方酒店"]
+
+
+def test_short_gbk_file_that_also_decodes_as_big5_is_read_as_gbk():
+    from threec_helpers.io import detect_encoding
+
+    text = "客户编号,客户名称\nC001,东方酒店\n"
+    body = text.encode("gbk")
+    assert body.decode("big5")  # both decode: plausibility decides
+    assert detect_encoding(Path("x.csv"), body) == "gb18030"
+
+
+def test_gb18030_big5_ambiguity_without_evidence_is_refused():
+    from threec_helpers.errors import FileFormatError
+    from threec_helpers.io import detect_encoding
+
+    body = "id\n" + "".join(chr(c) for c in (0x7C1E, 0x7C1F, 0x7C20)) + "\n"  # rare characters only
+    raw = body.encode("big5")
+    assert raw.decode("gb18030")
+    with pytest.raises(FileFormatError, match="cannot tell whether the file is Simplified"):
+        detect_encoding(Path("x.csv"), raw)
+
+
+def test_a_file_mixing_encodings_is_refused_with_the_first_failing_line(tmp_path):
+    body = (TX_HEADER + "T1,2024-12-01,C001,1,1,1,电动窗帘\n").encode("utf-8") + \
+        "T2,2025-01-01,C002,1,1,1,卷帘\n".encode("gbk") + "T3,2025-01-01,C002,1,1,1,卷帘\n".encode("utf-8")
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.csv": body})
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert "the text near row 3 is not valid UTF-8; the file mixes encodings" in result.output
+
+
+@pytest.mark.parametrize("token", ["#N/A", "NULL", "NA", "N/A", "nan"])
+def test_in_csv_only_an_empty_cell_is_missing(tmp_path, token):
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.csv": tx_rows("T1,2024-12-01,C001,100,1,1,a",
+                                                          f"T2,2025-01-01,C002,{token},1,1,a")})
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert f"row 3, column amount: value '{token}'" in result.output
+
+
+def test_na_as_text_is_kept(tmp_path):
+    root = tmp_path / "clients"
+    write_client(root, files={"customers.csv": CUSTOMERS_CSV.replace("C005,Epsilon,suspect,retail,west",
+                                                                     "C005,Epsilon,suspect,retail,NA")})
+    report, tables = validate(root)
+    assert report.ok and tables["customers"].set_index("customer_id").loc["C005", "region"] == "NA"

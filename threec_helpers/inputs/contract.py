@@ -149,7 +149,7 @@ CUSTOMERS = Table(
                               "非活跃": "inactive", "不活跃": "inactive", "休眠": "inactive", "流失": "inactive",
                               "潜在": "prospect", "潜在客户": "prospect", "准客户": "prospect",
                               "疑似": "suspect", "可疑客户": "suspect", "目标客户": "suspect"},
-               aliases=("状态", "客户状态", "customer status"),
+               aliases=("状态", "客户状态", "狀態", "客戶狀態", "customer status"),
                doc_en="active / inactive / prospect / suspect (Curry's pyramid levels)",
                doc_zh="活跃 / 非活跃 / 潜在 / 疑似（金字塔层级）"),
         Column("segment", "string", required=False, nullable=True, aliases=("细分", "客户细分", "行业", "分类"),

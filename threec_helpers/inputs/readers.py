@@ -373,6 +373,7 @@ def _parse_csv(path: Path, sample: bytes, encoding: str, aliases: dict[str, str]
         if "Empty CSV file" in message:
             raise FileFormatError(key="io.header_only", path=path) from None
         raise FileFormatError(key="io.csv_unreadable", path=path, row=row, detail=message) from None
+    table = _nan_text_as_text(table)
     frame = table.to_pandas(date_as_object=False)  # date32 -> datetime64, not Python date objects
     del table
     names, original, unknown = _rename(list(frame.columns), aliases, path)
@@ -381,6 +382,20 @@ def _parse_csv(path: Path, sample: bytes, encoding: str, aliases: dict[str, str]
     frame.index = pd.RangeIndex(header_idx + 2, header_idx + 2 + len(frame))
     frame = _drop_blank_rows(frame)
     return RawTable(frame, path, header_idx + 1, encoding, original, unknown)
+
+
+def _nan_text_as_text(table):
+    """A float column where pyarrow read ``nan``/``inf`` text as numbers goes back to text, so
+    the validator reports those cells instead of taking them for empty ones."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for i, col_type in enumerate(table.schema.types):
+        if pa.types.is_floating(col_type):
+            column = table.column(i)
+            if pc.any(pc.or_(pc.is_nan(column), pc.is_inf(column))).as_py():
+                table = table.set_column(i, table.schema.names[i], pc.cast(column, pa.string()))
+    return table
 
 
 def _first_ragged_row(path: Path, encoding: str, delimiter: str, header_idx: int) -> int | None:

@@ -343,8 +343,11 @@ class _Loaded:
 
 
 def _value_text(value: Any, column: Column | None = None) -> str | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
+    try:
+        if value is None or pd.isna(value):  # None, NaN, NaT, NA
+            return None
+    except (TypeError, ValueError):  # a list or array: not missing
+        pass
     if isinstance(value, (pd.Timestamp, dt.datetime)):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
