@@ -629,3 +629,187 @@ def test_na_as_text_is_kept(tmp_path):
                                                                      "C005,Epsilon,suspect,retail,NA")})
     report, tables = validate(root)
     assert report.ok and tables["customers"].set_index("customer_id").loc["C005", "region"] == "NA"
+
+
+# --------------------------------------------------------------------------- 6. client.yaml checked for meaning
+
+def test_overlapping_periods_are_refused_but_nested_ones_allowed(tmp_path):
+    from conftest import CLIENT_YAML
+
+    root = tmp_path / "clients"
+    overlapping = CLIENT_YAML.replace("end: 2024-10-31", "end: 2024-12-31")
+    write_client(root, files={"client.yaml": overlapping})
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert "field 'periods': FY2024 (2023-11-01..2024-12-31) and FY2025 (2024-11-01..2025-10-31) overlap" \
+        in result.output
+    nested = CLIENT_YAML.replace("current_period:", "  - {id: H1-FY2025, start: 2024-11-01, end: 2025-04-30}\n"
+                                                   "current_period:")
+    write_client(root, files={"client.yaml": nested})
+    assert run_validate(root).exit_code == 0
+
+
+def test_gaps_and_transactions_outside_every_period_are_warned_with_count_and_amount(tmp_path):
+    from conftest import CLIENT_YAML
+
+    root = tmp_path / "clients"
+    gap = CLIENT_YAML.replace("start: 2024-11-01", "start: 2024-12-01")  # November 2024 belongs to no period
+    body = TRANSACTIONS_CSV + "T6,2024-11-15,C001,400,100,1,a\nT7,2023-01-15,C002,250.5,100,1,a\n"
+    write_client(root, files={"client.yaml": gap, "transactions.csv": body})
+    result = run_validate(root)
+    assert result.exit_code == 0, result.output
+    assert "there is a gap between periods from 2024-11-01 to 2024-11-30, holding 1 transactions (amount 400.00)" \
+        in result.output
+    assert "2 transactions (amount 650.50) fall outside every period" not in result.output
+    assert "1 transactions (amount 250.50) fall outside every period of client.yaml (2023-11-01 to 2025-10-31)" \
+        in result.output
+
+
+def test_a_current_period_without_data_is_refused(tmp_path):
+    root = tmp_path / "clients"
+    body = TRANSACTIONS_CSV.replace("2025-02-01", "2024-02-01").replace("2025-06-30", "2024-06-30")
+    write_client(root, files={"transactions.csv": body})
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert "the current period FY2025 (2024-11-01 to 2025-10-31) holds no data" in result.output
+
+
+@pytest.mark.parametrize("written, expected", [("8%", 0.08), ("'0.08'", 0.08), ("12", 12.0), ("８％", 0.08)])
+def test_targets_are_typed_when_read(tmp_path, written, expected):
+    from threec_helpers.inputs.config import load_client_config
+
+    folder = write_client(tmp_path, files={"client.yaml": CLIENT_YAML_WITH(f"targets: {{revenue_growth: {written}}}\n")})
+    value = load_client_config(folder).targets["revenue_growth"]
+    assert value == pytest.approx(expected) and isinstance(value, float)
+
+
+def test_a_target_that_is_no_number_is_refused_naming_the_field(tmp_path):
+    root = tmp_path / "clients"
+    write_client(root, files={"client.yaml": CLIENT_YAML_WITH("targets: {revenue_growth: about eight percent}\n")})
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert "field 'targets.revenue_growth': 'about eight percent' is not a number" in result.output
+
+
+def test_a_date_order_that_is_not_one_is_refused(tmp_path):
+    root = tmp_path / "clients"
+    write_client(root, files={"client.yaml": CLIENT_YAML_WITH("date_order: day-first\n")})
+    result = run_validate(root)
+    assert result.exit_code == 2 and "field 'date_order': 'day-first' is not a date order" in result.output
+
+
+# --------------------------------------------------------------------------- 7. column mapping in client.yaml
+
+def test_column_mapping_reads_a_client_workbook_unedited(tmp_path):
+    rows = [["销售明细 2025"], ["开单日", "往来单位编码", "本币无税金额", "备注"]] + [
+        [dt.date(2025, 3, 1 + i), "C001" if i % 2 else "C002", 100.0 + i, ""] for i in range(10)]
+    wb = openpyxl.Workbook()
+    wb.active.title = "明细"
+    for r in rows:
+        wb.active.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    root = tmp_path / "clients"
+    yaml_text = CLIENT_YAML_WITH("tables:\n  transactions: {file: 销售明细.xlsx, sheet: 明细, "
+                                 "columns: {开单日: date, 往来单位编码: customer_id}}\n")
+    write_client(root, files={"client.yaml": yaml_text, "销售明细.xlsx": buf.getvalue()}, drop=("transactions.csv",))
+    report, tables = validate(root)
+    assert report.ok, report.format_text()
+    assert tables["transactions"]["amount"].sum() == sum(100.0 + i for i in range(10))
+    assert tables["transactions"]["customer_id"].iloc[0] == "C002"
+
+
+def test_a_mapping_to_an_unknown_column_is_refused_with_a_suggestion(tmp_path):
+    root = tmp_path / "clients"
+    write_client(root, files={"client.yaml": CLIENT_YAML_WITH(
+        "tables:\n  transactions: {columns: {开单日: dates}}\n")})
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert "field 'tables.transactions.columns.开单日': 'dates' is not a column of transactions. Did you mean date?" \
+        in result.output
+
+
+def test_unrecognised_headers_get_a_did_you_mean_across_all_tables(tmp_path):
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.csv": TRANSACTIONS_CSV.replace("quantity", "数 量 (件)").replace(
+        "product", "产品名")})
+    result = run_validate(root)
+    assert result.exit_code == 0, result.output
+    assert "column '产品名' is not part of the data contract and is ignored; did you mean 产品名称 (product)" \
+        in result.output
+    assert "tables: {transactions: {columns: {产品名: column_name}}}" in result.output
+
+
+@pytest.mark.parametrize("erp, headers", [
+    ("用友 U8", ["发票号", "开票日期", "客户编码", "客户名称", "存货编码", "存货名称", "数量", "本币无税金额", "价税合计"]),
+    ("金蝶云星空", ["单据编号", "日期", "客户编码", "物料编码", "物料名称", "实发数量", "金额（本位币）", "价税合计"]),
+    ("SAP Business One", ["凭证编号", "过账日期", "客户/供应商代码", "客户/供应商名称", "物料/服务描述", "数量", "行总计"]),
+])
+def test_standard_erp_exports_are_recognised(tmp_path, erp, headers):
+    from threec_helpers.inputs.contract import TABLES
+    from threec_helpers.io import read_table
+
+    values = {"发票号": "F1", "单据编号": "F1", "凭证编号": "1", "开票日期": "2025-01-02", "日期": "2025-01-02",
+              "过账日期": "2025-01-02", "客户编码": "C001", "客户/供应商代码": "C001"}
+    path = tmp_path / "export.csv"
+    path.write_text(",".join(headers) + "\n" + ",".join(values.get(h, "1") for h in headers) + "\n", encoding="utf-8")
+    raw = read_table(path, TABLES["transactions"])
+    assert {"transaction_id", "date", "customer_id", "amount", "product"} <= set(raw.frame.columns), erp
+    assert "价税合计" not in raw.original_headers.values()  # gross of VAT: never read as revenue
+
+
+def test_customer_id_headers_are_the_same_for_every_table():
+    from threec_helpers.inputs.contract import TABLES
+
+    spellings = {name: set(t.column("customer_id").aliases) for name, t in TABLES.items()
+                 if "customer_id" in t.column_names}
+    assert len(spellings) >= 4 and len({frozenset(s) for s in spellings.values()}) == 1
+
+
+# --------------------------------------------------------------------------- 8. messages a consultant can act on
+
+def test_exact_duplicate_rows_are_warned_with_count_and_amount(tmp_path):
+    month = "2025-03-01,C001,1000,600\n2025-03-02,C002,2500.5,1500\n"
+    body = "date,customer_id,amount,cost\n2024-12-01,C001,10,5\n" + month + month  # March pasted twice
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.csv": body})
+    result = run_validate(root)
+    assert result.exit_code == 0
+    assert "2 row(s), amount 3,500.50, are exact copies of an earlier row (rows 5, 6 ...)" in result.output
+
+
+def test_errors_are_listed_first_and_warnings_counted_apart(tmp_path):
+    root = tmp_path / "clients"
+    body = TRANSACTIONS_CSV.replace("product", "产品名").replace("C002,800", "C002,-800")
+    write_client(root, files={"transactions.csv": body})
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert "NOT valid, 1 error(s) and 1 warning(s)" in result.output
+    assert result.output.index("below its minimum") < result.output.index("is not part of the data contract")
+    zh = run_validate(root, lang="zh").output
+    assert "共 1 处错误（另有 1 条提示）" in zh
+    report = json.loads(run_validate(root, "--json").output)
+    assert report["errors"] == 1 and report["warnings"] == 1 and report["problems"][0]["severity"] == "error"
+
+
+def test_value_shown_as_the_file_holds_it(tmp_path):
+    customers = "customer_id,name,status\n000356,Alpha,active\n000356,Beta,active\n"
+    root = tmp_path / "clients"
+    write_client(root, files={"customers.csv": customers,
+                              "transactions.csv": tx_rows("T1,2025-01-01,000356,1,1,1,a")})
+    result = run_validate(root)
+    assert "value '000356'" in result.output and "value '356'" not in result.output
+
+
+def test_every_new_message_exists_in_both_languages():
+    from threec_helpers.i18n import catalog
+
+    rules = ["file_unexpected", "total_row", "total_row_dropped", "excel_error", "excel_formula_uncalculated",
+             "excel_hidden_rows", "date_order_mixed", "date_order_ambiguous", "number_convention_mixed",
+             "unknown_column_suggest", "duplicate_rows", "duplicate_rows_amount", "id_spelling", "outside_periods",
+             "period_gap", "current_period_empty"]
+    for rule in rules:
+        for key in (f"validation.{rule}", f"validation.{rule}.hint"):
+            assert set(catalog()[key]) >= {"zh", "en"}, key
+    for key in ("io.many_sheets", "io.xls_unopenable", "io.unknown_encoding_line", "io.encoding_ambiguous"):
+        assert set(catalog()[key]) >= {"zh", "en"}, key
