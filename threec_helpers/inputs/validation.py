@@ -373,16 +373,27 @@ def _is_zh_total(cell: str) -> bool:
 
 def _scan_markers(frame: pd.DataFrame) -> tuple[dict[int, tuple[str, str]], list[tuple[int, str, str]]]:
     """Rows holding a total label (row -> (column, text)) and cells holding an Excel error value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     totals: dict[int, tuple[str, str]] = {}
     errors: list[tuple[int, str, str]] = []
     for name in frame.columns:
         col = frame[name]
         if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
             continue
-        text = col.astype("string") if col.dtype == object else col
-        hit = text.str.contains(_MARKERS, regex=True).fillna(False).to_numpy(dtype=bool)
-        if not hit.any():
+        # RE2 through pyarrow: one pass at C speed (pandas falls back to Python's re for this pattern)
+        if col.dtype == object:
+            cells = [v if isinstance(v, str) else None for v in col.to_numpy(dtype=object)]
+            text = pd.Series(cells, index=col.index, dtype=object)
+            arr = pa.array(cells, type=pa.string())
+        else:
+            text = col
+            arr = pa.array(col)
+        hit_arr = pc.match_substring_regex(arr, _MARKERS)
+        if not pc.any(hit_arr).as_py():
             continue
+        hit = hit_arr.fill_null(False).to_numpy(zero_copy_only=False)
         for row, value in zip(frame.index[hit], text[hit]):
             cell = unicodedata.normalize("NFKC", str(value)).strip()
             if cell.upper() in EXCEL_ERRORS:
