@@ -813,3 +813,14 @@ def test_every_new_message_exists_in_both_languages():
             assert set(catalog()[key]) >= {"zh", "en"}, key
     for key in ("io.many_sheets", "io.xls_unopenable", "io.unknown_encoding_line", "io.encoding_ambiguous"):
         assert set(catalog()[key]) >= {"zh", "en"}, key
+
+
+def test_old_xls_error_values_and_hidden_rows_are_named(tmp_path):
+    # written once with xlwt 1.3.0: a #DIV/0! in 成本 row 3, row 4 hidden
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.xls": (DATA / "transactions_xls_error_hidden.xls").read_bytes()},
+                 drop=("transactions.csv",))
+    result = run_validate(root)
+    assert result.exit_code == 2
+    assert "row 3, column 成本 (cost): value '#DIV/0!'" in result.output
+    assert "1 row(s) of the sheet are hidden (rows 4 ...)" in result.output

@@ -503,6 +503,34 @@ def _scan_sheet_xml(xml: bytes) -> _CellNotes:
     return notes
 
 
+def _scan_xls(path: Path, sheet_name: str) -> _CellNotes:
+    """Error values and hidden rows of an old .xls sheet (calamine shows an error cell as empty).
+
+    A formula's saved result is all that a .xls file gives either reader; one never
+    calculated reads as empty text, which this scan cannot tell from an empty cell.
+    """
+    import xlrd
+
+    notes = _CellNotes()
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    except Exception:  # noqa: BLE001 - calamine read the values; formats are a bonus (e.g. .xls from WPS)
+        return notes
+    try:
+        sheet = book.sheet_by_name(sheet_name)
+        for r in range(sheet.nrows):
+            for c, ctype in enumerate(sheet.row_types(r)):
+                if ctype == xlrd.XL_CELL_ERROR:
+                    code = sheet.cell_value(r, c)
+                    notes.errors.append((r + 1, c, xlrd.error_text_from_code.get(code, "#N/A")))
+        notes.hidden_rows = sorted(r + 1 for r, info in sheet.rowinfo_map.items() if info.hidden)
+    except Exception:  # noqa: BLE001
+        return _CellNotes()
+    finally:
+        book.release_resources()
+    return notes
+
+
 def _read_excel(path: Path, aliases: dict[str, str], sheet: str | int | None, max_columns: int,
                 size: int) -> RawTable:
     """Read a worksheet of an .xlsx/.xlsm/.xls workbook with calamine.
@@ -571,7 +599,9 @@ def _read_excel(path: Path, aliases: dict[str, str], sheet: str | int | None, ma
     frame = pd.DataFrame([r[:width] + [None] * (width - len(r)) for r in data], columns=names, dtype=object)
     frame.index = pd.RangeIndex(header_idx + 2, header_idx + 2 + len(frame))
     notes = _CellNotes()
-    if not is_xls:
+    if is_xls:
+        notes = _scan_xls(path, sheet_name)
+    else:
         with zipfile.ZipFile(path) as zf:
             xml = _sheet_xml(zf, sheet_name)
         if xml is not None:

@@ -884,7 +884,7 @@ def load_client(client_id: str, data_root_dir: str | Path | None = None, *, use_
     if use_cache and (folder / CONFIG_FILE).is_file():
         try:
             key, sources = input_fingerprint(client_id, root)
-        except InputError:
+        except Exception:  # noqa: BLE001 - validate_client below reports whatever failed, naming the file
             key = None
         if key is not None:
             cached = _read_cache(cache / client_id / key)
