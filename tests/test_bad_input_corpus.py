@@ -824,3 +824,15 @@ def test_old_xls_error_values_and_hidden_rows_are_named(tmp_path):
     assert result.exit_code == 2
     assert "row 3, column 成本 (cost): value '#DIV/0!'" in result.output
     assert "1 row(s) of the sheet are hidden (rows 4 ...)" in result.output
+
+
+def test_a_reader_panic_on_a_truncated_xls_is_a_message_and_prints_nothing(tmp_path, capfd):
+    # calamine's Rust code panics on this truncation (found by fuzzing); the panic is a
+    # BaseException in Python and its message would go straight to the terminal
+    body = (DATA / "transactions_old_excel.xls").read_bytes()[:4567]
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.xls": body}, drop=("transactions.csv",))
+    report, _ = validate(root)
+    assert not report.ok
+    assert "cannot read this old .xls workbook" in report.format_text()
+    assert capfd.readouterr().err == ""

@@ -22,10 +22,12 @@ measures in :mod:`threec_helpers.arrays`.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import html
 import os
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -545,12 +547,21 @@ def _read_excel(path: Path, aliases: dict[str, str], sheet: str | int | None, ma
     if not is_xls:
         _guard_xlsx(path, size, int(os.environ.get("THREEC_MAX_XLSX_UNPACKED", DEFAULT_MAX_XLSX_UNPACKED)))
     try:
-        wb = calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several types for damaged files
+        with _rust_panics_quiet():
+            wb = calamine.CalamineWorkbook.from_path(str(path))
+    except BaseException as exc:  # calamine raises several types, and a Rust panic (a BaseException), for damaged files
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
         key = "io.xls_unopenable" if is_xls else "io.xlsx_unopenable"
         raise FileFormatError(key=key, path=path, detail=f"{type(exc).__name__}: {exc}") from None
     try:
-        metas = list(wb.sheets_metadata)
+        try:
+            with _rust_panics_quiet():
+                metas = list(wb.sheets_metadata)
+        except BaseException as exc:  # including a Rust panic inside calamine
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            raise FileFormatError(key="io.xlsx_unopenable", path=path, detail=f"{type(exc).__name__}: {exc}") from None
         visible = [m.name for m in metas if str(m.visible).endswith("Visible") and str(m.typ).endswith("WorkSheet")]
         all_names = [m.name for m in metas]
         if sheet is None:
@@ -622,11 +633,38 @@ def _read_excel(path: Path, aliases: dict[str, str], sheet: str | int | None, ma
     return raw
 
 
+@contextlib.contextmanager
+def _rust_panics_quiet():
+    """Keep what calamine's Rust code prints when it panics on a damaged file off the terminal.
+
+    The panic itself arrives as a Python exception and becomes a problem naming the file; its
+    message printed on standard error (with a Rust backtrace when ``RUST_BACKTRACE`` is set)
+    would look like a crash to the consultant.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:  # no file descriptor 2 (some embedded interpreters)
+        yield
+        return
+    try:
+        with tempfile.TemporaryFile() as sink:
+            os.dup2(sink.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
+
+
 def _sheet_rows(wb, name: str, path: Path) -> list[list[object]]:
     """Every row of a sheet from A1, empty cells as None (calamine shows them as '')."""
     try:
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception as exc:
+        with _rust_panics_quiet():
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except BaseException as exc:  # including a Rust panic inside calamine
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
         raise FileFormatError(key="io.xlsx_unopenable", path=path, detail=f"{type(exc).__name__}: {exc}") from None
     return [[None if c == "" else c for c in r] for r in rows]
 

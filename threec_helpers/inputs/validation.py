@@ -478,7 +478,9 @@ def _read_and_type(table: Table, path: Path, sheet, report: ValidationReport, sh
     except InputError as exc:
         params = ({"message_key": exc.key, "message_fields": exc.fields} if exc.key else {"detail": str(exc)})
         report.add(Problem(table.name, shown, None, None, "file_format", params=params))
-    except Exception as exc:  # noqa: BLE001 - a client's file must never end in a traceback
+    except BaseException as exc:  # noqa: BLE001 - a client's file must never end in a traceback
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise  # (a Rust panic inside a reader is a BaseException, and is caught here)
         report.add(Problem(table.name, shown, None, None, "file_unexpected",
                            params={"detail": f"{type(exc).__name__}: {str(exc)[:300]}"}))
     return None
