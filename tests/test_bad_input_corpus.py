@@ -836,3 +836,14 @@ def test_a_reader_panic_on_a_truncated_xls_is_a_message_and_prints_nothing(tmp_p
     assert not report.ok
     assert "cannot read this old .xls workbook" in report.format_text()
     assert capfd.readouterr().err == ""
+
+
+def test_client_yaml_messages_in_chinese(tmp_path):
+    from conftest import CLIENT_YAML
+
+    root = tmp_path / "clients"
+    write_client(root, files={"client.yaml": CLIENT_YAML.replace("end: 2024-10-31", "end: 2024-12-31")})
+    output = run_validate(root, lang="zh").output
+    assert "字段“periods”：FY2024（2023-11-01..2024-12-31）与 FY2025（2024-11-01..2025-10-31）重叠" in output
+    write_client(root, files={"client.yaml": CLIENT_YAML_WITH("targets: {nps: 三十}\n")})
+    assert "字段“targets.nps”：'三十' 不是数字" in run_validate(root, lang="zh").output

@@ -745,8 +745,11 @@ def validate_client(client_id: str, data_root_dir: str | Path | None = None, *,
     try:
         config = load_client_config(folder)
     except ClientConfigError as exc:
+        params = {"detail": str(exc)}
+        if exc.key:
+            params.update(message_key=exc.key, message_fields=exc.fields)
         report.add(Problem("client.yaml", _display(folder / CONFIG_FILE, root), None, None, "client_config",
-                           params={"detail": str(exc)}))
+                           params=params))
         return report, None, {}
     except Exception as exc:  # noqa: BLE001 - never a traceback for a file in the client folder
         report.add(Problem("client.yaml", _display(folder / CONFIG_FILE, root), None, None, "file_unexpected",
