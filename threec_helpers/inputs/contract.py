@@ -27,7 +27,7 @@ from typing import Literal
 ColumnType = Literal["string", "float", "int", "date", "bool", "category", "period", "month"]
 
 #: bumped whenever a rule changes, so cached validated data is not reused across rule changes
-CONTRACT_VERSION = "1"
+CONTRACT_VERSION = "2"
 
 ENGAGEMENTS = ("3c", "iso9001", "clinical")
 

@@ -371,6 +371,34 @@ def _is_zh_total(cell: str) -> bool:
     return len(label) <= _TOTAL_LABEL_MAX and bool(_TOTAL_ZH.search(label))
 
 
+#: what every total label or error value contains: 计 計 总 總, "total" in any case, or "#"
+_MARKER_HINT = r"计|計|总|總|(?i:total)|#"
+
+
+def _may_hold_markers(arr) -> bool:
+    """Whether a string column's bytes contain a marker at all.
+
+    The column's data buffer is searched as one binary value (RE2 over the bytes, no copy),
+    so the per-cell regex can skip id columns of ten million rows. A buffer may hold more
+    than the column (a slice) and a match may span two cells: both only cost a needless
+    per-cell pass, never a missed marker.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for chunk in getattr(arr, "chunks", [arr]):
+        buffers = chunk.buffers()
+        data = buffers[2] if len(buffers) > 2 else None
+        if data is None or data.size == 0:
+            continue
+        offsets = pa.py_buffer(np.array([0, data.size], dtype=np.int64).tobytes())
+        whole = pa.LargeBinaryArray.from_buffers(pa.large_binary(), 1, [None, offsets, data])
+        if pc.match_substring_regex(whole, _MARKER_HINT)[0].as_py():
+            return True
+    return False
+
+
 def _scan_markers(frame: pd.DataFrame) -> tuple[dict[int, tuple[str, str]], list[tuple[int, str, str]]]:
     """Rows holding a total label (row -> (column, text)) and cells holding an Excel error value."""
     import pyarrow as pa
@@ -390,6 +418,8 @@ def _scan_markers(frame: pd.DataFrame) -> tuple[dict[int, tuple[str, str]], list
         else:
             text = col
             arr = pa.array(col)
+        if not _may_hold_markers(arr):
+            continue
         hit_arr = pc.match_substring_regex(arr, _MARKERS)
         if not pc.any(hit_arr).as_py():
             continue
