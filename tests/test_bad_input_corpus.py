@@ -847,3 +847,13 @@ def test_client_yaml_messages_in_chinese(tmp_path):
     assert "字段“periods”：FY2024（2023-11-01..2024-12-31）与 FY2025（2024-11-01..2025-10-31）重叠" in output
     write_client(root, files={"client.yaml": CLIENT_YAML_WITH("targets: {nps: 三十}\n")})
     assert "字段“targets.nps”：'三十' 不是数字" in run_validate(root, lang="zh").output
+
+
+def test_number_cells_of_a_workbook_do_not_vote_on_the_comma_convention(tmp_path):
+    rows = [r[:] for r in GOOD_TX_ROWS]
+    rows[1][3], rows[2][3], rows[3][3] = "1.234,50", "99,5", 12.5  # text in European style, one real number
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.xlsx": xlsx_bytes(rows)}, drop=("transactions.csv",))
+    report, tables = validate(root)
+    assert report.ok, report.format_text()
+    assert tables["transactions"]["amount"].tolist()[:3] == [1234.5, 99.5, 12.5]

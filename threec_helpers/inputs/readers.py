@@ -827,11 +827,16 @@ def parse_numbers(values: pd.Series, percent: str | None = None,
         parsed = values.astype("float64")
         return parsed, pd.Series(False, index=values.index)
     if values.dtype == object:
-        # Excel columns: numbers as numbers, the rest as text
+        # Excel columns: number cells are numbers (they carry no comma convention); only the
+        # text cells are parsed, and only they decide the column's convention
         is_num = values.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool),
                             na_action="ignore").fillna(False).astype(bool)
         if is_num.all():
             return values.astype("float64"), pd.Series(False, index=values.index)
+        if is_num.any():
+            parsed, invalid = parse_numbers(values.where(~is_num, None), percent=percent, notes=notes)
+            numbers = pd.to_numeric(values.where(is_num, None), errors="coerce").astype("float64")
+            return parsed.where(~is_num, numbers), invalid & ~is_num
     text = _as_text(values)
     empty = (text.isna() | (text == "")).to_numpy()
     t = text.str.replace("\u2212", "-", regex=False)
