@@ -895,7 +895,7 @@ def _build_dates(year, month, day) -> pd.Series:
 def parse_dates(values: pd.Series, order: str | None = None,
                 notes: dict | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse a date column: ISO dates, ``2025/3/5``, ``2025.03.05``, ``2025年3月5日``,
-    ``05/03/2025``, Excel dates.
+    ``20250305``, ``05/03/2025``, Excel dates.
 
     Day-first (``05/03/2025`` = 5 March, Hong Kong, Europe) or month-first (= 3 May, US
     software) is decided **once for the column**: from cells whose first number is above
@@ -938,6 +938,8 @@ def parse_dates(values: pd.Series, order: str | None = None,
     has_cn = cn[0].notna()
     text = text.where(~has_cn, cn[0] + "-" + cn[1].str.zfill(2) + "-" + cn[2].fillna("1").str.zfill(2))
     text = text.str.replace(r"[./]", "-", regex=True)
+    # 20250305 (ERP exports): year, month, day without separators
+    text = text.str.replace(r"^(\d{4})(\d{2})(\d{2})$", r"\1-\2-\3", regex=True)
     ymd = text.str.extract(_YMD)
     xy = text.str.extract(_XY_YEAR)
     is_ymd, is_xy = ymd[0].notna().to_numpy(), xy[0].notna().to_numpy()
