@@ -8,6 +8,8 @@ safely (``yaml.safe_load``: no Python tags), checks every field and raises
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,10 +47,25 @@ class PyramidThresholds:
 
 @dataclass(frozen=True)
 class TableSource:
-    """Where a table's file is, when not at its default name."""
+    """Where a table's file is, when not at its default name, and how to read it.
 
-    file: str
+    Attributes
+    ----------
+    file : str
+        File name inside the client folder.
+    sheet : str or int, optional
+        Worksheet of a workbook.
+    columns : dict
+        The client's headers mapped to canonical column names, e.g. ``{单据日期: date}``,
+        so the client's files are never edited.
+    date_order : {"dmy", "mdy", "ymd"}, optional
+        Order of day and month in this table's dates (overrides the client's).
+    """
+
+    file: str | None = None
     sheet: str | int | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    date_order: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,7 @@ class ClientConfig:
     pyramid: PyramidThresholds = PyramidThresholds()
     checklist: str | None = None
     tables: dict[str, TableSource] = field(default_factory=dict)
+    date_order: str | None = None
     folder: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -82,13 +100,13 @@ class ClientConfig:
             if p.id == str(period_id):
                 return p
         known = ", ".join(p.id for p in self.periods)
-        raise ClientConfigError(
-            f"{self.client_id}: period {period_id!r} is not defined in client.yaml (known periods: {known})"
-        )
+        raise ClientConfigError(key="config.period_unknown", client=self.client_id, period=str(period_id),
+                                known=known)
 
 
-def _err(path: Path, field_name: str, problem: str, fix: str) -> ClientConfigError:
-    return ClientConfigError(f"{path}: field '{field_name}': {problem}. {fix}")
+def _err(path: Path, field_name: str, key: str, **fields: Any) -> ClientConfigError:
+    """A client.yaml error naming the file and the field; ``config.<key>`` says what is wrong and what to do."""
+    return ClientConfigError(key=f"config.{key}", path=path, field=field_name, **fields)
 
 
 def _as_date(path: Path, field_name: str, value: Any) -> dt.date:
@@ -99,15 +117,55 @@ def _as_date(path: Path, field_name: str, value: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise _err(path, field_name, f"{value!r} is not a date", "Write dates as YYYY-MM-DD.") from None
+        raise _err(path, field_name, "not_a_date", value=repr(value)) from None
 
 
 def _number(path: Path, field_name: str, value: Any, lo: float, hi: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _err(path, field_name, f"{value!r} is not a number", f"Give a number between {lo} and {hi}.")
+        raise _err(path, field_name, "not_a_number_between", value=repr(value), lo=lo, hi=hi)
     if not lo <= float(value) <= hi:
-        raise _err(path, field_name, f"{value} is outside {lo}..{hi}", f"Give a number between {lo} and {hi}.")
+        raise _err(path, field_name, "outside", value=value, lo=lo, hi=hi)
     return float(value)
+
+
+def _check_overlaps(path: Path, periods: list[Period]) -> None:
+    """Periods may not overlap, except that one may hold others whole (a half-year and its months)."""
+    ordered = sorted(periods, key=lambda p: (p.start, -p.end.toordinal()))
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if b.start > a.end:
+                break
+            nested = (a.start <= b.start and b.end <= a.end) or (b.start <= a.start and a.end <= b.end)
+            if not nested:
+                raise _err(path, "periods", "periods_overlap", a=a.id, a_start=a.start, a_end=a.end, b=b.id,
+                           b_start=b.start, b_end=b.end)
+
+
+def _target(path: Path, name: str, value: Any) -> Any:
+    """A target typed: numbers as float, ``"8%"`` as 0.08; nested mappings checked the same way."""
+    if isinstance(value, dict):
+        return {str(k): _target(path, f"{name}.{k}", v) for k, v in value.items()}
+    if isinstance(value, bool):
+        raise _err(path, name, "target_not_a_number", value=repr(value))
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+        try:
+            if text.endswith("%"):
+                return float(text[:-1]) / 100.0
+            return float(text)
+        except ValueError:
+            pass
+    raise _err(path, name, "target_not_a_number", value=repr(value))
+
+
+def _date_order(path: Path, name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if str(value).lower() not in ("dmy", "mdy", "ymd"):
+        raise _err(path, name, "date_order", value=repr(value))
+    return str(value).lower()
 
 
 def parse_client_config(raw: Any, path: Path, folder_name: str | None = None) -> ClientConfig:
@@ -127,54 +185,52 @@ def parse_client_config(raw: Any, path: Path, folder_name: str | None = None) ->
     ClientConfig
     """
     if not isinstance(raw, dict):
-        raise ClientConfigError(f"{path}: expected a mapping of fields (client_id, name, engagement, ...), "
-                                f"found {type(raw).__name__}. See docs/data-contract.md for an example.")
+        raise ClientConfigError(key="config.not_a_mapping", path=path, found=type(raw).__name__)
     missing = [k for k in ("client_id", "name", "engagement", "periods", "current_period") if k not in raw]
     if missing:
-        raise ClientConfigError(f"{path}: missing required field(s): {', '.join(missing)}. "
-                                "See docs/data-contract.md for an example client.yaml.")
+        raise ClientConfigError(key="config.missing_fields", path=path, fields=", ".join(missing))
     client_id = str(raw["client_id"])
     if folder_name is not None and client_id != folder_name:
-        raise _err(path, "client_id", f"{client_id!r} differs from the folder name {folder_name!r}",
-                   "Make client_id equal to the folder name.")
+        raise _err(path, "client_id", "client_id", value=repr(client_id), folder=repr(folder_name))
     name = raw["name"]
     if isinstance(name, str):
         name = {"zh": name, "en": name}
     elif not (isinstance(name, dict) and name and all(k in LANGUAGES for k in name)):
-        raise _err(path, "name", f"{name!r} is not a name", "Give a string or a mapping {zh: ..., en: ...}.")
+        raise _err(path, "name", "name", value=repr(name))
     engagement = str(raw["engagement"])
     if engagement not in ENGAGEMENTS:
-        raise _err(path, "engagement", f"{engagement!r} is not an engagement type",
-                   f"Use one of: {', '.join(ENGAGEMENTS)}.")
+        raise _err(path, "engagement", "engagement", value=repr(engagement), allowed=", ".join(ENGAGEMENTS))
     language = str(raw.get("language", "zh"))
     if language not in LANGUAGES:
-        raise _err(path, "language", f"{language!r} is not supported", "Use zh or en.")
+        raise _err(path, "language", "language", value=repr(language))
     periods_raw = raw["periods"]
     if not isinstance(periods_raw, list) or not periods_raw:
-        raise _err(path, "periods", "must be a non-empty list", "List periods as {id, start, end} entries.")
+        raise _err(path, "periods", "periods_list")
     periods = []
     for i, p in enumerate(periods_raw):
         where = f"periods[{i}]"
         if not isinstance(p, dict) or not {"id", "start", "end"} <= set(p):
-            raise _err(path, where, f"{p!r} lacks id/start/end", "Write each period as {id: ..., start: ..., end: ...}.")
+            raise _err(path, where, "period_entry", value=repr(p))
         start, end = _as_date(path, where + ".start", p["start"]), _as_date(path, where + ".end", p["end"])
         if end < start:
-            raise _err(path, where, f"ends ({end}) before it starts ({start})", "Swap start and end.")
+            raise _err(path, where, "period_ends_before_start", start=start, end=end)
         periods.append(Period(str(p["id"]), start, end))
     ids = [p.id for p in periods]
     if len(set(ids)) != len(ids):
-        raise _err(path, "periods", "period ids repeat", "Give every period a distinct id.")
+        raise _err(path, "periods", "period_ids_repeat")
+    _check_overlaps(path, periods)
     current = str(raw["current_period"])
     previous = raw.get("previous_period")
     for key, value in (("current_period", current), ("previous_period", previous)):
         if value is not None and str(value) not in ids:
-            raise _err(path, key, f"{value!r} is not one of the periods ({', '.join(ids)})", "Use a listed period id.")
+            raise _err(path, key, "period_not_listed", value=repr(value), ids=", ".join(ids))
     pyr = raw.get("pyramid") or {}
     if not isinstance(pyr, dict):
-        raise _err(path, "pyramid", "must be a mapping", "Write pyramid: {top: 0.01, big: 0.04, medium: 0.15}.")
+        raise _err(path, "pyramid", "pyramid_mapping")
     unknown = set(pyr) - {"top", "big", "medium", "inactive_months"}
     if unknown:
-        raise _err(path, "pyramid", f"unknown key(s) {sorted(unknown)}", "Use top, big, medium, inactive_months.")
+        raise _err(path, "pyramid", "unknown_keys", keys=", ".join(sorted(map(str, unknown))),
+                   allowed="top, big, medium, inactive_months")
     defaults = PyramidThresholds()
     pyramid = PyramidThresholds(
         top=_number(path, "pyramid.top", pyr.get("top", defaults.top), 0, 1),
@@ -184,22 +240,48 @@ def parse_client_config(raw: Any, path: Path, folder_name: str | None = None) ->
                                     pyr.get("inactive_months", defaults.inactive_months), 1, 120)),
     )
     if pyramid.top + pyramid.big + pyramid.medium > 1:
-        raise _err(path, "pyramid", "top + big + medium exceed 100% of active customers", "Lower the shares.")
+        raise _err(path, "pyramid", "pyramid_sum")
     targets = raw.get("targets") or {}
     if not isinstance(targets, dict):
-        raise _err(path, "targets", "must be a mapping", "Write targets: {revenue: ..., profit: ...}.")
+        raise _err(path, "targets", "targets_mapping")
+    targets = {str(k): _target(path, f"targets.{k}", v) for k, v in targets.items()}
+    date_order = _date_order(path, "date_order", raw.get("date_order"))
     tables: dict[str, TableSource] = {}
-    for tname, src in (raw.get("tables") or {}).items():
+    tables_raw = raw.get("tables") or {}
+    if not isinstance(tables_raw, dict):
+        raise _err(path, "tables", "tables_mapping")
+    for tname, src in tables_raw.items():
         if tname not in TABLES:
-            raise _err(path, f"tables.{tname}", "is not a table of the data contract",
-                       f"Use one of: {', '.join(TABLES)}.")
+            close = difflib.get_close_matches(str(tname), list(TABLES), n=1)
+            raise _err(path, f"tables.{tname}", "table_unknown", value=repr(tname),
+                       suggestion=close[0] if close else "-", allowed=", ".join(TABLES))
         if isinstance(src, str):
             src = {"file": src}
-        if not isinstance(src, dict) or "file" not in src:
-            raise _err(path, f"tables.{tname}", f"{src!r} names no file", "Write tables: {name: {file: ..., sheet: ...}}.")
-        tables[tname] = TableSource(str(src["file"]), src.get("sheet"))
+        if not isinstance(src, dict) or not ({"file", "columns", "sheet", "date_order"} & set(src)):
+            raise _err(path, f"tables.{tname}", "table_source", value=repr(src))
+        unknown_keys = set(src) - {"file", "sheet", "columns", "date_order"}
+        if unknown_keys:
+            raise _err(path, f"tables.{tname}", "unknown_keys", keys=", ".join(sorted(map(str, unknown_keys))),
+                       allowed="file, sheet, columns, date_order")
+        mapping = src.get("columns") or {}
+        if not isinstance(mapping, dict):
+            raise _err(path, f"tables.{tname}.columns", "columns_mapping")
+        names = TABLES[tname].column_names
+        for header, canonical in mapping.items():
+            if str(canonical) not in names:
+                close = difflib.get_close_matches(str(canonical), names, n=1)
+                raise _err(path, f"tables.{tname}.columns.{header}", "column_unknown", value=repr(canonical),
+                           table=tname, suggestion=close[0] if close else "-", allowed=", ".join(names))
+        targets_of = [str(v) for v in mapping.values()]
+        if len(set(targets_of)) != len(targets_of):
+            raise _err(path, f"tables.{tname}.columns", "column_twice")
+        sheet = src.get("sheet")
+        tables[tname] = TableSource(None if src.get("file") is None else str(src["file"]),
+                                    sheet if isinstance(sheet, int) or sheet is None else str(sheet),
+                                    {str(k): str(v) for k, v in mapping.items()},
+                                    _date_order(path, f"tables.{tname}.date_order", src.get("date_order")))
     known = {"client_id", "name", "engagement", "industry", "currency", "language", "periods", "current_period",
-             "previous_period", "targets", "pyramid", "checklist", "tables"}
+             "previous_period", "targets", "pyramid", "checklist", "tables", "date_order"}
     return ClientConfig(
         client_id=client_id,
         name={k: str(v) for k, v in name.items()},
@@ -214,6 +296,7 @@ def parse_client_config(raw: Any, path: Path, folder_name: str | None = None) ->
         pyramid=pyramid,
         checklist=None if raw.get("checklist") is None else str(raw["checklist"]),
         tables=tables,
+        date_order=date_order,
         folder=path.parent,
         extra={k: v for k, v in raw.items() if k not in known},
     )
@@ -230,16 +313,15 @@ def load_client_config(folder: Path) -> ClientConfig:
     folder = Path(folder)
     path = folder / CONFIG_FILE
     if not path.is_file():
-        raise ClientConfigError(f"{path}: not found. Every client folder needs a client.yaml; copy one from "
-                                "data/clients/demo_manufacturer/ and edit it (see docs/data-contract.md).")
+        raise ClientConfigError(key="config.not_found", path=path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
-        raise ClientConfigError(f"{path}: not UTF-8 text. Save client.yaml as UTF-8.") from None
+        raise ClientConfigError(key="config.not_utf8", path=path) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        line, column = (mark.line + 1, mark.column + 1) if mark else ("?", "?")
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ClientConfigError(f"{path}: malformed YAML{where}: {problem}. Check indentation and quoting; "
-                                "Python-specific tags (!!python/...) are refused.") from None
+        raise ClientConfigError(key="config.malformed_yaml", path=path, line=line, column=column,
+                                problem=problem) from None
     return parse_client_config(raw, path, folder_name=folder.name)

@@ -27,7 +27,7 @@ from typing import Literal
 ColumnType = Literal["string", "float", "int", "date", "bool", "category", "period", "month"]
 
 #: bumped whenever a rule changes, so cached validated data is not reused across rule changes
-CONTRACT_VERSION = "1"
+CONTRACT_VERSION = "2"
 
 ENGAGEMENTS = ("3c", "iso9001", "clinical")
 
@@ -118,19 +118,38 @@ def _id(name: str, *aliases: str, doc_en: str = "", doc_zh: str = "", unique: bo
                   references=references, aliases=aliases, doc_en=doc_en, doc_zh=doc_zh)
 
 
+#: Headers of the standard exports of the ERPs Chinese clients use, added to the alias table below.
+#: Each list names only headers seen in these systems' own list and report exports:
+#:
+#: - 用友 U8 (销售发票列表, 销售统计表) and 用友 NC (销售发票, 销售出库单): 客户编码, 客户名称,
+#:   客户简称, 发票号, 单据号, 单据日期, 开票日期, 存货名称, 数量, 无税金额, 本币无税金额
+#: - 金蝶 K/3 WISE (销售发票) and 金蝶云星空 (销售出库单, 应收单): 发票号码, 单据编号, 日期,
+#:   客户编码, 物料名称, 产品名称, 实发数量, 金额（本位币）, 不含税金额
+#: - SAP Business One, Chinese (销售发票 / 销售分析报表): 客户/供应商代码, 客户/供应商名称,
+#:   凭证编号, 过账日期, 物料/服务描述, 行总计 (the net line total)
+#:
+#: Amounts including VAT (价税合计, 含税金额) are deliberately *not* aliases of ``amount``:
+#: revenue in threec is net of VAT, and reading a gross column as net would be a wrong number.
+#: Codes of products (存货编码, 物料编码) are not aliases of ``product`` either, so a file with
+#: both the code and the name columns reads the name.
+#: Traditional-Chinese spellings (客戶編號, 金額, ...) serve Hong Kong and Taiwan clients.
+CUSTOMER_ID_ALIASES = ("客户编号", "客户ID", "客户代码", "客户号", "客户编码", "客户/供应商代码", "客戶編號",
+                       "客戶代碼", "客戶編碼", "customer id", "customer no", "customer code", "cust_id", "cardcode")
+
 CUSTOMERS = Table(
     "customers",
     (
-        _id("customer_id", "客户编号", "客户ID", "客户代码", "客户号", "customer id", "customer no", "cust_id",
+        _id("customer_id", *CUSTOMER_ID_ALIASES,
             unique=True, doc_en="Unique customer identifier", doc_zh="客户唯一编号"),
-        Column("name", "string", required=False, nullable=True, aliases=("客户名称", "名称", "客户名", "customer name"),
+        Column("name", "string", required=False, nullable=True,
+               aliases=("客户名称", "名称", "客户名", "客户简称", "客户/供应商名称", "客戶名稱", "customer name"),
                doc_en="Customer name (masked with --mask in panel reports)", doc_zh="客户名称"),
         Column("status", "category", allowed=("active", "inactive", "prospect", "suspect"),
                value_aliases={"活跃": "active", "活跃客户": "active", "现有客户": "active",
                               "非活跃": "inactive", "不活跃": "inactive", "休眠": "inactive", "流失": "inactive",
                               "潜在": "prospect", "潜在客户": "prospect", "准客户": "prospect",
                               "疑似": "suspect", "可疑客户": "suspect", "目标客户": "suspect"},
-               aliases=("状态", "客户状态", "customer status"),
+               aliases=("状态", "客户状态", "狀態", "客戶狀態", "customer status"),
                doc_en="active / inactive / prospect / suspect (Curry's pyramid levels)",
                doc_zh="活跃 / 非活跃 / 潜在 / 疑似（金字塔层级）"),
         Column("segment", "string", required=False, nullable=True, aliases=("细分", "客户细分", "行业", "分类"),
@@ -150,21 +169,27 @@ CUSTOMERS = Table(
 TRANSACTIONS = Table(
     "transactions",
     (
-        _id("transaction_id", "交易编号", "订单号", "单号", "invoice", "invoice no", required=False, unique=True,
+        _id("transaction_id", "交易编号", "订单号", "单号", "发票号", "发票号码", "单据号", "单据编号", "凭证编号",
+            "invoice", "invoice no", required=False, unique=True,
             doc_en="Transaction identifier (optional, unique when given)", doc_zh="交易编号（可选，需唯一）"),
-        Column("date", "date", not_future=True, aliases=("日期", "交易日期", "销售日期", "开票日期", "invoice date"),
+        Column("date", "date", not_future=True,
+               aliases=("日期", "交易日期", "销售日期", "开票日期", "单据日期", "过账日期", "invoice date"),
                doc_en="Transaction date", doc_zh="交易日期"),
-        _id("customer_id", "客户编号", "客户ID", "客户代码", "客户号", "customer id", "cust_id",
+        _id("customer_id", *CUSTOMER_ID_ALIASES,
             references="customers.customer_id", doc_en="Customer (must exist in customers)",
             doc_zh="客户编号（必须存在于客户表）"),
-        Column("amount", "float", min=0, aliases=("金额", "销售额", "收入", "销售金额", "revenue", "sales"),
+        Column("amount", "float", min=0,
+               aliases=("金额", "销售额", "收入", "销售金额", "无税金额", "本币无税金额", "不含税金额", "金额（本位币）",
+                        "行总计", "金額", "銷售額", "銷售金額", "revenue", "sales"),
                doc_en="Revenue, net of VAT; not negative (net returns out beforehand)", doc_zh="销售额（不含税，不得为负）"),
         Column("cost", "float", required=False, nullable=True, min=0,
                aliases=("成本", "销售成本", "商品成本", "cogs", "cost of goods"),
                doc_en="Cost of goods sold", doc_zh="销售成本"),
-        Column("quantity", "float", required=False, nullable=True, min=0, aliases=("数量", "qty"),
+        Column("quantity", "float", required=False, nullable=True, min=0, aliases=("数量", "实发数量", "銷售數量", "數量",
+                                                                                   "qty"),
                doc_en="Quantity", doc_zh="数量"),
-        Column("product", "string", required=False, nullable=True, aliases=("产品", "商品", "品名", "产品名称"),
+        Column("product", "string", required=False, nullable=True,
+               aliases=("产品", "商品", "品名", "产品名称", "存货名称", "物料名称", "物料/服务描述", "產品", "產品名稱"),
                doc_en="Product or product group", doc_zh="产品"),
     ),
     doc_en="One row per sale (invoice line or order).", doc_zh="每笔销售一行。",
@@ -173,7 +198,7 @@ TRANSACTIONS = Table(
 COST_TO_SERVE = Table(
     "cost_to_serve",
     (
-        _id("customer_id", "客户编号", "客户ID", "客户代码", references="customers.customer_id",
+        _id("customer_id", *CUSTOMER_ID_ALIASES, references="customers.customer_id",
             doc_en="Customer", doc_zh="客户编号"),
         Column("period", "period", aliases=("期间", "年度", "年份"), doc_en="Period id of client.yaml", doc_zh="期间"),
         Column("cost", "float", min=0, aliases=("服务成本", "成本", "cost to serve"),
@@ -188,7 +213,7 @@ COST_TO_SERVE = Table(
 SURVEYS = Table(
     "surveys",
     (
-        _id("customer_id", "客户编号", "客户ID", "客户代码", references="customers.customer_id",
+        _id("customer_id", *CUSTOMER_ID_ALIASES, references="customers.customer_id",
             doc_en="Customer", doc_zh="客户编号"),
         Column("wave", "string", aliases=("调查批次", "批次", "调查轮次"), doc_en="Survey wave", doc_zh="调查批次"),
         Column("date", "date", required=False, nullable=True, not_future=True, aliases=("日期", "调查日期"),

@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
+import unicodedata
 import warnings
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -35,6 +37,7 @@ from ..errors import ClientConfigError, DataValidationError, InputError
 from ..i18n import fmt_int, t
 from ..arrays import fast_isin
 from .readers import (
+    EXCEL_ERRORS,
     SUPPORTED_SUFFIXES,
     RawTable,
     parse_bools,
@@ -128,6 +131,8 @@ class ValidationReport:
     rows: dict[str, int] = field(default_factory=dict)
     #: file -> {canonical column: header as written in the file}, to show the consultant's own headers
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: file -> worksheet read, to name the sheet as well as the file
+    sheets: dict[str, str] = field(default_factory=dict)
 
     def add(self, problem: Problem, count: int = 1) -> None:
         key = (problem.file, problem.column, problem.rule)
@@ -154,11 +159,13 @@ class ValidationReport:
         return sum(self.counts[k] for k in keys)
 
     def summary(self, lang: str = "en") -> str:
-        """One line: valid, or how many problems."""
+        """One line: valid, or how many errors; warnings counted apart."""
+        warnings_ = fmt_int(self.n_failing("warning"))
         if self.ok:
             return t("validation.summary.ok", lang, client=self.client_id, tables=len(self.rows),
-                     rows=fmt_int(sum(self.rows.values())), warnings=len(self.warnings))
-        return t("validation.summary.failed", lang, client=self.client_id, n=fmt_int(self.n_failing()))
+                     rows=fmt_int(sum(self.rows.values())), warnings=warnings_)
+        return t("validation.summary.failed", lang, client=self.client_id, n=fmt_int(self.n_failing()),
+                 warnings=warnings_)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """The problems as a table (one row per kept problem)."""
@@ -174,6 +181,10 @@ class ValidationReport:
                 continue
             groups.append({"file": file, "column": column, "rule": rule, "severity": examples[0].severity,
                            "count": total, "examples": [p.to_dict(lang) for p in examples]})
+        groups.sort(key=lambda g: g["severity"] != "error")
+        for g in groups:
+            if g["file"] in self.sheets:
+                g["sheet"] = self.sheets[g["file"]]
         return json.dumps({"client_id": self.client_id, "folder": self.folder, "valid": self.ok,
                            "errors": self.n_failing("error"), "warnings": self.n_failing("warning"),
                            "rows": self.rows, "problems": groups}, ensure_ascii=False, indent=2, default=str)
@@ -182,7 +193,7 @@ class ValidationReport:
         """Readable report: problems grouped by file and rule, each with row, column, value and fix."""
         lines = [self.summary(lang)]
         seen: dict[tuple, list[Problem]] = {}
-        for p in self.problems:
+        for p in sorted(self.problems, key=lambda p: p.severity != "error"):  # errors first, order kept
             seen.setdefault((p.file, p.column, p.rule), []).append(p)
         for (file, column, rule), probs in seen.items():
             first = probs[0]
@@ -191,6 +202,8 @@ class ValidationReport:
             lines.append(f"{mark} {first.message(lang)}")
             for p in probs[:max_examples]:
                 where = [file]
+                if file in self.sheets:
+                    where.append(t("validation.where.sheet", lang, sheet=self.sheets[file]))
                 if p.row is not None:
                     where.append(t("validation.where.row", lang, row=fmt_int(p.row)))
                 if p.column:
@@ -218,14 +231,15 @@ def _short(value: Any, limit: int = 60) -> str:
 def find_table_file(folder: Path, table: str, config: ClientConfig) -> tuple[Path | None, str | int | None]:
     """Return the file holding ``table`` in a client folder (and its sheet), or ``(None, None)``."""
     source = config.tables.get(table)
-    if source is not None:
+    if source is not None and source.file is not None:
         from ..paths import safe_child
 
         return safe_child(folder, source.file), source.sheet
+    sheet = source.sheet if source is not None else None
     for suffix in SUPPORTED_SUFFIXES:
         candidate = folder / f"{table}{suffix}"
         if candidate.is_file():
-            return candidate, None
+            return candidate, sheet
     return None, None
 
 
@@ -240,16 +254,17 @@ def _display(path: Path, root: Path) -> str:
 # --------------------------------------------------------------------------- column parsing
 
 
-def _parse_column(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+def _parse_column(raw: pd.Series, column: Column, date_order: str | None = None,
+                  notes: dict | None = None) -> tuple[pd.Series, pd.Series]:
     if column.type in ("float", "int"):
-        parsed, invalid = parse_numbers(raw, percent=column.percent)
+        parsed, invalid = parse_numbers(raw, percent=column.percent, notes=notes)
         if column.type == "int":
             fractional = parsed.notna() & (parsed != np.floor(parsed))
             invalid = invalid | fractional
             parsed = parsed.where(~fractional)
         return parsed, invalid
     if column.type == "date":
-        return parse_dates(raw)
+        return parse_dates(raw, order=date_order, notes=notes)
     if column.type == "bool":
         return parse_bools(raw, column.value_aliases)
     if column.type == "category":
@@ -328,8 +343,11 @@ class _Loaded:
 
 
 def _value_text(value: Any, column: Column | None = None) -> str | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
+    try:
+        if value is None or pd.isna(value):  # None, NaN, NaT, NA
+            return None
+    except (TypeError, ValueError):  # a list or array: not missing
+        pass
     if isinstance(value, (pd.Timestamp, dt.datetime)):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
@@ -337,38 +355,227 @@ def _value_text(value: Any, column: Column | None = None) -> str | None:
     return str(value)
 
 
+#: cells that mark a total or subtotal row, or an Excel error value (one regex pass per text column)
+_MARKERS = (r"(?i)^\s*(?:grand\s*)?(?:sub\s*-?\s*)?totals?\b|合计|合計|总计|總計|小计|小計|汇总|匯總|共计|共計"
+            r"|^\s*#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)\s*$")
+_TOTAL_EN = re.compile(r"(?i)^\s*(?:grand\s*)?(?:sub\s*-?\s*)?totals?\b")
+_TOTAL_ZH = re.compile(r"^(?:合计|合計|总计|總計|小计|小計|汇总|匯總|共计|共計)|(?:合计|合計|总计|總計|小计|小計|汇总|匯總|共计|共計)$")
+_LABEL_PUNCT = re.compile(r"[\s:：()（）\[\]【】<>《》\-—_*#,，。.]+")
+#: a total label starts or ends with 合计 etc. and is short; a sentence that merely contains
+#: the word ("由人工汇总统计") is text
+_TOTAL_LABEL_MAX = 20
+
+
+def _is_zh_total(cell: str) -> bool:
+    label = _LABEL_PUNCT.sub("", cell)
+    return len(label) <= _TOTAL_LABEL_MAX and bool(_TOTAL_ZH.search(label))
+
+
+#: what every total label or error value contains: 计 計 总 總, "total" in any case, or "#"
+_MARKER_HINT = r"计|計|总|總|(?i:total)|#"
+
+
+def _may_hold_markers(arr) -> bool:
+    """Whether a string column's bytes contain a marker at all.
+
+    The column's data buffer is searched as one binary value (RE2 over the bytes, no copy),
+    so the per-cell regex can skip id columns of ten million rows. A buffer may hold more
+    than the column (a slice) and a match may span two cells: both only cost a needless
+    per-cell pass, never a missed marker.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for chunk in getattr(arr, "chunks", [arr]):
+        buffers = chunk.buffers()
+        data = buffers[2] if len(buffers) > 2 else None
+        if data is None or data.size == 0:
+            continue
+        offsets = pa.py_buffer(np.array([0, data.size], dtype=np.int64).tobytes())
+        whole = pa.LargeBinaryArray.from_buffers(pa.large_binary(), 1, [None, offsets, data])
+        if pc.match_substring_regex(whole, _MARKER_HINT)[0].as_py():
+            return True
+    return False
+
+
+def _scan_markers(frame: pd.DataFrame) -> tuple[dict[int, tuple[str, str]], list[tuple[int, str, str]]]:
+    """Rows holding a total label (row -> (column, text)) and cells holding an Excel error value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    totals: dict[int, tuple[str, str]] = {}
+    errors: list[tuple[int, str, str]] = []
+    for name in frame.columns:
+        col = frame[name]
+        if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
+            continue
+        # RE2 through pyarrow: one pass at C speed (pandas falls back to Python's re for this pattern)
+        if col.dtype == object:
+            cells = [v if isinstance(v, str) else None for v in col.to_numpy(dtype=object)]
+            text = pd.Series(cells, index=col.index, dtype=object)
+            arr = pa.array(cells, type=pa.string())
+        else:
+            text = col
+            arr = pa.array(col)
+        if not _may_hold_markers(arr):
+            continue
+        hit_arr = pc.match_substring_regex(arr, _MARKERS)
+        if not pc.any(hit_arr).as_py():
+            continue
+        hit = hit_arr.fill_null(False).to_numpy(zero_copy_only=False)
+        for row, value in zip(frame.index[hit], text[hit]):
+            cell = unicodedata.normalize("NFKC", str(value)).strip()
+            if cell.upper() in EXCEL_ERRORS:
+                errors.append((int(row), name, cell))
+            elif _TOTAL_EN.match(cell) or _is_zh_total(cell):
+                totals.setdefault(int(row), (str(name), str(value)))
+    return totals, errors
+
+
+def _handle_totals(frame: pd.DataFrame, table: Table, totals: dict[int, tuple[str, str]], report: ValidationReport,
+                   shown: str) -> pd.DataFrame:
+    """Drop total rows: silently never; a final grand total equal to the rows above with a
+    warning; every other total or subtotal row refused."""
+    if not totals:
+        return frame
+    rows = sorted(totals)
+    summable = [c.name for c in table.columns if c.type == "float" and c.name in frame.columns]
+    if len(rows) == 1 and rows[0] == frame.index[-1] and summable:
+        above = frame.iloc[:-1]
+        compared, equal, sums = 0, True, []
+        for name in summable:
+            total, _ = parse_numbers(frame[name].iloc[-1:])
+            if total.isna().all():
+                continue
+            values, _ = parse_numbers(above[name])
+            expected = float(values.sum())
+            compared += 1
+            sums.append(f"{name} {float(total.iloc[0]):,.2f}")
+            if abs(float(total.iloc[0]) - expected) > max(0.01, 1e-9 * abs(expected)):
+                equal = False
+        if compared and equal:
+            column, value = totals[rows[0]]
+            report.add(Problem(table.name, shown, rows[0], column, "total_row_dropped", value,
+                               params={"sums": "; ".join(sums)}, severity="warning"))
+            return frame.iloc[:-1]
+    for row in rows:
+        column, value = totals[row]
+        report.add(Problem(table.name, shown, row, column, "total_row", value))
+    return frame.drop(index=rows)
+
+
+def _suggest(header: str, table: Table) -> str:
+    """'did you mean' for an unrecognised header: the closest accepted header of any table."""
+    import difflib
+
+    from .contract import TABLES, normalise_header
+
+    spellings: dict[str, str] = {}
+    for other in TABLES.values():
+        for col in other.columns:
+            for spelling in (col.name, *col.aliases):
+                label = col.name if other is table else f"{other.name}.{col.name}"
+                spellings.setdefault(normalise_header(spelling), f"{spelling} ({label})")
+    key = normalise_header(header)
+    if key in spellings:
+        return ""  # a column of another table (客户名称 in transactions): extra, not misspelt
+    close = difflib.get_close_matches(key, list(spellings), n=2, cutoff=0.6)
+    return ", ".join(spellings[c] for c in close)
+
+
+def _near_duplicate_ids(values: pd.Series) -> list[tuple[str, str]]:
+    """Pairs of distinct ids equal after ignoring case and spaces (first few)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(values.dropna().astype(str).to_numpy(dtype=object), type=pa.string())
+    arr = pc.unique(arr)
+    key = pc.utf8_lower(pc.replace_substring_regex(arr, r"\s+", ""))
+    if len(pc.unique(key)) == len(arr):
+        return []
+    groups: dict[str, list[str]] = {}
+    for k, v in zip(key.to_pylist(), arr.to_pylist()):
+        groups.setdefault(k, []).append(v)
+    return [(g[0], g[1]) for g in groups.values() if len(g) > 1][:MAX_EXAMPLES_PER_RULE]
+
+
 def _read_and_type(table: Table, path: Path, sheet, report: ValidationReport, shown: str,
                    config: ClientConfig, today: pd.Timestamp) -> pd.DataFrame | None:
+    """Read and type one table; any failure, expected or not, becomes a problem naming the file."""
     try:
-        raw: RawTable = read_table(path, table, sheet=sheet)
+        return _read_and_type_checked(table, path, sheet, report, shown, config, today)
     except InputError as exc:
         params = ({"message_key": exc.key, "message_fields": exc.fields} if exc.key else {"detail": str(exc)})
         report.add(Problem(table.name, shown, None, None, "file_format", params=params))
-        return None
+    except BaseException as exc:  # noqa: BLE001 - a client's file must never end in a traceback
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise  # (a Rust panic inside a reader is a BaseException, and is caught here)
+        report.add(Problem(table.name, shown, None, None, "file_unexpected",
+                           params={"detail": f"{type(exc).__name__}: {str(exc)[:300]}"}))
+    return None
+
+
+def _read_and_type_checked(table: Table, path: Path, sheet, report: ValidationReport, shown: str,
+                           config: ClientConfig, today: pd.Timestamp) -> pd.DataFrame | None:
+    source = config.tables.get(table.name)
+    raw: RawTable = read_table(path, table, sheet=sheet, columns=source.columns if source else None)
+    date_order = (source.date_order if source and source.date_order else None) or config.date_order
     frame = raw.frame
+    if raw.sheet is not None:
+        report.sheets[shown] = raw.sheet
     report.headers[shown] = dict(raw.original_headers)
+    for row, column in raw.uncalculated[:MAX_EXAMPLES_PER_RULE]:
+        report.add(Problem(table.name, shown, row, column, "excel_formula_uncalculated"))
+    if len(raw.uncalculated) > MAX_EXAMPLES_PER_RULE:
+        first_column = raw.uncalculated[0][1]
+        report.counts[(shown, first_column, "excel_formula_uncalculated")] += len(raw.uncalculated) - MAX_EXAMPLES_PER_RULE
+    if raw.hidden_rows:
+        report.add(Problem(table.name, shown, None, None, "excel_hidden_rows",
+                           params={"n": fmt_int(len(raw.hidden_rows)),
+                                   "rows": ", ".join(fmt_int(r) for r in raw.hidden_rows[:10])}, severity="warning"))
     if frame.empty:
-        report.add(Problem(table.name, shown, None, None, "no_rows"))
+        if not raw.uncalculated:
+            report.add(Problem(table.name, shown, None, None, "no_rows"))
         return None
     found = [h for h in raw.original_headers.values()] + raw.unknown_headers
     missing = [c for c in table.columns if c.required and c.name not in frame.columns]
     for col in missing:
-        accepted = ", ".join([col.name, *col.aliases][:6])
+        accepted = ", ".join([col.name, *col.aliases][:8])
         report.add(Problem(table.name, shown, None, col.name, "required_column",
                            params={"accepted": accepted, "found": ", ".join(map(str, found))[:300]}))
     for header in raw.unknown_headers:
-        report.add(Problem(table.name, shown, None, header, "unknown_column", severity="warning"))
-    typed: dict[str, pd.Series] = {}
+        suggestion = _suggest(header, table)
+        report.add(Problem(table.name, shown, None, header, "unknown_column_suggest" if suggestion else "unknown_column",
+                           params={"suggestion": suggestion, "table_name": table.name}, severity="warning"))
+    totals, excel_errors = _scan_markers(frame)
+    frame = _handle_totals(frame, table, totals, report, shown)
     skip: set[tuple[str, int]] = set()
+    for row, column, value in excel_errors:
+        if row in frame.index:
+            report.add(Problem(table.name, shown, row, column, "excel_error", value))
+            skip.add((column, row))
+    skip.update((column, row) for row, column in raw.uncalculated)
+    typed: dict[str, pd.Series] = {}
     for col in table.columns:
         if col.name not in frame.columns:
             continue
-        parsed, invalid = _parse_column(frame[col.name], col)
+        notes: dict = {}
+        parsed, invalid = _parse_column(frame[col.name], col, date_order, notes)
         typed[col.name] = parsed
+        if notes.get("date_order"):
+            report.add(Problem(table.name, shown, None, col.name, f"date_order_{notes['date_order']}",
+                               params={"examples": ", ".join(notes.get("examples", [])),
+                                       "n": fmt_int(int(invalid.sum()))}))
+            skip.update((col.name, int(r)) for r in invalid[invalid].index)
+            continue
+        if notes.get("number_convention"):
+            report.add(Problem(table.name, shown, None, col.name, "number_convention_mixed",
+                               params={"examples": ", ".join(notes.get("examples", []))}))
         if invalid.any():
-            bad_rows = invalid[invalid].index
-            raw_values = frame[col.name].loc[bad_rows]
-            for row, value in zip(bad_rows[:MAX_EXAMPLES_PER_RULE], raw_values[:MAX_EXAMPLES_PER_RULE]):
+            bad_rows = [r for r in invalid[invalid].index if (col.name, int(r)) not in skip]
+            raw_values = frame[col.name].loc[bad_rows[:MAX_EXAMPLES_PER_RULE]]
+            for row, value in zip(bad_rows[:MAX_EXAMPLES_PER_RULE], raw_values):
                 report.add(Problem(table.name, shown, int(row), col.name, f"type_{col.type}", _value_text(value)))
             extra = len(bad_rows) - min(len(bad_rows), MAX_EXAMPLES_PER_RULE)
             if extra:
@@ -384,11 +591,33 @@ def _read_and_type(table: Table, path: Path, sheet, report: ValidationReport, sh
                       "today": today.strftime("%Y-%m-%d")}
         if rule == "period_known":
             params["periods"] = ", ".join(p.id for p in config.periods)
-        report.add(Problem(table.name, shown, row, column, rule, _value_text(value, col), params=params))
+        shown_value = value
+        if row is not None and column in frame.columns and row in frame.index and col is not None \
+                and col.type in ("string", "float", "int"):
+            shown_value = frame.at[row, column]  # the value exactly as the file holds it
+        report.add(Problem(table.name, shown, row, column, rule, _value_text(shown_value, col), params=params))
+    _check_duplicates(typed_frame, table, report, shown)
     return typed_frame
 
 
-def _check_references(loaded: dict[str, _Loaded], report: ValidationReport, root: Path) -> None:
+def _check_duplicates(frame: pd.DataFrame, table: Table, report: ValidationReport, shown: str) -> None:
+    """Exact duplicate rows (a month pasted twice), where no unique id column tells rows apart."""
+    if any(c.unique and c.name in frame.columns for c in table.columns) or frame.empty:
+        return
+    dup = frame.duplicated(keep="first")
+    n = int(dup.sum())
+    if not n:
+        return
+    params = {"n": fmt_int(n), "rows": ", ".join(fmt_int(int(r)) for r in dup[dup].index[:10])}
+    amount = ""
+    if "amount" in frame.columns:
+        amount = f"{float(frame.loc[dup, 'amount'].sum()):,.2f}"
+    params["amount"] = amount
+    report.add(Problem(table.name, shown, None, None, "duplicate_rows_amount" if amount else "duplicate_rows",
+                       params=params, severity="warning"))
+
+
+def _check_references(loaded: dict[str, _Loaded], report: ValidationReport, root: Path, config=None) -> None:
     for name, item in loaded.items():
         for col in item.table.columns:
             if not col.references or col.name not in item.frame.columns:
@@ -409,7 +638,7 @@ def _check_references(loaded: dict[str, _Loaded], report: ValidationReport, root
                     report.counts[(shown, col.name, "reference")] += extra
 
 
-def _check_kpis(loaded: dict[str, _Loaded], report: ValidationReport, root: Path) -> None:
+def _check_kpis(loaded: dict[str, _Loaded], report: ValidationReport, root: Path, config=None) -> None:
     if "kpi_measurements" not in loaded:
         return
     item = loaded["kpi_measurements"]
@@ -437,6 +666,71 @@ def _check_kpis(loaded: dict[str, _Loaded], report: ValidationReport, root: Path
         extra = int(mask.sum()) - min(int(mask.sum()), MAX_EXAMPLES_PER_RULE)
         if extra:
             report.counts[(shown, None, rule)] += extra
+
+
+def _check_id_spellings(loaded: dict[str, _Loaded], report: ValidationReport, root: Path, config=None) -> None:
+    """Ids that other tables refer to and that differ only by case or spaces (C001 / c001 / C 001)."""
+    keys = {tuple(c.references.split(".")) for item in loaded.values() for c in item.table.columns if c.references}
+    for table_name, column in sorted(keys):
+        if table_name not in loaded or column not in loaded[table_name].frame.columns:
+            continue
+        item = loaded[table_name]
+        for a, b in _near_duplicate_ids(item.frame[column]):
+            report.add(Problem(table_name, _display(item.path, root), None, column, "id_spelling", f"{a} / {b}",
+                               severity="warning"))
+
+
+def _check_periods(loaded: dict[str, _Loaded], report: ValidationReport, root: Path, config=None) -> None:
+    """Transactions in gaps between periods or outside every period (warned with count and
+    amount); a current period without data (refused)."""
+    if config is None:
+        return
+    spans = sorted((pd.Timestamp(p.start), pd.Timestamp(p.end) + pd.Timedelta(days=1)) for p in config.periods)
+    merged: list[list[pd.Timestamp]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    current = config.period(config.current_period)
+    cur_start, cur_end = pd.Timestamp(current.start), pd.Timestamp(current.end) + pd.Timedelta(days=1)
+    if "transactions" in loaded and "date" in loaded["transactions"].frame.columns:
+        item = loaded["transactions"]
+        f = item.frame
+        shown = _display(item.path, root)
+        dates = f["date"].to_numpy(dtype="datetime64[ns]")
+        amount = f["amount"].to_numpy(dtype="float64", na_value=np.nan) if "amount" in f.columns else None
+
+        def warn(rule: str, mask: np.ndarray, **params) -> None:
+            n = int(mask.sum())
+            if n:
+                total = float(np.nansum(amount[mask])) if amount is not None else 0.0
+                report.add(Problem("transactions", shown, None, "date", rule, severity="warning",
+                                   params={"n": fmt_int(n), "amount": f"{total:,.2f}", **params}))
+
+        known = ~np.isnat(dates)
+        first, last = merged[0][0].to_datetime64(), merged[-1][1].to_datetime64()
+        warn("outside_periods", known & ((dates < first) | (dates >= last)),
+             start=merged[0][0].strftime("%Y-%m-%d"), end=(merged[-1][1] - pd.Timedelta(days=1)).strftime("%Y-%m-%d"))
+        for (_, gap_start), (gap_end, _) in zip(merged, merged[1:]):
+            mask = known & (dates >= gap_start.to_datetime64()) & (dates < gap_end.to_datetime64())
+            n = int(mask.sum())
+            total = float(np.nansum(amount[mask])) if amount is not None and n else 0.0
+            report.add(Problem("client.yaml", _display(config.folder / CONFIG_FILE, root) if config.folder else
+                               CONFIG_FILE, None, None, "period_gap", severity="warning",
+                               params={"start": gap_start.strftime("%Y-%m-%d"),
+                                       "end": (gap_end - pd.Timedelta(days=1)).strftime("%Y-%m-%d"),
+                                       "n": fmt_int(n), "amount": f"{total:,.2f}"}))
+        in_current = known & (dates >= cur_start.to_datetime64()) & (dates < cur_end.to_datetime64())
+        if not in_current.any():
+            report.add(Problem("transactions", shown, None, "date", "current_period_empty",
+                               params={"period": current.id, "start": str(current.start), "end": str(current.end)}))
+    elif "kpi_measurements" in loaded and "period" in loaded["kpi_measurements"].frame.columns:
+        item = loaded["kpi_measurements"]
+        months = pd.to_datetime(item.frame["period"].dropna().astype(str), format="%Y-%m", errors="coerce").dropna()
+        if not ((months >= cur_start.replace(day=1)) & (months < cur_end)).any():
+            report.add(Problem("kpi_measurements", _display(item.path, root), None, "period", "current_period_empty",
+                               params={"period": current.id, "start": str(current.start), "end": str(current.end)}))
 
 
 def validate_client(client_id: str, data_root_dir: str | Path | None = None, *,
@@ -481,8 +775,15 @@ def validate_client(client_id: str, data_root_dir: str | Path | None = None, *,
     try:
         config = load_client_config(folder)
     except ClientConfigError as exc:
+        params = {"detail": str(exc)}
+        if exc.key:
+            params.update(message_key=exc.key, message_fields=exc.fields)
         report.add(Problem("client.yaml", _display(folder / CONFIG_FILE, root), None, None, "client_config",
-                           params={"detail": str(exc)}))
+                           params=params))
+        return report, None, {}
+    except Exception as exc:  # noqa: BLE001 - never a traceback for a file in the client folder
+        report.add(Problem("client.yaml", _display(folder / CONFIG_FILE, root), None, None, "file_unexpected",
+                           params={"detail": f"{type(exc).__name__}: {str(exc)[:300]}"}))
         return report, None, {}
     today_ts = pd.Timestamp(today or dt.date.today()) + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
     loaded: dict[str, _Loaded] = {}
@@ -500,8 +801,12 @@ def validate_client(client_id: str, data_root_dir: str | Path | None = None, *,
         if frame is not None:
             loaded[table.name] = _Loaded(table, path, frame)
             report.rows[table.name] = len(frame)
-    _check_references(loaded, report, root)
-    _check_kpis(loaded, report, root)
+    for check in (_check_references, _check_kpis, _check_id_spellings, _check_periods):
+        try:
+            check(loaded, report, root, config)
+        except Exception as exc:  # noqa: BLE001 - a check that fails on odd data names itself, never a traceback
+            report.add(Problem("-", _display(folder, root), None, None, "file_unexpected",
+                               params={"detail": f"{check.__name__}: {type(exc).__name__}: {str(exc)[:300]}"}))
     return report, config, {name: item.frame for name, item in loaded.items()}
 
 
@@ -614,7 +919,7 @@ def load_client(client_id: str, data_root_dir: str | Path | None = None, *, use_
     if use_cache and (folder / CONFIG_FILE).is_file():
         try:
             key, sources = input_fingerprint(client_id, root)
-        except InputError:
+        except Exception:  # noqa: BLE001 - validate_client below reports whatever failed, naming the file
             key = None
         if key is not None:
             cached = _read_cache(cache / client_id / key)

@@ -98,6 +98,16 @@ def test_parse_dates_hand_checked():
     assert invalid.tolist() == [False, False, False, False, False, True]
 
 
+def test_parse_dates_per_column_order_and_compact_dates():
+    parsed, invalid = parse_dates(pd.Series(["20250305", 20250306, "13/03/2025", "05/03/2025", "05/03/25"],
+                                            dtype=object))
+    assert parsed[:4].dt.strftime("%Y-%m-%d").tolist() == ["2025-03-05", "2025-03-06", "2025-03-13", "2025-03-05"]
+    assert invalid.tolist() == [False, False, False, False, True]  # a two-digit year is not guessed
+    notes = {}
+    parse_dates(pd.Series(["05/03/2025", "04/03/2025"]), notes=notes)
+    assert notes["date_order"] == "ambiguous"
+
+
 def test_parse_bools():
     aliases = TABLES["surveys"].column("preferred_supplier").value_aliases
     parsed, invalid = parse_bools(pd.Series(["是", "否", "Yes", "0", None, "maybe"]), aliases)
