@@ -193,8 +193,9 @@ import pandas as pd  # noqa: E402
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from threec_helpers.inputs.validation import validate_client  # noqa: E402
+from testpaths import TESTS  # noqa: E402
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = TESTS / "data"
 TX_HEADER = "transaction_id,date,customer_id,amount,cost,quantity,product\n"
 
 
