@@ -16,7 +16,7 @@ from threec_helpers.report.tables import ReportTable
 
 def _table() -> ReportTable:
     frame = pd.DataFrame({"tier": ["top", "big"], "attainment": [1.02, 0.91], "plan": [100.0, 50.0]})
-    return ReportTable(frame, {"tier": "phases.col.tier", "attainment": "phases.col.attainment",
+    return ReportTable(frame, {"tier": "col.tier", "attainment": "col.attainment",
                                "plan": "Plan (own words)"}, {"attainment": "pct1", "plan": "money"}, name="tiers")
 
 
