@@ -110,9 +110,10 @@ class NotebookContext:
             _display_html(render_table(shown, self.lang, {c: table.header(c, self.lang) for c in shown.columns},
                                        table.formats, table.max_rows, self.config.currency))
             if table.name:
-                self.tables[table.name] = table.frame
+                recorded = table.record()
+                self.tables[table.name] = recorded
                 self.extra.setdefault("columns", {})[table.name] = {c: table.header(c, self.lang)
-                                                                    for c in table.frame.columns}
+                                                                    for c in recorded.columns}
             return
         _display_html(render_table(frame, self.lang, labels, formats, max_rows, self.config.currency))
 

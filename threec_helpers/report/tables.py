@@ -69,6 +69,8 @@ class ReportTable:
         The columns shown, in order (default: all); the record keeps every column.
     display : DataFrame, optional
         What is shown when it differs from what is recorded (values in words, a total row).
+    recorded : sequence of str, optional
+        The columns recorded, in order (default: all).
 
     Examples
     --------
@@ -84,6 +86,7 @@ class ReportTable:
     max_rows: int = 40
     columns: Sequence[str] | None = None
     display: pd.DataFrame | None = None
+    recorded: Sequence[str] | None = None
 
     def headers(self, lang: str) -> dict[str, str]:
         """column -> the header shown in ``lang``, for every column of the frame and the display."""
@@ -99,6 +102,10 @@ class ReportTable:
         """The frame shown: ``display`` (or ``frame``), restricted to ``columns``."""
         base = self.frame if self.display is None else self.display
         return base if self.columns is None else base[list(self.columns)]
+
+    def record(self) -> pd.DataFrame:
+        """The frame recorded for the results file: ``frame``, restricted to ``recorded``."""
+        return self.frame if self.recorded is None else self.frame[list(self.recorded)]
 
 
 def header_text(label: str, lang: str) -> str:
