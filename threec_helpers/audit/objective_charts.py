@@ -129,7 +129,7 @@ def objective_charts(objectives: pd.DataFrame, measurements: pd.DataFrame, until
         else:
             scale = 0.01 if unit == "%" else 1.0
             frame = spc.xmr(s["actual"] * scale)
-        frame.index.name = t("audit_report.col.month", lang)  # the chart's x-axis label
+        frame.index.name = t("col.month", lang)  # the chart's x-axis label
         comp = str(row["comparator"])
         out.append(ObjectiveChart(
             objective_id=oid, name=str(names.iloc[pos]), kind=kind, frame=frame, unit=unit,

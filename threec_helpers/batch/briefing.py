@@ -29,7 +29,8 @@ from typing import Any
 from ..i18n import fmt_num, fmt_pct, has_key, t
 from ..report.catalog import FOCUS, PERFORMANCE, dimension_of
 from ..report.results import read_results
-from .publish import asset, column_label, format_cell, html_lang, html_to_pdf, render, table_header
+from ..report.tables import column_label, table_title
+from .publish import asset, format_cell, html_lang, html_to_pdf, render, table_header
 
 #: per engagement: section id -> tables (by name) it shows, in order; only names some
 #: notebook writes (the results contract, :data:`threec_helpers.report.catalog.NOTEBOOKS`)
@@ -73,7 +74,7 @@ def _table(rows: list[dict[str, Any]], lang: str, title: str = "",
                 text = t(f"batch.direction.{v}", lang)
                 cls = f"direction {v}"
             elif c == "status" and isinstance(v, str):
-                key = f"batch.col.status.{v}"
+                key = f"batch.status.{v}"
                 text = t(key, lang) if has_key(key) else v
                 cls = f"status-text {v}"
             else:
@@ -213,7 +214,7 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
             for name in table_names:
                 rows = tables.get(name)
                 if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
-                    sec["tables"].append(_table(rows, lang, column_label(name, lang),
+                    sec["tables"].append(_table(rows, lang, table_title(name, lang),
                                                 (payload.get("columns") or {}).get(name)))
                     used.add((nb, name))
                     if name == "objectives":
@@ -269,7 +270,7 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
         for name, rows in (payload.get("tables") or {}).items():
             if (nb, name) in used or not (isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows)):
                 continue
-            other["tables"].append(_table(rows, lang, f"{payload.get('title') or nb} · {column_label(name, lang)}",
+            other["tables"].append(_table(rows, lang, f"{payload.get('title') or nb} · {table_title(name, lang)}",
                                           (payload.get("columns") or {}).get(name)))
     if other["tables"]:
         sections.insert(len(sections) - 1, other)

@@ -31,6 +31,7 @@ from typing import Any, Callable
 from .. import __version__
 from ..i18n import fmt_num, fmt_pct, has_key, t
 from ..storage import neutralise_formula, write_bytes_atomic, write_text_atomic  # noqa: F401  (re-exported)
+from ..report.tables import column_label  # noqa: F401  (re-exported: the one column-label namespace)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: cells with one of these tags never reach a panel report
@@ -79,15 +80,10 @@ def html_lang(lang: str) -> str:
     return "zh-CN" if lang == "zh" else "en"
 
 
-def column_label(name: str, lang: str) -> str:
-    """A table column's header: ``batch.col.<name>`` when translated, else the name as written."""
-    key = f"batch.col.{name}"
-    return t(key, lang) if has_key(key) else str(name)
-
-
 def table_header(name: str, lang: str, headers: dict[str, str] | None = None) -> str:
     """A recorded table's header: the one its report showed (``columns`` of the results file,
-    :class:`threec_helpers.report.tables.ReportTable`), else :func:`column_label`."""
+    :class:`threec_helpers.report.tables.ReportTable`), else its ``col.<name>`` label
+    (:func:`threec_helpers.report.tables.column_label`, the one namespace of every format)."""
     if headers and isinstance(headers.get(name), str):
         return headers[name]
     return column_label(name, lang)

@@ -6,6 +6,9 @@ a report shows, in the report language with stable column names: :func:`area_tab
 :func:`item_table`, :func:`priorities_table`, :func:`weak_items`, :func:`veto_table`,
 :func:`change_table`, :func:`objectives_table`, :func:`charts_table`, and the notes
 (``*_note``) around them. Scores are 0-1 ratios throughout (shown with ``fmt_pct``).
+:func:`report_table` turns such a frame into the :class:`~threec_helpers.report.tables.ReportTable`
+a notebook shows (and records), by the table's name in :data:`VIEWS`: the columns shown, the
+headers where a column means more than its name, the number formats.
 
 Each audit type has its own module for its headline and conclusion:
 :mod:`.iso9001` (organisation, documents, findings), :mod:`.clinical` (rectifications)
@@ -31,6 +34,7 @@ from ..compat import forward
 from ..i18n import check_lang, fmt_int, has_key, t
 from ..plots.audits import plot_objective_chart
 from .context import esc
+from .tables import ReportTable
 
 #: tolerance of score comparisons (a score at its target is not below it)
 SCORE_TOL = 1e-9
@@ -55,6 +59,92 @@ def __getattr__(name: str) -> Any:
     if name == "record_key_figures":  # merged into report.figures.record
         name = "record"
     return forward(__name__, name, MOVED)
+
+
+_SCORES = {"score": "pct1", "target": "pct1", "gap": "pct1", "previous": "pct1"}
+_OBJECTIVES = ["objective", "category", "target", "actual", "met", "previous"]
+_CHARTS = ["objective", "chart", "center", "months", "months_met", "signals", "latest_signal"]
+_RECORDED_OBJECTIVES = ["objective_id", "objective", "target", "actual", "met", "previous"]
+
+#: view -> (columns shown (None: all), headers where a column means more than its name
+#: (``col.*`` keys; other columns: ``col.<name>``), formats, the record's name, columns recorded)
+VIEWS: dict[str, tuple[list[str] | None, dict[str, str], dict[str, str], str | None, list[str] | None]] = {
+    "key_figures": (None, {"label": "col.metric", "text": "col.value"}, {}, None, None),
+    # clinical self-assessment
+    "areas": (["area_id", "area", "score", "target", "band", "below_target", "previous", "change_text"],
+              {"area_id": "col.id", "previous": "col.previous_round", "change_text": "col.change"},
+              {"score": "pct", "target": "pct", "previous": "pct"}, "areas", None),
+    "vetoes": (["item_id", "text", "mean", "veto_min", "state", "previous_state"],
+               {"previous_state": "col.previous_round"}, {"mean": "num2", "veto_min": "num2"}, "vetoes", None),
+    "weak_items": (["item_id", "text", "area", "score", "target", "gap", "previous"],
+                   {"previous": "col.previous_round"}, _SCORES, "weak_items", None),
+    "rectifications": (["action_id", "item_id", "description", "owner", "due", "closed", "status_label", "overdue"],
+                       {"action_id": "col.id", "description": "col.rectification", "closed": "col.closed_on",
+                        "status_label": "col.status"}, {}, "rectifications", None),
+    "indicators": (_OBJECTIVES, {"objective": "col.indicator"}, {}, "indicators", _RECORDED_OBJECTIVES),
+    "indicator_charts": (_CHARTS, {"objective": "col.indicator"}, {}, None, None),
+    # customer-focus audit
+    "factors": (["area", "score", "target", "gap", "band", "previous", "change_text"],
+                {"area": "col.factor", "band": "col.maturity", "previous": "col.previous_round",
+                 "change_text": "col.change"}, {"score": "pct", "target": "pct", "gap": "pct", "previous": "pct"},
+                "areas", None),
+    "items": (["item_id", "area", "text", "n", "score", "target", "gap", "previous"],
+              {"area": "col.factor", "n": "col.answers", "previous": "col.previous_round"}, _SCORES, None, None),
+    "gaps": (None, {"area": "col.factor"}, _SCORES, None, None),
+    "priorities": (None, {"area": "col.factor"}, {**_SCORES, "priority": "pct"}, "priorities", None),
+    "disagreement": (["item_id", "text", "management", "front_line", "difference_text"],
+                     {"difference_text": "col.difference"}, {"management": "pct1", "front_line": "pct1"},
+                     "disagreement", None),
+    "factor_change": (["title", "previous", "current", "change_text", "band_previous", "band_current"],
+                      {"title": "col.factor", "previous": "col.previous_round", "current": "col.score",
+                       "change_text": "col.change"}, {"previous": "pct", "current": "pct"}, None, None),
+    # ISO 9001 certification audit
+    "org_overview": (["label", "text", "formula"], {"label": "col.metric", "text": "col.value", "metric": "col.key",
+                                                   "value": "col.raw_value"}, {}, "org_overview", None),
+    "objectives": (_OBJECTIVES, {}, {}, "objectives", _RECORDED_OBJECTIVES),
+    "documents": (None, {"label": "col.category", "category": "col.key"}, {"count": "int"}, "documents", None),
+    "objective_charts": (_CHARTS, {}, {}, None, None),
+    "findings_by_round": (["round_label", "month", "major", "minor", "observation", "total", "closed", "open",
+                           "overdue", "closure_rate", "verified"], {"round_label": "col.round"},
+                          {"closure_rate": "pct1"}, "findings_by_round", None),
+    "clause_coverage": (["title", "items", "major", "minor", "observation", "total", "open"],
+                        {"title": "col.chapter"}, {}, "clause_coverage", None),
+    "open_findings": (["finding_id", "clause", "grade", "department", "description", "corrective_action", "owner",
+                       "due", "days_open", "overdue"],
+                      {"finding_id": "col.finding", "description": "col.problem", "corrective_action": "col.action"},
+                      {}, "open_findings", None),
+    "improvements": (["finding_id", "clause", "corrective_action", "owner", "due", "closed", "status_label"],
+                     {"finding_id": "col.finding", "corrective_action": "col.action", "closed": "col.closed_on",
+                      "status_label": "col.status"}, {}, "improvements", None),
+}
+
+
+def report_table(view: str, frame: pd.DataFrame, display: pd.DataFrame | None = None) -> ReportTable:
+    """The table ``view`` of an audit report (:data:`VIEWS`), ready for ``ctx.table``.
+
+    Parameters
+    ----------
+    view : str
+        A key of :data:`VIEWS`; a view with a record name is recorded for the results file
+        (with the headers shown) when the notebook shows it.
+    frame : DataFrame
+        The table's values (e.g. :func:`area_table`).
+    display : DataFrame, optional
+        What to show when it differs from what is recorded (e.g. with a total row).
+
+    Returns
+    -------
+    ReportTable
+
+    Examples
+    --------
+    >>> rt = report_table("vetoes", pd.DataFrame(columns=["item_id", "text", "mean", "veto_min", "state",
+    ...                                                  "previous_state"]))
+    >>> rt.name, rt.header("previous_state", "en"), rt.header("veto_min", "zh")
+    ('vetoes', 'Previous round', '通过线')
+    """
+    columns, labels, formats, name, recorded = VIEWS[view]
+    return ReportTable(frame, labels, formats, name=name, columns=columns, display=display, recorded=recorded)
 
 
 def join_list(parts: Iterable[str], lang: str) -> str:

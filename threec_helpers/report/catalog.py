@@ -1,7 +1,8 @@
 """The results contract: every key figure and every table a notebook records, and what they mean.
 
 A notebook records its headline figures (:func:`threec_helpers.report.figures.record`) and
-key tables (``ctx.tables[name]``) into its results file; the briefing and every later
+key tables (``ctx.table`` of a named :class:`~threec_helpers.report.tables.ReportTable`, with the
+headers it showed) into its results file; the briefing and every later
 output read them from there. This module declares, per notebook (:data:`NOTEBOOKS`), which
 figures and tables it writes, and for each figure (:class:`Figure`):
 

@@ -31,7 +31,7 @@ from ..errors import ParameterError
 from ..i18n import LANGUAGES, fmt_int, fmt_num, fmt_pct, t
 from ..paths import check_client_id, data_root as default_data_root, reports_root
 from .results import headline, write_results
-from .tables import ReportTable
+from .tables import ReportTable, column_label, header_text
 from ..inputs.validation import ClientData, list_clients, load_client
 
 log = logging.getLogger("threec.notebook")
@@ -96,7 +96,9 @@ class NotebookContext:
             formats and row limit; with a ``name`` it is also recorded for the results file,
             with the headers shown (``columns``), so every format prints the same headers.
         labels : mapping, optional
-            column -> i18n key (or literal text when not a key) for the header.
+            column -> i18n key (or literal text when not a key) for the header; other
+            columns are headed by their ``col.<name>`` label
+            (:func:`~threec_helpers.report.tables.column_label`).
         formats : mapping, optional
             column -> ``"int"``, ``"pct"``, ``"pct1"``, ``"num"``, ``"num2"`` or ``"money"``.
         max_rows : int
@@ -104,11 +106,14 @@ class NotebookContext:
         """
         if isinstance(frame, ReportTable):
             table = frame
-            _display_html(render_table(table.frame, self.lang, table.labels, table.formats, table.max_rows,
-                                       self.config.currency))
+            shown = table.shown()
+            _display_html(render_table(shown, self.lang, {c: table.header(c, self.lang) for c in shown.columns},
+                                       table.formats, table.max_rows, self.config.currency))
             if table.name:
-                self.tables[table.name] = table.frame
-                self.extra.setdefault("columns", {})[table.name] = table.headers(self.lang)
+                recorded = table.record()
+                self.tables[table.name] = recorded
+                self.extra.setdefault("columns", {})[table.name] = {c: table.header(c, self.lang)
+                                                                    for c in recorded.columns}
             return
         _display_html(render_table(frame, self.lang, labels, formats, max_rows, self.config.currency))
 
@@ -238,7 +243,7 @@ _FORMATTERS = {
 def render_table(frame: pd.DataFrame, lang: str, labels: Mapping[str, str] | None = None,
                  formats: Mapping[str, str] | None = None, max_rows: int = 40, currency: str = "CNY") -> str:
     """An HTML table with translated headers and formatted numbers (escaped: safe for any text)."""
-    from ..i18n import fmt_money, has_key
+    from ..i18n import fmt_money
 
     labels = dict(labels or {})
     formats = dict(formats or {})
@@ -251,7 +256,7 @@ def render_table(frame: pd.DataFrame, lang: str, labels: Mapping[str, str] | Non
         if pd.api.types.is_bool_dtype(shown[col].dtype):
             shown[col] = shown[col].map(lambda v: t("common.yes", lang) if v is True else
                                         (t("common.no", lang) if v is False else "–"))
-    names = {c: (t(labels[c], lang) if c in labels and has_key(labels[c]) else labels.get(c, c)) for c in shown.columns}
+    names = {c: header_text(labels[c], lang) if c in labels else column_label(c, lang) for c in shown.columns}
     shown = shown.rename(columns=names)
     html = shown.to_html(index=False, escape=True, na_rep="–", classes="threec-table", border=0)
     if len(frame) > max_rows:

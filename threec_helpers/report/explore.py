@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..i18n import t
 from .context import show_figure
+from .tables import LABELS
 
 
 def is_batch() -> bool:
@@ -162,7 +163,6 @@ def planning_explorer(base: pd.DataFrame, targets: Mapping[str, float], lang: st
         shown["tier"] = [tier_label(x, lang) if x != "total" else t("common.total", lang) for x in shown["tier"]]
         display_html(render_table(shown[["tier", "base_revenue", "top_down_revenue", "bottom_up_revenue", "gap",
                                          "gap_pct"]], lang,
-                                  labels={c: f"explore.col.{c}" for c in shown.columns},
                                   formats={"base_revenue": "money", "top_down_revenue": "money",
                                            "bottom_up_revenue": "money", "gap": "money", "gap_pct": "pct1"},
                                   currency=currency))
@@ -203,7 +203,7 @@ def completeness_explorer(columns: pd.DataFrame, lang: str = "zh") -> Explorer:
         from .context import render_table
 
         shown = columns.loc[columns["table"] == table, ["column", "required", "provided", "filled"]]
-        display_html(render_table(shown, lang, labels={c: f"phases.col.{c}" for c in shown.columns},
+        display_html(render_table(shown, lang, labels=LABELS,
                                   formats={"filled": "pct1"}, max_rows=100))
 
     return Explorer(controls, render, title=t("phases.explore.completeness_title", lang))
@@ -292,7 +292,7 @@ def analysis_explorer(tables_by_period: Mapping[str, pd.DataFrame], lang: str = 
         summary = summary_from_groups(g.loc[keep], lang)
         shown = summary[["label", "customers", "revenue", "revenue_share", "profit", "profit_share",
                          "avg_satisfaction"]]
-        display_html(render_table(shown, lang, labels={c: f"phases.col.{c}" for c in shown.columns},
+        display_html(render_table(shown, lang, labels=LABELS,
                                   formats={"customers": "int", "revenue": "money", "revenue_share": "pct1",
                                            "profit": "money", "profit_share": "pct1", "avg_satisfaction": "num2"},
                                   currency=currency))
@@ -338,7 +338,7 @@ def realization_explorer(monthly: pd.DataFrame, lang: str = "zh", currency: str 
         m = monthly.loc[monthly["group"] == group].reset_index(drop=True)
         shown = m[["month", "plan", "actual", "cum_plan", "cum_actual", "attainment", "rag"]].copy()
         shown["rag"] = [t(f"planning.rag.{r}", lang) if r else "–" for r in shown["rag"]]
-        display_html(render_table(shown, lang, labels={c: f"phases.col.{c}" for c in shown.columns},
+        display_html(render_table(shown, lang, labels=LABELS,
                                   formats={"plan": "money", "actual": "money", "cum_plan": "money",
                                            "cum_actual": "money", "attainment": "pct1"}, currency=currency))
         show_figure(plot_monthly_plan(m, lang=lang))

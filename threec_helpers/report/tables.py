@@ -1,24 +1,51 @@
-"""Display tables of the phase reports: headers and number formats by column name.
+"""Display tables: one column-label namespace and the tables that carry their labels.
+
+Every column header of every format (HTML report, XLSX, briefing) comes from one namespace,
+``col.<column>`` in ``locale/columns.yaml`` (:func:`column_label`); the titles of recorded
+tables from ``result_table.<name>`` (:func:`table_title`).
 
 :class:`ReportTable` is a display table that carries its columns' labels and formats:
 ``ctx.table(table)`` renders it and, when it has a ``name``, records it for the results
 file together with the headers it showed, so the XLSX and the briefing print the same
-headers as the HTML report.
+headers as the HTML report. A column whose meaning in a table differs from its name's
+(a tier table's ``label`` is the tier) names another ``col.*`` key in ``labels``.
 
-:func:`show` renders a frame through ``ctx.table`` with the phase reports' headers
-(:data:`LABELS`) and formats (:data:`TABLE_FORMATS`); tier, RAG and table ids are shown
-in words.
+:func:`phase_table` builds the phase reports' tables (formats :data:`TABLE_FORMATS`; tier,
+RAG and table ids shown in words) and :func:`show` shows one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
 from ..i18n import has_key, t
 from ..measures.pyramid import TIERS, tier_label
+
+
+def column_key(name: str) -> str:
+    """The i18n key of column ``name``'s header: ``col.<name>``."""
+    return f"col.{name}"
+
+
+def column_label(name: str, lang: str) -> str:
+    """A column's header: ``col.<name>`` when translated, else the name as written.
+
+    Examples
+    --------
+    >>> column_label("attainment", "zh"), column_label("attainment", "en"), column_label("xyz", "en")
+    ('达成率', 'Attainment', 'xyz')
+    """
+    key = column_key(str(name))
+    return t(key, lang) if has_key(key) else str(name)
+
+
+def table_title(name: str, lang: str) -> str:
+    """A recorded table's title: ``result_table.<name>`` when translated, else the name as written."""
+    key = f"result_table.{name}"
+    return t(key, lang) if has_key(key) else str(name)
 
 
 @dataclass
@@ -28,21 +55,28 @@ class ReportTable:
     Parameters
     ----------
     frame : DataFrame
-        The values (numbers stay numbers: formats apply at display).
+        The values (numbers stay numbers: formats apply at display); recorded as is.
     labels : mapping
-        column -> i18n key (or literal text when not a key) of its header.
+        column -> i18n key (or literal text when not a key) of its header; a column without
+        one is headed by :func:`column_label`.
     formats : mapping
         column -> ``"int"``, ``"pct"``, ``"pct1"``, ``"pct0"``, ``"num"``, ``"num2"`` or ``"money"``.
     name : str, optional
         The table's name in the results file (:mod:`threec_helpers.report.catalog`); when set,
         ``ctx.table`` records it.
     max_rows : int
+    columns : sequence of str, optional
+        The columns shown, in order (default: all); the record keeps every column.
+    display : DataFrame, optional
+        What is shown when it differs from what is recorded (values in words, a total row).
+    recorded : sequence of str, optional
+        The columns recorded, in order (default: all).
 
     Examples
     --------
-    >>> rt = ReportTable(pd.DataFrame({"attainment": [0.5]}), {"attainment": "phases.col.attainment"})
+    >>> rt = ReportTable(pd.DataFrame({"attainment": [0.5], "label": ["Top"]}), {"label": "col.tier"})
     >>> rt.headers("en")
-    {'attainment': 'Attainment'}
+    {'attainment': 'Attainment', 'label': 'Tier'}
     """
 
     frame: pd.DataFrame
@@ -50,10 +84,28 @@ class ReportTable:
     formats: Mapping[str, str] = field(default_factory=dict)
     name: str | None = None
     max_rows: int = 40
+    columns: Sequence[str] | None = None
+    display: pd.DataFrame | None = None
+    recorded: Sequence[str] | None = None
 
     def headers(self, lang: str) -> dict[str, str]:
-        """column -> the header shown in ``lang`` (the column's name when it has no label)."""
-        return {c: header_text(self.labels.get(c, c), lang) for c in self.frame.columns}
+        """column -> the header shown in ``lang``, for every column of the frame and the display."""
+        cols = list(self.frame.columns) + [c for c in (self.display.columns if self.display is not None else ())
+                                           if c not in self.frame.columns]
+        return {c: self.header(c, lang) for c in cols}
+
+    def header(self, column: str, lang: str) -> str:
+        """The header of ``column`` in ``lang``."""
+        return header_text(self.labels[column], lang) if column in self.labels else column_label(column, lang)
+
+    def shown(self) -> pd.DataFrame:
+        """The frame shown: ``display`` (or ``frame``), restricted to ``columns``."""
+        base = self.frame if self.display is None else self.display
+        return base if self.columns is None else base[list(self.columns)]
+
+    def record(self) -> pd.DataFrame:
+        """The frame recorded for the results file: ``frame``, restricted to ``recorded``."""
+        return self.frame if self.recorded is None else self.frame[list(self.recorded)]
 
 
 def header_text(label: str, lang: str) -> str:
@@ -61,23 +113,10 @@ def header_text(label: str, lang: str) -> str:
     return t(label, lang) if has_key(label) else str(label)
 
 
-#: column -> i18n key of its header in phase reports
-LABELS: dict[str, str] = {c: f"phases.col.{c}" for c in (
-    "table", "file", "rows", "columns", "customers", "orphans", "first_date", "last_date", "rows_in_period",
-    "period", "active_customers", "revenue", "gross_margin", "cost_to_serve", "net_profit", "transactions",
-    "surveyed", "round", "role", "role_group", "respondents", "answers", "missing_scores", "wave", "mean", "std",
-    "component", "weight", "score", "check", "value", "detail", "label", "customer_share", "revenue_share",
-    "profit", "profit_share", "avg_revenue", "avg_satisfaction", "n_satisfaction", "measure", "amount", "tier",
-    "clv", "avg_clv", "p_alive", "frequency", "recency_days", "tenure_months", "share_of_customer", "preferred",
-    "n", "csat", "top2box", "nps", "rho", "ci_low", "ci_high", "kind", "rule", "title", "money_at_stake",
-    "rank", "item_id", "factor", "item", "target", "gap", "priority", "focus", "organization", "communications",
-    "information", "retention", "satisfaction", "overall", "assumption", "growth", "base_revenue",
-    "top_down_revenue", "bottom_up_revenue", "gap_pct", "top_down_profit", "bottom_up_profit", "name",
-    "plan_tier", "plan_revenue", "plan_profit", "plan_satisfaction", "current", "improvement", "owner", "due",
-    "plan", "actual", "cum_plan", "cum_actual", "attainment", "rag", "variance", "achieved", "done", "progress",
-    "required", "provided", "filled", "area", "previous", "change", "direction", "migration",
-    "revenue_prev", "revenue_change", "profit_prev", "profit_change", "month", "group", "status", "band",
-    "column", "customer_id")} | {"text": "phases.col.item"}
+#: column -> header key where a phase report's column means more than its name
+#: (every other column: :func:`column_label`)
+LABELS: dict[str, str] = {"label": "col.tier", "group": "col.tier", "name": "col.customer_name",
+                          "current": "col.current_level", "previous": "col.previous_round"}
 
 
 #: column -> default number format in phase reports
@@ -102,25 +141,34 @@ TABLE_FORMATS: dict[str, str] = {
 }
 
 
-def show(ctx, frame: pd.DataFrame, max_rows: int = 40, **formats: str) -> None:
-    """``ctx.table`` with the phase reports' headers (:data:`LABELS`) and formats (:data:`TABLE_FORMATS`,
-    overridden by ``formats``); ``rag`` values and tier ids are translated."""
+def phase_table(frame: pd.DataFrame, lang: str, name: str | None = None, columns: Sequence[str] | None = None,
+                max_rows: int = 40, **formats: str) -> ReportTable:
+    """A phase report's table: headers from :data:`LABELS` and :func:`column_label`, formats
+    from :data:`TABLE_FORMATS` (overridden by ``formats``); ``rag`` values, tier ids, table ids,
+    variance components and role groups shown in words (the record keeps the codes)."""
     shown = frame.copy()
     if "rag" in shown.columns:
-        shown["rag"] = [t(f"planning.rag.{r}", ctx.lang) if r in ("green", "amber", "red") else "–"
+        shown["rag"] = [t(f"planning.rag.{r}", lang) if r in ("green", "amber", "red") else "–"
                         for r in shown["rag"]]
     for col in ("tier", "plan_tier", "group"):
         if col in shown.columns:
-            shown[col] = [_tier_text(x, ctx.lang) for x in shown[col]]
+            shown[col] = [_tier_text(x, lang) for x in shown[col]]
     if "table" in shown.columns:
-        shown["table"] = [t(f"notebook.table.{x}", ctx.lang) if has_key(f"notebook.table.{x}") else x
+        shown["table"] = [t(f"notebook.table.{x}", lang) if has_key(f"notebook.table.{x}") else x
                           for x in shown["table"]]
     if "component" in shown.columns:
-        shown["component"] = [t(f"planning.variance.{x}", ctx.lang) if has_key(f"planning.variance.{x}") else x
+        shown["component"] = [t(f"planning.variance.{x}", lang) if has_key(f"planning.variance.{x}") else x
                               for x in shown["component"]]
     if "role_group" in shown.columns:
-        shown["role_group"] = [t(f"phases.role_group.{x}", ctx.lang) for x in shown["role_group"]]
-    ctx.table(shown, labels=LABELS, formats={**TABLE_FORMATS, **formats}, max_rows=max_rows)
+        shown["role_group"] = [t(f"phases.role_group.{x}", lang) for x in shown["role_group"]]
+    return ReportTable(frame, LABELS, {**TABLE_FORMATS, **formats}, name=name, max_rows=max_rows,
+                       columns=columns, display=shown)
+
+
+def show(ctx, frame: pd.DataFrame, max_rows: int = 40, *, name: str | None = None,
+         columns: Sequence[str] | None = None, **formats: str) -> None:
+    """Show (and with ``name`` record) a phase report's table: ``ctx.table(phase_table(...))``."""
+    ctx.table(phase_table(frame, ctx.lang, name=name, columns=columns, max_rows=max_rows, **formats))
 
 
 def _tier_text(x: Any, lang: str) -> Any:

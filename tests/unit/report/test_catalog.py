@@ -11,6 +11,7 @@ from testpaths import ROOT
 
 from threec_helpers.batch.briefing import LAYOUTS, compose_briefing
 from threec_helpers.report import catalog, phases as pr
+from threec_helpers.report.audits import VIEWS
 from threec_helpers.report.results import headline
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*/*.ipynb"))
@@ -23,7 +24,9 @@ def _source(path) -> str:
 def test_every_notebook_has_a_contract_and_every_table_it_writes_is_declared():
     assert {p.stem for p in NOTEBOOKS} == set(catalog.NOTEBOOKS)
     for path in NOTEBOOKS:
-        written = set(re.findall(r'ctx\.tables\["(\w+)"\]\s*=', _source(path)))
+        source = _source(path)  # tables are recorded by ctx.table: show(..., name=...) or an audit view with a name
+        written = set(re.findall(r'\bname="(\w+)"', source))
+        written |= {VIEWS[v][3] for v in re.findall(r'report_table\("(\w+)"', source)} - {None}
         assert written == set(catalog.NOTEBOOKS[path.stem].tables), path.stem
 
 
