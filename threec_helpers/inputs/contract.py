@@ -27,7 +27,7 @@ from typing import Literal
 ColumnType = Literal["string", "float", "int", "date", "bool", "category", "period", "month"]
 
 #: bumped whenever a rule changes, so cached validated data is not reused across rule changes
-CONTRACT_VERSION = "2"
+CONTRACT_VERSION = "3"
 
 ENGAGEMENTS = ("3c", "iso9001", "clinical")
 
@@ -221,8 +221,8 @@ SURVEYS = Table(
         Column("satisfaction", "float", nullable=True, min=1, max=5, aliases=("满意度", "总体满意度", "csat"),
                doc_en="Overall satisfaction, 1 (very dissatisfied) to 5 (very satisfied)",
                doc_zh="总体满意度，1（很不满意）至 5（很满意）"),
-        Column("recommend", "float", required=False, nullable=True, min=0, max=10,
-               aliases=("推荐意愿", "推荐", "nps"), doc_en="Likelihood to recommend, 0-10", doc_zh="推荐意愿 0-10"),
+        Column("recommend", "int", required=False, nullable=True, min=0, max=10,
+               aliases=("推荐意愿", "推荐", "nps"), doc_en="Likelihood to recommend, a whole number 0-10 (the NPS scale)", doc_zh="推荐意愿，0-10 的整数（NPS 量表）"),
         Column("preferred_supplier", "bool", required=False, nullable=True, value_aliases=_YES_NO,
                aliases=("首选供应商", "是否首选供应商", "preferred"),
                doc_en="Sees us as preferred supplier (yes/no)", doc_zh="是否视我方为首选供应商"),
