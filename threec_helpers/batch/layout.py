@@ -158,7 +158,7 @@ def table_columns(table_html: str) -> int:
 def mark_tables(body: str) -> str:
     """Class the tables of a report for print: ``many`` (>= :data:`MANY_COLUMNS` columns: the
     page's full width), ``wide`` (>= :data:`WIDE_COLUMNS`: smaller type) and ``long``
-    (more than 10 rows: may break across pages, header repeated)."""
+    (more than 6 rows: may break across pages between rows, header repeated)."""
 
     def mark(m: re.Match) -> str:
         attrs, inner = m.group(1) or "", m.group(2)
@@ -168,7 +168,7 @@ def mark_tables(body: str) -> str:
             classes.append("many")
         if ncols >= WIDE_COLUMNS:
             classes.append("wide")
-        if len(re.findall(r"<tr[\s>]", inner)) > 11:
+        if len(re.findall(r"<tr[\s>]", inner)) > 7:
             classes.append("long")
         if not classes:
             return m.group(0)
