@@ -320,10 +320,21 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
         inputs.update(p.get("inputs") or {})
     masked = any(p.get("mask") for p in provs.values())
     title = t(f"batch.brief.title.{engagement}", lang) if engagement in LAYOUTS else t("batch.brief.title.generic", lang)
-    html = render("briefing.html.j2", lang, title=title, client_id=client_id, client_name=client_name, period=period,
+    from .branding import load_branding
+    from .publish import cover_html
+
+    brand = load_branding(client_id).context(lang)
+    finished = str((run or {}).get("finished") or (run or {}).get("started") or "")
+    cover_meta = {"title": title, "client_id": client_id, "client_name": client_name, "period": period, "lang": lang,
+                  "masked": masked, "provenance": {"finished": finished} if finished else {}}
+    cover = cover_html(cover_meta, brand)
+    html = render("briefing.html.j2", lang, title=title, brand=brand, cover=cover, client_id=client_id, client_name=client_name, period=period,
                   engagement=engagement, model=model, css=asset("report.css"), html_lang=html_lang(lang),
                   inputs=inputs, notebooks=sorted(provs), masked=masked, commit=git_commit(),
                   run=run or {}, fmt_num=fmt_num)
+    from .layout import mark_tables
+
+    html = mark_tables(html)
     written = {}
     if "html" in formats:
         write_text_atomic(folder / "briefing.html", html)

@@ -6,11 +6,15 @@ For every executed notebook (see ``docs/batch-and-publishing.md``):
   embedded; one inline stylesheet; no script and no CDN, so it opens offline. A failed
   notebook's report says so in a banner at the top (and shows what ran before the failure).
 - ``<nb>.pdf``: the same page through WeasyPrint (pure Python on pango; no browser), with
-  the CJK font embedded (:mod:`threec_helpers.batch.fonts`) and page breaks that keep
-  tables, charts and headline cards whole.
-- ``<nb>.slides.html``: reveal.js slides (reveal.js 5.2.0 vendored under
-  ``templates/revealjs`` and inlined: no CDN) - a new slide at every level-1/2 heading,
-  or where the notebook's own slideshow metadata says.
+  the CJK font embedded (:mod:`threec_helpers.batch.fonts`): a cover, contents with page
+  numbers, a running footer (client, page n / N), headings kept with what follows, and the
+  provenance in an appendix (``templates/print.css``).
+
+Firm name, logo, colours and confidentiality line come from ``branding.yaml``
+(:mod:`threec_helpers.batch.branding`).
+- ``<nb>.slides.html``: a reveal.js deck (reveal.js 5.2.0 vendored under
+  ``templates/revealjs`` and inlined: no CDN): title slide, one slide per section, figure
+  or table, long tables continued, a conclusion slide (:mod:`threec_helpers.batch.layout`).
 - ``<nb>.xlsx``: the key tables of the notebook's results file, one sheet each, plus a
   summary and a provenance sheet; text cells that a spreadsheet would run as a formula
   (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) are prefixed with ``'``.
@@ -37,7 +41,11 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: cells with one of these tags never reach a panel report
 REMOVE_TAGS = {"parameters", "injected-parameters", "nbval-check-output", "remove-cell", "remove_cell", "hide",
                "hide-cell",
-               "threec-hide", "remove-output", "remove_output"}
+               "threec-hide", "remove-output", "remove_output", "threec-explore"}
+#: a code cell that shows an interactive explorer (``explore.<name>_explorer(...).show()``,
+#: tagged ``threec-explore`` in the bundled notebooks): live only in Jupyter and Voila, never
+#: in a static output, where it would repeat the report with its default choices
+_EXPLORE_CELL = re.compile(r"\bexplore\.\w+_explorer\(|[\"']phases\.h\.explore[\"']")
 #: output mime types dropped from panel reports (scripts and live widgets do not work offline)
 DROP_MIMES = ("application/javascript", "text/javascript", "application/vnd.jupyter.widget-view+json",
               "application/vnd.jupyter.widget-state+json")
@@ -129,7 +137,8 @@ def failed_cell_index(nb) -> int | None:
 def clean_notebook(nb, *, scrub: Callable[[str], str] | None = None, failure_note: str | None = None):
     """A panel-safe copy of an executed notebook.
 
-    Removes the parameters cells and cells tagged ``remove-cell``/``hide``; drops stderr
+    Removes the parameters cells, cells tagged ``remove-cell``/``hide`` and the interactive
+    explore sections (tagged ``threec-explore``, or calling ``explore.*_explorer``); drops stderr
     streams (warnings), error tracebacks, scripts and widget views, and the bare object
     reprs matplotlib leaves (``<Figure size ...>``); removes code cells left without
     output. With ``failure_note``, a note replaces the failed cell's error. With
@@ -156,6 +165,8 @@ def clean_notebook(nb, *, scrub: Callable[[str], str] | None = None, failure_not
     for i, cell in enumerate(nb.cells):
         tags = set(cell.get("metadata", {}).get("tags", []))
         if tags & REMOVE_TAGS:
+            continue
+        if cell.cell_type == "code" and _EXPLORE_CELL.search(cell.get("source") or ""):
             continue
         if cell.cell_type == "markdown":
             if scrub:
@@ -205,76 +216,140 @@ def clean_notebook(nb, *, scrub: Callable[[str], str] | None = None, failure_not
     return nb
 
 
-def _assign_slides(nb):
-    """Slide breaks at level-1/2 headings unless the notebook has its own slideshow metadata."""
-    if any("slideshow" in c.get("metadata", {}) for c in nb.cells):
-        return nb
-    for i, cell in enumerate(nb.cells):
-        starts = i == 0 or (cell.cell_type == "markdown" and re.match(r"^\s*#{1,2}\s", cell.source or ""))
-        cell.metadata["slideshow"] = {"slide_type": "slide" if starts else "-"}
-    return nb
-
-
 # --------------------------------------------------------------------------- exporters
 
 
-@functools.lru_cache(maxsize=2)
-def _exporter(kind: str):
-    from nbconvert import HTMLExporter, SlidesExporter
+@functools.lru_cache(maxsize=1)
+def _exporter(kind: str = "report"):
+    from nbconvert import HTMLExporter
     from traitlets.config import Config
 
-    cls = HTMLExporter if kind == "report" else SlidesExporter
     c = Config()
-    section = c[cls.__name__]
+    section = c["HTMLExporter"]
     section.exclude_input = True
     section.exclude_input_prompt = True
     section.exclude_output_prompt = True
     section.embed_images = True
     section.sanitize_html = False
     section.exclude_anchor_links = True
-    return cls(config=c, extra_template_basedirs=[str(TEMPLATES / "nbconvert")],
-               template_name="threec_report" if kind == "report" else "threec_slides")
+    return HTMLExporter(config=c, extra_template_basedirs=[str(TEMPLATES / "nbconvert")],
+                        template_name="threec_report")
 
 
-def report_context(meta: dict[str, Any]) -> dict[str, Any]:
-    """Header and footer HTML of a report from its ``meta`` (title, client, period, lang, ...)."""
+def branding_for(meta: dict[str, Any]):
+    """The branding of a report's client (:mod:`threec_helpers.batch.branding`): ``meta["branding"]``
+    when given, else read for ``meta["client_id"]`` under ``meta["data_root"]`` (else the folder
+    of the client's ``client.yaml`` named in the provenance, else the default data root)."""
+    from .branding import load_branding
+
+    if meta.get("branding") is not None:
+        return meta["branding"]
+    root = meta.get("data_root")
+    if root is None:
+        src = ((meta.get("provenance") or {}).get("inputs") or {}).get("client.yaml", {}).get("file")
+        if src:
+            from ..paths import project_root
+
+            folder = Path(src) if Path(src).is_absolute() else project_root() / src
+            root = folder.parent.parent
+    return load_branding(meta.get("client_id"), root)
+
+
+def report_date(meta: dict[str, Any]) -> str:
+    """The date a report is dated (the run's end, else today), ``YYYY-MM-DD``."""
+    finished = str((meta.get("provenance") or {}).get("finished") or "")
+    return finished[:10] if re.match(r"\d{4}-\d{2}-\d{2}", finished) else dt.date.today().isoformat()
+
+
+def cover_html(meta: dict[str, Any], brand: dict[str, Any], *, failed: bool = False) -> str:
+    """The cover (and any failure or warning banner) of a report."""
+    return render("report_header.html.j2", meta["lang"], title=meta["title"], client_name=meta.get("client_name", ""),
+                  client_id=meta["client_id"], period=meta["period"], masked=meta.get("masked", False),
+                  failed=failed, failure=meta.get("failure", ""), warnings=meta.get("warnings", []),
+                  brand=brand, date=report_date(meta))
+
+
+def report_context(meta: dict[str, Any], data_line: str = "") -> dict[str, Any]:
+    """Cover, provenance appendix and stylesheets of a report from its ``meta`` (title, client,
+    period, lang, provenance, ...); ``data_line``: the notebook's own line of period, version
+    and input-data fingerprint, shown in the appendix."""
     lang = meta["lang"]
-    header = render("report_header.html.j2", lang, title=meta["title"], client_name=meta.get("client_name", ""),
-                    client_id=meta["client_id"], period=meta["period"], masked=meta.get("masked", False),
-                    failed=meta.get("failed", False), failure=meta.get("failure", ""),
-                    warnings=meta.get("warnings", []))
-    footer = provenance_html(meta["provenance"], lang) if meta.get("provenance") else ""
+    brand = branding_for(meta).context(lang)
+    header = cover_html(meta, brand, failed=meta.get("failed", False))
+    footer = provenance_html(meta["provenance"], lang, data_line) if meta.get("provenance") else ""
     return {"title": meta["title"], "html_lang": html_lang(lang), "version": __version__,
-            "css": asset("report.css"), "header_html": header, "footer_html": footer}
+            "css": asset("report.css"), "brand_css": brand["brand_css"], "header_html": header,
+            "footer_html": footer, "brand": brand}
 
 
-def provenance_html(prov: dict[str, Any], lang: str) -> str:
-    """The provenance footer (:mod:`threec_helpers.batch.provenance`) as HTML."""
-    return render("provenance.html.j2", lang, p=prov, duration=f"{fmt_num(prov.get('duration_s', 0), 1)} s")
+def provenance_html(prov: dict[str, Any], lang: str, data_line: str = "") -> str:
+    """The provenance appendix (:mod:`threec_helpers.batch.provenance`) as HTML."""
+    from .layout import plain
+
+    return render("provenance.html.j2", lang, p=prov, duration=f"{fmt_num(prov.get('duration_s', 0), 1)} s",
+                  data_line=plain(data_line))
 
 
 def export_html(nb, meta: dict[str, Any]) -> str:
-    """The self-contained HTML report of a cleaned notebook."""
-    body, _ = _exporter("report").from_notebook_node(nb, resources={"threec": report_context(meta)})
-    return body
+    """The self-contained HTML report of a cleaned notebook: a cover, contents when it has
+    three sections or more, the body (its own title block replaced by the cover) and the
+    provenance appendix (:mod:`threec_helpers.batch.layout`)."""
+    from .layout import add_contents, mark_tables, split_title
+
+    nb, _, data_line = split_title(nb)
+    body, _ = _exporter("report").from_notebook_node(nb, resources={"threec": report_context(meta, data_line)})
+    head, sep, rest = body.partition("<!--threec-contents-->")
+    if not sep:
+        return body
+    rest, contents = add_contents(rest, meta["lang"])
+    return head + contents + mark_tables(rest)
 
 
-def export_slides(nb, meta: dict[str, Any]) -> str:
-    """Self-contained reveal.js slides of a cleaned notebook (reveal.js inlined)."""
-    ctx = report_context(meta)
-    ctx.update(reveal_css=asset("revealjs/reveal.css"), theme_css=asset("revealjs/white.css"),
-               reveal_js=asset("revealjs/reveal.js"),
-               title_slide_html=render("report_header.html.j2", meta["lang"], title=meta["title"],
-                                       client_name=meta.get("client_name", ""), client_id=meta["client_id"],
-                                       period=meta["period"], masked=meta.get("masked", False), failed=False,
-                                       failure="", warnings=[]))
-    nb = _assign_slides(copy.deepcopy(nb))
-    if not nb.cells:
-        import nbformat
+def export_slides(nb, meta: dict[str, Any], results: dict[str, Any] | None = None) -> str:
+    """A self-contained reveal.js deck of a cleaned notebook (reveal.js inlined).
 
-        nb.cells = [nbformat.v4.new_markdown_cell(t("batch.report.empty", meta["lang"]))]
-    body, _ = _exporter("slides").from_notebook_node(nb, resources={"threec": ctx})
-    return body
+    A title slide (client, period, firm), one slide per section, figure or table (long
+    tables continued "(续)"/"(cont.)"), a conclusion slide from the results file's headline
+    figures and conclusion, and a short source slide; laid out by
+    :func:`threec_helpers.batch.layout.paginate` so that no slide scrolls.
+    """
+    from .layout import deck_context, notebook_blocks, paginate, split_title
+
+    lang = meta["lang"]
+    brand = branding_for(meta).context(lang)
+    nb, _, _ = split_title(nb)
+    blocks = notebook_blocks(nb)
+    results = results or {}
+    conclusion = str(results.get("conclusion") or "")
+    if conclusion:  # the notebook's own conclusion section becomes the conclusion slide
+        blocks = _drop_section(blocks, conclusion)
+    slides = paginate(blocks, lang)
+    if not slides and not conclusion:
+        from .layout import Block, Slide
+
+        slides = [Slide(meta["title"], [Block("text", f"<p>{_escape(t('batch.report.empty', lang))}</p>")])]
+    cards = [{"label": h.get("label") or h.get("key", ""), "text": h.get("text", ""),
+              "status": h.get("status", "neutral")} for h in (results.get("headline") or [])][:6]
+    return render("slides.html.j2", lang, title=meta["title"], client_name=meta.get("client_name", ""),
+                  client_id=meta["client_id"], period=meta["period"], masked=meta.get("masked", False),
+                  html_lang=html_lang(lang), brand=brand, date=report_date(meta), slides=deck_context(slides),
+                  cards=cards, conclusion=conclusion, p=meta.get("provenance"), css=asset("report.css"),
+                  reveal_css=asset("revealjs/reveal.css"), theme_css=asset("revealjs/white.css"),
+                  reveal_js=asset("revealjs/reveal.js"))
+
+
+def _drop_section(blocks: list, conclusion: str) -> list:
+    """The blocks without the section whose text is the results file's conclusion."""
+    from .layout import plain
+
+    target = plain(conclusion)[:40]
+    out, i = [], 0
+    starts = [j for j, b in enumerate(blocks) if b.kind == "heading" and b.level <= 2]
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(blocks)
+        if any(b.kind == "text" and target and target in b.text for b in blocks[start:end]):
+            return blocks[:start] + blocks[end:]
+    return blocks
 
 
 def _safe_fetcher(allowed_dirs: tuple[Path, ...]):
@@ -486,7 +561,7 @@ def publish_notebook(executed_path: Path, out_base: Path, meta: dict[str, Any], 
         write_bytes_atomic(out_base.with_name(out_base.name + ".pdf"), html_to_pdf(html))
         written["pdf"] = out_base.name + ".pdf"
     if "slides" in formats:
-        write_text_atomic(out_base.with_name(out_base.name + ".slides.html"), export_slides(cleaned, meta))
+        write_text_atomic(out_base.with_name(out_base.name + ".slides.html"), export_slides(cleaned, meta, results))
         written["slides"] = out_base.name + ".slides.html"
     if "xlsx" in formats and results:
         write_bytes_atomic(out_base.with_name(out_base.name + ".xlsx"),

@@ -199,3 +199,53 @@ def test_batch_index_and_report_render_without_console_errors(browser, tmp_path)
     assert all(u.startswith(("file://", "data:", "about:")) for u in requests), [
         u for u in requests if not u.startswith(("file://", "data:", "about:"))]  # offline: no CDN
     page.close()
+
+
+#: measures every slide of a reveal.js deck: the slide and its body must not scroll or overflow
+_SLIDE_FIT = """(i) => { Reveal.slide(i); const s = Reveal.getCurrentSlide();
+  const b = s.querySelector('.slide-body') || s;
+  return {title: (s.querySelector('h1, h2') || {}).textContent || '', sh: s.scrollHeight, ch: s.clientHeight,
+          sw: s.scrollWidth, cw: s.clientWidth, bh: b.scrollHeight, bch: b.clientHeight}; }"""
+
+
+def deck_overflows(page, deck: Path) -> tuple[int, list[dict]]:
+    """Open a deck, step through every slide; return the slide count and the slides that overflow."""
+    page.goto(deck.as_uri(), wait_until="load")
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    page.evaluate("Reveal.configure({transition: 'none'})")
+    total = page.evaluate("Reveal.getTotalSlides()")
+    bad = []
+    for i in range(total):
+        m = page.evaluate(_SLIDE_FIT, i)
+        if m["sh"] > m["ch"] or m["sw"] > m["cw"] or m["bh"] > m["bch"] + 1:
+            bad.append({"slide": i + 1, **m})
+    return total, bad
+
+
+def test_demo_decks_are_real_decks_that_never_overflow(browser, tmp_path):
+    """Every demo deck (issue 15 item 5): more than 3 slides, and no slide's content overflows its box."""
+    import yaml
+
+    from threec_helpers.batch.execute import run_batch
+    from threec_helpers.batch.plan import parse_batch, plan_batch
+
+    source = ROOT / "data" / "batches" / "demo.yaml"
+    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    raw.update({"formats": ["slides"], "briefing": False})
+    spec = parse_batch(raw, str(source), base=source.parent)
+    result = run_batch(plan_batch(spec, tmp_path / "reports"), workers=2, lang="zh", progress=False)
+    assert result.ok, result.failed
+    decks = sorted(result.out_dir.glob("*/*/*.slides.html"))
+    assert len(decks) >= 14
+    page = browser.new_page(viewport={"width": 1280, "height": 760})
+    errors = _console_errors(page)
+    problems = {}
+    for deck in decks:
+        total, bad = deck_overflows(page, deck)
+        if total <= 3 or bad:
+            problems[str(deck.relative_to(result.out_dir))] = {"slides": total, "overflowing": bad[:3]}
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "deck-last-slide.png"))
+    page.close()
+    assert not problems, problems
+    assert not errors, errors
