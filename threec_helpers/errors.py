@@ -78,3 +78,19 @@ class ParameterError(InputError, ValueError):
 
 class UnsafePathError(InputError):
     """A path would leave the data or reports root (``..``, absolute path, symlink)."""
+
+
+class BrandingError(InputError):
+    """A ``branding.yaml`` or its logo cannot be used (the message says which and why)."""
+
+
+class BatchLockedError(ThreecError):
+    """Another run is writing into the same reports folder."""
+
+
+class ReportsFolderError(ThreecError):
+    """The reports folder cannot be created or written."""
+
+
+class PresentError(ThreecError):
+    """Voilà could not be started."""

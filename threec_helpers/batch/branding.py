@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import BrandingError, InputError  # noqa: F401  (error types re-exported here)
 from ..i18n import t
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -42,9 +42,6 @@ _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 
-
-class BrandingError(InputError):
-    """A ``branding.yaml`` or its logo cannot be used (the message says which and why)."""
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ThreecError
+from ..errors import BatchLockedError, ReportsFolderError, ThreecError  # noqa: F401  (error types re-exported here)
 from .index import previous_summary, write_run_index
 from .jobs import Job, error_text, make_error
 from .plan import Plan, unchanged_result
@@ -43,12 +43,6 @@ LOCK = ".threec-run.lock"
 DEFAULT_GRACE = 180.0
 
 
-class BatchLockedError(ThreecError):
-    """Another run is writing into the same reports folder."""
-
-
-class ReportsFolderError(ThreecError):
-    """The reports folder cannot be created or written."""
 
 
 @dataclass

@@ -25,7 +25,7 @@ import urllib.request
 from pathlib import Path
 from typing import Callable
 
-from ..errors import InputError, ThreecError
+from ..errors import InputError, PresentError, ThreecError  # noqa: F401  (error types re-exported here)
 from ..i18n import t
 from .jobs import error_text
 from .plan import plan_batch
@@ -36,9 +36,6 @@ from .spec import BatchSpec, ClientSpec
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "templates" / "jupyter"
 VOILA_TEMPLATE = "threec"
 
-
-class PresentError(ThreecError):
-    """Voilà could not be started."""
 
 
 def free_port() -> int:

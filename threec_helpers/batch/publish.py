@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import __version__
-from ..i18n import fmt_num, fmt_pct, has_key, t
+from ..i18n import fmt_num, fmt_pct, t
 from ..storage import neutralise_formula, write_bytes_atomic, write_text_atomic  # noqa: F401  (re-exported)
 from ..report.tables import column_label  # noqa: F401  (re-exported: the one column-label namespace)
 
