@@ -100,7 +100,7 @@ def signals(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     if lang is not None:
         check_lang(lang)
     if not isinstance(frame, pd.DataFrame) or "z" not in frame.columns:
-        raise ParameterError("signals() needs a frame returned by a threec_helpers.spc chart function")
+        raise ParameterError(key="spc.error.signals_frame")
     meta = frame.attrs.get("spc", {})
     rule_ids = [c[5:] for c in frame.columns if c.startswith("rule_")]
     dispersion = meta.get("dispersion")
