@@ -78,7 +78,7 @@ def clv_estimate(tables: Mapping[str, pd.DataFrame], table: pd.DataFrame, period
                 ["customer_id", "date", "amount"]]
     summary = clv.rfm_summary(tx, "customer_id", "date", "amount", observation_end=end, freq="W")
     if len(summary) < 20 or (summary["frequency"] > 0).sum() < 10:
-        raise ParameterError("too few repeat buyers to fit a lifetime-value model (need at least 10)")
+        raise ParameterError(key="clv.error.too_few_repeat")
     rng = np.random.default_rng(seed)
     fit = summary if len(summary) <= max_fit else summary.iloc[np.sort(rng.choice(len(summary), max_fit, False))]
     bgf = clv.BetaGeoFitter(penalizer_coef=0.001).fit(fit["frequency"], fit["recency"], fit["T"])

@@ -151,7 +151,7 @@ class BetaGeoFitter(Fitter):
         params = self._check_fitted()
         t_arr = as_float_array(t, "t")
         if np.any(t_arr < 0):
-            raise ParameterError("t must be >= 0")
+            raise ParameterError(key="clv.error.t_negative")
         x, tx, T_ = check_rft(frequency, recency, T, fit=False)
         p_alive = np.asarray(self.conditional_probability_alive(x, tx, T_), dtype=float)
         res = self._expected(params, t_arr, x, T_) * p_alive
@@ -199,7 +199,7 @@ class BetaGeoFitter(Fitter):
         params = self._check_fitted()
         t_arr = as_float_array(t, "t")
         if np.any(t_arr < 0):
-            raise ParameterError("t must be >= 0")
+            raise ParameterError(key="clv.error.t_negative")
         res = self._expected(params, t_arr, 0.0, 0.0)
         return wrap(res, t, name="expected_purchases")
 

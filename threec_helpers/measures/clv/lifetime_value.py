@@ -49,9 +49,9 @@ def customer_lifetime_value(transaction_prediction_model, frequency, recency, T,
         CLV per customer.
     """
     if freq not in MONTH_FACTORS:
-        raise ParameterError(f"freq must be one of {', '.join(MONTH_FACTORS)} (the unit of T), not {freq!r}")
+        raise ParameterError(key="clv.error.lv_freq", allowed=", ".join(MONTH_FACTORS), freq=repr(freq))
     if not isinstance(time, numbers.Real) or time <= 0 or int(time) != time:
-        raise ParameterError(f"time is a horizon in whole months and must be a positive integer, not {time!r}")
+        raise ParameterError(key="clv.error.lv_time", value=repr(time))
     d = check_positive(discount_rate, "discount_rate", allow_zero=True)
     factor = MONTH_FACTORS[freq]
     x, tx, T_ = check_rft(frequency, recency, T, fit=False)
@@ -103,7 +103,7 @@ def predict_clv(summary: pd.DataFrame, transaction_model, spend_model, *,
     need = ["frequency", "recency", "T", "monetary_value"]
     require_columns(summary, {c: c for c in need}, name="summary")
     if freq not in MONTH_FACTORS:
-        raise ParameterError(f"freq must be one of {', '.join(MONTH_FACTORS)} (the unit of T), not {freq!r}")
+        raise ParameterError(key="clv.error.lv_freq", allowed=", ".join(MONTH_FACTORS), freq=repr(freq))
     margin_rate = check_positive(margin_rate, "margin_rate", allow_zero=True)
     out = summary.copy()
     f, r, T_ = out["frequency"], out["recency"], out["T"]

@@ -155,7 +155,7 @@ class ParetoNBDFitter(Fitter):
         r, alpha, s, beta = params
         t_arr = as_float_array(t, "t")
         if np.any(t_arr < 0):
-            raise ParameterError("t must be >= 0")
+            raise ParameterError(key="clv.error.t_negative")
         x, tx, T_ = check_rft(frequency, recency, T, fit=False)
         p_alive = np.asarray(self.conditional_probability_alive(x, tx, T_), dtype=float)
         res = (r + x) * (beta + T_) / (alpha + T_) * self._g(s, np.log1p(t_arr / (beta + T_))) * p_alive
@@ -177,6 +177,6 @@ class ParetoNBDFitter(Fitter):
         r, alpha, s, beta = self._check_fitted()
         t_arr = as_float_array(t, "t")
         if np.any(t_arr < 0):
-            raise ParameterError("t must be >= 0")
+            raise ParameterError(key="clv.error.t_negative")
         res = r * beta / alpha * self._g(s, np.log1p(t_arr / beta))
         return wrap(res, t, name="expected_purchases")
