@@ -59,7 +59,7 @@ def _period_int(dates_ns: np.ndarray, freq: Freq) -> np.ndarray:
         return months // 3
     if freq == "Y":
         return months // 12
-    raise ParameterError(f"freq must be 'Y', 'Q' or 'M', not {freq!r}")
+    raise ParameterError(key="customers.error.cohort_freq", value=repr(freq))
 
 
 def _period_label(pint: np.ndarray, freq: Freq) -> np.ndarray:

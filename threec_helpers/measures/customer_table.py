@@ -56,7 +56,7 @@ def resolve_periods(config_or_periods) -> tuple[dict[str, Period], PyramidThresh
         return {str(k): v for k, v in config_or_periods.items()}, PyramidThresholds()
     if isinstance(config_or_periods, Sequence):
         return {p.id: p for p in config_or_periods}, PyramidThresholds()
-    raise ParameterError("config_or_periods must be a ClientConfig, a Period, a list of Periods or a dict of them")
+    raise ParameterError(key="customers.error.periods_type")
 
 
 def prepare_customers(tables: Mapping[str, pd.DataFrame]) -> CustomerBase:
@@ -144,14 +144,12 @@ def customer_table(tables: Mapping[str, pd.DataFrame], config_or_periods, period
     periods, th_cfg = resolve_periods(config_or_periods)
     th = checked_thresholds(thresholds or th_cfg)
     if str(period_id) not in periods:
-        raise ParameterError(f"period {period_id!r} is not defined (known periods: {', '.join(periods)}); "
-                             "add it to client.yaml periods")
+        raise ParameterError(key="customers.error.unknown_period", period=repr(period_id), known=", ".join(periods))
     period = periods[str(period_id)]
     prev = None
     if previous_period_id is not None:
         if str(previous_period_id) not in periods:
-            raise ParameterError(f"previous period {previous_period_id!r} is not defined "
-                                 f"(known periods: {', '.join(periods)})")
+            raise ParameterError(key="customers.error.unknown_previous_period", period=repr(previous_period_id), known=", ".join(periods))
         prev = periods[str(previous_period_id)]
 
     if prepared is None:

@@ -75,16 +75,16 @@ class PlanAssumptions:
         for name, mapping, lo, hi in (("growth", self.growth, -1.0, 10.0), ("retention", self.retention, 0.0, 1.0)):
             for tier, value in mapping.items():
                 if tier not in ACTIVE_TIERS:
-                    raise ParameterError(f"{name}: unknown tier {tier!r}; use {', '.join(ACTIVE_TIERS)}")
+                    raise ParameterError(key="planning.error.unknown_tier", name=name, tier=repr(tier), tiers=", ".join(ACTIVE_TIERS))
                 if not lo <= float(value) <= hi:
-                    raise ParameterError(f"{name}[{tier}] = {value} is outside {lo}..{hi}")
+                    raise ParameterError(key="planning.error.out_of_range", name=name, tier=tier, value=value, lo=lo, hi=hi)
         for (src, dst), n in self.promotions.items():
             if src not in ACTIVE_TIERS or dst not in ACTIVE_TIERS or TIERS.index(dst) >= TIERS.index(src):
-                raise ParameterError(f"promotion {src} -> {dst}: must move up between {', '.join(ACTIVE_TIERS)}")
+                raise ParameterError(key="planning.error.promotion_direction", src=src, dst=dst, tiers=", ".join(ACTIVE_TIERS))
             if int(n) < 0:
-                raise ParameterError(f"promotion {src} -> {dst}: the number of customers must be >= 0, not {n}")
+                raise ParameterError(key="planning.error.promotion_count", src=src, dst=dst, n=n)
         if not 0 <= self.prospect_conversion <= 1:
-            raise ParameterError(f"prospect_conversion = {self.prospect_conversion} is outside 0..1")
+            raise ParameterError(key="planning.error.prospect_conversion", value=self.prospect_conversion)
 
     @classmethod
     def from_targets(cls, targets: Mapping[str, float], **overrides) -> "PlanAssumptions":
@@ -98,7 +98,7 @@ class PlanAssumptions:
 def _active(table: pd.DataFrame) -> pd.DataFrame:
     base = table.loc[table["tier"].isin(ACTIVE_TIERS) & (table["revenue"] > 0)]
     if base.empty:
-        raise ParameterError("the base period has no active customers: nothing to plan from")
+        raise ParameterError(key="planning.error.no_active")
     return base
 
 
@@ -132,7 +132,7 @@ def top_down_plan(table: pd.DataFrame, targets: Mapping[str, float]) -> pd.DataF
     [330.0, 110.0]
     """
     if "revenue_growth" not in targets:
-        raise ParameterError("targets: 'revenue_growth' is needed for a top-down plan; add it to client.yaml")
+        raise ParameterError(key="planning.error.no_revenue_growth")
     base = _active(table)
     total = float(base["revenue"].sum()) * (1.0 + float(targets["revenue_growth"]))
     share = base["revenue"].to_numpy() / float(base["revenue"].sum())

@@ -100,9 +100,9 @@ def checked_thresholds(thresholds: PyramidThresholds | None) -> PyramidThreshold
     for name in ("top", "big", "medium"):
         v = getattr(th, name)
         if not 0 <= v <= 1:
-            raise ParameterError(f"pyramid.{name} = {v} must be a share between 0 and 1 (e.g. 0.01 for 1%)")
+            raise ParameterError(key="customers.error.pyramid_share", name=name, value=v)
     if th.top + th.big + th.medium > 1 + 1e-12:
-        raise ParameterError("pyramid top + big + medium exceed 100% of active customers; lower the shares")
+        raise ParameterError(key="customers.error.pyramid_sum")
     return th
 
 
@@ -409,8 +409,7 @@ def migration_matrix(table: pd.DataFrame, prev_col: str = "previous_tier", cur_c
     p = _tier_pos(table[prev_col])
     c = _tier_pos(table[cur_col])
     if (p == len(TIERS)).any() or (c == len(TIERS)).any():
-        raise ParameterError(f"migration_matrix: {prev_col}/{cur_col} hold values that are not tiers; "
-                             f"use one of {', '.join(TIERS)}")
+        raise ParameterError(key="customers.error.migration_tiers", prev=prev_col, cur=cur_col, tiers=", ".join(TIERS))
     k = len(TIERS)
     w = None if value is None else table[value].to_numpy(dtype=np.float64, na_value=0.0)
     flat = np.bincount(p.astype(np.int64) * k + c, weights=w, minlength=k * k).reshape(k, k)

@@ -30,6 +30,7 @@ import pandas as pd
 
 from .stats import mean_ci, normal_quantile, spearman_ci, wilson_interval
 from ..i18n import t
+from ..errors import ParameterError
 from .pyramid import ACTIVE_TIERS
 from .value import customer_codes
 

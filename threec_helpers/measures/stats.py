@@ -14,7 +14,7 @@ from ..errors import ParameterError
 
 def normal_quantile(confidence: float) -> float:
     if not 0 < confidence < 1:
-        raise ParameterError(f"confidence must be between 0 and 1 (e.g. 0.95), not {confidence}")
+        raise ParameterError(key="customers.error.confidence", value=confidence)
     from scipy import special  # not scipy.stats: that import costs ~1 s at every kernel start
 
     return float(special.ndtri(0.5 + confidence / 2))
@@ -121,7 +121,7 @@ def spearman_ci(x, y, confidence: float = 0.95, method: str = "fieller") -> pd.S
         elif method == "bonett-wright":
             se = np.sqrt((1 + rho * rho / 2) / (n - 3))
         else:
-            raise ParameterError(f"method must be 'fieller' or 'bonett-wright', not {method!r}")
+            raise ParameterError(key="customers.error.spearman_method", value=repr(method))
         z = np.arctanh(np.clip(rho, -0.9999999, 0.9999999))
         h = normal_quantile(confidence) * se
         lo, hi = float(np.tanh(z - h)), float(np.tanh(z + h))
