@@ -58,10 +58,7 @@ def check_client_id(client_id: str) -> str:
     'demo_telecom'
     """
     if not isinstance(client_id, str) or not _CLIENT_ID.match(client_id) or ".." in client_id:
-        raise UnsafePathError(
-            f"client id {client_id!r} is not allowed: use letters, digits, '_', '-' or '.', "
-            "with no path separators or '..'."
-        )
+        raise UnsafePathError(key="paths.error.client_id", client=repr(client_id))
     return client_id
 
 
@@ -75,11 +72,11 @@ def safe_child(root: Path, name: str) -> Path:
     """
     candidate = Path(name)
     if candidate.is_absolute() or ".." in candidate.parts:
-        raise UnsafePathError(f"path {name!r} must be relative and stay inside {root}.")
+        raise UnsafePathError(key="paths.error.not_relative", name=repr(name), root=root)
     root_resolved = Path(root).resolve()
     full = (Path(root) / candidate).resolve()
     if full != root_resolved and root_resolved not in full.parents:
-        raise UnsafePathError(f"path {name!r} leads outside {root} (through a symbolic link?); refused.")
+        raise UnsafePathError(key="paths.error.outside_root", name=repr(name), root=root)
     return Path(root) / candidate
 
 

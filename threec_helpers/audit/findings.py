@@ -42,9 +42,9 @@ def _as_of(as_of: Any) -> pd.Timestamp:
     try:
         ts = pd.Timestamp(as_of)
     except (TypeError, ValueError):
-        raise ParameterError(f"as_of {as_of!r} is not a date; give a date such as '2025-12-31'") from None
+        raise ParameterError(key="audits.error.as_of_not_date", value=repr(as_of)) from None
     if ts is pd.NaT:
-        raise ParameterError("as_of is missing; give a date such as '2025-12-31'")
+        raise ParameterError(key="audits.error.as_of_missing")
     return ts.normalize()
 
 
@@ -93,14 +93,13 @@ def finding_status(findings: pd.DataFrame, as_of: Any) -> pd.DataFrame:
     """
     missing = [c for c in _REQUIRED if c not in findings.columns]
     if missing:
-        raise InputError(f"audit_findings: column(s) {', '.join(missing)} missing. See docs/data-contract.md.")
+        raise InputError(key="audits.error.findings_columns", columns=", ".join(missing))
     day = _as_of(as_of)
     df = findings.copy()
     bad_grade = ~df["grade"].isin(GRADES)
     if bad_grade.any():
         rows = ", ".join(f"row {i}: {v!r}" for i, v in df.loc[bad_grade, "grade"].head(5).items())
-        raise InputError(f"audit_findings: grade must be major, minor or observation ({rows}). "
-                         "Use one of these (Chinese 严重/一般/观察项 are accepted by the loader).")
+        raise InputError(key="audits.error.findings_grade", rows=rows)
     for col in ("raised", "due", "closed"):
         df[col] = pd.to_datetime(df[col]) if col in df.columns else pd.Series(pd.NaT, index=df.index,
                                                                                dtype="datetime64[ns]")
