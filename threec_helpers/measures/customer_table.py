@@ -149,7 +149,8 @@ def customer_table(tables: Mapping[str, pd.DataFrame], config_or_periods, period
     prev = None
     if previous_period_id is not None:
         if str(previous_period_id) not in periods:
-            raise ParameterError(key="customers.error.unknown_previous_period", period=repr(previous_period_id), known=", ".join(periods))
+            raise ParameterError(key="customers.error.unknown_previous_period", period=repr(previous_period_id),
+                                 known=", ".join(periods))
         prev = periods[str(previous_period_id)]
 
     if prepared is None:

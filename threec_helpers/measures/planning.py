@@ -75,12 +75,15 @@ class PlanAssumptions:
         for name, mapping, lo, hi in (("growth", self.growth, -1.0, 10.0), ("retention", self.retention, 0.0, 1.0)):
             for tier, value in mapping.items():
                 if tier not in ACTIVE_TIERS:
-                    raise ParameterError(key="planning.error.unknown_tier", name=name, tier=repr(tier), tiers=", ".join(ACTIVE_TIERS))
+                    raise ParameterError(key="planning.error.unknown_tier", name=name, tier=repr(tier),
+                                         tiers=", ".join(ACTIVE_TIERS))
                 if not lo <= float(value) <= hi:
-                    raise ParameterError(key="planning.error.out_of_range", name=name, tier=tier, value=value, lo=lo, hi=hi)
+                    raise ParameterError(key="planning.error.out_of_range", name=name, tier=tier, value=value, lo=lo,
+                                         hi=hi)
         for (src, dst), n in self.promotions.items():
             if src not in ACTIVE_TIERS or dst not in ACTIVE_TIERS or TIERS.index(dst) >= TIERS.index(src):
-                raise ParameterError(key="planning.error.promotion_direction", src=src, dst=dst, tiers=", ".join(ACTIVE_TIERS))
+                raise ParameterError(key="planning.error.promotion_direction", src=src, dst=dst,
+                                     tiers=", ".join(ACTIVE_TIERS))
             if int(n) < 0:
                 raise ParameterError(key="planning.error.promotion_count", src=src, dst=dst, n=n)
         if not 0 <= self.prospect_conversion <= 1:

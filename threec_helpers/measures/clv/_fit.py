@@ -81,7 +81,8 @@ class Fitter:
         else:
             start = np.asarray(initial_params, dtype=float)
             if start.shape != (len(self._param_names),) or np.any(start <= 0):
-                raise ParameterError(key="clv.error.initial_params", n=len(self._param_names), names=", ".join(self._param_names))
+                raise ParameterError(key="clv.error.initial_params", n=len(self._param_names),
+                                     names=", ".join(self._param_names))
         data = (x, tx, T_, *unique_x(x))
         # lifetimes fits in time rescaled so that max(T) = 1 and penalises the rescaled
         # parameters: the same penalty here, whatever the time unit of the data

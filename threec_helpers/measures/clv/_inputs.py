@@ -34,7 +34,8 @@ def require_columns(df: pd.DataFrame, columns: dict[str, str | None], name: str 
         if col is None:
             continue
         if col not in df.columns:
-            raise ParameterError(key="clv.error.no_column", arg=arg, column=repr(col), name=name, columns=", ".join(map(str, df.columns)))
+            raise ParameterError(key="clv.error.no_column", arg=arg, column=repr(col), name=name,
+                                 columns=", ".join(map(str, df.columns)))
 
 
 def datetime_values(series: pd.Series, column: str, date_format: str | None = None) -> np.ndarray:
@@ -129,7 +130,8 @@ def check_positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
     if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(value):
         raise ParameterError(key="clv.error.not_finite", name=name, value=repr(value))
     if value < 0 or (value == 0 and not allow_zero):
-        raise ParameterError(key="clv.error.not_positive", name=name, bound=('>= 0' if allow_zero else '> 0'), value=repr(value))
+        raise ParameterError(key="clv.error.not_positive", name=name, bound=('>= 0' if allow_zero else '> 0'),
+                             value=repr(value))
     return float(value)
 
 
