@@ -95,9 +95,26 @@ def predict_clv(summary: pd.DataFrame, transaction_model, spend_model, *,
         ``summary``'s columns plus ``p_alive, expected_purchases`` (over the horizon),
         ``expected_value`` (per purchase) and ``clv``.
 
+    See Also
+    --------
+    customer_lifetime_value : the discounted CLV alone, as an array.
+    retention_clv : the simpler textbook CLV of a segment.
+
     Examples
     --------
-    >>> table = predict_clv(summary, bgf, ggf, time=12, freq="W")  # doctest: +SKIP
+    With the published CDNOW parameters (weeks):
+
+    >>> import pandas as pd
+    >>> from threec_helpers.measures.clv import BetaGeoFitter, GammaGammaFitter
+    >>> bgf, ggf = BetaGeoFitter(), GammaGammaFitter()
+    >>> bgf.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})
+    >>> ggf.params_ = pd.Series({"p": 6.25, "q": 3.74, "v": 15.44})
+    >>> summary = pd.DataFrame({"frequency": [2.0, 0.0], "recency": [30.43, 0.0], "T": [38.86, 38.86],
+    ...                         "monetary_value": [22.35, 0.0]})
+    >>> predict_clv(summary, bgf, ggf, time=12, freq="W")[["p_alive", "clv"]].round(2)
+       p_alive    clv
+    0     0.73  36.29
+    1     1.00   8.37
     """
     require_frame(summary, "summary")
     need = ["frequency", "recency", "T", "monetary_value"]
