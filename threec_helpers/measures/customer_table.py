@@ -41,6 +41,15 @@ COLUMNS: tuple[str, ...] = (
 def resolve_periods(config_or_periods) -> tuple[dict[str, Period], PyramidThresholds]:
     """Periods by id and pyramid thresholds from a ClientConfig, a mapping or a sequence of Periods.
 
+    Parameters
+    ----------
+    config_or_periods : ClientConfig, Period, sequence or mapping of Period
+        The client's configuration, or the periods themselves (default thresholds then).
+
+    Returns
+    -------
+    (dict of str to Period, PyramidThresholds)
+
     Examples
     --------
     >>> import datetime as dt
@@ -254,9 +263,38 @@ def customer_tables(tables: Mapping[str, pd.DataFrame], config, current: Period,
     prepared once (:func:`~threec_helpers.customer_table.prepare_customers`, or pass it as
     ``prepared`` to share it with other measures) for all of them.
 
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        As for :func:`customer_table`.
+    config : ClientConfig
+        The client's configuration (its periods and pyramid thresholds).
+    current : Period
+        The last period wanted.
+    previous : Period or None
+        The period ``current`` is compared with.
+    last : int, optional
+        Keep only the last ``last`` periods.
+    prepared : CustomerBase, optional
+        :func:`prepare_customers` of ``tables``.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Period id -> customer table, oldest first.
+
+    See Also
+    --------
+    customer_table : one period's table.
+
     Examples
     --------
-    >>> list(customer_tables(tables, cfg, cfg.period("FY2026"), cfg.period("FY2025"), last=2))  # doctest: +SKIP
+    >>> from pathlib import Path
+    >>> from threec_helpers.generate import DEFAULT_SEED, demo_tables
+    >>> from threec_helpers.generate.manufacturer import client_config
+    >>> from threec_helpers.inputs.config import parse_client_config
+    >>> cfg = parse_client_config(client_config(DEFAULT_SEED), Path("client.yaml"))
+    >>> list(customer_tables(demo_tables("demo_manufacturer"), cfg, cfg.period("FY2026"), cfg.period("FY2025"), last=2))
     ['FY2025', 'FY2026']
     """
     ids = [p.id for p in config.periods]

@@ -70,6 +70,21 @@ TIER_CODE: dict[str, int] = {tier: code for code, tier in enumerate(TIERS)}
 def tier_label(tier: str, lang: str = "zh") -> str:
     """Label of a tier in ``lang``.
 
+    Parameters
+    ----------
+    tier : str
+        One of :data:`TIERS`.
+    lang : {"zh", "en"}
+        Language.
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    tier_labels : all of them at once.
+
     Examples
     --------
     >>> tier_label("top", "en"), tier_label("top", "zh")
@@ -79,7 +94,27 @@ def tier_label(tier: str, lang: str = "zh") -> str:
 
 
 def tier_labels(lang: str = "zh") -> dict[str, str]:
-    """All tier labels in ``lang``, in :data:`TIERS` order."""
+    """All tier labels in ``lang``, in :data:`TIERS` order.
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+        Language.
+
+    Returns
+    -------
+    dict of str to str
+        Tier -> label.
+
+    See Also
+    --------
+    tier_label : one tier's label.
+
+    Examples
+    --------
+    >>> tier_labels("en")["top"], tier_labels("zh")["small"]
+    ('Top', '小客户')
+    """
     return {tier: tier_label(tier, lang) for tier in TIERS}
 
 
@@ -112,6 +147,26 @@ def tier_sizes(n_active: int, thresholds: PyramidThresholds | None = None) -> di
     Cumulative cut-offs rounded up: Top = ceil(top * A), Top+Big = ceil((top+big) * A),
     Top+Big+Medium = ceil((top+big+medium) * A) (shares are rounded to 9 decimals first so
     that 0.05 * 100 is 5, not 6).
+
+    Parameters
+    ----------
+    n_active : int
+        Active customers of the period.
+    thresholds : PyramidThresholds, optional
+        Shares of Top, Big and Medium; default 1 %, 4 % (top 5 %) and 15 % (top 20 %).
+
+    Returns
+    -------
+    dict of str to int
+
+    See Also
+    --------
+    assign_tiers : the tier of every customer.
+    pyramid : the customer table of a period with its tiers.
+    tier_summary : customers, revenue and profit per tier.
+    migration_class : up, down, stable, new or lost per customer.
+    migration_matrix : customers moving from each tier to each tier.
+    migration_effect : revenue change by kind of migration.
 
     Examples
     --------
@@ -188,6 +243,15 @@ def assign_tiers(frame: pd.DataFrame, thresholds: PyramidThresholds | None = Non
     pandas.Series
         Ordered categorical with categories :data:`TIERS`, aligned with ``frame``.
 
+    See Also
+    --------
+    tier_sizes : how many customers each tier holds.
+    pyramid : the customer table of a period with its tiers.
+    tier_summary : customers, revenue and profit per tier.
+    migration_class : up, down, stable, new or lost per customer.
+    migration_matrix : customers moving from each tier to each tier.
+    migration_effect : revenue change by kind of migration.
+
     Examples
     --------
     >>> f = pd.DataFrame({"customer_id": list("abcd"), "revenue": [5.0, 0.0, 9.0, 0.0],
@@ -232,6 +296,15 @@ def pyramid(tables: Mapping[str, pd.DataFrame], period: Period, thresholds: Pyra
         ``customer_id``, ``status``, ``revenue``, ``recent_revenue``, ``bought_before``,
         ``is_prospect``, ``tier``.
 
+    See Also
+    --------
+    tier_sizes : how many customers each tier holds.
+    assign_tiers : the tier of every customer.
+    tier_summary : customers, revenue and profit per tier.
+    migration_class : up, down, stable, new or lost per customer.
+    migration_matrix : customers moving from each tier to each tier.
+    migration_effect : revenue change by kind of migration.
+
     Examples
     --------
     >>> import datetime as dt
@@ -270,6 +343,15 @@ def tier_summary(table: pd.DataFrame, tier_col: str = "tier", revenue_col: str =
         ``customer_share`` (of customers in the four active tiers; NaN for the others),
         ``revenue``, ``revenue_share``, ``profit``, ``profit_share`` (of total profit),
         ``avg_revenue``, ``avg_satisfaction``, ``n_satisfaction``.
+
+    See Also
+    --------
+    tier_sizes : how many customers each tier holds.
+    assign_tiers : the tier of every customer.
+    pyramid : the customer table of a period with its tiers.
+    migration_class : up, down, stable, new or lost per customer.
+    migration_matrix : customers moving from each tier to each tier.
+    migration_effect : revenue change by kind of migration.
 
     Examples
     --------
@@ -362,6 +444,15 @@ def migration_class(previous: pd.Series, current: pd.Series) -> pd.Series:
     pandas.Series
         Categorical with categories :data:`MIGRATIONS`.
 
+    See Also
+    --------
+    tier_sizes : how many customers each tier holds.
+    assign_tiers : the tier of every customer.
+    pyramid : the customer table of a period with its tiers.
+    tier_summary : customers, revenue and profit per tier.
+    migration_matrix : customers moving from each tier to each tier.
+    migration_effect : revenue change by kind of migration.
+
     Examples
     --------
     >>> migration_class(pd.Series(["small", "top", "prospect", "big", "inactive", None]),
@@ -398,6 +489,15 @@ def migration_matrix(table: pd.DataFrame, prev_col: str = "previous_tier", cur_c
     pandas.DataFrame
         7 x 7 (:data:`TIERS` both ways, zeros where no customer moved). With counts, row
         sums equal the previous period's tier counts and column sums the current one's.
+
+    See Also
+    --------
+    tier_sizes : how many customers each tier holds.
+    assign_tiers : the tier of every customer.
+    pyramid : the customer table of a period with its tiers.
+    tier_summary : customers, revenue and profit per tier.
+    migration_class : up, down, stable, new or lost per customer.
+    migration_effect : revenue change by kind of migration.
 
     Examples
     --------
@@ -443,6 +543,15 @@ def migration_effect(table: pd.DataFrame, migration_col: str = "migration", reve
         ``revenue_prev``, ``revenue``, ``revenue_change``, ``share_of_revenue_change``
         and the same for profit. The ``total`` row equals the change of the whole
         customer base, so the classes attribute it exactly.
+
+    See Also
+    --------
+    tier_sizes : how many customers each tier holds.
+    assign_tiers : the tier of every customer.
+    pyramid : the customer table of a period with its tiers.
+    tier_summary : customers, revenue and profit per tier.
+    migration_class : up, down, stable, new or lost per customer.
+    migration_matrix : customers moving from each tier to each tier.
 
     Examples
     --------

@@ -13,6 +13,34 @@ from ..errors import ParameterError
 
 
 def normal_quantile(confidence: float) -> float:
+    """The two-sided standard-normal quantile of a confidence level (1.96 at 0.95).
+
+    Parameters
+    ----------
+    confidence : float
+        Between 0 and 1 (exclusive).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ParameterError
+        When ``confidence`` is not strictly between 0 and 1.
+
+    See Also
+    --------
+    wilson_interval : the interval of a proportion.
+    mean_ci : the interval of a mean.
+    spearman_ci : the interval of a rank correlation.
+    threec_helpers.measures.satisfaction.nps : the Net Promoter Score with its interval.
+
+    Examples
+    --------
+    >>> round(normal_quantile(0.95), 4), round(normal_quantile(0.90), 4)
+    (1.96, 1.6449)
+    """
     if not 0 < confidence < 1:
         raise ParameterError(key="customers.error.confidence", value=confidence)
     from scipy import special  # not scipy.stats: that import costs ~1 s at every kernel start
@@ -35,6 +63,12 @@ def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndar
     tuple of numpy.ndarray
         Lower and upper bounds.
 
+    See Also
+    --------
+    mean_ci : the interval of a mean.
+    spearman_ci : the interval of a rank correlation.
+    threec_helpers.measures.satisfaction.nps : the Net Promoter Score with its interval.
+
     Examples
     --------
     >>> lo, hi = wilson_interval(8, 10)
@@ -56,6 +90,24 @@ def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndar
 
 def mean_ci(values, confidence: float = 0.95) -> pd.Series:
     """Mean with a Student-t confidence interval (missing values left out).
+
+    Parameters
+    ----------
+    values : array-like
+        The observations.
+    confidence : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    pandas.Series
+        ``n``, ``mean``, ``sd``, ``ci_low``, ``ci_high`` (NaN interval with fewer than 2 values).
+
+    See Also
+    --------
+    wilson_interval : the interval of a proportion.
+    spearman_ci : the interval of a rank correlation.
+    threec_helpers.measures.satisfaction.nps : the Net Promoter Score with its interval.
 
     Examples
     --------
@@ -95,6 +147,12 @@ def spearman_ci(x, y, confidence: float = 0.95, method: str = "fieller") -> pd.S
     pandas.Series
         ``n``, ``rho``, ``ci_low``, ``ci_high``, ``p_value`` (scipy's t approximation).
         NaN interval when n < 4.
+
+    See Also
+    --------
+    wilson_interval : the interval of a proportion.
+    mean_ci : the interval of a mean.
+    threec_helpers.measures.satisfaction.nps : the Net Promoter Score with its interval.
 
     Examples
     --------
