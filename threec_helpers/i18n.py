@@ -32,10 +32,24 @@ DEFAULT_LANG = "zh"
 def catalog() -> dict[str, dict[str, str]]:
     """Return every string of every locale file, keyed by its dotted key.
 
+    Returns
+    -------
+    dict of str to dict
+        Key -> ``{"zh": ..., "en": ...}``.
+
     Raises
     ------
     ValueError
         If a key is defined twice or lacks one of the languages.
+
+    See Also
+    --------
+    t : one string, translated and filled.
+
+    Examples
+    --------
+    >>> catalog()["common.yes"]
+    {'zh': '是', 'en': 'yes'}
     """
     merged: dict[str, dict[str, str]] = {}
     folder = resources.files("threec_helpers") / "locale"

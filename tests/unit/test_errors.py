@@ -113,7 +113,8 @@ def test_a_checklist_error_names_file_and_line_in_both_languages(tmp_path):
 
 @pytest.mark.parametrize("call, zh", [
     (lambda: __import__("threec_helpers.spc", fromlist=["xmr"]).xmr([]), "没有数据点"),
-    (lambda: __import__("threec_helpers.measures.stats", fromlist=["x"]).normal_quantile(2), "confidence 必须在 0 与 1 之间"),
+    (lambda: __import__("threec_helpers.measures.stats", fromlist=["x"]).normal_quantile(2),
+     "confidence 必须在 0 与 1 之间"),
     (lambda: __import__("threec_helpers.paths", fromlist=["x"]).check_client_id("../x"), "客户编号"),
 ])
 def test_converted_errors_read_in_chinese(call, zh):

@@ -142,6 +142,12 @@ class Scale:
         Default lowest passing score of veto items on this scale (scale units).
     labels : dict
         Optional labels of scale points, number -> ``{zh, en}``.
+
+    Examples
+    --------
+    >>> s = Scale("maturity", "range", 1.0, 5.0, target=4.0)
+    >>> s.normalise(4.0)
+    0.75
     """
 
     name: str
@@ -197,6 +203,19 @@ class Checklist:
         ``item_id``, ``text_zh``, ``text_en``, ``evidence_zh``, ``evidence_en``, ``weight``,
         ``scale``, ``scale_kind``, ``scale_min``, ``scale_max``, ``veto``, ``veto_min``,
         ``reference``, ``target``, ``line``.
+
+    See Also
+    --------
+    load_checklist : read, check and build in one call.
+    resolve_checklist_path : a name or path to the file.
+    read_checklist_yaml : the file's YAML with line numbers.
+    parse_checklist : the checks and the Checklist.
+
+    Examples
+    --------
+    >>> cl = load_checklist("customer_focus")
+    >>> cl.id, cl.scales["maturity"].max, cl.item_ids[:2]
+    ('customer_focus', 5.0, ['ORG.1', 'ORG.2'])
     """
 
     id: str
@@ -278,7 +297,33 @@ def available_checklists(folder: str | Path | None = None) -> list[str]:
 
 
 def resolve_checklist_path(name_or_path: str | Path) -> Path:
-    """Turn a checklist name (``"customer_focus"``) or a path into an existing file path."""
+    """Turn a checklist name (``"customer_focus"``) or a path into an existing file path.
+
+    Parameters
+    ----------
+    name_or_path : str or Path
+        A shipped checklist's name (``customer_focus``) or the path of a ``.yaml`` file.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ChecklistError
+        When no such checklist or file exists (the message lists the shipped ones).
+
+    See Also
+    --------
+    load_checklist : read, check and build in one call.
+    read_checklist_yaml : the file's YAML with line numbers.
+    parse_checklist : the checks and the Checklist.
+
+    Examples
+    --------
+    >>> resolve_checklist_path("customer_focus").name
+    'customer_focus.yaml'
+    """
     text = str(name_or_path)
     candidate = Path(text)
     if candidate.suffix in (".yaml", ".yml") or "/" in text or "\\" in text or candidate.is_file():
@@ -300,10 +345,32 @@ def read_checklist_yaml(path: str | Path) -> Any:
     Mappings come back as dicts with ``.line`` and ``.line_of(key)``; sequences as lists
     with ``.line`` and ``.line_of(i)``. Python tags and duplicate keys are refused.
 
+    Parameters
+    ----------
+    path : str or Path
+        The checklist file.
+
+    Returns
+    -------
+    object
+        The parsed YAML.
+
     Raises
     ------
     ChecklistError
         If the file is not UTF-8 or not valid YAML.
+
+    See Also
+    --------
+    load_checklist : read, check and build in one call.
+    resolve_checklist_path : a name or path to the file.
+    parse_checklist : the checks and the Checklist.
+
+    Examples
+    --------
+    >>> raw = read_checklist_yaml(resolve_checklist_path("customer_focus"))
+    >>> raw["id"], raw.line_of("id")  # the line of the value, for messages
+    ('customer_focus', 6)
     """
     path = Path(path)
     where = _display(path)
@@ -318,7 +385,8 @@ def read_checklist_yaml(path: str | Path) -> Any:
         line = f" line {mark.line + 1}" if mark else ""
         problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
         if problem.startswith("duplicate key"):
-            raise ChecklistError(key="checklists.error.duplicate_key", where=where, line=line, problem=problem) from None
+            raise ChecklistError(key="checklists.error.duplicate_key", where=where, line=line,
+                                 problem=problem) from None
         if "constructor" in problem or "python" in problem:
             raise ChecklistError(key="checklists.error.python_tag", where=where, line=line, problem=problem) from None
         raise ChecklistError(key="checklists.error.malformed_yaml", where=where, line=line, problem=problem) from None
@@ -489,6 +557,24 @@ def parse_checklist(raw: Any, path: str | Path) -> Checklist:
     ------
     ChecklistError
         On the first broken rule, naming the file, line and item.
+
+    See Also
+    --------
+    load_checklist : read, check and build in one call.
+    resolve_checklist_path : a name or path to the file.
+    read_checklist_yaml : the file's YAML with line numbers.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> text = ("id: mini\\ntitle: Mini\\nareas:\\n  - id: A\\n    title: Area\\n    items:\\n"
+    ...         "      - {id: A.1, text: Item, scale: maturity}\\n")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "mini.yaml"
+    ...     _ = path.write_text(text, encoding="utf-8")
+    ...     cl = parse_checklist(read_checklist_yaml(path), path)
+    >>> cl.id, cl.item_ids, float(cl.items["target"].iloc[0])
+    ('mini', ['A.1'], 4.0)
     """
     path = Path(path)
     chk = _Checker(path)

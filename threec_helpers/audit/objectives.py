@@ -184,6 +184,19 @@ def format_value(value: Any, unit: str, lang: str = "zh") -> str:
     Up to two decimals are shown, trailing zeros dropped (``81.3``, ``92.42``). A zero rate
     per 100,000 / per 1,000 is written plainly as ``0``.
 
+    Parameters
+    ----------
+    value : number
+        The value in its unit.
+    unit : str
+        One of :data:`UNITS`.
+    lang : {"zh", "en"}
+        Language of the unit's name.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> format_value(81.3, "points", "en"), format_value(0.5, "per_100k", "en"), format_value(0, "per_100k", "zh")
@@ -292,6 +305,19 @@ def evaluate_objectives(objectives: pd.DataFrame, measurements: pd.DataFrame, pe
 
 def objectives_met(evaluated: pd.DataFrame) -> tuple[int, int]:
     """``(met, assessed)``: how many objectives met their target out of those with a measurement.
+
+    Parameters
+    ----------
+    evaluated : DataFrame
+        Evaluated objectives with a nullable boolean ``met`` (missing: no measurement).
+
+    Returns
+    -------
+    (int, int)
+
+    See Also
+    --------
+    missed_objectives : the names of those that missed.
 
     Examples
     --------
@@ -500,6 +526,19 @@ def document_register_counts(documents: pd.DataFrame, drop_zero: bool = True) ->
 def missed_objectives(table: pd.DataFrame) -> list[str]:
     """Names of the objectives that missed their target (``objectives_table`` output).
 
+    Parameters
+    ----------
+    table : DataFrame
+        ``objectives_table`` output (``objective``, ``met``).
+
+    Returns
+    -------
+    list of str
+
+    See Also
+    --------
+    objectives_met : how many met their target.
+
     Examples
     --------
     >>> df = pd.DataFrame({"objective": ["A", "B"], "met": pd.array([True, False], dtype="boolean")})
@@ -515,6 +554,20 @@ def pick_objective(evaluated: pd.DataFrame, words: Iterable[str] = ("satisf", "�
     """The first objective whose name contains one of ``words`` (else the first in ``unit``).
 
     Used to find the customer-satisfaction objective for the headline figures.
+
+    Parameters
+    ----------
+    evaluated : DataFrame
+        Evaluated objectives (``name_zh`` and/or ``name_en``, ``unit``).
+    words : iterable of str
+        Name fragments looked for (case-insensitive).
+    unit : str or None, default "points"
+        Fallback unit; None for no fallback.
+
+    Returns
+    -------
+    Series or None
+        The objective's row.
 
     Examples
     --------
@@ -539,7 +592,27 @@ def pick_objective(evaluated: pd.DataFrame, words: Iterable[str] = ("satisf", "�
 
 
 def localized(frame: pd.DataFrame, base: str, lang: str) -> pd.Series:
-    """Column ``<base>_<lang>``, falling back to the other language where empty."""
+    """Column ``<base>_<lang>``, falling back to the other language where empty.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        With columns ``<base>_zh`` and/or ``<base>_en``.
+    base : str
+        The column name before the language suffix.
+    lang : {"zh", "en"}
+        The language wanted.
+
+    Returns
+    -------
+    Series of str
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"name_zh": ["满意度", ""], "name_en": ["Satisfaction", "On time"]})
+    >>> localized(df, "name", "zh").tolist()
+    ['满意度', 'On time']
+    """
     other = "en" if lang == "zh" else "zh"
     cols = [c for c in (f"{base}_{lang}", f"{base}_{other}") if c in frame.columns]
     if not cols:

@@ -210,6 +210,20 @@ class AuditResult:
         Per item: ``item_id``, ``area_id``, ``n_management``, ``n_front_line``,
         ``norm_management``, ``norm_front_line``, ``difference`` (management minus front line,
         0-1), ``flag`` (``abs(difference) >= threshold``).
+
+    See Also
+    --------
+    score_responses : computes one.
+    score_rounds : one per round.
+    compare_rounds : the change between two of them.
+
+    Examples
+    --------
+    >>> results = score_rounds("customer_focus", pd.DataFrame({"round": ["2025", "2026"], "item_id": "ORG.1",
+    ...                                                        "score": [2.0, 4.0]}))
+    >>> res = results["2026"]
+    >>> res.round, res.overall["score"], float(res.items.set_index("item_id").loc["ORG.1", "norm"])
+    ('2026', 0.75, 0.75)
     """
 
     checklist: Checklist
@@ -246,7 +260,10 @@ class AuditResult:
 
         Examples
         --------
-        >>> # res.summary("en") -> 'Customer-focus audit: overall 62.50% (Established), target 75.00%; ...'
+        >>> res = score_rounds("customer_focus", pd.DataFrame({"item_id": ["ORG.1"], "score": [4.0],
+        ...                                                    "round": ["R1"]}))["R1"]
+        >>> res.summary("en")
+        'Customer-focus audit: overall score 75.00% (Established), target 75.00%.'
         """
         check_lang(lang)
         o = self.overall
@@ -279,7 +296,24 @@ class AuditResult:
 
 
 def rounds_of(responses: pd.DataFrame, round_col: str = "round") -> list[str]:
-    """The distinct rounds in ``responses``, in natural order (empty if no round column)."""
+    """The distinct rounds in ``responses``, in natural order (empty if no round column).
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Answers with a round column.
+    round_col : str, default "round"
+        Its name.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> rounds_of(pd.DataFrame({"round": ["R10", "R2", "R2"]}))
+    ['R2', 'R10']
+    """
     if round_col not in responses.columns:
         return []
     values = responses[round_col].dropna().astype(str).unique().tolist()

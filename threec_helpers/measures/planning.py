@@ -389,7 +389,8 @@ def focus_plan(items: pd.DataFrame, plan_start, *, top_n: int = 8, months: int =
     Examples
     --------
     >>> items = pd.DataFrame({"item_id": ["ORG.1", "ORG.2"], "area_id": ["ORG", "ORG"],
-    ...                       "text_zh": ["高层重视客户", "客户目标"], "text_en": ["Leaders care", "Customer goals"],
+    ...                       "text_zh": ["高层重视客户", "客户目标"],
+    ...                       "text_en": ["Leaders care", "Customer goals"],
     ...                       "mean": [2.0, 3.5], "target": [4.0, 4.0], "gap": [2.0, 0.5], "priority": [0.8, 0.2]})
     >>> plan = focus_plan(items, "2026-01-01", top_n=1, lang="en")
     >>> plan[["item_id", "current", "target", "owner", "due"]].values.tolist()

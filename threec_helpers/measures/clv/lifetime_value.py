@@ -61,7 +61,8 @@ def customer_lifetime_value(transaction_prediction_model, frequency, recency, T,
     >>> from threec_helpers.measures.clv import BetaGeoFitter
     >>> bgf = BetaGeoFitter()
     >>> bgf.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})
-    >>> customer_lifetime_value(bgf, [2.0, 0.0], [30.43, 0.0], [38.86, 38.86], 24.66, time=12, freq="W").round(2).tolist()
+    >>> clv = customer_lifetime_value(bgf, [2.0, 0.0], [30.43, 0.0], [38.86, 38.86], 24.66, time=12, freq="W")
+    >>> clv.round(2).tolist()
     [36.28, 5.86]
     """
     if freq not in MONTH_FACTORS:
