@@ -13,6 +13,22 @@ def fast_isin(values: pd.Series, keys: pd.Series) -> np.ndarray:
     customer ids this is several times faster. Falls back to pandas for types Arrow cannot
     compare.
 
+    Parameters
+    ----------
+    values : Series
+        The values to look up (missing values are never in ``keys``).
+    keys : Series
+        The set to look them up in; its missing values are ignored.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One flag per value.
+
+    See Also
+    --------
+    sorted_unique : the other fast array helper.
+
     Examples
     --------
     >>> fast_isin(pd.Series(["a", "b", None]), pd.Series(["b"])).tolist()
@@ -36,6 +52,16 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     10,000,000 int64 values took 12-17 s here against 0.25 s for sort-and-compare (and for
     ``np.unique(..., return_counts=True)``, which still sorts). The cohort tables call this
     on every (customer, period) pair of a client's transactions.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Integer values (flattened if not 1-D).
+
+    Returns
+    -------
+    numpy.ndarray
+        The distinct values, ascending.
 
     Examples
     --------

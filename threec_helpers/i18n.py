@@ -32,10 +32,24 @@ DEFAULT_LANG = "zh"
 def catalog() -> dict[str, dict[str, str]]:
     """Return every string of every locale file, keyed by its dotted key.
 
+    Returns
+    -------
+    dict of str to dict
+        Key -> ``{"zh": ..., "en": ...}``.
+
     Raises
     ------
     ValueError
         If a key is defined twice or lacks one of the languages.
+
+    See Also
+    --------
+    t : one string, translated and filled.
+
+    Examples
+    --------
+    >>> catalog()["common.yes"]
+    {'zh': '是', 'en': 'yes'}
     """
     merged: dict[str, dict[str, str]] = {}
     folder = resources.files("threec_helpers") / "locale"
@@ -53,7 +67,28 @@ def catalog() -> dict[str, dict[str, str]]:
 
 
 def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is a supported language, else raise ``ValueError``."""
+    """Return ``lang`` if it is a supported language, else raise ``ValueError``.
+
+    Parameters
+    ----------
+    lang : str
+        A language code.
+
+    Returns
+    -------
+    str
+        ``lang``, one of :data:`LANGUAGES`.
+
+    Raises
+    ------
+    ValueError
+        For any other code.
+
+    Examples
+    --------
+    >>> check_lang("en")
+    'en'
+    """
     if lang not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     return lang
@@ -89,7 +124,26 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **fields: Any) -> str:
 
 
 def has_key(key: str) -> bool:
-    """Whether ``key`` has a translation."""
+    """Whether ``key`` has a translation.
+
+    Parameters
+    ----------
+    key : str
+        Dotted key of the string table.
+
+    Returns
+    -------
+    bool
+
+    See Also
+    --------
+    t : the translation itself.
+
+    Examples
+    --------
+    >>> has_key("common.yes"), has_key("common.no_such_key")
+    (True, False)
+    """
     return key in catalog()
 
 
@@ -98,28 +152,114 @@ def _is_missing(x: Any) -> bool:
 
 
 def fmt_int(x: Any) -> str:
-    """Format a count with thousands separators: ``51084`` -> ``'51,084'``; missing -> ``'–'``."""
+    """Format a count with thousands separators: ``51084`` -> ``'51,084'``; missing -> ``'–'``.
+
+    Parameters
+    ----------
+    x : number or None
+        The count (rounded to a whole number).
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    fmt_num, fmt_pct, fmt_money : the other number formats of the reports.
+
+    Examples
+    --------
+    >>> fmt_int(51084), fmt_int(None)
+    ('51,084', '–')
+    """
     if _is_missing(x):
         return "–"
     return f"{int(round(float(x))):,}"
 
 
 def fmt_num(x: Any, decimals: int = 1) -> str:
-    """Format a number with thousands separators and fixed decimals: ``81.3`` -> ``'81.3'``."""
+    """Format a number with thousands separators and fixed decimals: ``81.3`` -> ``'81.3'``.
+
+    Parameters
+    ----------
+    x : number or None
+        The number; missing gives ``'–'``.
+    decimals : int, default 1
+        Digits after the decimal point.
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    fmt_int, fmt_pct, fmt_money : the other number formats of the reports.
+
+    Examples
+    --------
+    >>> fmt_num(12345.678), fmt_num(0.5, 2)
+    ('12,345.7', '0.50')
+    """
     if _is_missing(x):
         return "–"
     return f"{float(x):,.{decimals}f}"
 
 
 def fmt_pct(ratio: Any, decimals: int = 2) -> str:
-    """Format a ratio as a percentage: ``47213 / 51084`` -> ``'92.42%'``."""
+    """Format a ratio as a percentage: ``47213 / 51084`` -> ``'92.42%'``.
+
+    Parameters
+    ----------
+    ratio : number or None
+        The ratio (0.9242 for 92.42 %); missing gives ``'–'``.
+    decimals : int, default 2
+        Digits after the decimal point.
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    fmt_int, fmt_num, fmt_money : the other number formats of the reports.
+
+    Examples
+    --------
+    >>> fmt_pct(47213 / 51084), fmt_pct(0.5, 0)
+    ('92.42%', '50%')
+    """
     if _is_missing(ratio):
         return "–"
     return f"{100.0 * float(ratio):,.{decimals}f}%"
 
 
 def fmt_money(x: Any, currency: str = "CNY", decimals: int = 0) -> str:
-    """Format an amount of money: ``fmt_money(1234.5)`` -> ``'¥1,235'``."""
+    """Format an amount of money: ``fmt_money(1234.6)`` -> ``'¥1,235'``.
+
+    Parameters
+    ----------
+    x : number or None
+        The amount; missing gives ``'–'``.
+    currency : str, default "CNY"
+        ISO code; CNY, USD, EUR, HKD and TWD have a symbol, others are written as the code.
+    decimals : int, default 0
+        Digits after the decimal point.
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    fmt_int, fmt_num, fmt_pct : the other number formats of the reports.
+
+    Examples
+    --------
+    (Python rounds halves to even: ``fmt_money(1234.5)`` gives ``'¥1,234'``.)
+
+    >>> fmt_money(1234.6), fmt_money(-20, "USD", 2), fmt_money(5, "GBP")
+    ('¥1,235', '-$20.00', 'GBP 5')
+    """
     if _is_missing(x):
         return "–"
     symbol = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "HKD": "HK$", "TWD": "NT$"}.get(

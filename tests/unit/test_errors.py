@@ -45,7 +45,10 @@ def test_every_error_key_has_both_languages():
     keys = set()
     for rel, tree in _modules():
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id.endswith("Error"):
+            # ``SomeError(key=...)``, and the checklist checker's ``chk.fail(line, what, key=...)``
+            if isinstance(node, ast.Call) and (
+                    (isinstance(node.func, ast.Name) and node.func.id.endswith("Error"))
+                    or (isinstance(node.func, ast.Attribute) and node.func.attr == "fail")):
                 for kw in node.keywords:
                     if kw.arg == "key" and isinstance(kw.value, ast.Constant):
                         keys.add((rel, kw.value.value))
@@ -60,3 +63,61 @@ def test_every_error_key_has_both_languages():
 def test_a_keyed_error_speaks_both_languages():
     exc = ParameterError(key="notebook.param_type", name="lang", value="1", expected="str")
     assert exc.message("en") != exc.message("zh") and "lang" in exc.message("zh")
+
+
+#: modules whose every ThreecError carries a locale key; inputs/, batch/, report/ and plots/
+#: are being reworked on other branches and join the list when they are converted
+KEYED_MODULES = ("measures/", "audit/", "spc/", "arrays.py", "storage.py", "ordering.py", "i18n.py", "paths.py")
+
+
+def _error_calls_without_key(keyed_modules=KEYED_MODULES):
+    """Every ``SomeError(...)`` call of a ThreecError subclass that passes a message, not ``key=``.
+
+    Internal programming errors (TypeError, AssertionError, plain ValueError/KeyError, ...) are
+    not ThreecError subclasses and so are exempt: a user never sees them as a report.
+    """
+    plain = []
+    for rel, tree in _modules():
+        if not rel.startswith(keyed_modules):
+            continue
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ERROR_NAMES
+                    and node.args and not any(kw.arg == "key" for kw in node.keywords)):
+                plain.append(f"{rel}:{node.lineno} {node.func.id}")
+    return plain
+
+
+def test_every_user_facing_error_in_converted_modules_is_keyed():
+    """A new ``raise ParameterError("plain English")`` in these modules fails here: give it a key."""
+    assert _error_calls_without_key() == []
+
+
+def test_the_key_scan_sees_a_plain_raise(tmp_path):
+    tree = ast.parse('raise ParameterError("plain")\nraise ParameterError(key="k")\nraise TypeError("x")')
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+             and n.func.id in ERROR_NAMES and n.args and not any(kw.arg == "key" for kw in n.keywords)]
+    assert len(calls) == 1 and calls[0].lineno == 1
+
+
+def test_a_checklist_error_names_file_and_line_in_both_languages(tmp_path):
+    from threec_helpers.audit.checklists import load_checklist
+    from threec_helpers.errors import ChecklistError
+
+    path = tmp_path / "broken.yaml"
+    path.write_text("id: broken\ntitle: {zh: 坏, en: broken}\n", encoding="utf-8")
+    with pytest.raises(ChecklistError) as info:
+        load_checklist(path)
+    assert "line 1" in info.value.message("en") and "required key 'areas' is missing" in info.value.message("en")
+    assert "第 1 行" in info.value.message("zh") and "缺少必需的键 'areas'" in info.value.message("zh")
+
+
+@pytest.mark.parametrize("call, zh", [
+    (lambda: __import__("threec_helpers.spc", fromlist=["xmr"]).xmr([]), "没有数据点"),
+    (lambda: __import__("threec_helpers.measures.stats", fromlist=["x"]).normal_quantile(2),
+     "confidence 必须在 0 与 1 之间"),
+    (lambda: __import__("threec_helpers.paths", fromlist=["x"]).check_client_id("../x"), "客户编号"),
+])
+def test_converted_errors_read_in_chinese(call, zh):
+    with pytest.raises(ThreecError) as info:
+        call()
+    assert zh in info.value.message("zh") and info.value.message("en") == str(info.value)

@@ -142,6 +142,12 @@ class Scale:
         Default lowest passing score of veto items on this scale (scale units).
     labels : dict
         Optional labels of scale points, number -> ``{zh, en}``.
+
+    Examples
+    --------
+    >>> s = Scale("maturity", "range", 1.0, 5.0, target=4.0)
+    >>> s.normalise(4.0)
+    0.75
     """
 
     name: str
@@ -197,6 +203,19 @@ class Checklist:
         ``item_id``, ``text_zh``, ``text_en``, ``evidence_zh``, ``evidence_en``, ``weight``,
         ``scale``, ``scale_kind``, ``scale_min``, ``scale_max``, ``veto``, ``veto_min``,
         ``reference``, ``target``, ``line``.
+
+    See Also
+    --------
+    load_checklist : read, check and build in one call.
+    resolve_checklist_path : a name or path to the file.
+    read_checklist_yaml : the file's YAML with line numbers.
+    parse_checklist : the checks and the Checklist.
+
+    Examples
+    --------
+    >>> cl = load_checklist("customer_focus")
+    >>> cl.id, cl.scales["maturity"].max, cl.item_ids[:2]
+    ('customer_focus', 5.0, ['ORG.1', 'ORG.2'])
     """
 
     id: str
@@ -278,20 +297,46 @@ def available_checklists(folder: str | Path | None = None) -> list[str]:
 
 
 def resolve_checklist_path(name_or_path: str | Path) -> Path:
-    """Turn a checklist name (``"customer_focus"``) or a path into an existing file path."""
+    """Turn a checklist name (``"customer_focus"``) or a path into an existing file path.
+
+    Parameters
+    ----------
+    name_or_path : str or Path
+        A shipped checklist's name (``customer_focus``) or the path of a ``.yaml`` file.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ChecklistError
+        When no such checklist or file exists (the message lists the shipped ones).
+
+    See Also
+    --------
+    load_checklist : read, check and build in one call.
+    read_checklist_yaml : the file's YAML with line numbers.
+    parse_checklist : the checks and the Checklist.
+
+    Examples
+    --------
+    >>> resolve_checklist_path("customer_focus").name
+    'customer_focus.yaml'
+    """
     text = str(name_or_path)
     candidate = Path(text)
     if candidate.suffix in (".yaml", ".yml") or "/" in text or "\\" in text or candidate.is_file():
         if not candidate.is_file():
-            raise ChecklistError(f"{candidate}: checklist file not found. Check the path, or give the name of a "
-                                 f"shipped checklist ({', '.join(available_checklists()) or 'none found'}).")
+            raise ChecklistError(key="checklists.error.file_not_found", path=candidate,
+                                 available=", ".join(available_checklists()) or "none found")
         return candidate
     for suffix in (".yaml", ".yml"):
         path = CHECKLIST_DIR / f"{text}{suffix}"
         if path.is_file():
             return path
-    raise ChecklistError(f"checklist {text!r} not found in {_display(CHECKLIST_DIR)}. Available: "
-                         f"{', '.join(available_checklists()) or 'none'}; or give the path of a .yaml file.")
+    raise ChecklistError(key="checklists.error.name_not_found", name=repr(text), folder=_display(CHECKLIST_DIR),
+                         available=", ".join(available_checklists()) or "none")
 
 
 def read_checklist_yaml(path: str | Path) -> Any:
@@ -300,17 +345,39 @@ def read_checklist_yaml(path: str | Path) -> Any:
     Mappings come back as dicts with ``.line`` and ``.line_of(key)``; sequences as lists
     with ``.line`` and ``.line_of(i)``. Python tags and duplicate keys are refused.
 
+    Parameters
+    ----------
+    path : str or Path
+        The checklist file.
+
+    Returns
+    -------
+    object
+        The parsed YAML.
+
     Raises
     ------
     ChecklistError
         If the file is not UTF-8 or not valid YAML.
+
+    See Also
+    --------
+    load_checklist : read, check and build in one call.
+    resolve_checklist_path : a name or path to the file.
+    parse_checklist : the checks and the Checklist.
+
+    Examples
+    --------
+    >>> raw = read_checklist_yaml(resolve_checklist_path("customer_focus"))
+    >>> raw["id"], raw.line_of("id")  # the line of the value, for messages
+    ('customer_focus', 6)
     """
     path = Path(path)
     where = _display(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise ChecklistError(f"{where}: not UTF-8 text. Save the checklist as UTF-8.") from None
+        raise ChecklistError(key="checklists.error.not_utf8", where=where) from None
     try:
         return yaml.load(text, Loader=_LineLoader)  # _LineLoader is a SafeLoader: no Python tags
     except yaml.YAMLError as exc:
@@ -318,12 +385,11 @@ def read_checklist_yaml(path: str | Path) -> Any:
         line = f" line {mark.line + 1}" if mark else ""
         problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
         if problem.startswith("duplicate key"):
-            raise ChecklistError(f"{where}{line}: {problem}. Keep only one of them.") from None
+            raise ChecklistError(key="checklists.error.duplicate_key", where=where, line=line,
+                                 problem=problem) from None
         if "constructor" in problem or "python" in problem:
-            raise ChecklistError(f"{where}{line}: {problem}. Tags such as !!python/... are refused: a checklist "
-                                 "holds plain text, numbers, lists and mappings only.") from None
-        raise ChecklistError(f"{where}{line}: malformed YAML: {problem}. Check indentation and quoting "
-                             "(see docs/audits.md).") from None
+            raise ChecklistError(key="checklists.error.python_tag", where=where, line=line, problem=problem) from None
+        raise ChecklistError(key="checklists.error.malformed_yaml", where=where, line=line, problem=problem) from None
 
 
 class _Checker:
@@ -332,15 +398,16 @@ class _Checker:
     def __init__(self, path: Path):
         self.where = _display(path)
 
-    def fail(self, line: int, what: str, problem: str, fix: str) -> ChecklistError:
+    def fail(self, line: int, what: str, key: str, **fields: Any) -> ChecklistError:
+        """The error of locale ``key``, prefixed with the file, ``line`` and ``what`` (an area, item...)."""
         what = f" {what}:" if what else ""
-        return ChecklistError(f"{self.where} line {line}:{what} {problem}. {fix}")
+        return ChecklistError(key=key, where=self.where, line=line, what=what, **fields)
 
     def text(self, node: Any, key: str, line: int, what: str, required: bool = True) -> dict[str, str]:
         """A ``{zh, en}`` text (a plain string counts for both languages)."""
         if node is None:
             if required:
-                raise self.fail(line, what, f"'{key}' is missing", f"Write {key}: {{zh: ..., en: ...}}.")
+                raise self.fail(line, what, key="checklists.error.text_missing", name=key)
             return {"zh": "", "en": ""}
         if isinstance(node, str) and node.strip():
             return {"zh": node, "en": node}
@@ -349,28 +416,27 @@ class _Checker:
             if bad:
                 first = min(bad, key=str)
                 raise self.fail(node.line_of(first) if hasattr(node, "line_of") else line, what,
-                                f"'{key}' has unknown language(s) {sorted(map(str, bad))}", "Use zh and en.")
+                                key="checklists.error.text_language", name=key, languages=sorted(map(str, bad)))
             missing = [lang for lang in ("zh", "en") if not isinstance(node.get(lang), str) or not node[lang].strip()]
             if missing:
-                raise self.fail(line, what, f"'{key}' lacks the {' and '.join(missing)} text",
-                                f"Write {key}: {{zh: ..., en: ...}} with both languages.")
+                raise self.fail(line, what, key="checklists.error.text_lacks", name=key, missing=" and ".join(missing))
             return {"zh": node["zh"], "en": node["en"]}
-        raise self.fail(line, what, f"'{key}' {node!r} is not a text", f"Write {key}: {{zh: ..., en: ...}}.")
+        raise self.fail(line, what, key="checklists.error.not_text", name=key, value=repr(node))
 
     def number(self, value: Any, key: str, line: int, what: str, positive: bool = False) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(float(value)):
-            fix = "Give a positive number such as 1 or 2." if positive else "Give a number."
-            raise self.fail(line, what, f"{key} {value!r} is not a number", fix)
+            if positive:
+                raise self.fail(line, what, key="checklists.error.not_number_positive", name=key, value=repr(value))
+            raise self.fail(line, what, key="checklists.error.not_number", name=key, value=repr(value))
         if positive and float(value) <= 0:
-            raise self.fail(line, what, f"{key} {value!r} must be greater than 0",
-                            "Give a positive number such as 1 or 2 (leave an item out rather than weight it 0).")
+            raise self.fail(line, what, key="checklists.error.not_positive", name=key, value=repr(value))
         return float(value)
 
     def unknown_keys(self, node: dict, allowed: set[str], what: str) -> None:
         bad = [k for k in node if k not in allowed]
         if bad:
-            raise self.fail(node.line_of(bad[0]), what, f"unknown key {bad[0]!r}",
-                            f"Use only: {', '.join(sorted(allowed))} (see docs/audits.md).")
+            raise self.fail(node.line_of(bad[0]), what, key="checklists.error.unknown_key", name=repr(bad[0]),
+                            allowed=", ".join(sorted(allowed)))
 
 
 def _parse_scales(raw: Any, chk: _Checker, top: dict) -> dict[str, Scale]:
@@ -378,40 +444,38 @@ def _parse_scales(raw: Any, chk: _Checker, top: dict) -> dict[str, Scale]:
     if raw is None:
         return scales
     if not isinstance(raw, dict):
-        raise chk.fail(top.line_of("scales"), "scales", "must be a mapping of scale name -> definition",
-                       "See docs/audits.md for the scales block.")
+        raise chk.fail(top.line_of("scales"), "scales", key="checklists.error.scales_not_mapping")
     for name, spec in raw.items():
         line = raw.line_of(name)
         what = f"scale {name!r}"
         if not isinstance(spec, dict):
-            raise chk.fail(line, what, "must be a mapping (kind, min, max, target, ...)", "See docs/audits.md.")
+            raise chk.fail(line, what, key="checklists.error.scale_not_mapping")
         chk.unknown_keys(spec, _SCALE_KEYS, what)
         base = DEFAULT_SCALES.get(str(name))
         values: dict[str, float] = {}
         if spec.get("values") is not None:
             vals = spec["values"]
             if not isinstance(vals, dict) or not vals:
-                raise chk.fail(spec.line_of("values"), what, "values must map answer labels to numbers",
-                               "Write values: {'yes': 1, 'partial': 0.5, 'no': 0} (quote yes/no).")
+                raise chk.fail(spec.line_of("values"), what, key="checklists.error.scale_values")
             for label, num in vals.items():
                 # YAML 1.1 reads unquoted yes/no/on/off as booleans
                 key = {True: "yes", False: "no"}.get(label, label) if isinstance(label, bool) else str(label)
                 values[key] = chk.number(num, f"value of {key!r}", vals.line_of(label), what)
         kind = spec.get("kind", "choice" if values else (base.kind if base else "range"))
         if kind not in SCALE_KINDS:
-            raise chk.fail(spec.line_of("kind"), what, f"kind {kind!r} is unknown", "Use range or choice.")
+            raise chk.fail(spec.line_of("kind"), what, key="checklists.error.scale_kind", kind=repr(kind))
         if kind == "choice" and not values:
             if base is not None and base.values:
                 values = dict(base.values)
             else:
-                raise chk.fail(spec.line, what, "a choice scale needs values", "Add values: {label: number, ...}.")
+                raise chk.fail(spec.line, what, key="checklists.error.choice_needs_values")
         if values:
             lo, hi = min(values.values()), max(values.values())
         else:
             lo = chk.number(spec.get("min", base.min if base else None), "min", spec.line_of("min"), what)
             hi = chk.number(spec.get("max", base.max if base else None), "max", spec.line_of("max"), what)
         if hi <= lo:
-            raise chk.fail(spec.line, what, f"max {hi:g} is not above min {lo:g}", "Give min < max.")
+            raise chk.fail(spec.line, what, key="checklists.error.scale_max_min", hi=f"{hi:g}", lo=f"{lo:g}")
         bounds = f"{lo:g}..{hi:g}"
         target = spec.get("target", base.target if base else hi)
         target = chk.number(target, "target", spec.line_of("target"), what)
@@ -419,8 +483,8 @@ def _parse_scales(raw: Any, chk: _Checker, top: dict) -> dict[str, Scale]:
         veto_min = chk.number(veto_min, "veto_min", spec.line_of("veto_min"), what)
         for key, v in (("target", target), ("veto_min", veto_min)):
             if not lo <= v <= hi:
-                raise chk.fail(spec.line_of(key), what, f"{key} {v:g} is outside the scale {bounds}",
-                               f"Give a {key} between {lo:g} and {hi:g}.")
+                raise chk.fail(spec.line_of(key), what, key="checklists.error.scale_value_outside", name=key,
+                               value=f"{v:g}", bounds=bounds, lo=f"{lo:g}", hi=f"{hi:g}")
         labels: dict[float, dict[str, str]] = {}
         for point, text in (spec.get("labels") or {}).items():
             num = chk.number(point, "label key", spec["labels"].line_of(point), what)
@@ -438,13 +502,11 @@ def _parse_bands(raw: Any, chk: _Checker, top: dict) -> pd.DataFrame:
                  "label_en": b["label"]["en"]} for b in DEFAULT_BANDS]
         return pd.DataFrame(rows)
     if not isinstance(raw, list) or not raw:
-        raise chk.fail(top.line_of("bands"), "bands", "must be a non-empty list of {id, from_pct, label}",
-                       "See docs/audits.md for the bands block.")
+        raise chk.fail(top.line_of("bands"), "bands", key="checklists.error.bands_not_list")
     for i, band in enumerate(raw):
         line = raw.line_of(i)
         if not isinstance(band, dict) or "id" not in band or "from_pct" not in band:
-            raise chk.fail(line, f"bands[{i}]", "needs id, from_pct and label", "Write {id: ..., from_pct: 40, "
-                           "label: {zh: ..., en: ...}}.")
+            raise chk.fail(line, f"bands[{i}]", key="checklists.error.band_fields")
         chk.unknown_keys(band, _BAND_KEYS, f"band {band['id']!r}")
         pct = chk.number(band["from_pct"], "from_pct", band.line_of("from_pct"), f"band {band['id']!r}")
         label = chk.text(band.get("label"), "label", line, f"band {band['id']!r}")
@@ -452,16 +514,15 @@ def _parse_bands(raw: Any, chk: _Checker, top: dict) -> pd.DataFrame:
                      "line": line})
     frame = pd.DataFrame(rows)
     if frame["from_pct"].iloc[0] != 0:
-        raise chk.fail(rows[0]["line"], "bands", "the first band must start at from_pct 0",
-                       "Set from_pct: 0 on the lowest band.")
+        raise chk.fail(rows[0]["line"], "bands", key="checklists.error.band_first")
     not_up = frame["from_pct"].diff() <= 0
     if not_up.any():
         row = frame[not_up].iloc[0]
-        raise chk.fail(int(row["line"]), f"band {row['band']!r}", f"from_pct {row['from_pct']:g} is not above the "
-                       "previous band's", "List bands from lowest to highest from_pct.")
+        raise chk.fail(int(row["line"]), f"band {row['band']!r}", key="checklists.error.band_order",
+                       pct=f"{row['from_pct']:g}")
     if frame["band"].duplicated().any():
         row = frame[frame["band"].duplicated()].iloc[0]
-        raise chk.fail(int(row["line"]), f"band {row['band']!r}", "band id repeats", "Give each band its own id.")
+        raise chk.fail(int(row["line"]), f"band {row['band']!r}", key="checklists.error.band_repeats")
     return frame.drop(columns="line")
 
 
@@ -473,8 +534,8 @@ def _within(chk: _Checker, item: dict, key: str, default: float | None, lo: floa
         value = hi
     value = chk.number(value, key, item.line_of(key), what)
     if not lo <= value <= hi:
-        raise chk.fail(item.line_of(key), what, f"{key} {value:g} is outside the {sname} scale {lo:g}..{hi:g}",
-                       f"Give a {key} between {lo:g} and {hi:g}.")
+        raise chk.fail(item.line_of(key), what, key="checklists.error.item_value_outside", name=key, value=f"{value:g}",
+                       scale=sname, lo=f"{lo:g}", hi=f"{hi:g}")
     return value
 
 
@@ -496,21 +557,37 @@ def parse_checklist(raw: Any, path: str | Path) -> Checklist:
     ------
     ChecklistError
         On the first broken rule, naming the file, line and item.
+
+    See Also
+    --------
+    load_checklist : read, check and build in one call.
+    resolve_checklist_path : a name or path to the file.
+    read_checklist_yaml : the file's YAML with line numbers.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> text = ("id: mini\\ntitle: Mini\\nareas:\\n  - id: A\\n    title: Area\\n    items:\\n"
+    ...         "      - {id: A.1, text: Item, scale: maturity}\\n")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "mini.yaml"
+    ...     _ = path.write_text(text, encoding="utf-8")
+    ...     cl = parse_checklist(read_checklist_yaml(path), path)
+    >>> cl.id, cl.item_ids, float(cl.items["target"].iloc[0])
+    ('mini', ['A.1'], 4.0)
     """
     path = Path(path)
     chk = _Checker(path)
     if not isinstance(raw, dict):
         found = "a list" if isinstance(raw, list) else "nothing" if raw is None else f"a {type(raw).__name__}"
-        raise ChecklistError(f"{chk.where} line 1: expected a mapping with id, title, scales, areas; found "
-                             f"{found}. See docs/audits.md for the format.")
+        raise ChecklistError(key="checklists.error.not_mapping", where=chk.where, found=found)
     chk.unknown_keys(raw, _TOP_KEYS, "")
     for key in ("id", "title", "areas"):
         if key not in raw:
-            raise chk.fail(1, "", f"required key '{key}' is missing", "See docs/audits.md for the format.")
+            raise chk.fail(1, "", key="checklists.error.required_key", name=key)
     cid = raw["id"]
     if not isinstance(cid, str) or not re.fullmatch(r"[A-Za-z0-9_\-]+", cid):
-        raise chk.fail(raw.line_of("id"), "id", f"{cid!r} is not a valid checklist id",
-                       "Use letters, digits, '_' or '-' (normally the file name).")
+        raise chk.fail(raw.line_of("id"), "id", key="checklists.error.bad_id", value=repr(cid))
     title = chk.text(raw["title"], "title", raw.line_of("title"), "")
     version = str(raw.get("version", ""))
     scales = _parse_scales(raw.get("scales"), chk, raw)
@@ -519,12 +596,11 @@ def parse_checklist(raw: Any, path: str | Path) -> Checklist:
     if pass_mark is not None:
         pass_mark = chk.number(pass_mark, "pass_mark", raw.line_of("pass_mark"), "")
         if not 0 <= pass_mark <= 100:
-            raise chk.fail(raw.line_of("pass_mark"), "", f"pass_mark {pass_mark:g} is outside 0..100",
-                           "Give the lowest passing overall score in percent.")
+            raise chk.fail(raw.line_of("pass_mark"), "", key="checklists.error.pass_mark", value=f"{pass_mark:g}")
 
     areas_raw = raw["areas"]
     if not isinstance(areas_raw, list) or not areas_raw:
-        raise chk.fail(raw.line_of("areas"), "areas", "must be a non-empty list", "List the areas with their items.")
+        raise chk.fail(raw.line_of("areas"), "areas", key="checklists.error.areas_not_list")
     area_rows: list[dict[str, Any]] = []
     item_rows: list[dict[str, Any]] = []
     seen_items: dict[str, int] = {}
@@ -532,32 +608,29 @@ def parse_checklist(raw: Any, path: str | Path) -> Checklist:
     for a_pos, area in enumerate(areas_raw):
         a_line = areas_raw.line_of(a_pos)
         if not isinstance(area, dict) or "id" not in area:
-            raise chk.fail(a_line, f"areas[{a_pos}]", "is not an area with an id", "Write - id: ..., title: ..., items: [...].")
+            raise chk.fail(a_line, f"areas[{a_pos}]", key="checklists.error.area_no_id")
         aid = str(area["id"])
         what = f"area {aid!r}"
         chk.unknown_keys(area, _AREA_KEYS, what)
         if aid in seen_areas:
-            raise chk.fail(area.line_of("id"), what, f"duplicate area id (first at line {seen_areas[aid]})",
-                           "Give every area its own id.")
+            raise chk.fail(area.line_of("id"), what, key="checklists.error.area_duplicate", first=seen_areas[aid])
         seen_areas[aid] = area.line_of("id")
         a_title = chk.text(area.get("title"), "title", a_line, what)
         a_weight = chk.number(area.get("weight", 1), "weight", area.line_of("weight"), what, positive=True)
         items_raw = area.get("items")
         if not isinstance(items_raw, list) or not items_raw:
-            raise chk.fail(area.line_of("items"), what, "has no items", "List its items under items:.")
+            raise chk.fail(area.line_of("items"), what, key="checklists.error.area_no_items")
         area_rows.append({"area_id": aid, "area_title_zh": a_title["zh"], "area_title_en": a_title["en"],
                           "area_weight": a_weight, "reference": str(area.get("reference") or ""), "line": a_line})
         for i_pos, item in enumerate(items_raw):
             i_line = items_raw.line_of(i_pos)
             if not isinstance(item, dict) or "id" not in item:
-                raise chk.fail(i_line, f"{what} items[{i_pos}]", "is not an item with an id",
-                               "Write - id: ..., text: {zh: ..., en: ...}, weight: 1, scale: maturity.")
+                raise chk.fail(i_line, f"{what} items[{i_pos}]", key="checklists.error.item_no_id")
             iid = str(item["id"])
             what_i = f"item {iid!r}"
             id_line = item.line_of("id")
             if iid in seen_items:
-                raise chk.fail(id_line, what_i, f"duplicate item id (first at line {seen_items[iid]})",
-                               "Give every item its own id.")
+                raise chk.fail(id_line, what_i, key="checklists.error.item_duplicate", first=seen_items[iid])
             seen_items[iid] = id_line
             chk.unknown_keys(item, _ITEM_KEYS, what_i)
             text = chk.text(item.get("text"), "text", i_line, what_i)
@@ -565,23 +638,23 @@ def parse_checklist(raw: Any, path: str | Path) -> Checklist:
             weight = chk.number(item.get("weight", 1), "weight", item.line_of("weight"), what_i, positive=True)
             sname = item.get("scale")
             if sname is None:
-                raise chk.fail(i_line, what_i, "has no scale", f"Add scale: one of {', '.join(scales)}.")
+                raise chk.fail(i_line, what_i, key="checklists.error.item_no_scale", scales=", ".join(scales))
             if str(sname) not in scales:
-                raise chk.fail(item.line_of("scale"), what_i, f"scale {sname!r} is not defined",
-                               f"Use one of {', '.join(scales)} or define it under scales:.")
+                raise chk.fail(item.line_of("scale"), what_i, key="checklists.error.item_scale_undefined",
+                               scale=repr(sname), scales=", ".join(scales))
             scale = scales[str(sname)]
             lo, hi = scale.min, scale.max
             if "max" in item:
                 if scale.kind != "range":
-                    raise chk.fail(item.line_of("max"), what_i, f"max cannot be set on the choice scale {sname!r}",
-                                   "Remove max.")
+                    raise chk.fail(item.line_of("max"), what_i, key="checklists.error.item_max_choice",
+                                   scale=repr(sname))
                 hi = chk.number(item["max"], "max", item.line_of("max"), what_i)
                 if hi <= lo:
-                    raise chk.fail(item.line_of("max"), what_i, f"max {hi:g} is not above the scale's min {lo:g}",
-                                   "Give a larger max.")
+                    raise chk.fail(item.line_of("max"), what_i, key="checklists.error.item_max_min", hi=f"{hi:g}",
+                                   lo=f"{lo:g}")
             veto = item.get("veto", False)
             if not isinstance(veto, bool):
-                raise chk.fail(item.line_of("veto"), what_i, f"veto {veto!r} is not true/false", "Write veto: true.")
+                raise chk.fail(item.line_of("veto"), what_i, key="checklists.error.item_veto", value=repr(veto))
 
             default_target = scale.target if scale.target is not None and scale.target <= hi else hi
             if "max" in item and scale.target is not None and scale.max:

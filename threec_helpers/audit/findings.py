@@ -42,9 +42,9 @@ def _as_of(as_of: Any) -> pd.Timestamp:
     try:
         ts = pd.Timestamp(as_of)
     except (TypeError, ValueError):
-        raise ParameterError(f"as_of {as_of!r} is not a date; give a date such as '2025-12-31'") from None
+        raise ParameterError(key="audits.error.as_of_not_date", value=repr(as_of)) from None
     if ts is pd.NaT:
-        raise ParameterError("as_of is missing; give a date such as '2025-12-31'")
+        raise ParameterError(key="audits.error.as_of_missing")
     return ts.normalize()
 
 
@@ -53,6 +53,15 @@ def clause_top(clause: pd.Series) -> pd.Series:
 
     Standard numbers and years (``ISO 9001:2015``) and prefixes (``ISO.``, ``第``) are
     ignored; a reference without a clause number gives ``"?"``.
+
+    Parameters
+    ----------
+    clause : Series of str
+        Clause references as written in the findings.
+
+    Returns
+    -------
+    Series of str
 
     Examples
     --------
@@ -93,14 +102,13 @@ def finding_status(findings: pd.DataFrame, as_of: Any) -> pd.DataFrame:
     """
     missing = [c for c in _REQUIRED if c not in findings.columns]
     if missing:
-        raise InputError(f"audit_findings: column(s) {', '.join(missing)} missing. See docs/data-contract.md.")
+        raise InputError(key="audits.error.findings_columns", columns=", ".join(missing))
     day = _as_of(as_of)
     df = findings.copy()
     bad_grade = ~df["grade"].isin(GRADES)
     if bad_grade.any():
         rows = ", ".join(f"row {i}: {v!r}" for i, v in df.loc[bad_grade, "grade"].head(5).items())
-        raise InputError(f"audit_findings: grade must be major, minor or observation ({rows}). "
-                         "Use one of these (Chinese 严重/一般/观察项 are accepted by the loader).")
+        raise InputError(key="audits.error.findings_grade", rows=rows)
     for col in ("raised", "due", "closed"):
         df[col] = pd.to_datetime(df[col]) if col in df.columns else pd.Series(pd.NaT, index=df.index,
                                                                                dtype="datetime64[ns]")
@@ -128,7 +136,36 @@ def finding_status(findings: pd.DataFrame, as_of: Any) -> pd.DataFrame:
 
 @dataclass
 class FindingsSummary:
-    """The findings register as of a date (see :func:`findings_summary`)."""
+    """The findings register as of a date (see :func:`findings_summary`).
+
+    Attributes
+    ----------
+    as_of : Timestamp
+        The reporting date.
+    counts : dict
+        total, open, overdue, closed, verified, closure_rate, verified_rate, on_time_rate, major_open.
+    ageing, by_round_grade, by_clause, by_department, open_findings : DataFrame
+        As described in :func:`findings_summary`.
+
+    See Also
+    --------
+    findings_summary : counts, ageing and closure of the whole register.
+    findings_rounds_table : the same per audit round.
+    improvements_table : every corrective action and its status.
+    clause_coverage : findings per chapter of a checklist.
+    closure_by_round : closure rates per round.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"finding_id": ["F1", "F2"], "round": [1.0, 2.0], "clause": ["7.5", "9.2"],
+    ...                   "grade": ["minor", "observation"], "department": ["a", "b"],
+    ...                   "raised": pd.to_datetime(["2026-07-21", "2026-09-22"]),
+    ...                   "due": pd.to_datetime(["2026-08-20", "2026-12-31"]),
+    ...                   "closed": pd.to_datetime(["2026-08-15", None])})
+    >>> s = findings_summary(f, "2026-10-31")
+    >>> s.counts["total"], s.counts["open"], s.by_clause["clause_top"].tolist()
+    (2, 1, ['7', '9'])
+    """
 
     as_of: pd.Timestamp
     counts: dict[str, Any]
@@ -167,6 +204,13 @@ def findings_summary(findings: pd.DataFrame, as_of: Any) -> FindingsSummary:
         ``by_round_grade``: round, major, minor, observation, total, open, overdue;
         ``by_clause``: clause_top (natural order) and the same counts; ``by_department``
         (most findings first); ``open_findings``: the open findings, most overdue first.
+
+    See Also
+    --------
+    findings_rounds_table : the same per audit round.
+    improvements_table : every corrective action and its status.
+    clause_coverage : findings per chapter of a checklist.
+    closure_by_round : closure rates per round.
 
     Examples
     --------
@@ -227,6 +271,13 @@ def closure_by_round(findings: pd.DataFrame, as_of: Any | None = None) -> pd.Dat
         ``round``, ``total``, ``closed``, ``open``, ``overdue``, ``closure_rate``, ``verified``,
         ``verified_rate``, ``median_days_to_close``.
 
+    See Also
+    --------
+    findings_summary : counts, ageing and closure of the whole register.
+    findings_rounds_table : the same per audit round.
+    improvements_table : every corrective action and its status.
+    clause_coverage : findings per chapter of a checklist.
+
     Examples
     --------
     >>> f = pd.DataFrame({"finding_id": ["F1", "F2"], "round": [1.0, 2.0], "clause": ["7.5", "9.2"],
@@ -256,12 +307,28 @@ def closure_by_round(findings: pd.DataFrame, as_of: Any | None = None) -> pd.Dat
 def findings_rounds_table(findings: pd.DataFrame, as_of: Any, lang: str = "zh") -> pd.DataFrame:
     """Internal-audit rounds: when, findings by grade, closed, open, overdue, closure and verification.
 
+    Parameters
+    ----------
+    findings : DataFrame
+        Table ``audit_findings``.
+    as_of : date-like
+        The reporting date.
+    lang : {"zh", "en"}
+        Language of ``round_label``.
+
     Returns
     -------
     pandas.DataFrame
         ``round`` (int), ``round_label``, ``month`` (first finding raised, ``YYYY-MM``),
         ``major``, ``minor``, ``observation``, ``total``, ``closed``, ``open``, ``overdue``,
         ``closure_rate``, ``verified``.
+
+    See Also
+    --------
+    findings_summary : counts, ageing and closure of the whole register.
+    improvements_table : every corrective action and its status.
+    clause_coverage : findings per chapter of a checklist.
+    closure_by_round : closure rates per round.
 
     Examples
     --------
@@ -293,11 +360,27 @@ def improvements_table(findings: pd.DataFrame, as_of: Any, lang: str = "zh") -> 
     Status: ``verified`` (closed and verified effective), ``closed`` (not yet verified),
     ``open`` (in progress, not yet due) or ``overdue``.
 
+    Parameters
+    ----------
+    findings : DataFrame
+        Table ``audit_findings`` (with ``corrective_action``, ``owner``, ``verified`` when given).
+    as_of : date-like
+        The reporting date.
+    lang : {"zh", "en"}
+        Language of ``status_label``.
+
     Returns
     -------
     pandas.DataFrame
         ``finding_id``, ``round``, ``clause``, ``corrective_action``, ``owner``, ``due``,
         ``closed`` (text dates), ``status`` (id) and ``status_label``; by round, then id.
+
+    See Also
+    --------
+    findings_summary : counts, ageing and closure of the whole register.
+    findings_rounds_table : the same per audit round.
+    clause_coverage : findings per chapter of a checklist.
+    closure_by_round : closure rates per round.
 
     Examples
     --------
@@ -349,9 +432,25 @@ def clause_coverage(checklist: Checklist, by_clause: pd.DataFrame, lang: str = "
         ``minor``, ``observation``, ``total``, ``open``; chapters in checklist order, then
         findings of clauses outside the checklist.
 
+    See Also
+    --------
+    findings_summary : counts, ageing and closure of the whole register.
+    findings_rounds_table : the same per audit round.
+    improvements_table : every corrective action and its status.
+    closure_by_round : closure rates per round.
+
     Examples
     --------
-    >>> # clause_coverage(load_checklist("iso9001_2015"), summary.by_clause, "zh")
+    >>> from threec_helpers.audit.checklists import load_checklist
+    >>> f = pd.DataFrame({"finding_id": ["F1", "F2"], "round": [1.0, 2.0], "clause": ["7.5", "9.2"],
+    ...                   "grade": ["minor", "observation"], "department": ["a", "b"],
+    ...                   "raised": pd.to_datetime(["2026-07-21", "2026-09-22"]),
+    ...                   "due": pd.to_datetime(["2026-08-20", "2026-12-31"]),
+    ...                   "closed": pd.to_datetime(["2026-08-15", None])})
+    >>> summary = findings_summary(f, "2026-10-31")
+    >>> cov = clause_coverage(load_checklist("iso9001_2015"), summary.by_clause, "en")
+    >>> cov[["chapter", "items", "total", "open"]].values.tolist()[3:6]
+    [['7', 11, 1, 0], ['8', 12, 0, 0], ['9', 5, 1, 1]]
     """
     check_lang(lang)
     areas = checklist.areas
@@ -372,6 +471,21 @@ def clause_coverage(checklist: Checklist, by_clause: pd.DataFrame, lang: str = "
 
 
 def date_text(values: Any) -> pd.Series:
-    """Dates as ``YYYY-MM-DD`` text (missing stays missing)."""
+    """Dates as ``YYYY-MM-DD`` text (missing stays missing).
+
+    Parameters
+    ----------
+    values : array-like of dates
+        Dates (text, datetime or Timestamp).
+
+    Returns
+    -------
+    Series of str
+
+    Examples
+    --------
+    >>> date_text(pd.to_datetime(["2026-07-21", None])).tolist()
+    ['2026-07-21', None]
+    """
     s = pd.to_datetime(pd.Series(values))
     return s.dt.strftime("%Y-%m-%d").astype(object).where(s.notna(), None)

@@ -35,6 +35,15 @@ FACTOR_KEYS: dict[str, str] = {"ORG": "organization", "COM": "communications", "
 def factor_key(area_id: Any) -> str:
     """Key-figure key of an area: ``ORG`` -> ``organization``; other areas their id in lower case.
 
+    Parameters
+    ----------
+    area_id : object
+        A checklist area id.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> factor_key("INF"), factor_key("OB.3")
@@ -51,11 +60,22 @@ FOCUS_TARGET = 0.75
 def focus_registration(responses: pd.DataFrame, management_roles: Iterable[str] | None = None) -> pd.DataFrame:
     """Who answered the customer-focus audit: respondents and answers per round and role.
 
+    Parameters
+    ----------
+    responses : DataFrame
+        Table ``focus_responses`` (``round``, ``respondent_id``, ``role``, ``item_id``, ``score``).
+    management_roles : iterable of str, optional
+        Roles counted as management (the rest are front line); default the scoring module's.
+
     Returns
     -------
     DataFrame
         ``round, role, role_group`` (management / front_line), ``respondents, answers,
         missing_scores`` (answers without a score), sorted by round then role.
+
+    See Also
+    --------
+    focus_scores : the scores of the same answers.
 
     Examples
     --------
@@ -85,6 +105,19 @@ def focus_registration(responses: pd.DataFrame, management_roles: Iterable[str] 
 def focus_scores(result) -> dict[str, float]:
     """Customer-focus factor scores (0-1) of an audit round: organization, communications, information, overall.
 
+    Parameters
+    ----------
+    result : AuditResult
+        One round of the customer-focus audit.
+
+    Returns
+    -------
+    dict of str to float
+
+    See Also
+    --------
+    focus_kpis : the same for every round.
+
     Examples
     --------
     >>> class R: areas = pd.DataFrame({"area_id": ["ORG", "COM", "INF"], "score": [0.5, 0.6, 0.3]}); overall = {"score": 0.47}
@@ -98,7 +131,32 @@ def focus_scores(result) -> dict[str, float]:
 
 
 def focus_kpis(results: Mapping[str, Any]) -> pd.DataFrame:
-    """Customer-focus KPIs per audit round: overall, organization, communications, information (0-1)."""
+    """Customer-focus KPIs per audit round: overall, organization, communications, information (0-1).
+
+    Parameters
+    ----------
+    results : mapping
+        Round -> :class:`~threec_helpers.audit.scoring.AuditResult` (:func:`score_rounds`).
+
+    Returns
+    -------
+    DataFrame
+        ``round, overall, organization, communications, information``, one row per round.
+
+    See Also
+    --------
+    focus_scores : one round's scores.
+    focus_vs_performance : the same next to the customer performance.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from threec_helpers.audit.scoring import score_rounds
+    >>> results = score_rounds("customer_focus", pd.DataFrame({"round": ["2025", "2026"], "item_id": "ORG.1",
+    ...                                                        "score": [2.0, 4.0]}))
+    >>> focus_kpis(results)[["round", "overall", "organization"]].values.tolist()
+    [['2025', 0.25, 0.25], ['2026', 0.75, 0.75]]
+    """
     rows = [{"round": r, **{k: v for k, v in focus_scores(res).items()}} for r, res in results.items()]
     return pd.DataFrame(rows, columns=["round", "overall", "organization", "communications", "information"])
 
@@ -133,6 +191,26 @@ def focus_vs_performance(results: Mapping[str, Any], tables_by_period: Mapping[s
     DataFrame
         ``round, period, focus, organization, communications, information, active_customers,
         revenue, net_profit, retention, satisfaction``.
+
+    See Also
+    --------
+    focus_kpis : the focus scores alone.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from threec_helpers.audit.scoring import score_rounds
+    >>> results = score_rounds("customer_focus", pd.DataFrame({"round": ["2025", "2026"], "item_id": "ORG.1",
+    ...                                                        "score": [2.0, 4.0]}))
+    >>> import datetime as dt
+    >>> from threec_helpers.inputs.config import Period
+    >>> table = pd.DataFrame({"tier": ["top", "small", "inactive"], "previous_tier": ["top", "small", "small"],
+    ...                       "revenue": [100.0, 20.0, 0.0], "net_profit": [10.0, 1.0, 0.0],
+    ...                       "satisfaction": [4.0, 3.0, None]})
+    >>> periods = [Period("FY2026", dt.date(2026, 1, 1), dt.date(2026, 12, 31))]
+    >>> out = focus_vs_performance(results, {"FY2026": table}, periods)
+    >>> out[["round", "period", "focus", "active_customers", "revenue"]].values.tolist()
+    [['2025', nan, 0.25, nan, nan], ['2026', 'FY2026', 0.75, 2.0, 120.0]]
     """
     rows = []
     for rnd, res in results.items():

@@ -50,6 +50,18 @@ class ObjectiveChart:
         Chart value = scale x value in the objective's unit (0.01 for %).
     months_met : int
         Months meeting the target.
+
+    See Also
+    --------
+    objective_charts : builds one per objective.
+
+    Examples
+    --------
+    >>> from threec_helpers.spc import p
+    >>> frame = p([97, 98, 99, 96], [100, 100, 100, 100], rules="none")
+    >>> chart = ObjectiveChart("OBJ1", "On-time delivery", "p", frame, "%", 0.98, ">=", scale=0.01, months_met=2)
+    >>> chart.axis_unit, chart.months_met
+    ('%', 2)
     """
 
     objective_id: str

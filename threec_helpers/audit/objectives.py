@@ -61,8 +61,8 @@ DOCUMENT_CATEGORIES: tuple[str, ...] = DOCUMENTS.column("category").allowed
 def _check_columns(df: pd.DataFrame, table: str, cols: tuple[str, ...]) -> None:
     missing = [c for c in cols if c not in df.columns]
     if missing:
-        raise InputError(f"{table}: column(s) {', '.join(missing)} missing (found: {', '.join(map(str, df.columns))}). "
-                         "See docs/data-contract.md.")
+        raise InputError(key="audits.error.columns_missing", table=table, columns=", ".join(missing),
+                         found=", ".join(map(str, df.columns)))
 
 
 def _clean_objectives(objectives: pd.DataFrame) -> pd.DataFrame:
@@ -74,22 +74,21 @@ def _clean_objectives(objectives: pd.DataFrame) -> pd.DataFrame:
     if bad.any():
         rows = "; ".join(f"row {i}: objective {oid!r} comparator {c!r}" for i, oid, c in
                          zip(obj.index[bad][:5], obj.loc[bad, "objective_id"], obj.loc[bad, "comparator"]))
-        raise InputError(f"quality_objectives: unknown comparator ({rows}). Use one of "
-                         f"{', '.join(COMPARATORS)} (≥ and ≤ are accepted too).")
+        raise InputError(key="audits.error.objective_comparator", rows=rows, allowed=", ".join(COMPARATORS))
     obj["comparator"] = comp.astype(str)
     unit = obj["unit"].astype("string").str.strip()
     bad = ~unit.isin(UNITS) | unit.isna()
     if bad.any():
         rows = "; ".join(f"row {i}: objective {oid!r} unit {u!r}" for i, oid, u in
                          zip(obj.index[bad][:5], obj.loc[bad, "objective_id"], obj.loc[bad, "unit"]))
-        raise InputError(f"quality_objectives: unknown unit ({rows}). Use one of {', '.join(UNITS)}.")
+        raise InputError(key="audits.error.objective_unit", rows=rows, allowed=", ".join(UNITS))
     obj["unit"] = unit.astype(str)
     target = pd.to_numeric(obj["target"], errors="coerce")
     bad = target.isna()
     if bad.any():
         rows = "; ".join(f"row {i}: objective {oid!r} target {v!r}" for i, oid, v in
                          zip(obj.index[bad][:5], obj.loc[bad, "objective_id"], obj.loc[bad, "target"]))
-        raise InputError(f"quality_objectives: target is not a number ({rows}). Give the target in the unit.")
+        raise InputError(key="audits.error.objective_target", rows=rows)
     obj["target"] = target.astype(float)
     obj["objective_id"] = obj["objective_id"].astype(str)
     for col in ("name_zh", "name_en", "category"):
@@ -108,13 +107,12 @@ def _clean_measurements(measurements: pd.DataFrame, objectives: pd.DataFrame) ->
     unknown = ~m["objective_id"].isin(objectives["objective_id"])
     if unknown.any():
         rows = "; ".join(f"row {i}: {v!r}" for i, v in m.loc[unknown, "objective_id"].head(5).items())
-        raise InputError(f"kpi_measurements: objective_id not in quality_objectives ({rows}). "
-                         "Add the objective or correct the id.")
+        raise InputError(key="audits.error.kpi_unknown_objective", rows=rows)
     m["month"] = pd.to_datetime(m["period"].astype(str), format="%Y-%m", errors="coerce")
     bad = m["month"].isna()
     if bad.any():
         rows = "; ".join(f"row {i}: {v!r}" for i, v in m.loc[bad, "period"].head(5).items())
-        raise InputError(f"kpi_measurements: period is not a month YYYY-MM ({rows}).")
+        raise InputError(key="audits.error.kpi_period", rows=rows)
     return m
 
 
@@ -145,8 +143,7 @@ def _period_bounds(period: Any) -> tuple[pd.Timestamp, pd.Timestamp] | None:
         month = pd.Timestamp(pd.to_datetime(text, format="%Y-%m"))
         return month, month
     except (ValueError, TypeError):
-        raise ParameterError(f"period {period!r} is not understood; give YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM, "
-                             "a (first, last) pair of months or a client.yaml period") from None
+        raise ParameterError(key="audits.error.period_not_understood", value=repr(period)) from None
 
 
 def compare(actual: Any, comparator: Any, target: Any) -> np.ndarray:
@@ -173,7 +170,7 @@ def compare(actual: Any, comparator: Any, target: Any) -> np.ndarray:
     c = np.broadcast_to(np.asarray(comparator, dtype=object), a.shape)
     bad = ~np.isin(c, COMPARATORS)
     if bad.any():
-        raise ParameterError(f"unknown comparator {c[bad][0]!r}; use one of {', '.join(COMPARATORS)}")
+        raise ParameterError(key="audits.error.comparator", value=repr(c[bad][0]), allowed=", ".join(COMPARATORS))
     tol = _REL_TOL * np.maximum(1.0, np.abs(tg))
     with np.errstate(invalid="ignore"):
         out = np.select([c == ">", c == ">=", c == "<", c == "<=", c == "="],
@@ -186,6 +183,19 @@ def format_value(value: Any, unit: str, lang: str = "zh") -> str:
 
     Up to two decimals are shown, trailing zeros dropped (``81.3``, ``92.42``). A zero rate
     per 100,000 / per 1,000 is written plainly as ``0``.
+
+    Parameters
+    ----------
+    value : number
+        The value in its unit.
+    unit : str
+        One of :data:`UNITS`.
+    lang : {"zh", "en"}
+        Language of the unit's name.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -295,6 +305,19 @@ def evaluate_objectives(objectives: pd.DataFrame, measurements: pd.DataFrame, pe
 
 def objectives_met(evaluated: pd.DataFrame) -> tuple[int, int]:
     """``(met, assessed)``: how many objectives met their target out of those with a measurement.
+
+    Parameters
+    ----------
+    evaluated : DataFrame
+        Evaluated objectives with a nullable boolean ``met`` (missing: no measurement).
+
+    Returns
+    -------
+    (int, int)
+
+    See Also
+    --------
+    missed_objectives : the names of those that missed.
 
     Examples
     --------
@@ -490,7 +513,7 @@ def document_register_counts(documents: pd.DataFrame, drop_zero: bool = True) ->
     bad = ~cat.isin(DOCUMENT_CATEGORIES) | cat.isna()
     if bad.any():
         rows = "; ".join(f"row {i}: {v!r}" for i, v in documents.loc[bad, "category"].head(5).items())
-        raise InputError(f"documents: unknown category ({rows}). Use one of {', '.join(DOCUMENT_CATEGORIES)}.")
+        raise InputError(key="audits.error.document_category", rows=rows, allowed=", ".join(DOCUMENT_CATEGORIES))
     counts = cat.value_counts().reindex(list(DOCUMENT_CATEGORIES), fill_value=0)
     out = pd.DataFrame({"category": list(DOCUMENT_CATEGORIES), "count": counts.to_numpy().astype(int)})
     if drop_zero:
@@ -502,6 +525,19 @@ def document_register_counts(documents: pd.DataFrame, drop_zero: bool = True) ->
 
 def missed_objectives(table: pd.DataFrame) -> list[str]:
     """Names of the objectives that missed their target (``objectives_table`` output).
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``objectives_table`` output (``objective``, ``met``).
+
+    Returns
+    -------
+    list of str
+
+    See Also
+    --------
+    objectives_met : how many met their target.
 
     Examples
     --------
@@ -518,6 +554,20 @@ def pick_objective(evaluated: pd.DataFrame, words: Iterable[str] = ("satisf", "�
     """The first objective whose name contains one of ``words`` (else the first in ``unit``).
 
     Used to find the customer-satisfaction objective for the headline figures.
+
+    Parameters
+    ----------
+    evaluated : DataFrame
+        Evaluated objectives (``name_zh`` and/or ``name_en``, ``unit``).
+    words : iterable of str
+        Name fragments looked for (case-insensitive).
+    unit : str or None, default "points"
+        Fallback unit; None for no fallback.
+
+    Returns
+    -------
+    Series or None
+        The objective's row.
 
     Examples
     --------
@@ -542,7 +592,27 @@ def pick_objective(evaluated: pd.DataFrame, words: Iterable[str] = ("satisf", "�
 
 
 def localized(frame: pd.DataFrame, base: str, lang: str) -> pd.Series:
-    """Column ``<base>_<lang>``, falling back to the other language where empty."""
+    """Column ``<base>_<lang>``, falling back to the other language where empty.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        With columns ``<base>_zh`` and/or ``<base>_en``.
+    base : str
+        The column name before the language suffix.
+    lang : {"zh", "en"}
+        The language wanted.
+
+    Returns
+    -------
+    Series of str
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"name_zh": ["满意度", ""], "name_en": ["Satisfaction", "On time"]})
+    >>> localized(df, "name", "zh").tolist()
+    ['满意度', 'On time']
+    """
     other = "en" if lang == "zh" else "zh"
     cols = [c for c in (f"{base}_{lang}", f"{base}_{other}") if c in frame.columns]
     if not cols:

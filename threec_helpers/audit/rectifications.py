@@ -84,6 +84,15 @@ def rectification_table(rectifications: pd.DataFrame, as_of: Any, lang: str = "z
 def rectification_counts(table: pd.DataFrame) -> dict[str, int]:
     """Counts of a :func:`rectification_table`: total, each status, ``open_total`` and ``overdue``.
 
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`rectification_table` output (``status``, ``is_open``, ``overdue``).
+
+    Returns
+    -------
+    dict of str to int
+
     Examples
     --------
     >>> df = pd.DataFrame({"status": ["open", "verified", "in_progress"], "is_open": [True, False, True],

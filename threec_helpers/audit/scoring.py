@@ -117,23 +117,22 @@ def validate_responses(checklist: Checklist, responses: pd.DataFrame, *, item_co
     table = table or _guess_table(responses)
     for col in (item_col, score_col):
         if col not in responses.columns:
-            raise InputError(f"{table}: column {col!r} is missing (found: {', '.join(map(str, responses.columns))}). "
-                             "Name the columns as in docs/data-contract.md.")
+            raise InputError(key="audits.error.responses_column", table=table, column=repr(col),
+                             found=", ".join(map(str, responses.columns)))
     items = checklist.items
     ids = responses[item_col].astype("string").str.strip()
     unknown = ~ids.isin(items["item_id"]) | ids.isna()
     if unknown.any():
         known = items["item_id"].tolist()
         sample = ", ".join(known[:3]) + (", ..., " + known[-1] if len(known) > 3 else "")
-        raise InputError(
-            f"{table}: {int(unknown.sum())} row(s) name an item that is not in checklist {checklist.id!r} "
-            f"({checklist.display_path}): {_rows(responses.index[unknown], ids[unknown].map(repr))}. "
-            f"Use the checklist's item ids ({sample}) or choose the right checklist.")
+        raise InputError(key="audits.error.unknown_items", table=table, n=int(unknown.sum()),
+                         checklist=repr(checklist.id), path=checklist.display_path,
+                         rows=_rows(responses.index[unknown], ids[unknown].map(repr)), sample=sample)
     score = pd.to_numeric(responses[score_col], errors="coerce").astype("float64")
     not_number = score.isna() & responses[score_col].notna()
     if not_number.any():
         listed = _rows(responses.index[not_number], responses.loc[not_number, score_col].map(repr))
-        raise InputError(f"{table}: {score_col} is not a number in {listed}. Give numeric scores.")
+        raise InputError(key="audits.error.score_not_number", table=table, column=score_col, rows=listed)
     spec = items.set_index("item_id").loc[ids.to_numpy(), ["area_id", "weight", "scale", "scale_kind",
                                                             "scale_min", "scale_max"]]
     spec.index = responses.index
@@ -164,8 +163,8 @@ def validate_responses(checklist: Checklist, responses: pd.DataFrame, *, item_co
             desc.append(f"row {responses.index[pos]}: item {ids.iloc[pos]!r} score {s[pos]:g} is outside the "
                         f"{spec['scale'].iloc[pos]} scale ({rng})")
         more = f" (and {len(where) - _MAX_LISTED} more)" if len(where) > _MAX_LISTED else ""
-        raise InputError(f"{table}: {len(where)} score(s) outside their item's scale: {'; '.join(desc)}{more}. "
-                         f"Correct the scores (see the scales of {checklist.display_path}).")
+        raise InputError(key="audits.error.score_outside_scale", table=table, n=len(where), details='; '.join(desc),
+                         more=more, path=checklist.display_path)
     out = responses.loc[answered].copy()
     out[item_col] = ids[answered]
     out[score_col] = s[answered]
@@ -211,6 +210,20 @@ class AuditResult:
         Per item: ``item_id``, ``area_id``, ``n_management``, ``n_front_line``,
         ``norm_management``, ``norm_front_line``, ``difference`` (management minus front line,
         0-1), ``flag`` (``abs(difference) >= threshold``).
+
+    See Also
+    --------
+    score_responses : computes one.
+    score_rounds : one per round.
+    compare_rounds : the change between two of them.
+
+    Examples
+    --------
+    >>> results = score_rounds("customer_focus", pd.DataFrame({"round": ["2025", "2026"], "item_id": "ORG.1",
+    ...                                                        "score": [2.0, 4.0]}))
+    >>> res = results["2026"]
+    >>> res.round, res.overall["score"], float(res.items.set_index("item_id").loc["ORG.1", "norm"])
+    ('2026', 0.75, 0.75)
     """
 
     checklist: Checklist
@@ -247,7 +260,10 @@ class AuditResult:
 
         Examples
         --------
-        >>> # res.summary("en") -> 'Customer-focus audit: overall 62.50% (Established), target 75.00%; ...'
+        >>> res = score_rounds("customer_focus", pd.DataFrame({"item_id": ["ORG.1"], "score": [4.0],
+        ...                                                    "round": ["R1"]}))["R1"]
+        >>> res.summary("en")
+        'Customer-focus audit: overall score 75.00% (Established), target 75.00%.'
         """
         check_lang(lang)
         o = self.overall
@@ -280,7 +296,24 @@ class AuditResult:
 
 
 def rounds_of(responses: pd.DataFrame, round_col: str = "round") -> list[str]:
-    """The distinct rounds in ``responses``, in natural order (empty if no round column)."""
+    """The distinct rounds in ``responses``, in natural order (empty if no round column).
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Answers with a round column.
+    round_col : str, default "round"
+        Its name.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> rounds_of(pd.DataFrame({"round": ["R10", "R2", "R2"]}))
+    ['R2', 'R10']
+    """
     if round_col not in responses.columns:
         return []
     values = responses[round_col].dropna().astype(str).unique().tolist()
@@ -371,21 +404,22 @@ def score_responses(
         checklist = load_checklist(checklist)
     table = table or _guess_table(responses)
     if not 0 < disagreement_threshold <= 1:
-        raise ParameterError(f"disagreement_threshold must be between 0 and 1 (0-1 scale), not {disagreement_threshold!r}")
+        raise ParameterError(key="audits.error.disagreement_threshold", value=repr(disagreement_threshold))
     if respondent_col is None:
         respondent_col = next((c for c in ("respondent_id", "assessor") if c in responses.columns), None)
     if role_col is None:
         role_col = "role" if "role" in responses.columns else None
     for col in (respondent_col, role_col):
         if col is not None and col not in responses.columns:
-            raise InputError(f"{table}: column {col!r} is missing (found: {', '.join(map(str, responses.columns))}).")
+            raise InputError(key="audits.error.responses_column_short", table=table, column=repr(col),
+                             found=", ".join(map(str, responses.columns)))
 
     valid = validate_responses(checklist, responses, item_col=item_col, score_col=score_col, table=table)
     rounds = rounds_of(responses, round_col)
     if round is not None:
         if str(round) not in rounds:
-            raise ParameterError(f"{table}: round {round!r} has no answers (rounds found: {', '.join(rounds) or 'none'}). "
-                                 "Pick one of them.")
+            raise ParameterError(key="audits.error.round_no_answers", table=table, round=repr(round),
+                                 rounds=', '.join(rounds) or 'none')
         chosen: str | None = str(round)
     else:
         chosen = rounds[-1] if rounds else None
@@ -556,8 +590,8 @@ def compare_rounds(current: AuditResult, previous: AuditResult) -> pd.DataFrame:
     0.5
     """
     if current.checklist.id != previous.checklist.id:
-        raise ParameterError(f"cannot compare rounds of different checklists ({current.checklist.id!r} vs "
-                             f"{previous.checklist.id!r})")
+        raise ParameterError(key="audits.error.rounds_different_checklists", current=repr(current.checklist.id),
+                             previous=repr(previous.checklist.id))
     def _union(a: pd.Series, b: pd.Series) -> pd.DataFrame:
         ids = list(dict.fromkeys([*a.tolist(), *b.tolist()]))  # current order, then ids only in previous
         return pd.DataFrame({a.name: ids})
@@ -626,8 +660,8 @@ def pick_rounds(rounds: Iterable[Any], config: Any = None, period: Any = None) -
         known = {p.id: p for p in config.periods}
         eligible = [r for r in ordered if r not in known or known[r].start <= period.end]
         if not eligible:
-            raise ParameterError(f"no assessment round started by the end of period {period.id} ({period.end}); "
-                                 f"rounds found: {', '.join(ordered)}. Choose a later period.")
+            raise ParameterError(key="audits.error.no_round_in_period", period=period.id, end=period.end,
+                                 rounds=', '.join(ordered))
         ordered = eligible
     current = ordered[-1] if ordered else None
     previous = ordered[-2] if len(ordered) > 1 else None

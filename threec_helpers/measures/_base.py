@@ -50,11 +50,11 @@ def period_bounds(period: Period | None = None, start=None, end=None) -> tuple[p
     if period is not None:
         start, end = period.start, period.end
     if start is None or end is None:
-        raise ParameterError("give a period (client.yaml periods) or both start and end dates")
+        raise ParameterError(key="customers.error.period_missing")
     s = pd.Timestamp(start).normalize()
     e = pd.Timestamp(end).normalize() + pd.Timedelta(days=1)
     if e <= s:
-        raise ParameterError(f"period end {end} is before its start {start}; swap them")
+        raise ParameterError(key="customers.error.period_reversed", start=start, end=end)
     return s, e
 
 
@@ -136,10 +136,7 @@ def customer_codes(values: pd.Series, customer_ids: pd.Index, *, what: str = "tr
     if bad.any():
         rows = values.index[bad][:5].tolist()
         ids = values[bad].head(5).tolist()
-        raise InputError(
-            f"{what}: {int(bad.sum())} row(s) name a customer_id missing from the customers table "
-            f"(rows {rows}, ids {ids}). Add these customers to customers, or correct the ids, then validate again."
-        )
+        raise InputError(key="customers.error.unknown_customer", what=what, n=int(bad.sum()), rows=rows, ids=ids)
     return codes
 
 
@@ -197,7 +194,7 @@ def prepare_transactions(transactions: pd.DataFrame, customer_ids: pd.Index) -> 
     """
     for col in ("date", "customer_id", "amount"):
         if col not in transactions.columns:
-            raise InputError(f"transactions: column '{col}' is missing; the data contract requires it.")
+            raise InputError(key="customers.error.tx_column", column=col)
     codes = customer_codes(transactions["customer_id"], customer_ids, what="transactions")
     dates = transactions["date"]
     if not pd.api.types.is_datetime64_any_dtype(dates):
@@ -205,11 +202,11 @@ def prepare_transactions(transactions: pd.DataFrame, customer_ids: pd.Index) -> 
     d = dates.to_numpy(dtype="datetime64[ns]").view(np.int64)
     if (d == np.iinfo(np.int64).min).any():
         rows = transactions.index[d == np.iinfo(np.int64).min][:5].tolist()
-        raise InputError(f"transactions: empty date in rows {rows}. Every transaction needs a date.")
+        raise InputError(key="customers.error.tx_empty_date", rows=rows)
     amount = as_float(transactions["amount"])
     if np.isnan(amount).any():
         rows = transactions.index[np.isnan(amount)][:5].tolist()
-        raise InputError(f"transactions: empty amount in rows {rows}. Every transaction needs an amount.")
+        raise InputError(key="customers.error.tx_empty_amount", rows=rows)
     if "cost" in transactions.columns:
         cost = as_float(transactions["cost"])
         cost = np.where(np.isnan(cost), 0.0, cost)
@@ -239,7 +236,7 @@ def check_prepared(prepared, tables: Mapping[str, pd.DataFrame], names: Sequence
     """Raise ``ParameterError`` unless ``prepared`` was made from these very ``tables[names]``."""
     source = dict(getattr(prepared, "source", None) or {})
     if not source or any(source.get(k) is not tables.get(k) for k in names):
-        raise ParameterError("prepared must be prepare_customers(tables) of these same tables")
+        raise ParameterError(key="customers.error.prepared_mismatch")
 
 
 def customer_index(tables: Mapping[str, pd.DataFrame]) -> pd.Index:
@@ -250,7 +247,7 @@ def customer_index(tables: Mapping[str, pd.DataFrame]) -> pd.Index:
         idx = pd.Index(pd.unique(tables["transactions"]["customer_id"]), name="customer_id")
     if not idx.is_unique:
         dup = idx[idx.duplicated()][:5].tolist()
-        raise InputError(f"customers: customer_id values repeat ({dup}). Make every customer_id unique.")
+        raise InputError(key="customers.error.duplicate_ids", ids=dup)
     return idx
 
 

@@ -59,7 +59,7 @@ def _period_int(dates_ns: np.ndarray, freq: Freq) -> np.ndarray:
         return months // 3
     if freq == "Y":
         return months // 12
-    raise ParameterError(f"freq must be 'Y', 'Q' or 'M', not {freq!r}")
+    raise ParameterError(key="customers.error.cohort_freq", value=repr(freq))
 
 
 def _period_label(pint: np.ndarray, freq: Freq) -> np.ndarray:
@@ -269,6 +269,10 @@ def cohort_retention(tables: Mapping[str, pd.DataFrame], freq: Freq = "Y", end=N
         ``active_prev`` (active in the previous calendar period), ``retained`` (active in
         both), ``churn`` (1 - retained / active_prev; NaN at age 0).
 
+    See Also
+    --------
+    cohort_matrix : the same as a cohorts x age table.
+
     Examples
     --------
     >>> tx = pd.DataFrame({"date": pd.to_datetime(["2023-03-01", "2023-05-01", "2024-02-01", "2024-07-01"]),
@@ -322,6 +326,22 @@ def cohort_retention(tables: Mapping[str, pd.DataFrame], freq: Freq = "Y", end=N
 
 def cohort_matrix(cohorts: pd.DataFrame, value: str = "retention") -> pd.DataFrame:
     """Pivot :func:`cohort_retention` to cohorts x age.
+
+    Parameters
+    ----------
+    cohorts : DataFrame
+        :func:`cohort_retention` output (``cohort``, ``age`` and the value column).
+    value : str, default "retention"
+        The column to pivot (``retention``, ``churn``, ``customers``, ...).
+
+    Returns
+    -------
+    DataFrame
+        Cohorts as rows, ages as columns.
+
+    See Also
+    --------
+    cohort_retention : the tidy table it pivots.
 
     Examples
     --------

@@ -42,6 +42,24 @@ class CLVEstimate:
     purchase_model, gamma_gamma
         The fitted BG/NBD model and the Gamma-Gamma model (None when not usable).
     margin_rate : float
+
+    See Also
+    --------
+    clv_estimate : computes it.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from threec_helpers.generate import DEFAULT_SEED, demo_tables
+    >>> from threec_helpers.generate.manufacturer import client_config
+    >>> from threec_helpers.inputs.config import parse_client_config
+    >>> from threec_helpers.measures.customer_table import customer_table
+    >>> cfg = parse_client_config(client_config(DEFAULT_SEED), Path("client.yaml"))
+    >>> tables = demo_tables("demo_manufacturer")
+    >>> table = customer_table(tables, cfg, "FY2026", "FY2025")
+    >>> est = clv_estimate(tables, table, cfg.period("FY2026"))
+    >>> est.tiers.index.tolist()
+    ['top', 'big', 'medium', 'small', 'inactive', 'total']
     """
 
     tiers: pd.DataFrame
@@ -63,6 +81,23 @@ def clv_estimate(tables: Mapping[str, pd.DataFrame], table: pd.DataFrame, period
     (its ``q <= 1``, common with heavy-tailed B2B orders), each customer's purchases are
     valued at its own mean repeat purchase value instead (``spend_model`` says which).
 
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        The client's validated tables (``transactions``, ``customers``).
+    table : DataFrame
+        The period's customer table (tiers, revenue, gross margin).
+    period : Period
+        The period; the models see the transactions up to its end.
+    horizon : int, default 12
+        Months valued.
+    max_fit : int, default 50000
+        Largest number of customers the models are fitted on.
+    discount_rate : float, default 0.01
+        Monthly discount rate.
+    seed : int, default 0
+        Seed of the fitting sample.
+
     Returns
     -------
     CLVEstimate
@@ -71,6 +106,25 @@ def clv_estimate(tables: Mapping[str, pd.DataFrame], table: pd.DataFrame, period
     ------
     ParameterError
         When the models cannot be fitted (too few repeat buyers).
+
+    See Also
+    --------
+    clv_or_none : the same without the exception.
+    threec_helpers.measures.clv.predict_clv : the per-customer predictions of fitted models.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from threec_helpers.generate import DEFAULT_SEED, demo_tables
+    >>> from threec_helpers.generate.manufacturer import client_config
+    >>> from threec_helpers.inputs.config import parse_client_config
+    >>> from threec_helpers.measures.customer_table import customer_table
+    >>> cfg = parse_client_config(client_config(DEFAULT_SEED), Path("client.yaml"))
+    >>> tables = demo_tables("demo_manufacturer")
+    >>> table = customer_table(tables, cfg, "FY2026", "FY2025")
+    >>> est = clv_estimate(tables, table, cfg.period("FY2026"))
+    >>> int(est.tiers.loc["total", "customers"]), est.spend_model in ("gamma_gamma", "observed_mean")
+    (2000, True)
     """
     end = pd.Timestamp(period.end)
     tx = tables["transactions"]
@@ -78,7 +132,7 @@ def clv_estimate(tables: Mapping[str, pd.DataFrame], table: pd.DataFrame, period
                 ["customer_id", "date", "amount"]]
     summary = clv.rfm_summary(tx, "customer_id", "date", "amount", observation_end=end, freq="W")
     if len(summary) < 20 or (summary["frequency"] > 0).sum() < 10:
-        raise ParameterError("too few repeat buyers to fit a lifetime-value model (need at least 10)")
+        raise ParameterError(key="clv.error.too_few_repeat")
     rng = np.random.default_rng(seed)
     fit = summary if len(summary) <= max_fit else summary.iloc[np.sort(rng.choice(len(summary), max_fit, False))]
     bgf = clv.BetaGeoFitter(penalizer_coef=0.001).fit(fit["frequency"], fit["recency"], fit["T"])
@@ -132,7 +186,36 @@ def clv_estimate(tables: Mapping[str, pd.DataFrame], table: pd.DataFrame, period
 
 def clv_or_none(tables: Mapping[str, pd.DataFrame], table: pd.DataFrame, period: Period
                 ) -> tuple[CLVEstimate | None, str]:
-    """:func:`clv_estimate`, or ``(None, reason)`` when the models cannot be fitted."""
+    """:func:`clv_estimate`, or ``(None, reason)`` when the models cannot be fitted.
+
+    Parameters
+    ----------
+    tables, table, period
+        As for :func:`clv_estimate`.
+
+    Returns
+    -------
+    (CLVEstimate or None, str)
+        The estimate and ``""``, or None and the reason the models could not be fitted.
+
+    See Also
+    --------
+    clv_estimate : the same, raising :class:`~threec_helpers.errors.ParameterError`.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from threec_helpers.generate import DEFAULT_SEED, demo_tables
+    >>> from threec_helpers.generate.manufacturer import client_config
+    >>> from threec_helpers.inputs.config import parse_client_config
+    >>> from threec_helpers.measures.customer_table import customer_table
+    >>> cfg = parse_client_config(client_config(DEFAULT_SEED), Path("client.yaml"))
+    >>> tables = demo_tables("demo_manufacturer")
+    >>> table = customer_table(tables, cfg, "FY2026", "FY2025")
+    >>> est, reason = clv_or_none(tables, table, cfg.period("FY2026"))
+    >>> est is not None, reason
+    (True, '')
+    """
     try:
         return clv_estimate(tables, table, period), ""
     except (ParameterError, ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:

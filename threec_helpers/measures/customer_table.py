@@ -41,6 +41,15 @@ COLUMNS: tuple[str, ...] = (
 def resolve_periods(config_or_periods) -> tuple[dict[str, Period], PyramidThresholds]:
     """Periods by id and pyramid thresholds from a ClientConfig, a mapping or a sequence of Periods.
 
+    Parameters
+    ----------
+    config_or_periods : ClientConfig, Period, sequence or mapping of Period
+        The client's configuration, or the periods themselves (default thresholds then).
+
+    Returns
+    -------
+    (dict of str to Period, PyramidThresholds)
+
     Examples
     --------
     >>> import datetime as dt
@@ -56,7 +65,7 @@ def resolve_periods(config_or_periods) -> tuple[dict[str, Period], PyramidThresh
         return {str(k): v for k, v in config_or_periods.items()}, PyramidThresholds()
     if isinstance(config_or_periods, Sequence):
         return {p.id: p for p in config_or_periods}, PyramidThresholds()
-    raise ParameterError("config_or_periods must be a ClientConfig, a Period, a list of Periods or a dict of them")
+    raise ParameterError(key="customers.error.periods_type")
 
 
 def prepare_customers(tables: Mapping[str, pd.DataFrame]) -> CustomerBase:
@@ -144,14 +153,13 @@ def customer_table(tables: Mapping[str, pd.DataFrame], config_or_periods, period
     periods, th_cfg = resolve_periods(config_or_periods)
     th = checked_thresholds(thresholds or th_cfg)
     if str(period_id) not in periods:
-        raise ParameterError(f"period {period_id!r} is not defined (known periods: {', '.join(periods)}); "
-                             "add it to client.yaml periods")
+        raise ParameterError(key="customers.error.unknown_period", period=repr(period_id), known=", ".join(periods))
     period = periods[str(period_id)]
     prev = None
     if previous_period_id is not None:
         if str(previous_period_id) not in periods:
-            raise ParameterError(f"previous period {previous_period_id!r} is not defined "
-                                 f"(known periods: {', '.join(periods)})")
+            raise ParameterError(key="customers.error.unknown_previous_period", period=repr(previous_period_id),
+                                 known=", ".join(periods))
         prev = periods[str(previous_period_id)]
 
     if prepared is None:
@@ -255,9 +263,38 @@ def customer_tables(tables: Mapping[str, pd.DataFrame], config, current: Period,
     prepared once (:func:`~threec_helpers.customer_table.prepare_customers`, or pass it as
     ``prepared`` to share it with other measures) for all of them.
 
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        As for :func:`customer_table`.
+    config : ClientConfig
+        The client's configuration (its periods and pyramid thresholds).
+    current : Period
+        The last period wanted.
+    previous : Period or None
+        The period ``current`` is compared with.
+    last : int, optional
+        Keep only the last ``last`` periods.
+    prepared : CustomerBase, optional
+        :func:`prepare_customers` of ``tables``.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Period id -> customer table, oldest first.
+
+    See Also
+    --------
+    customer_table : one period's table.
+
     Examples
     --------
-    >>> list(customer_tables(tables, cfg, cfg.period("FY2026"), cfg.period("FY2025"), last=2))  # doctest: +SKIP
+    >>> from pathlib import Path
+    >>> from threec_helpers.generate import DEFAULT_SEED, demo_tables
+    >>> from threec_helpers.generate.manufacturer import client_config
+    >>> from threec_helpers.inputs.config import parse_client_config
+    >>> cfg = parse_client_config(client_config(DEFAULT_SEED), Path("client.yaml"))
+    >>> list(customer_tables(demo_tables("demo_manufacturer"), cfg, cfg.period("FY2026"), cfg.period("FY2025"), last=2))
     ['FY2025', 'FY2026']
     """
     ids = [p.id for p in config.periods]

@@ -42,7 +42,22 @@ __all__ = ["OpportunityParams", "RULES", "problems_and_opportunities", "opportun
 
 @dataclass(frozen=True)
 class OpportunityParams:
-    """Thresholds of the problem and opportunity rules."""
+    """Thresholds of the problem and opportunity rules.
+
+    Parameters
+    ----------
+    falling, low_satisfaction, high_satisfaction, leaving_change, cts_quantile, low_share, near_upgrade, period_years
+        The thresholds, as commented at each field.
+
+    See Also
+    --------
+    problems_and_opportunities : the rules applied to a customer table.
+
+    Examples
+    --------
+    >>> OpportunityParams(falling=-0.2).falling, OpportunityParams().low_share
+    (-0.2, 0.5)
+    """
 
     falling: float = -0.10  #: revenue change at or below this counts as falling
     low_satisfaction: float = 3.0  #: satisfaction at or below this is low
@@ -133,6 +148,29 @@ def _rules(table: pd.DataFrame, p: OpportunityParams) -> dict[str, tuple[np.ndar
 
 def opportunity_customers(table: pd.DataFrame, rule: str, params: OpportunityParams | None = None) -> pd.DataFrame:
     """The customers a rule selects, with their money at stake (largest first).
+
+    Parameters
+    ----------
+    table : DataFrame
+        A customer table (:func:`~threec_helpers.measures.customer_table.customer_table`).
+    rule : str
+        One of :data:`RULES`.
+    params : OpportunityParams, optional
+        The rules' thresholds.
+
+    Returns
+    -------
+    DataFrame
+        The selected rows of ``table`` with ``money_at_stake``.
+
+    Raises
+    ------
+    KeyError
+        For an unknown rule, or one the table lacks the columns for.
+
+    See Also
+    --------
+    problems_and_opportunities : every rule's count and money at once.
 
     Examples
     --------

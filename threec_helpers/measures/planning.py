@@ -54,6 +54,12 @@ NEW_CUSTOMERS = "new"
 class PlanAssumptions:
     """Bottom-up assumptions.
 
+    Parameters
+    ----------
+    growth, retention, promotions, prospect_conversion
+        See Attributes; a tier outside Top/Big/Medium/Small, a value out of range or a
+        promotion that does not move up raises :class:`~threec_helpers.errors.ParameterError`.
+
     Attributes
     ----------
     growth : dict
@@ -64,6 +70,17 @@ class PlanAssumptions:
         ``(from_tier, to_tier) -> number of customers`` to move up (migration goals).
     prospect_conversion : float
         Share of prospects expected to become customers.
+
+    See Also
+    --------
+    default_assumptions : the assumptions of the phase notebooks.
+    bottom_up_plan : the plan built from them.
+
+    Examples
+    --------
+    >>> a = PlanAssumptions(growth={"big": 0.1}, promotions={("medium", "big"): 2})
+    >>> a.growth, a.promotions[("medium", "big")], a.prospect_conversion
+    ({'big': 0.1}, 2, 0.05)
     """
 
     growth: dict[str, float] = field(default_factory=lambda: {t: 0.05 for t in ACTIVE_TIERS})
@@ -75,16 +92,19 @@ class PlanAssumptions:
         for name, mapping, lo, hi in (("growth", self.growth, -1.0, 10.0), ("retention", self.retention, 0.0, 1.0)):
             for tier, value in mapping.items():
                 if tier not in ACTIVE_TIERS:
-                    raise ParameterError(f"{name}: unknown tier {tier!r}; use {', '.join(ACTIVE_TIERS)}")
+                    raise ParameterError(key="planning.error.unknown_tier", name=name, tier=repr(tier),
+                                         tiers=", ".join(ACTIVE_TIERS))
                 if not lo <= float(value) <= hi:
-                    raise ParameterError(f"{name}[{tier}] = {value} is outside {lo}..{hi}")
+                    raise ParameterError(key="planning.error.out_of_range", name=name, tier=tier, value=value, lo=lo,
+                                         hi=hi)
         for (src, dst), n in self.promotions.items():
             if src not in ACTIVE_TIERS or dst not in ACTIVE_TIERS or TIERS.index(dst) >= TIERS.index(src):
-                raise ParameterError(f"promotion {src} -> {dst}: must move up between {', '.join(ACTIVE_TIERS)}")
+                raise ParameterError(key="planning.error.promotion_direction", src=src, dst=dst,
+                                     tiers=", ".join(ACTIVE_TIERS))
             if int(n) < 0:
-                raise ParameterError(f"promotion {src} -> {dst}: the number of customers must be >= 0, not {n}")
+                raise ParameterError(key="planning.error.promotion_count", src=src, dst=dst, n=n)
         if not 0 <= self.prospect_conversion <= 1:
-            raise ParameterError(f"prospect_conversion = {self.prospect_conversion} is outside 0..1")
+            raise ParameterError(key="planning.error.prospect_conversion", value=self.prospect_conversion)
 
     @classmethod
     def from_targets(cls, targets: Mapping[str, float], **overrides) -> "PlanAssumptions":
@@ -98,7 +118,7 @@ class PlanAssumptions:
 def _active(table: pd.DataFrame) -> pd.DataFrame:
     base = table.loc[table["tier"].isin(ACTIVE_TIERS) & (table["revenue"] > 0)]
     if base.empty:
-        raise ParameterError("the base period has no active customers: nothing to plan from")
+        raise ParameterError(key="planning.error.no_active")
     return base
 
 
@@ -132,7 +152,7 @@ def top_down_plan(table: pd.DataFrame, targets: Mapping[str, float]) -> pd.DataF
     [330.0, 110.0]
     """
     if "revenue_growth" not in targets:
-        raise ParameterError("targets: 'revenue_growth' is needed for a top-down plan; add it to client.yaml")
+        raise ParameterError(key="planning.error.no_revenue_growth")
     base = _active(table)
     total = float(base["revenue"].sum()) * (1.0 + float(targets["revenue_growth"]))
     share = base["revenue"].to_numpy() / float(base["revenue"].sum())
@@ -154,11 +174,23 @@ def top_down_plan(table: pd.DataFrame, targets: Mapping[str, float]) -> pd.DataF
 def bottom_up_plan(table: pd.DataFrame, assumptions: PlanAssumptions) -> pd.DataFrame:
     """Budget every active customer from per-tier assumptions and migration goals.
 
+    Parameters
+    ----------
+    table : DataFrame
+        Customer table of the base period (``customer_id``, ``tier``, ``revenue``, ``net_profit``).
+    assumptions : PlanAssumptions
+        Per-tier growth and retention, migration goals, prospect conversion.
+
     Returns
     -------
     DataFrame
         ``customer_id, tier, plan_tier, base_revenue, plan_revenue, plan_profit`` plus one
         line with ``customer_id`` = ``"new"`` for converted prospects.
+
+    See Also
+    --------
+    top_down_plan : the company targets allocated to the same customers.
+    reconcile : the two plans side by side per tier.
 
     Examples
     --------
@@ -206,6 +238,13 @@ def bottom_up_plan(table: pd.DataFrame, assumptions: PlanAssumptions) -> pd.Data
 def reconcile(top_down: pd.DataFrame, bottom_up: pd.DataFrame) -> pd.DataFrame:
     """Top-down and bottom-up revenue and profit per tier (base tier), with the gap.
 
+    Parameters
+    ----------
+    top_down : DataFrame
+        :func:`top_down_plan` of the base period.
+    bottom_up : DataFrame
+        :func:`bottom_up_plan` of the same customers.
+
     Returns
     -------
     DataFrame
@@ -213,6 +252,20 @@ def reconcile(top_down: pd.DataFrame, bottom_up: pd.DataFrame) -> pd.DataFrame:
         ``base_revenue, top_down_revenue, bottom_up_revenue, gap, gap_pct,
         top_down_profit, bottom_up_profit``. ``gap`` = bottom-up − top-down: negative means
         the customers' own prospects fall short of the company target.
+
+    See Also
+    --------
+    customer_plan : the same comparison per customer.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"customer_id": ["a", "b"], "tier": ["top", "small"],
+    ...                   "revenue": [300.0, 100.0], "net_profit": [30.0, 5.0]})
+    >>> td = top_down_plan(t, {"revenue_growth": 0.1})
+    >>> bu = bottom_up_plan(t, PlanAssumptions(growth={"top": 0.0, "small": 0.2}, prospect_conversion=0))
+    >>> r = reconcile(td, bu)
+    >>> r.loc[["top", "small", "total"], ["top_down_revenue", "bottom_up_revenue", "gap"]].round(2).values.tolist()
+    [[330.0, 294.0, -36.0], [110.0, 96.0, -14.0], [440.0, 390.0, -50.0]]
     """
     order = list(ACTIVE_TIERS) + ["prospect"]
     td = top_down.groupby("tier")[["base_revenue", "plan_revenue", "plan_profit"]].sum()
@@ -248,6 +301,19 @@ def save_plan(folder: str | Path, frames: Mapping[str, pd.DataFrame]) -> list[Pa
     Returns
     -------
     list of Path
+
+    See Also
+    --------
+    load_plan : reads them back.
+    save_phase_plan : saves into several folders.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     names = [p.name for p in save_plan(folder, {"customers": pd.DataFrame({"customer_id": ["a"]})})]
+    ...     names, list(load_plan(folder))
+    (['plan_customers.csv', 'plan.xlsx'], ['customers'])
     """
     folder = Path(folder)
     paths = [write_text_atomic(folder / f"plan_{name}.csv", "\ufeff" + frame.to_csv(index=False))
@@ -257,7 +323,30 @@ def save_plan(folder: str | Path, frames: Mapping[str, pd.DataFrame]) -> list[Pa
 
 
 def load_plan(folder: str | Path) -> dict[str, pd.DataFrame]:
-    """Read the CSV files written by :func:`save_plan` (empty dict when there are none)."""
+    """Read the CSV files written by :func:`save_plan` (empty dict when there are none).
+
+    Parameters
+    ----------
+    folder : str or Path
+        A folder :func:`save_plan` wrote to.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Table name (the CSV's name without ``plan_``) -> table.
+
+    See Also
+    --------
+    save_plan : writes them.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = save_plan(folder, {"tiers": pd.DataFrame({"tier": ["top"], "plan_revenue": [1.5]})})
+    ...     load_plan(folder)["tiers"].values.tolist()
+    [['top', 1.5]]
+    """
     out = {}
     for path in sorted(Path(folder).glob("plan_*.csv")):
         out[path.stem[len("plan_"):]] = pd.read_csv(path, encoding="utf-8-sig")
@@ -292,6 +381,20 @@ def focus_plan(items: pd.DataFrame, plan_start, *, top_n: int = 8, months: int =
     -------
     DataFrame
         ``item_id, area_id, item, current, target, improvement, priority, owner, due, measure``.
+
+    See Also
+    --------
+    focus_plan_for : the same from a notebook's audit results.
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"item_id": ["ORG.1", "ORG.2"], "area_id": ["ORG", "ORG"],
+    ...                       "text_zh": ["高层重视客户", "客户目标"],
+    ...                       "text_en": ["Leaders care", "Customer goals"],
+    ...                       "mean": [2.0, 3.5], "target": [4.0, 4.0], "gap": [2.0, 0.5], "priority": [0.8, 0.2]})
+    >>> plan = focus_plan(items, "2026-01-01", top_n=1, lang="en")
+    >>> plan[["item_id", "current", "target", "owner", "due"]].values.tolist()
+    [['ORG.1', 2.0, 3.0, 'Management team', datetime.date(2026, 7, 1)]]
     """
     owners = {**DEFAULT_OWNERS, **(owners or {})}
     todo = items.loc[items["gap"] > 0].sort_values(["priority", "item_id"], ascending=[False, True]).head(top_n)
@@ -318,7 +421,29 @@ DEFAULT_PROMOTE = 5  #: default migration goal: Medium customers to move to Big
 def default_assumptions(targets: Mapping[str, float], promote_medium_to_big: int = DEFAULT_PROMOTE):
     """The phase notebooks' bottom-up assumptions: growth = ``targets.revenue_growth`` for every
     tier, :data:`~threec_helpers.planning.DEFAULT_RETENTION`, 5% prospect conversion, and the
-    migration goal "move ``promote_medium_to_big`` Medium customers to Big"."""
+    migration goal "move ``promote_medium_to_big`` Medium customers to Big".
+
+    Parameters
+    ----------
+    targets : mapping
+        The client's targets; ``revenue_growth`` is the growth of every tier.
+    promote_medium_to_big : int, default DEFAULT_PROMOTE
+        Medium customers to move up to Big.
+
+    Returns
+    -------
+    PlanAssumptions
+
+    See Also
+    --------
+    PlanAssumptions : the assumptions themselves.
+
+    Examples
+    --------
+    >>> a = default_assumptions({"revenue_growth": 0.08}, promote_medium_to_big=3)
+    >>> a.growth["top"], a.retention["small"], a.promotions
+    (0.08, 0.8, {('medium', 'big'): 3})
+    """
     promotions = {("medium", "big"): int(promote_medium_to_big)} if promote_medium_to_big else {}
     return PlanAssumptions.from_targets(targets, promotions=promotions)
 
@@ -327,12 +452,34 @@ def customer_plan(top_down: pd.DataFrame, bottom_up: pd.DataFrame, table: pd.Dat
                   ) -> pd.DataFrame:
     """The per-customer plan: bottom-up lines with the top-down allocation beside them.
 
+    Parameters
+    ----------
+    top_down : DataFrame
+        :func:`top_down_plan` of the base period.
+    bottom_up : DataFrame
+        :func:`bottom_up_plan` of the same customers.
+    table : DataFrame, optional
+        The base period's customer table, for the customers' names.
+
     Returns
     -------
     DataFrame
         ``customer_id, name, tier, plan_tier, base_revenue, top_down_revenue, plan_revenue``
         (bottom-up, the plan realization measures against), ``top_down_profit, plan_profit,
         plan_satisfaction`` (``name`` only with ``table``).
+
+    See Also
+    --------
+    reconcile : the same comparison per tier.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"customer_id": ["a", "b"], "tier": ["top", "small"],
+    ...                   "revenue": [300.0, 100.0], "net_profit": [30.0, 5.0]})
+    >>> td = top_down_plan(t, {"revenue_growth": 0.1})
+    >>> bu = bottom_up_plan(t, PlanAssumptions(growth={"top": 0.0, "small": 0.2}, prospect_conversion=0))
+    >>> customer_plan(td, bu)[["customer_id", "top_down_revenue", "plan_revenue"]].round(2).values.tolist()
+    [['a', 330.0, 294.0], ['b', 110.0, 96.0]]
     """
     td = top_down[["customer_id", "plan_revenue", "plan_profit", "plan_satisfaction"]].rename(
         columns={"plan_revenue": "top_down_revenue", "plan_profit": "top_down_profit"})
@@ -348,6 +495,18 @@ def customer_plan(top_down: pd.DataFrame, bottom_up: pd.DataFrame, table: pd.Dat
 
 def satisfaction_plan(table: pd.DataFrame, targets: Mapping[str, float]) -> pd.DataFrame:
     """Satisfaction budget per active tier: respondents, current CSAT, target, gap.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Customer table of the base period (``tier``, ``satisfaction``).
+    targets : mapping
+        The client's targets; ``satisfaction`` is the target CSAT (1-5), NaN when absent.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by active tier: ``n`` (respondents), ``current``, ``target``, ``gap``.
 
     Examples
     --------
@@ -370,13 +529,54 @@ def satisfaction_plan(table: pd.DataFrame, targets: Mapping[str, float]) -> pd.D
 
 
 def plan_start(period: Period) -> dt.date:
-    """First day of the 12 months a plan made on ``period`` budgets (the day after its end)."""
+    """First day of the 12 months a plan made on ``period`` budgets (the day after its end).
+
+    Parameters
+    ----------
+    period : Period
+        The base period of the plan.
+
+    Returns
+    -------
+    datetime.date
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> plan_start(Period("FY2025", dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    datetime.date(2026, 1, 1)
+    """
     return period.end + dt.timedelta(days=1)
 
 
 def plan_folders(output_dir: str | Path, client_id: str, period_id: str) -> list[Path]:
     """Where the plan of ``period_id`` is saved: ``<output_dir>/plan`` and the processed area
-    ``processed_root()/<client>/plans/<period>`` (the one realization reads)."""
+    ``processed_root()/<client>/plans/<period>`` (the one realization reads).
+
+    Parameters
+    ----------
+    output_dir : str or Path
+        The notebook's report folder.
+    client_id : str
+        The client (checked as a plain folder name).
+    period_id : str
+        The base period of the plan.
+
+    Returns
+    -------
+    list of Path
+
+    See Also
+    --------
+    save_phase_plan : saves the plan into these folders.
+
+    Examples
+    --------
+    >>> plan_folders("reports/acme", "acme", "FY2025")[0]
+    PosixPath('reports/acme/plan')
+    >>> plan_folders("reports/acme", "acme", "FY2025")[1].parts[-3:]
+    ('acme', 'plans', 'FY2025')
+    """
     processed = safe_child(safe_child(processed_root(), client_id) / "plans", period_id)
     return [Path(output_dir) / "plan", processed]
 
@@ -406,6 +606,21 @@ def base_plan(tables: Mapping[str, pd.DataFrame], config, base_period: str,
         ``plan`` has ``customer_id, plan_tier, plan_revenue, plan_profit`` (+ the saved
         columns); ``source`` is ``"saved"`` or ``"rebuilt"``; ``base_table`` the customer
         table of the base period.
+
+    Examples
+    --------
+    With a demo client and no saved plan, the plan is rebuilt:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from threec_helpers.generate import DEFAULT_SEED, demo_tables
+    >>> from threec_helpers.generate.manufacturer import client_config
+    >>> from threec_helpers.inputs.config import parse_client_config
+    >>> cfg = parse_client_config(client_config(DEFAULT_SEED), Path("client.yaml"))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     plan, source, base = base_plan(demo_tables("demo_manufacturer"), cfg, "FY2025", folder=folder)
+    >>> source, len(plan) > 0, {"plan_tier", "plan_revenue"} <= set(plan.columns)
+    ('rebuilt', True, True)
     """
 
     ids = [p.id for p in config.periods]
@@ -424,7 +639,28 @@ def base_plan(tables: Mapping[str, pd.DataFrame], config, base_period: str,
 
 
 def save_phase_plan(frames: Mapping[str, pd.DataFrame], folders: Sequence[Path]) -> list[str]:
-    """Save the plan (:func:`threec_helpers.planning.save_plan`) into each folder; returns the file names."""
+    """Save the plan (:func:`threec_helpers.planning.save_plan`) into each folder; returns the file names.
+
+    Parameters
+    ----------
+    frames : mapping
+        Table name -> DataFrame, as for :func:`save_plan`.
+    folders : sequence of Path
+        Where to save (see :func:`plan_folders`).
+
+    Returns
+    -------
+    list of str
+        The names of the files written in each folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     save_phase_plan({"customers": pd.DataFrame({"customer_id": ["a"]})}, [Path(folder) / "plan"])
+    ['plan_customers.csv', 'plan.xlsx']
+    """
     names: list[str] = []
     for folder in folders:
         names = [p.name for p in save_plan(folder, frames)]
@@ -433,7 +669,34 @@ def save_phase_plan(frames: Mapping[str, pd.DataFrame], folders: Sequence[Path])
 
 def focus_plan_for(results: Mapping[str, Any], start, lang: str = "zh", top_n: int = 8) -> pd.DataFrame:
     """The focus plan (:func:`threec_helpers.planning.focus_plan`) from the latest audit round;
-    an empty plan (same columns) without audit answers."""
+    an empty plan (same columns) without audit answers.
+
+    Parameters
+    ----------
+    results : mapping
+        Round -> :class:`~threec_helpers.audit.scoring.AuditResult` (as from
+        :func:`~threec_helpers.audit.scoring.score_rounds`); the last round is planned.
+    start : date-like
+        Start of the plan.
+    lang : {"zh", "en"}
+        Language of the item texts and owners.
+    top_n : int, default 8
+        How many items to plan.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`focus_plan`.
+
+    See Also
+    --------
+    focus_plan : the plan from an items table.
+
+    Examples
+    --------
+    >>> focus_plan_for({}, "2026-01-01").columns.tolist()[:4]
+    ['item_id', 'area_id', 'item', 'current']
+    """
     if not results:
         return pd.DataFrame(columns=["item_id", "area_id", "item", "current", "target", "improvement", "priority",
                                      "owner", "due", "measure"])

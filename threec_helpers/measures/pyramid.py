@@ -70,6 +70,21 @@ TIER_CODE: dict[str, int] = {tier: code for code, tier in enumerate(TIERS)}
 def tier_label(tier: str, lang: str = "zh") -> str:
     """Label of a tier in ``lang``.
 
+    Parameters
+    ----------
+    tier : str
+        One of :data:`TIERS`.
+    lang : {"zh", "en"}
+        Language.
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    tier_labels : all of them at once.
+
     Examples
     --------
     >>> tier_label("top", "en"), tier_label("top", "zh")
@@ -79,7 +94,27 @@ def tier_label(tier: str, lang: str = "zh") -> str:
 
 
 def tier_labels(lang: str = "zh") -> dict[str, str]:
-    """All tier labels in ``lang``, in :data:`TIERS` order."""
+    """All tier labels in ``lang``, in :data:`TIERS` order.
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+        Language.
+
+    Returns
+    -------
+    dict of str to str
+        Tier -> label.
+
+    See Also
+    --------
+    tier_label : one tier's label.
+
+    Examples
+    --------
+    >>> tier_labels("en")["top"], tier_labels("zh")["small"]
+    ('Top', '小客户')
+    """
     return {tier: tier_label(tier, lang) for tier in TIERS}
 
 
@@ -100,9 +135,9 @@ def checked_thresholds(thresholds: PyramidThresholds | None) -> PyramidThreshold
     for name in ("top", "big", "medium"):
         v = getattr(th, name)
         if not 0 <= v <= 1:
-            raise ParameterError(f"pyramid.{name} = {v} must be a share between 0 and 1 (e.g. 0.01 for 1%)")
+            raise ParameterError(key="customers.error.pyramid_share", name=name, value=v)
     if th.top + th.big + th.medium > 1 + 1e-12:
-        raise ParameterError("pyramid top + big + medium exceed 100% of active customers; lower the shares")
+        raise ParameterError(key="customers.error.pyramid_sum")
     return th
 
 
@@ -112,6 +147,26 @@ def tier_sizes(n_active: int, thresholds: PyramidThresholds | None = None) -> di
     Cumulative cut-offs rounded up: Top = ceil(top * A), Top+Big = ceil((top+big) * A),
     Top+Big+Medium = ceil((top+big+medium) * A) (shares are rounded to 9 decimals first so
     that 0.05 * 100 is 5, not 6).
+
+    Parameters
+    ----------
+    n_active : int
+        Active customers of the period.
+    thresholds : PyramidThresholds, optional
+        Shares of Top, Big and Medium; default 1 %, 4 % (top 5 %) and 15 % (top 20 %).
+
+    Returns
+    -------
+    dict of str to int
+
+    See Also
+    --------
+    assign_tiers : the tier of every customer.
+    pyramid : the customer table of a period with its tiers.
+    tier_summary : customers, revenue and profit per tier.
+    migration_class : up, down, stable, new or lost per customer.
+    migration_matrix : customers moving from each tier to each tier.
+    migration_effect : revenue change by kind of migration.
 
     Examples
     --------
@@ -188,6 +243,15 @@ def assign_tiers(frame: pd.DataFrame, thresholds: PyramidThresholds | None = Non
     pandas.Series
         Ordered categorical with categories :data:`TIERS`, aligned with ``frame``.
 
+    See Also
+    --------
+    tier_sizes : how many customers each tier holds.
+    pyramid : the customer table of a period with its tiers.
+    tier_summary : customers, revenue and profit per tier.
+    migration_class : up, down, stable, new or lost per customer.
+    migration_matrix : customers moving from each tier to each tier.
+    migration_effect : revenue change by kind of migration.
+
     Examples
     --------
     >>> f = pd.DataFrame({"customer_id": list("abcd"), "revenue": [5.0, 0.0, 9.0, 0.0],
@@ -232,6 +296,15 @@ def pyramid(tables: Mapping[str, pd.DataFrame], period: Period, thresholds: Pyra
         ``customer_id``, ``status``, ``revenue``, ``recent_revenue``, ``bought_before``,
         ``is_prospect``, ``tier``.
 
+    See Also
+    --------
+    tier_sizes : how many customers each tier holds.
+    assign_tiers : the tier of every customer.
+    tier_summary : customers, revenue and profit per tier.
+    migration_class : up, down, stable, new or lost per customer.
+    migration_matrix : customers moving from each tier to each tier.
+    migration_effect : revenue change by kind of migration.
+
     Examples
     --------
     >>> import datetime as dt
@@ -270,6 +343,15 @@ def tier_summary(table: pd.DataFrame, tier_col: str = "tier", revenue_col: str =
         ``customer_share`` (of customers in the four active tiers; NaN for the others),
         ``revenue``, ``revenue_share``, ``profit``, ``profit_share`` (of total profit),
         ``avg_revenue``, ``avg_satisfaction``, ``n_satisfaction``.
+
+    See Also
+    --------
+    tier_sizes : how many customers each tier holds.
+    assign_tiers : the tier of every customer.
+    pyramid : the customer table of a period with its tiers.
+    migration_class : up, down, stable, new or lost per customer.
+    migration_matrix : customers moving from each tier to each tier.
+    migration_effect : revenue change by kind of migration.
 
     Examples
     --------
@@ -362,6 +444,15 @@ def migration_class(previous: pd.Series, current: pd.Series) -> pd.Series:
     pandas.Series
         Categorical with categories :data:`MIGRATIONS`.
 
+    See Also
+    --------
+    tier_sizes : how many customers each tier holds.
+    assign_tiers : the tier of every customer.
+    pyramid : the customer table of a period with its tiers.
+    tier_summary : customers, revenue and profit per tier.
+    migration_matrix : customers moving from each tier to each tier.
+    migration_effect : revenue change by kind of migration.
+
     Examples
     --------
     >>> migration_class(pd.Series(["small", "top", "prospect", "big", "inactive", None]),
@@ -399,6 +490,15 @@ def migration_matrix(table: pd.DataFrame, prev_col: str = "previous_tier", cur_c
         7 x 7 (:data:`TIERS` both ways, zeros where no customer moved). With counts, row
         sums equal the previous period's tier counts and column sums the current one's.
 
+    See Also
+    --------
+    tier_sizes : how many customers each tier holds.
+    assign_tiers : the tier of every customer.
+    pyramid : the customer table of a period with its tiers.
+    tier_summary : customers, revenue and profit per tier.
+    migration_class : up, down, stable, new or lost per customer.
+    migration_effect : revenue change by kind of migration.
+
     Examples
     --------
     >>> tb = pd.DataFrame({"previous_tier": ["top", "small", "small"], "tier": ["top", "big", "small"]})
@@ -409,8 +509,7 @@ def migration_matrix(table: pd.DataFrame, prev_col: str = "previous_tier", cur_c
     p = _tier_pos(table[prev_col])
     c = _tier_pos(table[cur_col])
     if (p == len(TIERS)).any() or (c == len(TIERS)).any():
-        raise ParameterError(f"migration_matrix: {prev_col}/{cur_col} hold values that are not tiers; "
-                             f"use one of {', '.join(TIERS)}")
+        raise ParameterError(key="customers.error.migration_tiers", prev=prev_col, cur=cur_col, tiers=", ".join(TIERS))
     k = len(TIERS)
     w = None if value is None else table[value].to_numpy(dtype=np.float64, na_value=0.0)
     flat = np.bincount(p.astype(np.int64) * k + c, weights=w, minlength=k * k).reshape(k, k)
@@ -444,6 +543,15 @@ def migration_effect(table: pd.DataFrame, migration_col: str = "migration", reve
         ``revenue_prev``, ``revenue``, ``revenue_change``, ``share_of_revenue_change``
         and the same for profit. The ``total`` row equals the change of the whole
         customer base, so the classes attribute it exactly.
+
+    See Also
+    --------
+    tier_sizes : how many customers each tier holds.
+    assign_tiers : the tier of every customer.
+    pyramid : the customer table of a period with its tiers.
+    tier_summary : customers, revenue and profit per tier.
+    migration_class : up, down, stable, new or lost per customer.
+    migration_matrix : customers moving from each tier to each tier.
 
     Examples
     --------

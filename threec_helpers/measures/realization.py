@@ -42,6 +42,22 @@ def rag(attainment, green: float = RAG_GREEN, amber: float = RAG_AMBER, higher_i
     For measures where lower is better (complaints), pass ``higher_is_better=False`` and the
     ratio actual/plan is inverted.
 
+    Parameters
+    ----------
+    attainment : array-like of float
+        Actual / plan ratios.
+    green : float, default RAG_GREEN
+        Lowest ratio that is green.
+    amber : float, default RAG_AMBER
+        Lowest ratio that is amber (below it: red).
+    higher_is_better : bool, default True
+        False for measures where lower is better.
+
+    Returns
+    -------
+    numpy.ndarray of str
+        ``"green"``, ``"amber"``, ``"red"``, or ``""`` where the ratio is missing.
+
     Examples
     --------
     >>> rag([1.02, 0.95, 0.5]).tolist()
@@ -72,6 +88,22 @@ def plan_vs_actual(plan: pd.DataFrame, actual: pd.DataFrame) -> pd.DataFrame:
         One row per customer in the plan or active in the period: ``customer_id,
         plan_tier, tier, plan_revenue, revenue, plan_profit, net_profit, variance,
         component`` (one of :data:`COMPONENTS`).
+
+    See Also
+    --------
+    variance_components : the variance split by its cause.
+    tier_attainment : the same per planned tier.
+    top_variances : the customers with the largest variance.
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"customer_id": ["a", "b", "c", "new"], "plan_tier": ["top", "small", "small", "new"],
+    ...                      "plan_revenue": [300.0, 100.0, 50.0, 20.0], "plan_profit": [30.0, 5.0, 2.0, 1.0]})
+    >>> actual = pd.DataFrame({"customer_id": ["a", "b", "d"], "tier": ["top", "medium", "small"],
+    ...                        "revenue": [280.0, 150.0, 40.0], "net_profit": [25.0, 10.0, 3.0]})
+    >>> pva = plan_vs_actual(plan, actual)
+    >>> pva[["customer_id", "variance", "component"]].values.tolist()
+    [['c', -50.0, 'lost'], ['b', 50.0, 'migration'], ['new', -20.0, 'new'], ['d', 40.0, 'new'], ['a', -20.0, 'spend']]
     """
     act = actual.loc[actual["revenue"] > 0, ["customer_id", "tier", "revenue", "net_profit"]].copy()
     act["tier"] = act["tier"].astype(str)
@@ -94,10 +126,29 @@ def plan_vs_actual(plan: pd.DataFrame, actual: pd.DataFrame) -> pd.DataFrame:
 def variance_components(pva: pd.DataFrame) -> pd.DataFrame:
     """Total variance split into lost / new / migration / spend (they add up to the total).
 
+    Parameters
+    ----------
+    pva : DataFrame
+        :func:`plan_vs_actual` output.
+
     Returns
     -------
     DataFrame
         ``component, customers, plan_revenue, revenue, variance`` with a final ``total`` row.
+
+    See Also
+    --------
+    plan_vs_actual : the per-customer variances it sums.
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"customer_id": ["a", "b", "c", "new"], "plan_tier": ["top", "small", "small", "new"],
+    ...                      "plan_revenue": [300.0, 100.0, 50.0, 20.0], "plan_profit": [30.0, 5.0, 2.0, 1.0]})
+    >>> actual = pd.DataFrame({"customer_id": ["a", "b", "d"], "tier": ["top", "medium", "small"],
+    ...                        "revenue": [280.0, 150.0, 40.0], "net_profit": [25.0, 10.0, 3.0]})
+    >>> pva = plan_vs_actual(plan, actual)
+    >>> variance_components(pva)[["component", "customers", "variance"]].values.tolist()
+    [['lost', 1, -50.0], ['new', 2, 20.0], ['migration', 1, 50.0], ['spend', 1, -20.0], ['total', 5, 0.0]]
     """
     g = pva.groupby("component").agg(customers=("customer_id", "size"), plan_revenue=("plan_revenue", "sum"),
                                       revenue=("revenue", "sum"), variance=("variance", "sum"))
@@ -108,7 +159,35 @@ def variance_components(pva: pd.DataFrame) -> pd.DataFrame:
 
 
 def tier_attainment(pva: pd.DataFrame, green: float = RAG_GREEN, amber: float = RAG_AMBER) -> pd.DataFrame:
-    """Plan vs actual revenue and profit per planned tier (new customers under ``new``), with RAG."""
+    """Plan vs actual revenue and profit per planned tier (new customers under ``new``), with RAG.
+
+    Parameters
+    ----------
+    pva : DataFrame
+        :func:`plan_vs_actual` output.
+    green, amber : float
+        RAG thresholds of the attainment (see :func:`rag`).
+
+    Returns
+    -------
+    DataFrame
+        ``tier, plan_revenue, revenue, plan_profit, net_profit, attainment, rag`` with a
+        final ``total`` row.
+
+    See Also
+    --------
+    variance_components : the same variance split by cause.
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"customer_id": ["a", "b", "c", "new"], "plan_tier": ["top", "small", "small", "new"],
+    ...                      "plan_revenue": [300.0, 100.0, 50.0, 20.0], "plan_profit": [30.0, 5.0, 2.0, 1.0]})
+    >>> actual = pd.DataFrame({"customer_id": ["a", "b", "d"], "tier": ["top", "medium", "small"],
+    ...                        "revenue": [280.0, 150.0, 40.0], "net_profit": [25.0, 10.0, 3.0]})
+    >>> pva = plan_vs_actual(plan, actual)
+    >>> tier_attainment(pva)[["tier", "attainment", "rag"]].round(2).values.tolist()
+    [['top', 0.93, 'amber'], ['small', 1.0, 'green'], ['new', 2.0, 'green'], ['total', 1.0, 'green']]
+    """
     key = np.where(pva["customer_id"] == NEW_CUSTOMERS, "new",
                    pva["plan_tier"].where(pva["plan_tier"].notna(), "new"))
     g = pva.assign(group=key).groupby("group")[["plan_revenue", "revenue", "plan_profit", "net_profit"]].sum()
@@ -140,6 +219,18 @@ def monthly_plan_vs_actual(transactions: pd.DataFrame, base_start, base_end, sta
     -------
     DataFrame
         ``month, plan, actual, cum_plan, cum_actual, attainment, rag`` (month = ``YYYY-MM``).
+
+    See Also
+    --------
+    monthly_by_tier : the same per planned tier.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b", "b"], "amount": [10.0, 30.0, 12.0, 20.0],
+    ...                    "date": pd.to_datetime(["2024-01-10", "2024-02-10", "2025-01-05", "2025-02-07"])})
+    >>> m = monthly_plan_vs_actual(tx, "2024-01-01", "2024-02-29", "2025-01-01", "2025-02-28", plan_total=40.0)
+    >>> m[["month", "plan", "actual", "rag"]].values.tolist()
+    [['2025-01', 10.0, 12.0, 'green'], ['2025-02', 30.0, 20.0, 'red']]
     """
     def by_month(lo, hi):
         lo, hi = pd.Timestamp(lo), pd.Timestamp(hi) + pd.Timedelta(days=1)
@@ -178,6 +269,17 @@ def focus_progress(plan: pd.DataFrame, items_now: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         The plan with ``achieved`` (the later mean), ``done`` (achieved >= target) and
         ``progress`` (share of the planned improvement achieved, 0-1, capped).
+
+    See Also
+    --------
+    focus_plan_progress : the same from a notebook's audit results.
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"item_id": ["ORG.1", "ORG.2"], "current": [2.0, 3.0], "target": [3.0, 4.0]})
+    >>> now = pd.DataFrame({"item_id": ["ORG.1", "ORG.2"], "mean": [3.5, 3.5]})
+    >>> focus_progress(plan, now)[["item_id", "achieved", "done", "progress"]].values.tolist()
+    [['ORG.1', 3.5, True, 1.0], ['ORG.2', 3.5, False, 0.5]]
     """
     now = items_now.set_index("item_id")["mean"]
     out = plan.copy()
@@ -191,6 +293,22 @@ def focus_progress(plan: pd.DataFrame, items_now: pd.DataFrame) -> pd.DataFrame:
 
 def monthly_revenue(transactions: pd.DataFrame, end=None) -> pd.Series:
     """Revenue per calendar month over the whole history (months without sales = 0), ``YYYY-MM`` index.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        ``date, amount``.
+    end : date-like, optional
+        Last month to include (months up to it without sales are 0); default the last sale.
+
+    Returns
+    -------
+    Series
+        Revenue per month, ``YYYY-MM`` index.
+
+    See Also
+    --------
+    revenue_control : the XmR chart of this series.
 
     Examples
     --------
@@ -216,7 +334,32 @@ def monthly_revenue(transactions: pd.DataFrame, end=None) -> pd.Series:
 
 
 def revenue_control(transactions: pd.DataFrame, end=None) -> pd.DataFrame:
-    """XmR chart (:func:`threec_helpers.spc.xmr`) of monthly revenue over the whole history."""
+    """XmR chart (:func:`threec_helpers.spc.xmr`) of monthly revenue over the whole history.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        ``date, amount``.
+    end : date-like, optional
+        As in :func:`monthly_revenue`.
+
+    Returns
+    -------
+    DataFrame
+        The chart frame of :func:`threec_helpers.spc.xmr`, one row per month.
+
+    See Also
+    --------
+    monthly_revenue : the series charted.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b", "b"], "amount": [10.0, 30.0, 12.0, 20.0],
+    ...                    "date": pd.to_datetime(["2024-01-10", "2024-02-10", "2025-01-05", "2025-02-07"])})
+    >>> chart = revenue_control(tx)
+    >>> len(chart), chart["value"].iloc[:3].tolist()
+    (14, [10.0, 30.0, 0.0])
+    """
     return spc.xmr(monthly_revenue(transactions, end))
 
 
@@ -248,6 +391,23 @@ def monthly_by_tier(transactions: pd.DataFrame, plan: pd.DataFrame, base: Period
     DataFrame
         ``group, month, plan, actual, cum_plan, cum_actual, attainment, rag``; ``group`` in
         Top, Big, Medium, Small, new, total order.
+
+    See Also
+    --------
+    monthly_plan_vs_actual : the company total alone.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b", "b"], "amount": [10.0, 30.0, 12.0, 20.0],
+    ...                    "date": pd.to_datetime(["2024-01-10", "2024-02-10", "2025-01-05", "2025-02-07"])})
+    >>> import datetime as dt
+    >>> base = Period("2024", dt.date(2024, 1, 1), dt.date(2024, 2, 29))
+    >>> period = Period("2025", dt.date(2025, 1, 1), dt.date(2025, 2, 28))
+    >>> plan = pd.DataFrame({"customer_id": ["a", "b", "new"], "plan_tier": ["top", "small", "new"],
+    ...                      "plan_revenue": [20.0, 20.0, 0.0]})
+    >>> m = monthly_by_tier(tx, plan, base, period)
+    >>> m.loc[m["group"] == "small", ["month", "plan", "actual", "rag"]].values.tolist()
+    [['2025-01', 5.0, 12.0, 'green'], ['2025-02', 15.0, 20.0, 'green']]
     """
     groups = [g for g in ACTIVE_TIERS if g in set(plan["plan_tier"].astype("str"))] + ["new"]
     gpos = {g: i for i, g in enumerate(groups)}
@@ -308,7 +468,24 @@ def monthly_by_tier(transactions: pd.DataFrame, plan: pd.DataFrame, base: Period
 
 
 def customer_codes_safe(values: pd.Series, ids: pd.Index) -> np.ndarray:
-    """Position of each value in ``ids`` (-1 when absent), through Arrow's hash kernel."""
+    """Position of each value in ``ids`` (-1 when absent), through Arrow's hash kernel.
+
+    Parameters
+    ----------
+    values : Series
+        Customer ids to look up.
+    ids : Index
+        The known ids.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+
+    Examples
+    --------
+    >>> customer_codes_safe(pd.Series(["b", "x", "a"]), pd.Index(["a", "b"])).tolist()
+    [1, -1, 0]
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -319,7 +496,36 @@ def customer_codes_safe(values: pd.Series, ids: pd.Index) -> np.ndarray:
 
 
 def top_variances(pva: pd.DataFrame, table: pd.DataFrame | None = None, n: int = 20) -> pd.DataFrame:
-    """The ``n`` customers with the largest absolute variance (actual − plan revenue), with names."""
+    """The ``n`` customers with the largest absolute variance (actual − plan revenue), with names.
+
+    Parameters
+    ----------
+    pva : DataFrame
+        :func:`plan_vs_actual` output.
+    table : DataFrame, optional
+        The period's customer table, for the customers' names.
+    n : int, default 20
+        How many customers.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id, name`` and the :func:`plan_vs_actual` columns, largest absolute variance first.
+
+    See Also
+    --------
+    variance_components : the variances summed by cause.
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"customer_id": ["a", "b", "c", "new"], "plan_tier": ["top", "small", "small", "new"],
+    ...                      "plan_revenue": [300.0, 100.0, 50.0, 20.0], "plan_profit": [30.0, 5.0, 2.0, 1.0]})
+    >>> actual = pd.DataFrame({"customer_id": ["a", "b", "d"], "tier": ["top", "medium", "small"],
+    ...                        "revenue": [280.0, 150.0, 40.0], "net_profit": [25.0, 10.0, 3.0]})
+    >>> pva = plan_vs_actual(plan, actual)
+    >>> top_variances(pva, n=2)["customer_id"].tolist()
+    ['c', 'b']
+    """
     idx = np.argsort(-np.abs(pva["variance"].to_numpy(dtype=float)), kind="stable")[:n]
     out = pva.iloc[idx].copy()
     if table is not None and "name" in table.columns:
@@ -335,6 +541,31 @@ def focus_plan_progress(results: Mapping[str, Any], plan_start, lang: str = "zh"
     """The focus plan of the round before the latest, measured against the latest round.
 
     Returns None with fewer than two rounds.
+
+    Parameters
+    ----------
+    results : mapping
+        Round -> :class:`~threec_helpers.audit.scoring.AuditResult`, oldest first.
+    plan_start : date-like
+        Start of the plan made on the earlier round.
+    lang : {"zh", "en"}
+        Language of the plan's texts.
+    top_n : int, default 8
+        Items planned (as in :func:`~threec_helpers.measures.planning.focus_plan`).
+
+    Returns
+    -------
+    DataFrame or None
+        As :func:`focus_progress`.
+
+    See Also
+    --------
+    focus_progress : the measurement itself.
+
+    Examples
+    --------
+    >>> focus_plan_progress({}, "2026-01-01") is None
+    True
     """
     rounds = list(results)
     if len(rounds) < 2:

@@ -56,6 +56,21 @@ class DataQualityProfile:
         Component -> score 0-1 (only measured components).
     score : float
         Information score 0-100.
+
+    See Also
+    --------
+    data_quality_profile : computes it.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> customers = pd.DataFrame({"customer_id": ["a", "b", "c"], "status": ["active", "active", "prospect"]})
+    >>> tx = pd.DataFrame({"customer_id": ["a", "b"], "amount": [1.0, 2.0],
+    ...                    "date": pd.to_datetime(["2025-11-01", "2023-05-01"])})
+    >>> profile = data_quality_profile({"customers": customers, "transactions": tx},
+    ...                                Period("2025", dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    >>> sorted(profile.components), 0 <= profile.score <= 100
+    (['completeness', 'consistency', 'freshness'], True)
     """
 
     columns: pd.DataFrame
@@ -67,11 +82,22 @@ class DataQualityProfile:
 def column_completeness(tables: dict[str, pd.DataFrame], engagement: str = "3c") -> pd.DataFrame:
     """Share of filled cells for every contract column of the engagement's provided tables.
 
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        The client's tables (absent tables are skipped).
+    engagement : {"3c", "audit"}, default "3c"
+        Whose data contract lists the columns.
+
     Returns
     -------
     DataFrame
         Columns ``table, column, required, provided, filled`` (``filled`` is 0 for a column
         the client did not provide).
+
+    See Also
+    --------
+    data_quality_profile : the completeness as one component of the information score.
 
     Examples
     --------
@@ -93,7 +119,28 @@ def column_completeness(tables: dict[str, pd.DataFrame], engagement: str = "3c")
 
 
 def freshness_score(latest: pd.Timestamp | None, period_end: pd.Timestamp) -> float:
-    """1 when ``latest`` is within 31 days of the period end, 0 at 365 days or more, linear between."""
+    """1 when ``latest`` is within 31 days of the period end, 0 at 365 days or more, linear between.
+
+    Parameters
+    ----------
+    latest : Timestamp or None
+        Date of the latest record (None: no data, score 0).
+    period_end : Timestamp
+        End of the period registered.
+
+    Returns
+    -------
+    float
+        Between 0 and 1.
+
+    Examples
+    --------
+    >>> end = pd.Timestamp("2025-12-31")
+    >>> freshness_score(pd.Timestamp("2025-12-20"), end), round(freshness_score(pd.Timestamp("2025-06-30"), end), 3)
+    (1.0, 0.542)
+    >>> freshness_score(None, end)
+    0.0
+    """
     if latest is None or pd.isna(latest):
         return 0.0
     age = (period_end - latest).days
@@ -111,9 +158,29 @@ def status_consistency(customers: pd.DataFrame, transactions: pd.DataFrame, peri
     it must equal the first transaction's date, or, when it lies before the start of the
     transaction history, come before the first recorded transaction.
 
+    Parameters
+    ----------
+    customers : DataFrame
+        ``customer_id, status`` and optionally ``first_purchase``.
+    transactions : DataFrame
+        ``customer_id, date``.
+    period_end : Timestamp
+        End of the period registered.
+    inactive_months : int, default 12
+        Months without a purchase after which a customer is inactive.
+
     Returns
     -------
     Series of bool indexed by customer_id.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> customers = pd.DataFrame({"customer_id": ["a", "b", "c"], "status": ["active", "active", "prospect"]})
+    >>> tx = pd.DataFrame({"customer_id": ["a", "b"], "amount": [1.0, 2.0],
+    ...                    "date": pd.to_datetime(["2025-11-01", "2023-05-01"])})
+    >>> status_consistency(customers, tx, pd.Timestamp("2025-12-31")).to_dict()
+    {'a': True, 'b': False, 'c': True}
     """
     tx = transactions.loc[transactions["date"] <= period_end, ["customer_id", "date"]]
     first = tx.groupby("customer_id", sort=False)["date"].min()
@@ -154,6 +221,21 @@ def data_quality_profile(tables: dict[str, pd.DataFrame], period: Period, inacti
     Returns
     -------
     DataQualityProfile
+
+    See Also
+    --------
+    column_completeness, freshness_score, status_consistency : its components.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> customers = pd.DataFrame({"customer_id": ["a", "b", "c"], "status": ["active", "active", "prospect"]})
+    >>> tx = pd.DataFrame({"customer_id": ["a", "b"], "amount": [1.0, 2.0],
+    ...                    "date": pd.to_datetime(["2025-11-01", "2023-05-01"])})
+    >>> profile = data_quality_profile({"customers": customers, "transactions": tx},
+    ...                                Period("2025", dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    >>> round(profile.components["consistency"], 3)
+    0.667
     """
     end = pd.Timestamp(period.end) + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
     columns = column_completeness(tables, "3c")

@@ -31,6 +31,7 @@ import pandas as pd
 from .stats import mean_ci, normal_quantile, spearman_ci, wilson_interval
 from ..errors import ParameterError
 from ..i18n import t
+from ..errors import ParameterError
 from .pyramid import ACTIVE_TIERS
 from .value import customer_codes
 
@@ -76,6 +77,11 @@ def nps(recommend, confidence: float = 0.95) -> pd.Series:
         If an answer is outside 0-10 or not a whole number (e.g. 11, -1, 8.5: an average
         of answers, or another scale, whose promoter/detractor split would be meaningless).
 
+    See Also
+    --------
+    threec_helpers.measures.stats.wilson_interval : the interval of a proportion.
+    threec_helpers.measures.stats.mean_ci : the interval of a mean (CSAT).
+
     Examples
     --------
     >>> r = nps([10, 9, 9, 8, 7, 6, 3, 10, 10, 5])
@@ -103,6 +109,19 @@ def nps(recommend, confidence: float = 0.95) -> pd.Series:
 def satisfaction_band(values) -> pd.Series:
     """Band of each satisfaction score: dissatisfied (< 3), neutral ([3, 4)), satisfied ([4, 5)),
     very_satisfied (5), no_answer (missing).
+
+    Parameters
+    ----------
+    values : array-like of float
+        Satisfaction scores on the 1-5 scale (missing: no answer).
+
+    Returns
+    -------
+    pandas.Series of str
+
+    See Also
+    --------
+    satisfaction_summary : the bands counted per group.
 
     Examples
     --------
@@ -278,6 +297,16 @@ class CRMChain:
         profit (see :func:`crm_chain`).
     correlations : pandas.DataFrame
         Spearman rho (with interval) of satisfaction with each behavior/value measure.
+
+    See Also
+    --------
+    crm_chain : computes it.
+
+    Examples
+    --------
+    >>> chain = CRMChain(bands=pd.DataFrame(), correlations=pd.DataFrame())
+    >>> chain.bands.empty
+    True
     """
 
     bands: pd.DataFrame

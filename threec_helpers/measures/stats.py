@@ -13,8 +13,36 @@ from ..errors import ParameterError
 
 
 def normal_quantile(confidence: float) -> float:
+    """The two-sided standard-normal quantile of a confidence level (1.96 at 0.95).
+
+    Parameters
+    ----------
+    confidence : float
+        Between 0 and 1 (exclusive).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ParameterError
+        When ``confidence`` is not strictly between 0 and 1.
+
+    See Also
+    --------
+    wilson_interval : the interval of a proportion.
+    mean_ci : the interval of a mean.
+    spearman_ci : the interval of a rank correlation.
+    threec_helpers.measures.satisfaction.nps : the Net Promoter Score with its interval.
+
+    Examples
+    --------
+    >>> round(normal_quantile(0.95), 4), round(normal_quantile(0.90), 4)
+    (1.96, 1.6449)
+    """
     if not 0 < confidence < 1:
-        raise ParameterError(f"confidence must be between 0 and 1 (e.g. 0.95), not {confidence}")
+        raise ParameterError(key="customers.error.confidence", value=confidence)
     from scipy import special  # not scipy.stats: that import costs ~1 s at every kernel start
 
     return float(special.ndtri(0.5 + confidence / 2))
@@ -34,6 +62,12 @@ def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndar
     -------
     tuple of numpy.ndarray
         Lower and upper bounds.
+
+    See Also
+    --------
+    mean_ci : the interval of a mean.
+    spearman_ci : the interval of a rank correlation.
+    threec_helpers.measures.satisfaction.nps : the Net Promoter Score with its interval.
 
     Examples
     --------
@@ -56,6 +90,24 @@ def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndar
 
 def mean_ci(values, confidence: float = 0.95) -> pd.Series:
     """Mean with a Student-t confidence interval (missing values left out).
+
+    Parameters
+    ----------
+    values : array-like
+        The observations.
+    confidence : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    pandas.Series
+        ``n``, ``mean``, ``sd``, ``ci_low``, ``ci_high`` (NaN interval with fewer than 2 values).
+
+    See Also
+    --------
+    wilson_interval : the interval of a proportion.
+    spearman_ci : the interval of a rank correlation.
+    threec_helpers.measures.satisfaction.nps : the Net Promoter Score with its interval.
 
     Examples
     --------
@@ -96,6 +148,12 @@ def spearman_ci(x, y, confidence: float = 0.95, method: str = "fieller") -> pd.S
         ``n``, ``rho``, ``ci_low``, ``ci_high``, ``p_value`` (scipy's t approximation).
         NaN interval when n < 4.
 
+    See Also
+    --------
+    wilson_interval : the interval of a proportion.
+    mean_ci : the interval of a mean.
+    threec_helpers.measures.satisfaction.nps : the Net Promoter Score with its interval.
+
     Examples
     --------
     >>> r = spearman_ci([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [2, 1, 4, 3, 6, 5, 8, 7, 10, 9])
@@ -121,7 +179,7 @@ def spearman_ci(x, y, confidence: float = 0.95, method: str = "fieller") -> pd.S
         elif method == "bonett-wright":
             se = np.sqrt((1 + rho * rho / 2) / (n - 3))
         else:
-            raise ParameterError(f"method must be 'fieller' or 'bonett-wright', not {method!r}")
+            raise ParameterError(key="customers.error.spearman_method", value=repr(method))
         z = np.arctanh(np.clip(rho, -0.9999999, 0.9999999))
         h = normal_quantile(confidence) * se
         lo, hi = float(np.tanh(z - h)), float(np.tanh(z + h))

@@ -129,6 +129,15 @@ def customer_value(tables: Mapping[str, pd.DataFrame], period: Period | None = N
 def to_cents(values) -> np.ndarray:
     """Round money to whole cents (fen) as int64, the unit in which profit reconciles exactly.
 
+    Parameters
+    ----------
+    values : array-like of float
+        Amounts of money (yuan).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+
     Examples
     --------
     >>> to_cents([1.005, -2.5, 0.1 + 0.2])

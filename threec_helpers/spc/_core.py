@@ -30,18 +30,18 @@ _D2_2 = None  # filled lazily: d2(2)
 def as_1d(x, name: str) -> tuple[np.ndarray, pd.Index | None]:
     index = x.index if isinstance(x, pd.Series) else None
     if isinstance(x, pd.DataFrame):
-        raise ParameterError(f"{name} must be one-dimensional (a list, array or Series), not a DataFrame")
+        raise ParameterError(key="spc.error.not_1d_frame", name=name)
     try:
         arr = np.asarray(pd.to_numeric(pd.Series(np.asarray(x, dtype=object).ravel()
                                                  if not isinstance(x, pd.Series) else x.to_numpy()),
                                        errors="raise"), dtype=float)
     except (TypeError, ValueError) as exc:
-        raise ParameterError(f"{name} must hold numbers only ({exc}); clean the column first") from None
+        raise ParameterError(key="spc.error.not_numbers", name=name, detail=exc) from None
     if np.ndim(x) > 1 and not isinstance(x, pd.Series):
-        raise ParameterError(f"{name} must be one-dimensional, not of shape {np.shape(x)}")
+        raise ParameterError(key="spc.error.not_1d_shape", name=name, shape=np.shape(x))
     if np.isinf(arr).any():
-        raise ParameterError(f"{name} holds infinite values at positions "
-                             f"{np.flatnonzero(np.isinf(arr))[:5].tolist()}; replace them by NaN or fix them")
+        raise ParameterError(key="spc.error.infinite", name=name,
+                             positions=np.flatnonzero(np.isinf(arr))[:5].tolist())
     return arr, index
 
 
@@ -54,34 +54,33 @@ def point_labels(m: int, index: pd.Index | None) -> pd.Index:
 def check_counts(chart: str, x: np.ndarray, n: np.ndarray | None, labels: pd.Index) -> None:
     bad = np.flatnonzero(x < 0)
     if bad.size:
-        raise ParameterError(f"{chart} chart: counts must be >= 0; negative at {list(labels[bad[:5]])}")
+        raise ParameterError(key="spc.error.negative_counts", chart=chart, labels=list(labels[bad[:5]]))
     if n is None:
         return
     if n.shape != x.shape:
-        raise ParameterError(f"{chart} chart: counts ({x.size}) and sample sizes ({n.size}) differ in length")
+        raise ParameterError(key="spc.error.counts_sizes_length", chart=chart, n_counts=x.size, n_sizes=n.size)
     bad = np.flatnonzero(n <= 0)
     if bad.size:
-        raise ParameterError(f"{chart} chart: sample sizes must be > 0; got {n[bad[:5]].tolist()} at "
-                             f"{list(labels[bad[:5]])}. Drop those periods or give the real denominator")
+        raise ParameterError(key="spc.error.sizes_not_positive", chart=chart, sizes=n[bad[:5]].tolist(),
+                             labels=list(labels[bad[:5]]))
     bad = np.flatnonzero(np.isfinite(x) & np.isnan(n))
     if bad.size:
-        raise ParameterError(f"{chart} chart: a count without a sample size at {list(labels[bad[:5]])}; "
-                             "give the denominator or set the count to NaN")
+        raise ParameterError(key="spc.error.count_without_size", chart=chart, labels=list(labels[bad[:5]]))
     if chart in ("p", "np", "p_prime"):
         bad = np.flatnonzero(x > n)
         if bad.size:
-            raise ParameterError(f"{chart} chart: count above sample size at {list(labels[bad[:5]])} "
-                                 f"({x[bad[0]]:g} of {n[bad[0]]:g}); a proportion cannot exceed 1")
+            raise ParameterError(key="spc.error.count_above_size", chart=chart, labels=list(labels[bad[:5]]),
+                                 count=f"{x[bad[0]]:g}", size=f"{n[bad[0]]:g}")
 
 
 def baseline_mask(baseline, m: int) -> np.ndarray:
     if baseline is None or baseline is True:
         mask = np.ones(m, dtype=bool)
     elif isinstance(baseline, (bool, np.bool_)):
-        raise ParameterError("baseline=False leaves no point to compute limits on; pass limits= instead")
+        raise ParameterError(key="spc.error.baseline_false")
     elif isinstance(baseline, (int, np.integer)):
         if not 1 <= baseline <= m:
-            raise ParameterError(f"baseline={baseline} must be between 1 and the number of points ({m})")
+            raise ParameterError(key="spc.error.baseline_range", baseline=baseline, m=m)
         mask = np.zeros(m, dtype=bool)
         mask[: int(baseline)] = True
     elif isinstance(baseline, slice):
@@ -90,11 +89,10 @@ def baseline_mask(baseline, m: int) -> np.ndarray:
     else:
         arr = np.asarray(baseline)
         if arr.dtype != bool or arr.shape != (m,):
-            raise ParameterError("baseline must be None, an int (first k points), a slice of positions or "
-                                 f"a boolean mask of length {m}")
+            raise ParameterError(key="spc.error.baseline_type", m=m)
         mask = arr.copy()
     if not mask.any():
-        raise ParameterError("the baseline selects no point; widen it")
+        raise ParameterError(key="spc.error.baseline_empty")
     return mask
 
 
@@ -107,8 +105,8 @@ def exclude_mask(exclude, labels: pd.Index) -> np.ndarray:
     mask = labels.isin(exclude)
     missing = [e for e in exclude if e not in set(labels)]
     if missing:
-        raise ParameterError(f"exclude: no point labelled {missing[:5]}; labels are "
-                             f"{list(labels[:3])}...{list(labels[-2:])}")
+        raise ParameterError(key="spc.error.exclude_unknown", missing=missing[:5], first=list(labels[:3]),
+                             last=list(labels[-2:]))
     return np.asarray(mask, dtype=bool)
 
 
@@ -117,8 +115,8 @@ def check_sigma_method(chart: str, method: str | None) -> str:
     if method is None:
         return allowed[0]
     if method not in allowed:
-        raise ParameterError(f"sigma_method={method!r} is not available for a {chart} chart; "
-                             f"use one of {', '.join(allowed)}")
+        raise ParameterError(key="spc.error.sigma_method", method=repr(method), chart=chart,
+                             allowed=", ".join(allowed))
     return method
 
 
@@ -129,7 +127,7 @@ def max_passes(iterate) -> int:
         return 1
     if isinstance(iterate, (int, np.integer)) and iterate > 0:
         return int(iterate)
-    raise ParameterError(f"iterate must be True/False or a positive number of passes, not {iterate!r}")
+    raise ParameterError(key="spc.error.iterate", value=repr(iterate))
 
 
 # ----------------------------------------------------------------------------- 2-D core
@@ -365,14 +363,14 @@ def individual_chart(chart, x, n, *, labels, baseline, exclude, iterate, limits,
     rule_ids = resolve_rules(rules)
     m = x.size
     if m == 0:
-        raise ParameterError(f"{chart} chart: no data points")
+        raise ParameterError(key="spc.error.no_points", chart=chart)
     if limits is not None:
         if not isinstance(limits, Limits):
-            raise ParameterError("limits must be a Limits object (from limits_of(frame) or Limits(...))")
+            raise ParameterError(key="spc.error.limits_type")
         if limits.chart != chart:
-            raise ParameterError(f"these limits belong to a {limits.chart} chart, not a {chart} chart")
+            raise ParameterError(key="spc.error.limits_chart", limits_chart=limits.chart, chart=chart)
         if baseline is not None or exclude is not None or iterate:
-            raise ParameterError("give either frozen limits (Phase II) or baseline/exclude/iterate (Phase I), not both")
+            raise ParameterError(key="spc.error.limits_and_baseline")
         method = limits.sigma_method or SIGMA_METHODS[chart][0]
     else:
         method = check_sigma_method(chart, sigma_method)
@@ -382,8 +380,7 @@ def individual_chart(chart, x, n, *, labels, baseline, exclude, iterate, limits,
         used = base & ~excl & np.isfinite(x)
         need = 2 if chart in ("xmr", "p_prime", "u_prime") else 1
         if used.sum() < need:
-            raise ParameterError(f"{chart} chart: the baseline has {int(used.sum())} usable point(s); "
-                                 f"at least {need} are needed (20-25 recommended)")
+            raise ParameterError(key="spc.error.baseline_too_short", chart=chart, used=int(used.sum()), need=need)
     n2 = (n if n is not None else np.ones(m))[None, :]
     res, center, sigma, sigma_z, iters = core_individual(
         chart, x[None, :], n2, base[None, :], excl[None, :], method, max_passes(iterate), limits)
@@ -391,8 +388,7 @@ def individual_chart(chart, x, n, *, labels, baseline, exclude, iterate, limits,
         auto = base & ~excl & np.isfinite(res["value"][0]) & ~res["use"][0]
         all_excl = excl | auto
         if chart in ("xmr", "p_prime", "u_prime") and not np.isfinite((sigma if chart == "xmr" else sigma_z)[0]):
-            raise ParameterError(f"{chart} chart: sigma cannot be estimated: the baseline has no two "
-                                 "consecutive usable points")
+            raise ParameterError(key="spc.error.no_moving_range", chart=chart)
         limits = Limits(chart=chart, center=float(center[0]),
                         sigma=float(sigma[0]), sigma_z=float(sigma_z[0]), sigma_method=method,
                         n_baseline=int(res["use"][0].sum()), excluded=tuple(labels[all_excl]),
@@ -459,7 +455,7 @@ def subgroup_matrix(data, subgroups):
         x, _ = as_1d(data, "data")
         g = np.asarray(subgroups)
         if g.shape != x.shape:
-            raise ParameterError(f"data ({x.size}) and subgroups ({g.size}) differ in length")
+            raise ParameterError(key="spc.error.subgroups_length", n_data=x.size, n_groups=g.size)
         codes, uniq = pd.factorize(pd.Series(g), sort=False)
         pos = pd.Series(codes).groupby(codes).cumcount().to_numpy()
         arr = np.full((len(uniq), int(pos.max()) + 1 if pos.size else 0), np.nan)
@@ -469,22 +465,22 @@ def subgroup_matrix(data, subgroups):
         try:
             arr = data.apply(pd.to_numeric, errors="raise").to_numpy(dtype=float)
         except (TypeError, ValueError) as exc:
-            raise ParameterError(f"subgroup data must hold numbers only ({exc})") from None
+            raise ParameterError(key="spc.error.subgroup_numbers", detail=exc) from None
         labels = data.index
     else:
         try:
             rows = [np.asarray(r, dtype=float).ravel() for r in data]
         except (TypeError, ValueError) as exc:
-            raise ParameterError(f"subgroup data must be a 2-D array of numbers or a list of lists ({exc})") from None
+            raise ParameterError(key="spc.error.subgroup_2d", detail=exc) from None
         width = max((r.size for r in rows), default=0)
         arr = np.full((len(rows), width), np.nan)
         for i, r in enumerate(rows):
             arr[i, : r.size] = r
         labels = pd.RangeIndex(1, len(rows) + 1, name="sample")
     if arr.ndim != 2 or arr.shape[0] == 0:
-        raise ParameterError("subgroup data must have one row per subgroup and at least one subgroup")
+        raise ParameterError(key="spc.error.subgroup_empty")
     if np.isinf(arr).any():
-        raise ParameterError("subgroup data holds infinite values; replace them by NaN or fix them")
+        raise ParameterError(key="spc.error.subgroup_infinite")
     return labels, arr
 
 
@@ -492,8 +488,7 @@ def xbar_sigma(method, n, r, s, use):
     """sigma from the usable subgroups (n >= 2)."""
     ok = use & (n >= 2)
     if not ok.any():
-        raise ParameterError("xbar chart: the baseline has no subgroup with at least 2 observations; "
-                             "use an XmR chart for single observations")
+        raise ParameterError(key="spc.error.xbar_no_pair")
     nn = n[ok].astype(int)
     if method == "r_bar":
         k2 = np.array([d2(k) for k in nn])

@@ -20,7 +20,7 @@ def _attr(chart, counts, sizes, baseline, exclude, iterate, limits, sigma_method
     n = None
     if chart in NEEDS_N:
         if sizes is None:
-            raise ParameterError(f"a {chart} chart needs the sample sizes (denominators)")
+            raise ParameterError(key="spc.error.needs_sizes", chart=chart)
         if np.isscalar(sizes):
             n = np.full(x.size, float(sizes))
         else:

@@ -58,14 +58,14 @@ def batch(data: pd.DataFrame, series_col: str, value_col: str, n_col: str | None
     [0.05, 0.052]
     """
     if chart not in BATCH_CHARTS:
-        raise ParameterError(f"batch supports {', '.join(BATCH_CHARTS)}; not {chart!r}")
+        raise ParameterError(key="spc.error.batch_chart", allowed=", ".join(BATCH_CHARTS), chart=repr(chart))
     if not isinstance(data, pd.DataFrame):
-        raise ParameterError("batch needs a long DataFrame (one row per series and period)")
+        raise ParameterError(key="spc.error.batch_frame")
     for col in (series_col, value_col, n_col, period_col, exclude_col):
         if col is not None and col not in data.columns:
-            raise ParameterError(f"column {col!r} not in the data; columns are {list(data.columns)}")
+            raise ParameterError(key="spc.error.batch_column", column=repr(col), columns=list(data.columns))
     if chart in NEEDS_N and n_col is None:
-        raise ParameterError(f"a {chart} chart needs n_col (the denominators)")
+        raise ParameterError(key="spc.error.batch_needs_n", chart=chart)
     rule_ids = resolve_rules(rules)
     method = check_sigma_method(chart, sigma_method)
     d = data
@@ -75,7 +75,7 @@ def batch(data: pd.DataFrame, series_col: str, value_col: str, n_col: str | None
     pos = pd.Series(codes).groupby(codes).cumcount().to_numpy()
     s_count, t_count = len(uniq), int(pos.max()) + 1 if len(pos) else 0
     if s_count == 0:
-        raise ParameterError("batch: the data has no rows")
+        raise ParameterError(key="spc.error.batch_empty")
 
     def grid(col):
         vals, _ = as_1d(d[col].reset_index(drop=True), col)

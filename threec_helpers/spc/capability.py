@@ -131,9 +131,9 @@ def capability(data, lsl: float | None = None, usl: float | None = None, *, subg
     True
     """
     if lsl is None and usl is None:
-        raise ParameterError("capability needs at least one specification limit (lsl and/or usl)")
+        raise ParameterError(key="spc.error.cap_no_spec")
     if lsl is not None and usl is not None and not lsl < usl:
-        raise ParameterError(f"lsl ({lsl}) must be below usl ({usl})")
+        raise ParameterError(key="spc.error.cap_spec_order", lsl=lsl, usl=usl)
     is_groups = subgroups is not None or isinstance(data, pd.DataFrame) or (
         np.ndim(data) == 2 if not isinstance(data, pd.Series) else False) or (
         isinstance(data, (list, tuple)) and len(data) > 0 and np.ndim(data[0]) == 1)
@@ -146,25 +146,25 @@ def capability(data, lsl: float | None = None, usl: float | None = None, *, subg
             sd = np.where(n_i >= 2, np.nanstd(arr, axis=1, ddof=1), np.nan)
         method = sigma_method or "r_bar"
         if method not in SIGMA_METHODS["xbar_r"]:
-            raise ParameterError(f"sigma_method {method!r} is not for subgroups; use r_bar, s_bar or pooled")
+            raise ParameterError(key="spc.error.cap_sigma_groups", method=repr(method))
         sigma_w = xbar_sigma(method, n_i, rng, sd, np.ones(arr.shape[0], dtype=bool))
     else:
         obs = np.asarray(pd.to_numeric(pd.Series(np.asarray(data, dtype=object).ravel()), errors="coerce"),
                          dtype=float)
         method = sigma_method or "mr_bar"
         if method not in SIGMA_METHODS["xmr"]:
-            raise ParameterError(f"sigma_method {method!r} is not for individual values; use mr_bar or mr_median")
+            raise ParameterError(key="spc.error.cap_sigma_individuals", method=repr(method))
         if limits is None:
             sigma_w = limits_of(xmr(obs, sigma_method=method, rules="none")).sigma
         obs = obs[np.isfinite(obs)]
     if obs.size < 2:
-        raise ParameterError("capability needs at least 2 observations")
+        raise ParameterError(key="spc.error.cap_too_few")
     mean = float(obs.mean())
     sigma_o = float(obs.std(ddof=1))
     mu_w = mean
     if limits is not None:
         if not np.isfinite(limits.sigma):
-            raise ParameterError("these limits have no process sigma; capability needs a variables chart (xmr, xbar)")
+            raise ParameterError(key="spc.error.cap_no_sigma")
         sigma_w, mu_w, method = float(limits.sigma), float(limits.center), limits.sigma_method or method
 
     def idx(mu, sg):
@@ -293,19 +293,19 @@ def target_attainment(frame: pd.DataFrame, target: float, comparator: str = ">="
     'capable'
     """
     if comparator not in COMPARATORS:
-        raise ParameterError(f"comparator must be one of {', '.join(COMPARATORS)}, not {comparator!r}")
+        raise ParameterError(key="spc.error.comparator", allowed=", ".join(COMPARATORS), value=repr(comparator))
     if not isinstance(target, (int, float, np.number)) or not math.isfinite(target):
-        raise ParameterError(f"target must be a finite number, not {target!r}")
+        raise ParameterError(key="spc.error.target_number", value=repr(target))
     if method not in ("normal", "exact"):
-        raise ParameterError(f"method must be 'normal' or 'exact', not {method!r}")
+        raise ParameterError(key="spc.error.target_method", value=repr(method))
     lim = limits_of(frame)
     chart = lim.chart
     if chart in ("p", "p_prime") and not 0 <= target <= 1:
-        raise ParameterError(f"a p chart target is a proportion between 0 and 1 (0.98 for 98 %), not {target}")
+        raise ParameterError(key="spc.error.target_proportion", value=target)
     if n is None:
         n = float(np.nanmedian(frame["n"])) if "n" in frame.columns else 1.0
     if not (np.isfinite(n) and n > 0):
-        raise ParameterError(f"n must be a positive number, not {n!r}")
+        raise ParameterError(key="spc.error.target_n", value=repr(n))
     cen = lim.center
     if chart in ("xmr",):
         center, sigma = cen, lim.sigma
@@ -331,7 +331,7 @@ def target_attainment(frame: pd.DataFrame, target: float, comparator: str = ">="
         elif chart in ("c", "u"):
             dist, scale = stats.poisson(cen * (n if chart == "u" else 1)), (n if chart == "u" else 1)
         else:
-            raise ParameterError(f"method='exact' is for p, np, c and u charts; use 'normal' for {chart}")
+            raise ParameterError(key="spc.error.target_exact", chart=chart)
         thr = target * scale
         eps = 1e-9
         prob = {">=": dist.sf(math.ceil(thr - eps) - 1), ">": dist.sf(math.floor(thr + eps)),

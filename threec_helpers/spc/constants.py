@@ -41,10 +41,9 @@ def _check_n(n) -> int:
     try:
         k = int(n)
     except (TypeError, ValueError):
-        raise ParameterError(f"subgroup size must be an integer >= 2, not {n!r}") from None
+        raise ParameterError(key="spc.error.subgroup_size", value=repr(n)) from None
     if k != n or k < 2:
-        raise ParameterError(f"subgroup size must be an integer >= 2, not {n!r}; "
-                             "use an individuals (XmR) chart for single observations")
+        raise ParameterError(key="spc.error.subgroup_size_xmr", value=repr(n))
     return k
 
 
@@ -166,5 +165,5 @@ def constants_table(n_max: int = 25) -> pd.DataFrame:
     np.float64(2.114)
     """
     if int(n_max) < 2:
-        raise ParameterError(f"n_max must be at least 2, not {n_max!r}")
+        raise ParameterError(key="spc.error.n_max", value=repr(n_max))
     return pd.DataFrame([factors(k) for k in range(2, int(n_max) + 1)]).set_index("n")

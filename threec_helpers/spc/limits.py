@@ -89,13 +89,13 @@ class Limits:
 
     def __post_init__(self):
         if self.chart not in CHARTS:
-            raise ParameterError(f"unknown chart {self.chart!r}; use one of {', '.join(CHARTS)}")
+            raise ParameterError(key="spc.error.unknown_chart", chart=repr(self.chart), allowed=", ".join(CHARTS))
         if not np.isfinite(self.center):
-            raise ParameterError("Limits.center must be a finite number")
+            raise ParameterError(key="spc.error.limits_center")
         if self.chart in ("xmr", "xbar_r", "xbar_s") and not (np.isfinite(self.sigma) and self.sigma >= 0):
-            raise ParameterError(f"Limits.sigma must be a finite number >= 0 for a {self.chart} chart")
+            raise ParameterError(key="spc.error.limits_sigma", chart=self.chart)
         if not (np.isfinite(self.sigma_z) and self.sigma_z >= 0):
-            raise ParameterError("Limits.sigma_z must be a finite number >= 0")
+            raise ParameterError(key="spc.error.limits_sigma_z")
 
     def to_dict(self) -> dict[str, Any]:
         """The limits as a plain dict (for a report or a YAML file)."""
@@ -117,5 +117,4 @@ def limits_of(frame: pd.DataFrame) -> Limits:
     try:
         return frame.attrs["spc"]["limits"]
     except (KeyError, AttributeError, TypeError):
-        raise ParameterError("this frame has no control limits attached; it must come from a "
-                             "threec_helpers.spc chart function (single series, not batch)") from None
+        raise ParameterError(key="spc.error.no_limits_attached") from None

@@ -100,14 +100,12 @@ def resolve_rules(rules) -> tuple[str, ...]:
             return RULE_SETS[key]
         rules = [rules]
     if not isinstance(rules, Iterable):
-        raise ParameterError(f"rules must be a rule set name or a list of rule ids, not {rules!r}")
+        raise ParameterError(key="spc.error.rules_type", value=repr(rules))
     out: list[str] = []
     for r in rules:
         rid = str(r).strip().upper()
         if rid not in RULES:
-            raise ParameterError(
-                f"unknown run rule {r!r}; use 'western_electric', 'nelson', 'all', 'none' "
-                f"or ids among {', '.join(RULES)}")
+            raise ParameterError(key="spc.error.unknown_rule", rule=repr(r), ids=", ".join(RULES))
         if rid not in out:
             out.append(rid)
     return tuple(out)

@@ -100,7 +100,7 @@ def signals(frame: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     if lang is not None:
         check_lang(lang)
     if not isinstance(frame, pd.DataFrame) or "z" not in frame.columns:
-        raise ParameterError("signals() needs a frame returned by a threec_helpers.spc chart function")
+        raise ParameterError(key="spc.error.signals_frame")
     meta = frame.attrs.get("spc", {})
     rule_ids = [c[5:] for c in frame.columns if c.startswith("rule_")]
     dispersion = meta.get("dispersion")
@@ -161,7 +161,7 @@ def verdict(side: str, good_direction: str | None) -> str:
     ('better', 'worse', 'unclear')
     """
     if good_direction is not None and good_direction not in GOOD_DIRECTIONS:
-        raise ParameterError(f"good_direction must be 'up', 'down' or None, not {good_direction!r}")
+        raise ParameterError(key="spc.error.good_direction", value=repr(good_direction))
     if good_direction is None or side not in ("above", "up", "below", "down"):
         return "unclear"
     rising = side in ("above", "up")

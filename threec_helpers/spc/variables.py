@@ -76,9 +76,9 @@ def _xbar(kind, data, subgroups, baseline, exclude, iterate, limits, sigma_metho
         sd = np.where(n >= 2, np.nanstd(arr, axis=1, ddof=1), np.nan)
     if limits is not None:
         if not isinstance(limits, Limits) or limits.chart != chart:
-            raise ParameterError(f"limits must be a Limits object of a {chart} chart")
+            raise ParameterError(key="spc.error.limits_type_chart", chart=chart)
         if baseline is not None or exclude is not None or iterate:
-            raise ParameterError("give either frozen limits (Phase II) or baseline/exclude/iterate (Phase I), not both")
+            raise ParameterError(key="spc.error.limits_and_baseline")
         method = limits.sigma_method or SIGMA_METHODS[chart][0]
         base = np.zeros(m, dtype=bool)
         excl = exclude_mask(exclude, labels)
@@ -107,7 +107,7 @@ def _xbar(kind, data, subgroups, baseline, exclude, iterate, limits, sigma_metho
         for iters in range(1, max_passes(iterate) + 1):
             okn = use & (n > 0)
             if not okn.any():
-                raise ParameterError("xbar chart: the baseline has no usable subgroup")
+                raise ParameterError(key="spc.error.xbar_no_subgroup")
             center = float(np.sum(n[okn] * xbar[okn]) / n[okn].sum())
             sigma = xbar_sigma(method, n, rng, sd, use)
             if max_passes(iterate) == 1:

@@ -59,7 +59,7 @@ class Fitter:
 
     def _check_fitted(self) -> np.ndarray:
         if self.params_ is None:
-            raise ParameterError(f"{type(self).__name__} is not fitted yet; call .fit(...) first")
+            raise ParameterError(key="clv.error.not_fitted", model=type(self).__name__)
         return self.params_.to_numpy()
 
     def _fit_rft(self, frequency, recency, T, weights, initial_params, tol: float, maxiter: int, *,
@@ -68,15 +68,12 @@ class Fitter:
         of the transaction models' ``fit``. ``default_start(x, tx, T, w)`` gives the start."""
         x, tx, T_ = check_rft(frequency, recency, T, fit=True)
         if len(x) == 0:
-            raise ParameterError("no customers to fit")
+            raise ParameterError(key="clv.error.no_customers")
         w = np.ones(len(x)) if weights is None else as_float_array(weights, "weights")
         if w.shape != x.shape or np.any(w < 0):
-            raise ParameterError("weights must be >= 0, one per customer")
+            raise ParameterError(key="clv.error.weights")
         if not np.any((x > 0) & (w > 0)):
-            raise ParameterError(
-                f"no customer has a repeat purchase (frequency > 0); the {model} model cannot be "
-                "estimated -- use a longer calibration period or a shorter freq"
-            )
+            raise ParameterError(key="clv.error.no_repeat", model=model)
         t_max = float(T_.max())
         (x, tx, T_), w = compress(x, tx, T_, weights=w)
         if initial_params is None:
@@ -84,8 +81,8 @@ class Fitter:
         else:
             start = np.asarray(initial_params, dtype=float)
             if start.shape != (len(self._param_names),) or np.any(start <= 0):
-                raise ParameterError(f"initial_params must be {len(self._param_names)} positive numbers: "
-                                     + ", ".join(self._param_names))
+                raise ParameterError(key="clv.error.initial_params", n=len(self._param_names),
+                                     names=", ".join(self._param_names))
         data = (x, tx, T_, *unique_x(x))
         # lifetimes fits in time rescaled so that max(T) = 1 and penalises the rescaled
         # parameters: the same penalty here, whatever the time unit of the data
@@ -148,10 +145,7 @@ class Fitter:
                 if res2.fun <= fun(best):
                     best = res2.x
         if np.any(np.abs(best) >= 29.99):
-            raise ParameterError(
-                f"{type(self).__name__} did not converge (a parameter ran to 0 or infinity); the data "
-                f"may not fit the model -- try penalizer_coef=0.001 or check the summary"
-            )
+            raise ParameterError(key="clv.error.not_converged", model=type(self).__name__)
         return np.exp(best)
 
     def _store(self, params: np.ndarray, data: tuple, w: np.ndarray, n: int) -> None:

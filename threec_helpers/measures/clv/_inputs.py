@@ -25,7 +25,7 @@ NS_PER_DAY = 86_400 * 10**9
 
 def require_frame(df: Any, name: str = "transactions") -> pd.DataFrame:
     if not isinstance(df, pd.DataFrame):
-        raise ParameterError(f"{name} must be a pandas DataFrame, not {type(df).__name__}")
+        raise ParameterError(key="clv.error.not_frame", name=name, type=type(df).__name__)
     return df
 
 
@@ -34,10 +34,8 @@ def require_columns(df: pd.DataFrame, columns: dict[str, str | None], name: str 
         if col is None:
             continue
         if col not in df.columns:
-            raise ParameterError(
-                f"{arg}={col!r} is not a column of {name}; columns are: "
-                + ", ".join(map(str, df.columns))
-            )
+            raise ParameterError(key="clv.error.no_column", arg=arg, column=repr(col), name=name,
+                                 columns=", ".join(map(str, df.columns)))
 
 
 def datetime_values(series: pd.Series, column: str, date_format: str | None = None) -> np.ndarray:
@@ -47,24 +45,19 @@ def datetime_values(series: pd.Series, column: str, date_format: str | None = No
         s = s.dt.tz_localize(None)
     elif not pd.api.types.is_datetime64_dtype(s.dtype):
         if pd.api.types.is_numeric_dtype(s.dtype) and date_format is None:
-            raise ParameterError(
-                f"column {column!r} holds numbers, not dates; convert it first or pass "
-                f"date_format (e.g. date_format='%Y%m%d' for 19970101)"
-            )
+            raise ParameterError(key="clv.error.dates_are_numbers", column=repr(column))
         if pd.api.types.is_numeric_dtype(s.dtype):
             s = s.astype("Int64").astype("string")
         try:
             s = pd.to_datetime(s, format=date_format)
         except (ValueError, TypeError, OverflowError) as exc:
-            raise ParameterError(
-                f"column {column!r} has values that are not dates ({exc}); fix them or pass date_format"
-            ) from None
+            raise ParameterError(key="clv.error.not_dates", column=repr(column), detail=exc) from None
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             s = s.dt.tz_localize(None)
     values = s.to_numpy(dtype="datetime64[ns]")
     if np.isnat(values).any():
         n = int(np.isnat(values).sum())
-        raise ParameterError(f"column {column!r} has {n:,} missing or unparseable dates; drop or fix them")
+        raise ParameterError(key="clv.error.missing_dates", column=repr(column), n=f"{n:,}")
     return values
 
 
@@ -72,9 +65,9 @@ def timestamp(value: Any, name: str, date_format: str | None = None) -> pd.Times
     try:
         ts = pd.Timestamp(value) if date_format is None else pd.to_datetime(str(value), format=date_format)
     except (ValueError, TypeError) as exc:
-        raise ParameterError(f"{name}={value!r} is not a date ({exc})") from None
+        raise ParameterError(key="clv.error.not_a_date_detail", name=name, value=repr(value), detail=exc) from None
     if ts is pd.NaT or pd.isna(ts):
-        raise ParameterError(f"{name}={value!r} is not a date")
+        raise ParameterError(key="clv.error.not_a_date", name=name, value=repr(value))
     if ts.tzinfo is not None:
         ts = ts.tz_localize(None)
     return ts
@@ -111,38 +104,34 @@ def period_ordinals(ns: np.ndarray, freq: str) -> np.ndarray:
     try:
         return pd.DatetimeIndex(ns).to_period(freq).asi8.astype(np.int64)
     except (ValueError, TypeError) as exc:
-        raise ParameterError(f"freq={freq!r} is not a period frequency pandas understands ({exc})") from None
+        raise ParameterError(key="clv.error.freq", freq=repr(freq), detail=exc) from None
 
 
 def amount_values(series: pd.Series, column: str) -> np.ndarray:
     if not pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
-        raise ParameterError(f"column {column!r} must hold numbers (amounts), not {series.dtype}")
+        raise ParameterError(key="clv.error.amount_dtype", column=repr(column), dtype=series.dtype)
     values = series.to_numpy(dtype=np.float64, na_value=np.nan)
     bad = ~np.isfinite(values)
     if bad.any():
-        raise ParameterError(
-            f"column {column!r} has {int(bad.sum()):,} missing or infinite amounts; drop or fix them"
-        )
+        raise ParameterError(key="clv.error.amount_missing", column=repr(column), n=f"{int(bad.sum()):,}")
     if (values < 0).any():
-        raise ParameterError(
-            f"column {column!r} has {int((values < 0).sum()):,} negative amounts; net refunds and "
-            f"returns against their orders (or drop them) before computing customer value"
-        )
+        raise ParameterError(key="clv.error.amount_negative", column=repr(column), n=f"{int((values < 0).sum()):,}")
     return values
 
 
 def customer_codes(series: pd.Series, column: str) -> tuple[np.ndarray, pd.Index]:
     if series.isna().any():
-        raise ParameterError(f"column {column!r} has {int(series.isna().sum()):,} missing customer ids")
+        raise ParameterError(key="clv.error.missing_ids", column=repr(column), n=f"{int(series.isna().sum()):,}")
     codes, uniques = pd.factorize(series, sort=False)
     return codes.astype(np.int64, copy=False), pd.Index(uniques, name=column)
 
 
 def check_positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
     if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(value):
-        raise ParameterError(f"{name} must be a finite number, not {value!r}")
+        raise ParameterError(key="clv.error.not_finite", name=name, value=repr(value))
     if value < 0 or (value == 0 and not allow_zero):
-        raise ParameterError(f"{name} must be {'>= 0' if allow_zero else '> 0'}, not {value!r}")
+        raise ParameterError(key="clv.error.not_positive", name=name, bound=('>= 0' if allow_zero else '> 0'),
+                             value=repr(value))
     return float(value)
 
 
@@ -157,11 +146,11 @@ def as_float_array(x: Any, name: str) -> np.ndarray:
         arr = np.asarray(x.to_numpy(dtype=np.float64) if isinstance(x, (pd.Series, pd.Index)) else x,
                          dtype=np.float64)
     except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be numbers") from None
+        raise ParameterError(key="clv.error.array_numbers", name=name) from None
     if arr.ndim > 1:
-        raise ParameterError(f"{name} must be one-dimensional")
+        raise ParameterError(key="clv.error.array_1d", name=name)
     if not np.all(np.isfinite(arr)):
-        raise ParameterError(f"{name} has missing or infinite values")
+        raise ParameterError(key="clv.error.array_finite", name=name)
     return arr
 
 
@@ -172,15 +161,15 @@ def check_rft(frequency, recency, T, *, fit: bool) -> tuple[np.ndarray, np.ndarr
     try:
         x, tx, T_ = np.broadcast_arrays(x, tx, T_)
     except ValueError:
-        raise ParameterError("frequency, recency and T must have the same length") from None
+        raise ParameterError(key="clv.error.rft_length") from None
     if np.any(x < 0):
-        raise ParameterError("frequency must be >= 0 (it counts repeat purchase periods)")
+        raise ParameterError(key="clv.error.frequency_negative")
     if np.any(tx < 0) or np.any(T_ < 0):
-        raise ParameterError("recency and T must be >= 0")
+        raise ParameterError(key="clv.error.recency_negative")
     if np.any(tx > T_ * (1 + 1e-12) + 1e-12):
-        raise ParameterError("recency must not exceed T (recency is measured inside the period of age T)")
+        raise ParameterError(key="clv.error.recency_above_T")
     if fit and np.any((x == 0) & (tx != 0)):
-        raise ParameterError("recency must be 0 for customers with frequency 0 (lifetimes convention)")
+        raise ParameterError(key="clv.error.recency_without_repeat")
     return x, tx, T_
 
 

@@ -37,14 +37,24 @@ class BetaGeoFitter(Fitter):
     log_likelihood_ : float
         Total log-likelihood at ``params_``.
 
+    See Also
+    --------
+    ParetoNBDFitter : the other purchase model (dropout at any time, not only after a purchase).
+    GammaGammaFitter : the value of a purchase, combined with this model into a CLV.
+    rfm_summary : turns a transaction table into ``frequency, recency, T``.
+
     Examples
     --------
-    >>> bgf = BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])  # doctest: +SKIP
-    >>> bgf.params_                                                                         # doctest: +SKIP
-    r        0.243
-    alpha    4.414
-    a        0.793
-    b        2.426
+    On CDNOW (weekly ``rfm_summary``) the fit is ``r 0.243, alpha 4.414, a 0.793, b 2.426``
+    as in ``lifetimes`` (see ``docs/clv.md``). A small weighted example:
+
+    >>> frequency, recency, T = [0, 1, 1, 2, 3, 6], [0, 8, 40, 20, 45, 50], [52] * 6
+    >>> weights = [60, 15, 10, 8, 5, 2]  # customers with each (frequency, recency, T)
+    >>> bgf = BetaGeoFitter().fit(frequency, recency, T, weights=weights)
+    >>> round(float(bgf.conditional_probability_alive(2, 20, 52)), 2)
+    0.48
+    >>> round(float(bgf.conditional_expected_number_of_purchases_up_to_time(10, 2, 20, 52)), 2)
+    0.15
     """
 
     _param_names = ("r", "alpha", "a", "b")
@@ -151,7 +161,7 @@ class BetaGeoFitter(Fitter):
         params = self._check_fitted()
         t_arr = as_float_array(t, "t")
         if np.any(t_arr < 0):
-            raise ParameterError("t must be >= 0")
+            raise ParameterError(key="clv.error.t_negative")
         x, tx, T_ = check_rft(frequency, recency, T, fit=False)
         p_alive = np.asarray(self.conditional_probability_alive(x, tx, T_), dtype=float)
         res = self._expected(params, t_arr, x, T_) * p_alive
@@ -199,7 +209,7 @@ class BetaGeoFitter(Fitter):
         params = self._check_fitted()
         t_arr = as_float_array(t, "t")
         if np.any(t_arr < 0):
-            raise ParameterError("t must be >= 0")
+            raise ParameterError(key="clv.error.t_negative")
         res = self._expected(params, t_arr, 0.0, 0.0)
         return wrap(res, t, name="expected_purchases")
 

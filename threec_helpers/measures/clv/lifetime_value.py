@@ -47,11 +47,28 @@ def customer_lifetime_value(transaction_prediction_model, frequency, recency, T,
     -------
     Series or ndarray
         CLV per customer.
+
+    See Also
+    --------
+    predict_clv : the CLV with the other predictions in one table.
+    GammaGammaFitter.customer_lifetime_value : the same with the expected spend.
+
+    Examples
+    --------
+    With the published CDNOW BG/NBD parameters (weeks) and a purchase worth 24.66:
+
+    >>> import pandas as pd
+    >>> from threec_helpers.measures.clv import BetaGeoFitter
+    >>> bgf = BetaGeoFitter()
+    >>> bgf.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})
+    >>> clv = customer_lifetime_value(bgf, [2.0, 0.0], [30.43, 0.0], [38.86, 38.86], 24.66, time=12, freq="W")
+    >>> clv.round(2).tolist()
+    [36.28, 5.86]
     """
     if freq not in MONTH_FACTORS:
-        raise ParameterError(f"freq must be one of {', '.join(MONTH_FACTORS)} (the unit of T), not {freq!r}")
+        raise ParameterError(key="clv.error.lv_freq", allowed=", ".join(MONTH_FACTORS), freq=repr(freq))
     if not isinstance(time, numbers.Real) or time <= 0 or int(time) != time:
-        raise ParameterError(f"time is a horizon in whole months and must be a positive integer, not {time!r}")
+        raise ParameterError(key="clv.error.lv_time", value=repr(time))
     d = check_positive(discount_rate, "discount_rate", allow_zero=True)
     factor = MONTH_FACTORS[freq]
     x, tx, T_ = check_rft(frequency, recency, T, fit=False)
@@ -95,15 +112,32 @@ def predict_clv(summary: pd.DataFrame, transaction_model, spend_model, *,
         ``summary``'s columns plus ``p_alive, expected_purchases`` (over the horizon),
         ``expected_value`` (per purchase) and ``clv``.
 
+    See Also
+    --------
+    customer_lifetime_value : the discounted CLV alone, as an array.
+    retention_clv : the simpler textbook CLV of a segment.
+
     Examples
     --------
-    >>> table = predict_clv(summary, bgf, ggf, time=12, freq="W")  # doctest: +SKIP
+    With the published CDNOW parameters (weeks):
+
+    >>> import pandas as pd
+    >>> from threec_helpers.measures.clv import BetaGeoFitter, GammaGammaFitter
+    >>> bgf, ggf = BetaGeoFitter(), GammaGammaFitter()
+    >>> bgf.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})
+    >>> ggf.params_ = pd.Series({"p": 6.25, "q": 3.74, "v": 15.44})
+    >>> summary = pd.DataFrame({"frequency": [2.0, 0.0], "recency": [30.43, 0.0], "T": [38.86, 38.86],
+    ...                         "monetary_value": [22.35, 0.0]})
+    >>> predict_clv(summary, bgf, ggf, time=12, freq="W")[["p_alive", "clv"]].round(2)
+       p_alive    clv
+    0     0.73  36.29
+    1     1.00   8.37
     """
     require_frame(summary, "summary")
     need = ["frequency", "recency", "T", "monetary_value"]
     require_columns(summary, {c: c for c in need}, name="summary")
     if freq not in MONTH_FACTORS:
-        raise ParameterError(f"freq must be one of {', '.join(MONTH_FACTORS)} (the unit of T), not {freq!r}")
+        raise ParameterError(key="clv.error.lv_freq", allowed=", ".join(MONTH_FACTORS), freq=repr(freq))
     margin_rate = check_positive(margin_rate, "margin_rate", allow_zero=True)
     out = summary.copy()
     f, r, T_ = out["frequency"], out["recency"], out["T"]

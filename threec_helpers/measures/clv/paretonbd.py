@@ -44,9 +44,19 @@ class ParetoNBDFitter(Fitter):
     log_likelihood_ : float
         Total log-likelihood.
 
+    See Also
+    --------
+    BetaGeoFitter : the BG/NBD purchase model (dropout only right after a purchase).
+    GammaGammaFitter : the value of a purchase, combined with this model into a CLV.
+    rfm_summary : turns a transaction table into ``frequency, recency, T``.
+
     Examples
     --------
-    >>> pnbd = ParetoNBDFitter().fit(summary["frequency"], summary["recency"], summary["T"])  # doctest: +SKIP
+    >>> frequency, recency, T = [0, 1, 1, 2, 3, 6], [0, 8, 40, 20, 45, 50], [52] * 6
+    >>> weights = [60, 15, 10, 8, 5, 2]  # customers with each (frequency, recency, T)
+    >>> pnbd = ParetoNBDFitter().fit(frequency, recency, T, weights=weights)
+    >>> round(float(pnbd.conditional_probability_alive(2, 20, 52)), 2)
+    0.47
     """
 
     _param_names = ("r", "alpha", "s", "beta")
@@ -155,7 +165,7 @@ class ParetoNBDFitter(Fitter):
         r, alpha, s, beta = params
         t_arr = as_float_array(t, "t")
         if np.any(t_arr < 0):
-            raise ParameterError("t must be >= 0")
+            raise ParameterError(key="clv.error.t_negative")
         x, tx, T_ = check_rft(frequency, recency, T, fit=False)
         p_alive = np.asarray(self.conditional_probability_alive(x, tx, T_), dtype=float)
         res = (r + x) * (beta + T_) / (alpha + T_) * self._g(s, np.log1p(t_arr / (beta + T_))) * p_alive
@@ -177,6 +187,6 @@ class ParetoNBDFitter(Fitter):
         r, alpha, s, beta = self._check_fitted()
         t_arr = as_float_array(t, "t")
         if np.any(t_arr < 0):
-            raise ParameterError("t must be >= 0")
+            raise ParameterError(key="clv.error.t_negative")
         res = r * beta / alpha * self._g(s, np.log1p(t_arr / beta))
         return wrap(res, t, name="expected_purchases")

@@ -69,9 +69,9 @@ def historical_value(
                                     "amount_col": amount_col, "segment_col": segment_col})
     margin_rate = check_positive(margin_rate, "margin_rate", allow_zero=True)
     if margin_rate > 1:
-        raise ParameterError(f"margin_rate is a share of revenue and must be <= 1, not {margin_rate}")
+        raise ParameterError(key="clv.error.margin_rate", value=margin_rate)
     if len(transactions) == 0:
-        raise ParameterError("transactions is empty")
+        raise ParameterError(key="clv.error.no_transactions")
     dates = datetime_values(transactions[date_col], date_col, date_format)
     amounts = amount_values(transactions[amount_col], amount_col)
     keep = np.ones(len(dates), dtype=bool)
@@ -80,12 +80,12 @@ def historical_value(
         ts = timestamp(as_of, "as_of")
         keep = dates.astype(np.int64) <= cutoff_ns(ts)
         if not keep.any():
-            raise ParameterError(f"as_of={ts.date()} is before every transaction (first: {dates.min()})")
+            raise ParameterError(key="clv.error.as_of_too_early", as_of=ts.date(), first=dates.min())
         end = np.datetime64(ts.normalize().as_unit("ns").asm8)
     frame = pd.DataFrame({"customer": transactions[customer_col].to_numpy()[keep],
                           "date": dates[keep], "amount": amounts[keep]})
     if frame["customer"].isna().any():
-        raise ParameterError(f"column {customer_col!r} has missing customer ids")
+        raise ParameterError(key="clv.error.missing_ids_any", column=repr(customer_col))
     g = frame.groupby("customer", sort=True)
     out = pd.DataFrame({
         "first_purchase": g["date"].min(),
@@ -152,15 +152,13 @@ def retention_rate(
     require_columns(transactions, {"customer_col": customer_col, "date_col": date_col,
                                     "segment_col": segment_col})
     if len(transactions) == 0:
-        raise ParameterError("transactions is empty")
+        raise ParameterError(key="clv.error.no_transactions")
     dates = datetime_values(transactions[date_col], date_col, date_format)
     per = period_ordinals(dates, freq)
     codes, _ = customer_codes(transactions[customer_col], customer_col)
     last = per.max()
     if per.min() == last:
-        raise ParameterError(
-            f"all transactions fall in one {freq!r} period; retention needs at least two periods"
-        )
+        raise ParameterError(key="clv.error.one_period", freq=repr(freq))
     pairs = pd.DataFrame({"c": codes, "p": per}).drop_duplicates()
     nxt = pd.MultiIndex.from_arrays([pairs["c"].to_numpy(), pairs["p"].to_numpy() + 1])
     have = pd.MultiIndex.from_arrays([pairs["c"].to_numpy(), pairs["p"].to_numpy()])
@@ -214,11 +212,11 @@ def retention_clv(margin: Any, retention: Any, discount_rate: Any) -> Any:
     d = np.asarray(discount_rate, dtype=float)
     for name, arr in (("margin", m), ("retention", r), ("discount_rate", d)):
         if not np.all(np.isfinite(arr)):
-            raise ParameterError(f"{name} must be finite numbers")
+            raise ParameterError(key="clv.error.finite_numbers", name=name)
     if np.any(r < 0) or np.any(r >= 1):
-        raise ParameterError("retention must be in [0, 1) (a rate of 1 means customers never leave)")
+        raise ParameterError(key="clv.error.retention_range")
     if np.any(d < 0):
-        raise ParameterError("discount_rate must be >= 0")
+        raise ParameterError(key="clv.error.discount_rate")
     out = m * r / (1.0 + d - r)
     return float(out) if out.ndim == 0 else out
 
@@ -280,7 +278,7 @@ def segment_clv(
     d = check_positive(discount_rate, "discount_rate", allow_zero=True)
     margin_rate = check_positive(margin_rate, "margin_rate", allow_zero=True)
     if margin_rate > 1:
-        raise ParameterError(f"margin_rate is a share of revenue and must be <= 1, not {margin_rate}")
+        raise ParameterError(key="clv.error.margin_rate", value=margin_rate)
     require_frame(transactions)
     require_columns(transactions, {"customer_col": customer_col, "date_col": date_col,
                                     "amount_col": amount_col, "segment_col": segment_col})
@@ -306,7 +304,7 @@ def segment_clv(
     elif isinstance(retention, dict):
         missing = [s for s in out.index if s not in retention]
         if missing:
-            raise ParameterError(f"retention has no rate for segment(s): {', '.join(map(str, missing))}")
+            raise ParameterError(key="clv.error.segment_rate", segments=", ".join(map(str, missing)))
         out["retention"] = [float(retention[s]) for s in out.index]
     else:
         out["retention"] = float(retention)

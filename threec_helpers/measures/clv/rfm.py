@@ -136,10 +136,10 @@ def rfm_summary(
     require_columns(transactions, {"customer_col": customer_col, "date_col": date_col,
                                     "amount_col": amount_col})
     if not isinstance(freq, str):
-        raise ParameterError(f"freq must be a string such as 'D' or 'W', not {freq!r}")
+        raise ParameterError(key="clv.error.rfm_freq", value=repr(freq))
     mult = check_positive(freq_multiplier, "freq_multiplier")
     if len(transactions) == 0:
-        raise ParameterError("transactions is empty")
+        raise ParameterError(key="clv.error.no_transactions")
 
     dates = datetime_values(transactions[date_col], date_col, date_format)
     ns = dates.view(np.int64)
@@ -150,19 +150,12 @@ def rfm_summary(
     obs = timestamp(observation_end, "observation_end") if observation_end is not None else None
     cal = timestamp(calibration_end, "calibration_end") if calibration_end is not None else None
     if obs is not None and cutoff_ns(obs) < ns.min():
-        raise ParameterError(
-            f"observation_end={obs.date()} is before every transaction (first: {first_date.date()})"
-        )
+        raise ParameterError(key="clv.error.observation_too_early", end=obs.date(), first=first_date.date())
     if cal is not None:
         if cutoff_ns(cal) < ns.min():
-            raise ParameterError(
-                f"calibration_end={cal.date()} is before every transaction (first: {first_date.date()}); "
-                f"choose a later date"
-            )
+            raise ParameterError(key="clv.error.calibration_too_early", end=cal.date(), first=first_date.date())
         if obs is not None and obs < cal:
-            raise ParameterError(
-                f"observation_end={obs.date()} is before calibration_end={cal.date()}"
-            )
+            raise ParameterError(key="clv.error.observation_before_calibration", obs=obs.date(), cal=cal.date())
     obs_ns = cutoff_ns(obs) if obs is not None else int(ns.max())
     end_ts = cal if cal is not None else (obs if obs is not None else pd.Timestamp(dates.max()))
     end_ns = cutoff_ns(cal) if cal is not None else obs_ns
