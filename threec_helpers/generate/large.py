@@ -71,8 +71,7 @@ def _dates(days: np.ndarray) -> np.ndarray:
 def _check(n_customers: int, n_transactions: int) -> None:
     for name, value, lo in (("n_customers", n_customers, 1), ("n_transactions", n_transactions, 0)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lo:
-            raise ParameterError(f"large_client_tables: {name} must be an integer >= {lo}, got {value!r}. "
-                                 "Pass whole numbers, e.g. --customers 1000000 --transactions 10000000.")
+            raise ParameterError(key="generate.error.size", name=name, lo=lo, value=repr(value))
 
 
 def large_client_tables(n_customers: int, n_transactions: int, seed: int = 0) -> dict[str, pd.DataFrame]:

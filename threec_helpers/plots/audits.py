@@ -32,8 +32,8 @@ _GRADE_COLORS = {"major": COLORS["bad"], "minor": COLORS["warn"], "observation":
 def _need(df: pd.DataFrame, cols: list[str], what: str) -> None:
     missing = [c for c in cols if c is not None and c not in df.columns]
     if missing:
-        raise ParameterError(f"{what}: column(s) {', '.join(missing)} not in the data "
-                             f"(columns: {', '.join(map(str, df.columns))})")
+        raise ParameterError(key="plots.error.missing_columns", what=what, missing=", ".join(map(str, missing)),
+                             columns=", ".join(map(str, df.columns)))
 
 
 def _finish(fig: Figure, source: str | None, lang: str, default: str) -> Figure:
@@ -102,7 +102,7 @@ def plot_area_radar(areas: pd.DataFrame, score_col: str = "score", label_col: st
     label_col = label_col or f"area_title_{lang}"
     _need(areas, [score_col, label_col, target_col, previous_col], "plot_area_radar")
     if len(areas) < 3:
-        raise ParameterError("plot_area_radar needs at least 3 areas; use plot_gaps for fewer")
+        raise ParameterError(key="plots.error.radar_areas", n=len(areas))
     apply_style()
     n = len(areas)
     angles = np.linspace(0, 2 * np.pi, n, endpoint=False)

@@ -65,25 +65,25 @@ def plot_clv_distribution(frame: pd.DataFrame, value_col: str = "clv", segment_c
     """
     check_lang(lang)
     if not isinstance(frame, pd.DataFrame):
-        raise ParameterError(f"frame must be a pandas DataFrame, not {type(frame).__name__}")
+        raise ParameterError(key="plots.error.not_a_frame", type=type(frame).__name__)
     for arg, col in (("value_col", value_col), ("segment_col", segment_col)):
         if col is not None and col not in frame.columns:
-            raise ParameterError(f"{arg}={col!r} is not a column of frame; columns are: "
-                                 + ", ".join(map(str, frame.columns)))
+            raise ParameterError(key="plots.error.not_a_column", arg=arg, column=repr(col),
+                                 columns=", ".join(map(str, frame.columns)))
     if not pd.api.types.is_numeric_dtype(frame[value_col].dtype):
-        raise ParameterError(f"column {value_col!r} must hold numbers")
+        raise ParameterError(key="plots.error.not_numbers", column=repr(value_col))
     values = frame[value_col].to_numpy(dtype=float, na_value=np.nan)
     if len(values) == 0:
-        raise ParameterError("frame is empty: no customer values to draw")
+        raise ParameterError(key="plots.error.no_values")
     if not np.all(np.isfinite(values)):
-        raise ParameterError(f"column {value_col!r} has {int((~np.isfinite(values)).sum())} missing or "
-                             f"infinite values; drop or fix them first")
+        raise ParameterError(key="plots.error.not_finite", column=repr(value_col),
+                             n=int((~np.isfinite(values)).sum()))
     if np.any(values < 0):
-        raise ParameterError(f"column {value_col!r} has negative values; a lifetime value is >= 0")
+        raise ParameterError(key="plots.error.negative_clv", column=repr(value_col))
     if not (isinstance(bins, int) and bins > 0):
-        raise ParameterError(f"bins must be a positive integer, not {bins!r}")
+        raise ParameterError(key="plots.error.bins", value=repr(bins))
     if not 0 < top_share < 1:
-        raise ParameterError(f"top_share must be between 0 and 1, not {top_share!r}")
+        raise ParameterError(key="plots.error.top_share", value=repr(top_share))
 
     positive = values[values > 0]
     if log_x is None:

@@ -159,14 +159,13 @@ def plot_control_chart(frame: pd.DataFrame, title: str | None = None, target: fl
 
     check_lang(lang)
     if not isinstance(frame, pd.DataFrame) or "center" not in frame.columns or "chart" not in frame.columns:
-        raise ParameterError("plot_control_chart needs a frame from a threec_helpers.spc chart function")
+        raise ParameterError(key="plots.error.not_a_chart")
     if "series_col" in frame.attrs.get("spc", {}):
-        raise ParameterError("this is a batch frame; plot one series: "
-                             "spc.xmr/p/... on that series, or filter it and reset its attrs")
+        raise ParameterError(key="plots.error.batch_frame")
     if len(frame) == 0:
-        raise ParameterError("the chart frame has no points")
+        raise ParameterError(key="plots.error.no_points")
     if comparator is not None and comparator not in COMPARATORS:
-        raise ParameterError(f"comparator must be one of {', '.join(COMPARATORS)}, not {comparator!r}")
+        raise ParameterError(key="plots.error.comparator", allowed=", ".join(COMPARATORS), value=repr(comparator))
     if good_direction is None:
         good_direction = direction_from_comparator(comparator)
     verdict("above", good_direction)  # validates good_direction
