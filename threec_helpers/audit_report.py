@@ -1,8 +1,0 @@
-"""Old import path, kept for one release: the module now lives at :mod:`threec_helpers.report.audits`."""
-# threec: import-path shim
-
-import sys as _sys
-
-from .report import audits as _module
-
-_sys.modules[__name__] = _module
