@@ -167,6 +167,9 @@ class Plan:
     notebooks: dict[str, NotebookInfo]
     out_dir: Path
     problems: list[dict[str, Any]] = field(default_factory=list)
+    #: the run was restricted (``--client``, ``--notebook``, ``--period``): the batch's index keeps
+    #: the results of the jobs left out (:func:`threec_helpers.batch.index.kept_records`)
+    restricted: bool = False
 
 
 def plan_batch(spec: BatchSpec, out_root: Path, *, clients: list[str] | None = None,
@@ -290,7 +293,8 @@ def plan_batch(spec: BatchSpec, out_root: Path, *, clients: list[str] | None = N
     if problems:
         unique = list({json.dumps(p, sort_keys=True): p for p in problems}.values())
         raise BatchParameterError(unique)
-    return Plan(spec=spec, jobs=jobs, notebooks=available, out_dir=out_dir, problems=problems)
+    return Plan(spec=spec, jobs=jobs, notebooks=available, out_dir=out_dir, problems=problems,
+                restricted=bool(clients or notebooks or periods))
 
 
 # --------------------------------------------------------------------------- unchanged work

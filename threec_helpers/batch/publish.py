@@ -529,11 +529,13 @@ def _job_record(job, result: dict[str, Any] | None, lang: str, run_id: str) -> d
 
 
 def write_index(out_dir: Path, plan, results: dict[str, dict[str, Any]], briefings: dict[str, dict[str, Any]], *,
-                run: dict[str, Any], lang: str) -> dict[str, Any]:
+                run: dict[str, Any], lang: str, kept: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     """Write ``batch-summary.json`` and ``index.html`` of a batch folder (atomically; the index last).
 
     While a run is going (``run["running"]``), the index says so and lists every report as
-    pending, so a reader never takes a half-finished folder for a complete one.
+    pending, so a reader never takes a half-finished folder for a complete one. ``kept``
+    holds the summary records of earlier runs that a restricted run keeps
+    (:func:`threec_helpers.batch.index.kept_records`); they are listed as they were.
 
     Returns
     -------
@@ -549,6 +551,7 @@ def write_index(out_dir: Path, plan, results: dict[str, dict[str, Any]], briefin
         for rec, job in zip(jobs, plan.jobs):
             if job.id not in results:
                 rec["status"] = "pending"
+    jobs += (kept or {}).get("jobs", [])
     brief_recs = []
     for bid, b in sorted(briefings.items()):
         client, period, _ = bid.split("/")
@@ -557,6 +560,7 @@ def write_index(out_dir: Path, plan, results: dict[str, dict[str, Any]], briefin
                            "exec_s": b.get("exec_s", 0.0),
                            "error": error_text(b.get("error"), lang) if b.get("error") else "",
                            "outputs": {k: f"{client}/{period}/{v}" for k, v in (b.get("outputs") or {}).items()}})
+    brief_recs = sorted(brief_recs + (kept or {}).get("briefings", []), key=lambda b: b["id"])
     counts: dict[str, int] = {}
     for rec in jobs:
         counts[rec["status"]] = counts.get(rec["status"], 0) + 1
