@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ThreecError
+from ..i18n import t
+from ..report.results import not_assessed_text
 from .index import previous_summary, write_run_index
 from .jobs import Job, error_text, make_error
 from .plan import Plan, unchanged_result
@@ -319,4 +321,6 @@ def clean_scratch(folder: Path) -> None:
 def _line(result: TaskResult, lang: str) -> str:
     if result.status == "ok":
         return f"✓ {result.id}  {result.exec_s or 0:.1f} s"
+    if result.status == "not_assessed":
+        return f"○ {result.id}  {t('batch.status.not_assessed', lang)}: {not_assessed_text(result.not_assessed, lang)}"
     return f"✗ {result.id}  {error_text(result.error, lang)}"

@@ -246,7 +246,7 @@ def report_context(meta: dict[str, Any]) -> dict[str, Any]:
     header = render("report_header.html.j2", lang, title=meta["title"], client_name=meta.get("client_name", ""),
                     client_id=meta["client_id"], period=meta["period"], masked=meta.get("masked", False),
                     failed=meta.get("failed", False), failure=meta.get("failure", ""),
-                    warnings=meta.get("warnings", []))
+                    warnings=meta.get("warnings", []), not_assessed=meta.get("not_assessed", ""))
     footer = provenance_html(meta["provenance"], lang) if meta.get("provenance") else ""
     return {"title": meta["title"], "html_lang": html_lang(lang), "version": __version__,
             "css": asset("report.css"), "header_html": header, "footer_html": footer}
@@ -271,7 +271,7 @@ def export_slides(nb, meta: dict[str, Any]) -> str:
                title_slide_html=render("report_header.html.j2", meta["lang"], title=meta["title"],
                                        client_name=meta.get("client_name", ""), client_id=meta["client_id"],
                                        period=meta["period"], masked=meta.get("masked", False), failed=False,
-                                       failure="", warnings=[]))
+                                       failure="", warnings=[], not_assessed=meta.get("not_assessed", "")))
     nb = _assign_slides(copy.deepcopy(nb))
     if not nb.cells:
         import nbformat
@@ -509,9 +509,11 @@ def _escape(text: str) -> str:
 
 
 def _job_record(job, result: dict[str, Any] | None, lang: str, run_id: str) -> dict[str, Any]:
+    from ..report.results import not_assessed_text
     from .plan import error_text
 
     result = result or {"status": "not_run", "outputs": {}}
+    missing = result.get("not_assessed") if result.get("status") == "not_assessed" else None
     folder = f"{job.client_id}/{job.period}/" if job.period != "-" else ""
     return {
         "id": job.id, "client_id": job.client_id, "client_name": job.client_name, "period": job.period,
@@ -525,6 +527,10 @@ def _job_record(job, result: dict[str, Any] | None, lang: str, run_id: str) -> d
         "startup_s": result.get("startup_s"),
         "outputs": {k: folder + v for k, v in (result.get("outputs") or {}).items()},
         "key": job.key, "run_id": result.get("run_id") or run_id, "warnings": result.get("warnings", []),
+        # a report that assessed nothing: what is missing and how to supply it, in words
+        "not_assessed": missing,
+        "note": not_assessed_text(missing, job.lang) if missing is not None else "",
+        "note_en": not_assessed_text(missing, "en") if missing is not None else "",
     }
 
 

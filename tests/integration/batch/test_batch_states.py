@@ -78,3 +78,38 @@ def test_the_cli_restricted_run_keeps_the_other_clients(tmp_path: Path):
     assert runner.invoke(cli, args + ["--client", "acme", "--force"]).exit_code == 0
     summary = _summary(tmp_path / "reports" / "t")
     assert sorted(j["client_id"] for j in summary["jobs"]) == ["acme", "beta"]
+
+
+def test_a_notebook_that_could_assess_nothing_is_not_assessed_in_words(tmp_path: Path):
+    # acme has customers and transactions but no customer-focus audit answers
+    write_client(tmp_path / "clients", "acme")
+    spec = _spec(tmp_path, ["acme"], ["customer_focus_audit"], notebooks_dir=None, formats=["html", "slides"],
+                 lang="zh")
+    result = run_batch(plan_batch(spec, tmp_path / "reports"), workers=1, lang="zh", progress=False)
+    job = result.jobs[0]
+    assert job["status"] == "not_assessed", job
+    assert result.ok  # not a failure ...
+    assert job["not_assessed"] == {"tables": ["focus_responses"]}
+    # ... nor a green "done": grey, with what is missing and how to supply it, in words
+    assert job["note"].startswith("没有客户关注审计答卷：请把客户关注审计答卷表放入客户文件夹")
+    assert job["note_en"].startswith("No customer-focus audit answers: put the customer-focus audit answers table")
+    out = tmp_path / "reports" / "t"
+    assert _summary(out)["counts"] == {"not_assessed": 1}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<span class="status not_assessed">未评估</span>' in index and job["note"] in index
+    assert 'class="status ok"' not in index.split("<tbody>")[1]  # (the briefing itself was made: "done")
+    folder = out / "acme" / "FY2025"
+    results = json.loads((folder / "customer_focus_audit.results.json").read_text(encoding="utf-8"))
+    assert results["assessed"] is False and results["not_assessed"] == {"tables": ["focus_responses"]}
+    for name in ("customer_focus_audit.html", "customer_focus_audit.slides.html", "briefing.html"):
+        page = (folder / name).read_text(encoding="utf-8")
+        assert "banner neutral not-assessed" in page, name
+        assert job["note"] in page, name
+        assert "focus_responses" not in page, name  # people's words, not table names
+    briefing = (folder / "briefing.html").read_text(encoding="utf-8")
+    assert "未评估：客户关注审计" in briefing
+
+    # kept from the earlier run, it is still "not assessed" (not "unchanged", which reads as done)
+    again = run_batch(plan_batch(spec, tmp_path / "reports"), workers=1, lang="zh", progress=False)
+    assert again.jobs[0]["status"] == "not_assessed" and again.jobs[0]["run_id"] == result.run_id
+    assert again.jobs[0]["note"] == job["note"]
