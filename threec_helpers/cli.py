@@ -243,6 +243,11 @@ def run_cmd(ctx: click.Context, batch: Path | None, clients: tuple[str, ...], no
         for rec in result.failed:
             click.echo(f"  ✗ {rec['id']}: {rec.get('error_en' if lang == 'en' else 'error') or rec.get('error', '')}",
                        err=True)
+    not_assessed = [rec for rec in result.jobs if rec["status"] == "not_assessed"]
+    if not_assessed:
+        click.echo(t("batch.cli.not_assessed_list", lang), err=True)
+        for rec in not_assessed:
+            click.echo(f"  ○ {rec['id']}: {rec.get('note_en' if lang == 'en' else 'note') or ''}", err=True)
     click.echo(t("batch.cli.done", lang, ok=counts.get("ok", 0), unchanged=counts.get("unchanged", 0),
                  failed=len(result.failed), seconds=f"{result.wall_s:,.1f}", index=result.out_dir / "index.html"))
     sys.exit(1 if result.failed else 0)

@@ -28,7 +28,7 @@ from typing import Any
 
 from ..i18n import fmt_num, fmt_pct, has_key, t
 from ..report.catalog import FOCUS, PERFORMANCE, dimension_of
-from ..report.results import read_results
+from ..report.results import not_assessed_info, not_assessed_text, read_results, table_display_name
 from ..report.tables import column_label, table_title
 from .publish import asset, format_cell, html_lang, html_to_pdf, render, table_header
 
@@ -186,7 +186,8 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
     Returns
     -------
     dict
-        ``{"sections": [{"id", "title", "cards", "tables", "paragraphs", "bullets", "subsections"}], "banners": [...]}``.
+        ``{"sections": [{"id", "title", "cards", "tables", "paragraphs", "bullets", "subsections"}], "banners": [...],
+        "not_assessed": [{"notebook", "text"}]}`` (the notebooks that could assess nothing).
 
     Examples
     --------
@@ -206,6 +207,9 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
         banners.append(t("batch.brief.no_results", lang))
     if failed:
         banners.append(t("batch.brief.failed_notebooks", lang, notebooks=", ".join(failed)))
+    # notebooks that ran but could assess nothing: grey, with what is missing and how to supply it
+    not_assessed = [{"notebook": payload.get("title") or nb, "text": not_assessed_text(info, lang)}
+                    for nb, payload in ordered.items() if (info := not_assessed_info(payload)) is not None]
     for sid, table_names in layout:
         sec = {"id": sid, "title": t(f"batch.brief.section.{sid}", lang), "cards": [], "tables": [],
                "paragraphs": [], "bullets": [], "subsections": []}
@@ -232,7 +236,7 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
                 sub = {"title": payload.get("title") or nb,
                        "cards": [dict(h, status=h.get("status", "neutral")) for h in payload.get("headline") or []],
                        "paragraphs": [payload["conclusion"]] if payload.get("conclusion") else [],
-                       "skipped": payload.get("skipped") or []}
+                       "skipped": [table_display_name(s, lang) for s in payload.get("skipped") or []]}
                 sec["subsections"].append(sub)
         elif sid == "changes":
             if previous:
@@ -258,7 +262,7 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
                     sec["paragraphs"].append(str(payload["conclusion"]))
                 for skipped in payload.get("skipped") or []:
                     sec["bullets"].append(t("batch.brief.skipped", lang, notebook=payload.get("title") or nb,
-                                          section=skipped))
+                                          section=table_display_name(skipped, lang)))
             if not sec["paragraphs"]:
                 sec["paragraphs"].append(t("batch.brief.no_conclusion", lang))
         if sid == "overview" and engagement == "iso9001" and not sec["cards"] and not sec["tables"]:
@@ -274,7 +278,7 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
                                           (payload.get("columns") or {}).get(name)))
     if other["tables"]:
         sections.insert(len(sections) - 1, other)
-    return {"sections": sections, "banners": banners}
+    return {"sections": sections, "banners": banners, "not_assessed": not_assessed}
 
 
 def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, formats: tuple[str, ...] = ("html", "pdf"),

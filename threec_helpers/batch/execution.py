@@ -137,6 +137,9 @@ def finish_notebook(job: Job, run_id: str, partial: Path, *, started: str, exec_
     if results is not None and scrub:
         results = _scrub_json(results, scrub)
         write_text_atomic(results_path, json.dumps(results, ensure_ascii=False, indent=2))
+    from ..report.results import not_assessed_info, not_assessed_text
+
+    missing = not_assessed_info(results) if status == "ok" else None
     prov = make_provenance(job.to_dict(), run_id=run_id, started=started, finished=finished, duration_s=exec_s,
                            status=status)
     outputs: dict[str, str] = {}
@@ -144,7 +147,8 @@ def finish_notebook(job: Job, run_id: str, partial: Path, *, started: str, exec_
     if publish and executed.exists():
         meta = {"title": (results or {}).get("title") or job.title or job.notebook, "client_id": job.client_id,
                 "client_name": job.client_name, "period": job.period, "lang": job.lang, "masked": job.mask,
-                "provenance": prov, "failure": error_text(error, job.lang) if error else "", "warnings": warnings}
+                "provenance": prov, "failure": error_text(error, job.lang) if error else "", "warnings": warnings,
+                "not_assessed": not_assessed_text(missing, job.lang) if missing is not None else ""}
         try:
             outputs = publish_notebook(executed, base, meta, job.formats, results=results, scrub=scrub,
                                        failed=status != "ok")
@@ -167,9 +171,12 @@ def finish_notebook(job: Job, run_id: str, partial: Path, *, started: str, exec_
         outputs["results"] = results_path.name
     write_text_atomic(base.with_name(base.name + ".provenance.json"),
                       json.dumps(prov, ensure_ascii=False, indent=2, sort_keys=True))
+    if status == "ok" and missing is not None:  # it ran, but could assess nothing: never a green "done"
+        status = "not_assessed"
     return TaskResult(id=job.id, kind="notebook", status=status, error=error, error_kind=kind, started=started,
                       finished=finished, exec_s=round(exec_s, 3), publish_s=round(time.monotonic() - t_publish, 3),
-                      outputs=outputs, key=job.key, run_id=run_id, warnings=warnings)
+                      outputs=outputs, key=job.key, run_id=run_id, warnings=warnings,
+                      not_assessed=missing if status == "not_assessed" else None)
 
 
 def execute_job(job: Job, run_id: str, pool=None) -> TaskResult:

@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BatchLockedError, ReportsFolderError, ThreecError  # noqa: F401  (error types re-exported here)
+from ..i18n import t
+from ..report.results import not_assessed_text
 from .index import previous_summary, write_run_index
 from .jobs import Job, error_text, make_error
 from .plan import Plan, unchanged_result
@@ -238,7 +240,7 @@ def run_batch(plan: Plan, *, workers: int | None = None, force: bool = False, re
         chosen = select(plan, run_id, previous, force=force, retry_failed=retry_failed)
         results = chosen.results
         write_run_index(out_dir, plan, results, {}, run={"run_id": run_id, "started": started, "finished": "",
-                                                         "running": True}, lang=lang)
+                                                         "running": True}, lang=lang, previous=previous)
         last_exec_s = {j["id"]: float(j.get("exec_s") or 0.0) for j in previous.get("jobs", [])}
         schedule = Schedule(plan, chosen.to_run, grace=grace, last_exec_s=last_exec_s)
         briefings: dict[str, TaskResult] = {}
@@ -285,11 +287,18 @@ def run_batch(plan: Plan, *, workers: int | None = None, force: bool = False, re
                    "wall_s": round(time.monotonic() - t0, 2), "workers": workers,
                    "scheduler": None if scheduler is None else str(getattr(scheduler, "scheduler", scheduler)),
                    "running": False}
-            summary = write_run_index(out_dir, plan, results, briefings, run=run, lang=lang)
+            summary = write_run_index(out_dir, plan, results, briefings, run=run, lang=lang, previous=previous)
             clean_scratch(scratch)
-        return BatchResult(out_dir=out_dir, run_id=run_id, jobs=summary["jobs"], briefings=summary["briefings"],
+        # what this run did (the index also lists what a restricted run kept from earlier runs)
+        planned = {job.id for job in plan.jobs}
+        jobs_here = [j for j in summary["jobs"] if j["id"] in planned]
+        counts: dict[str, int] = {}
+        for rec in jobs_here:
+            counts[rec["status"]] = counts.get(rec["status"], 0) + 1
+        return BatchResult(out_dir=out_dir, run_id=run_id, jobs=jobs_here,
+                           briefings=[b for b in summary["briefings"] if b["id"] in briefings],
                            started=started, finished=finished, wall_s=run["wall_s"], workers=workers,
-                           scheduler=run["scheduler"], counts=summary["counts"])
+                           scheduler=run["scheduler"], counts=counts)
 
 
 def clean_scratch(folder: Path) -> None:
@@ -306,4 +315,6 @@ def clean_scratch(folder: Path) -> None:
 def _line(result: TaskResult, lang: str) -> str:
     if result.status == "ok":
         return f"✓ {result.id}  {result.exec_s or 0:.1f} s"
+    if result.status == "not_assessed":
+        return f"○ {result.id}  {t('batch.status.not_assessed', lang)}: {not_assessed_text(result.not_assessed, lang)}"
     return f"✗ {result.id}  {error_text(result.error, lang)}"

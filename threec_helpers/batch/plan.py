@@ -167,6 +167,9 @@ class Plan:
     notebooks: dict[str, NotebookInfo]
     out_dir: Path
     problems: list[dict[str, Any]] = field(default_factory=list)
+    #: the run was restricted (``--client``, ``--notebook``, ``--period``): the batch's index keeps
+    #: the results of the jobs left out (:func:`threec_helpers.batch.index.kept_records`)
+    restricted: bool = False
 
 
 def plan_batch(spec: BatchSpec, out_root: Path, *, clients: list[str] | None = None,
@@ -290,7 +293,8 @@ def plan_batch(spec: BatchSpec, out_root: Path, *, clients: list[str] | None = N
     if problems:
         unique = list({json.dumps(p, sort_keys=True): p for p in problems}.values())
         raise BatchParameterError(unique)
-    return Plan(spec=spec, jobs=jobs, notebooks=available, out_dir=out_dir, problems=problems)
+    return Plan(spec=spec, jobs=jobs, notebooks=available, out_dir=out_dir, problems=problems,
+                restricted=bool(clients or notebooks or periods))
 
 
 # --------------------------------------------------------------------------- unchanged work
@@ -321,8 +325,17 @@ def unchanged_result(job: Job) -> TaskResult | None:
     if not (base.parent / outputs["ipynb"]).is_file():
         return None
     results = base.with_name(base.name + ".results.json")
+    missing = None
     if results.is_file():
         outputs["results"] = results.name
-    return TaskResult(id=job.id, kind="notebook", status="unchanged", started=prov.get("started", ""),
-                      finished=prov.get("finished", ""), exec_s=prov.get("duration_s", 0), outputs=outputs,
-                      key=job.key, run_id=prov.get("run_id"))
+        from ..report.results import not_assessed_info
+
+        try:
+            missing = not_assessed_info(json.loads(results.read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError):
+            return None
+    # a kept report that assessed nothing stays "not assessed", never "unchanged" (which reads as done)
+    return TaskResult(id=job.id, kind="notebook", status="unchanged" if missing is None else "not_assessed",
+                      started=prov.get("started", ""), finished=prov.get("finished", ""),
+                      exec_s=prov.get("duration_s", 0), outputs=outputs, key=job.key, run_id=prov.get("run_id"),
+                      not_assessed=missing)

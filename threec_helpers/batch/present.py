@@ -8,15 +8,21 @@ Voilà's own "lab" template links Font Awesome from a CDN; ours (``templates/jup
 templates/threec``) is the same page without those links, so nothing is fetched from the
 internet and the dashboard works in an offline panel room.
 The page is served from this machine; nothing is published.
+
+Ctrl-C and SIGTERM (a terminal closed by a service manager, ``kill``) stop the same way:
+Voilà is asked to stop, then whatever it started and left running (its kernels) is
+killed (:func:`stop`), and the temporary folder is removed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import shutil
-import socket
 import os
+import shutil
+import signal
+import socket
 import subprocess
+import threading
 import sys
 import tempfile
 import time
@@ -103,44 +109,101 @@ def start(notebook_path: Path, port: int | None = None, *, timeout: float = 120.
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATE_ROOT), os.environ.get("JUPYTER_PATH")) if p)
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=str(notebook_path.parent), env=env)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise PresentError(t("batch.present.failed", "en", detail=f"exit code {proc.returncode}"))
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 - our own server on 127.0.0.1
-                if resp.status == 200:
-                    return proc, url
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            time.sleep(0.5)
+    try:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise PresentError(t("batch.present.failed", "en", detail=f"exit code {proc.returncode}"))
+            try:
+                with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 - our own server on 127.0.0.1
+                    if resp.status == 200:
+                        return proc, url
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                time.sleep(0.5)
+    except BaseException:  # Ctrl-C or SIGTERM while waiting: Voila must not outlive us
+        stop(proc)
+        raise
     stop(proc)
     raise PresentError(t("batch.present.failed", "en", detail=f"no answer on {url} after {timeout:g} s"))
 
 
-def stop(proc: subprocess.Popen) -> None:
-    """Stop a Voilà process started by :func:`start`."""
+def stop(proc: subprocess.Popen, *, timeout: float = 15.0) -> None:
+    """Stop a Voilà process started by :func:`start`, and every process it started.
+
+    Voilà is asked to stop (SIGTERM: it shuts its kernels down) and killed after
+    ``timeout`` seconds; a kernel or other child still running after that is killed too
+    (kernels run in their own session, so they are found by ancestry, not process group).
+    """
+    import psutil
+
+    children: list[psutil.Process] = []
+    with contextlib.suppress(psutil.Error):
+        children = psutil.Process(proc.pid).children(recursive=True)
     if proc.poll() is None:
         proc.terminate()
         try:
-            proc.wait(timeout=15)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+    alive = [c for c in children if _running(c)]
+    for child in alive:
+        with contextlib.suppress(psutil.Error):
+            child.terminate()
+    _, alive = psutil.wait_procs(alive, timeout=5)
+    for child in alive:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
+    psutil.wait_procs(alive, timeout=5)
+
+
+def _running(p) -> bool:
+    import psutil
+
+    try:
+        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """Within the block, SIGTERM raises KeyboardInterrupt (so it cleans up as Ctrl-C does)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_term(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the clean-up short
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def serve(client_id: str, notebook: str, *, period: str | None = None, port: int | None = None, mask: bool = False,
           data_root: Path | None = None, lang: str = "zh", echo: Callable[[str], None] = print) -> None:
-    """Prepare, start, print the URL and serve until Ctrl-C (the ``threec present`` command)."""
+    """Prepare, start, print the URL and serve until Ctrl-C or SIGTERM (the ``threec present`` command).
+
+    Either way Voilà and its kernels are stopped (:func:`stop`) and the temporary folder removed.
+    """
     folder = Path(tempfile.mkdtemp(prefix="threec-present-"))
     try:
-        nb = prepare(client_id, notebook, folder, period=period, mask=mask, data_root=data_root)
-        proc, url = start(nb, port, log=folder / "voila.log")
-        echo(t("batch.present.serving", lang, url=url))
-        try:
-            proc.wait()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            stop(proc)
+        with _sigterm_as_interrupt():
+            try:
+                nb = prepare(client_id, notebook, folder, period=period, mask=mask, data_root=data_root)
+                proc, url = start(nb, port, log=folder / "voila.log")
+            except KeyboardInterrupt:
+                return
+            echo(t("batch.present.serving", lang, url=url))
+            try:
+                proc.wait()
+            except KeyboardInterrupt:
+                pass
+            finally:
+                stop(proc)
     finally:
         with contextlib.suppress(OSError):
             shutil.rmtree(folder)

@@ -266,7 +266,7 @@ def cover_html(meta: dict[str, Any], brand: dict[str, Any], *, failed: bool = Fa
     return render("report_header.html.j2", meta["lang"], title=meta["title"], client_name=meta.get("client_name", ""),
                   client_id=meta["client_id"], period=meta["period"], masked=meta.get("masked", False),
                   failed=failed, failure=meta.get("failure", ""), warnings=meta.get("warnings", []),
-                  brand=brand, date=report_date(meta))
+                  not_assessed=meta.get("not_assessed", ""), brand=brand, date=report_date(meta))
 
 
 def report_context(meta: dict[str, Any], data_line: str = "") -> dict[str, Any]:
@@ -331,6 +331,7 @@ def export_slides(nb, meta: dict[str, Any], results: dict[str, Any] | None = Non
     cards = [{"label": h.get("label") or h.get("key", ""), "text": h.get("text", ""),
               "status": h.get("status", "neutral")} for h in (results.get("headline") or [])][:6]
     return render("slides.html.j2", lang, title=meta["title"], client_name=meta.get("client_name", ""),
+                  not_assessed=meta.get("not_assessed", ""),
                   client_id=meta["client_id"], period=meta["period"], masked=meta.get("masked", False),
                   html_lang=html_lang(lang), brand=brand, date=report_date(meta), slides=deck_context(slides),
                   cards=cards, conclusion=conclusion, p=meta.get("provenance"), css=asset("report.css"),
@@ -580,9 +581,11 @@ def _escape(text: str) -> str:
 
 
 def _job_record(job, result: dict[str, Any] | None, lang: str, run_id: str) -> dict[str, Any]:
+    from ..report.results import not_assessed_text
     from .plan import error_text
 
     result = result or {"status": "not_run", "outputs": {}}
+    missing = result.get("not_assessed") if result.get("status") == "not_assessed" else None
     folder = f"{job.client_id}/{job.period}/" if job.period != "-" else ""
     return {
         "id": job.id, "client_id": job.client_id, "client_name": job.client_name, "period": job.period,
@@ -596,15 +599,21 @@ def _job_record(job, result: dict[str, Any] | None, lang: str, run_id: str) -> d
         "startup_s": result.get("startup_s"),
         "outputs": {k: folder + v for k, v in (result.get("outputs") or {}).items()},
         "key": job.key, "run_id": result.get("run_id") or run_id, "warnings": result.get("warnings", []),
+        # a report that assessed nothing: what is missing and how to supply it, in words
+        "not_assessed": missing,
+        "note": not_assessed_text(missing, job.lang) if missing is not None else "",
+        "note_en": not_assessed_text(missing, "en") if missing is not None else "",
     }
 
 
 def write_index(out_dir: Path, plan, results: dict[str, dict[str, Any]], briefings: dict[str, dict[str, Any]], *,
-                run: dict[str, Any], lang: str) -> dict[str, Any]:
+                run: dict[str, Any], lang: str, kept: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     """Write ``batch-summary.json`` and ``index.html`` of a batch folder (atomically; the index last).
 
     While a run is going (``run["running"]``), the index says so and lists every report as
-    pending, so a reader never takes a half-finished folder for a complete one.
+    pending, so a reader never takes a half-finished folder for a complete one. ``kept``
+    holds the summary records of earlier runs that a restricted run keeps
+    (:func:`threec_helpers.batch.index.kept_records`); they are listed as they were.
 
     Returns
     -------
@@ -620,6 +629,7 @@ def write_index(out_dir: Path, plan, results: dict[str, dict[str, Any]], briefin
         for rec, job in zip(jobs, plan.jobs):
             if job.id not in results:
                 rec["status"] = "pending"
+    jobs += (kept or {}).get("jobs", [])
     brief_recs = []
     for bid, b in sorted(briefings.items()):
         client, period, _ = bid.split("/")
@@ -628,6 +638,7 @@ def write_index(out_dir: Path, plan, results: dict[str, dict[str, Any]], briefin
                            "exec_s": b.get("exec_s", 0.0),
                            "error": error_text(b.get("error"), lang) if b.get("error") else "",
                            "outputs": {k: f"{client}/{period}/{v}" for k, v in (b.get("outputs") or {}).items()}})
+    brief_recs = sorted(brief_recs + (kept or {}).get("briefings", []), key=lambda b: b["id"])
     counts: dict[str, int] = {}
     for rec in jobs:
         counts[rec["status"]] = counts.get(rec["status"], 0) + 1

@@ -106,7 +106,8 @@ class TaskResult:
     id, kind : str
         The task's (``kind``: ``notebook`` or ``briefing``).
     status : str
-        ``ok`` | ``failed`` | ``unchanged`` (outputs of an earlier run kept) | ``not_run``.
+        ``ok`` | ``not_assessed`` (ran, but its results file says it could assess nothing) |
+        ``failed`` | ``unchanged`` (outputs of an earlier run kept) | ``not_run``.
     error : dict or str or None
         From :func:`~threec_helpers.batch.jobs.make_error` (a text when kept from an earlier
         summary by ``--retry-failed``).
@@ -125,6 +126,9 @@ class TaskResult:
     run_id : str or None
         The run that made the outputs.
     warnings : list of str
+    not_assessed : dict or None
+        With status ``not_assessed``: what was missing (the results file's ``not_assessed``
+        record, :func:`threec_helpers.report.results.not_assessed_text` says it in words).
     """
 
     id: str
@@ -142,10 +146,12 @@ class TaskResult:
     key: str = ""
     run_id: str | None = None
     warnings: list[str] = field(default_factory=list)
+    not_assessed: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
-        return self.status in ("ok", "unchanged")
+        """It ran (or was kept) without failing; a notebook that assessed nothing did not fail."""
+        return self.status in ("ok", "unchanged", "not_assessed")
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data."""

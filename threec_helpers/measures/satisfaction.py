@@ -31,7 +31,6 @@ import pandas as pd
 from .stats import mean_ci, normal_quantile, spearman_ci, wilson_interval
 from ..errors import ParameterError
 from ..i18n import t
-from ..errors import ParameterError
 from .pyramid import ACTIVE_TIERS
 from .value import customer_codes
 

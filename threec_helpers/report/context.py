@@ -58,6 +58,9 @@ class NotebookContext:
     tables: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    #: False when the notebook could assess nothing (:meth:`not_assessed`)
+    assessed: bool = True
+    missing: dict[str, Any] = field(default_factory=dict)
 
     @property
     def config(self) -> ClientConfig:
@@ -133,6 +136,34 @@ class NotebookContext:
         self.note("> " + self.t("common.section_skipped", table=self.t("notebook.table." + table)))
         return True
 
+    def not_assessed(self, *tables: str, key: str | None = None, **fields: Any) -> str:
+        """Declare that this notebook could assess nothing, and return why, in words.
+
+        The results file then says ``assessed: false`` and what was missing, and a batch
+        reports the notebook as "not assessed" (grey) in the index, the report and the
+        briefing, never as done (:func:`threec_helpers.report.results.not_assessed_text`).
+
+        Parameters
+        ----------
+        *tables : str
+            The input tables whose absence left nothing to assess (named to the reader by
+            their display names, with how to supply them).
+        key : str, optional
+            An i18n key for another reason (its ``fields`` as keyword arguments).
+
+        Returns
+        -------
+        str
+            The sentence for the report's conclusion, in the report's language.
+        """
+        from .results import not_assessed_text
+
+        self.assessed = False
+        self.missing = {"tables": list(tables)}
+        if key:
+            self.missing.update(key=key, fields={k: str(v) for k, v in fields.items()})
+        return not_assessed_text(self.missing, self.lang)
+
     # ------------------------------------------------------------------ results
 
     def key_figure(self, key: str, label: str, value: Any, text: str, status: str = "neutral",
@@ -155,6 +186,8 @@ class NotebookContext:
             "tables": self.tables,
             "conclusion": conclusion,
             "skipped": self.skipped,
+            "assessed": self.assessed,
+            **({} if self.assessed else {"not_assessed": self.missing}),
             "sources": self.client.sources,
             **self.extra,
             **extra,

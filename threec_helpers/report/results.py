@@ -20,8 +20,15 @@ The payload (all keys optional except ``notebook``)::
       "columns": {"objectives": {"met": "达标"}},  # headers the report showed (ReportTable)
       "findings": [...], "actions": [...],       # free, notebook-specific
       "conclusion": "8 of 8 quality objectives met.",
-      "skipped": ["surveys"]                # optional sections skipped for lack of data
+      "skipped": ["surveys"],               # optional sections skipped for lack of data
+      "assessed": false,                    # the notebook could assess nothing (default: true) ...
+      "not_assessed": {"tables": ["focus_responses"]}   # ... for lack of these input tables
     }
+
+A notebook that could assess nothing declares it with
+:meth:`threec_helpers.report.context.NotebookContext.not_assessed`; the batch then reports
+it as "not assessed" (grey), never as done, and says in words what is missing and how to
+supply it (:func:`not_assessed_text`).
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..i18n import has_key, t
 from ..storage import write_text_atomic
 
 SUFFIX = ".results.json"
@@ -112,3 +120,50 @@ def read_results(folder: str | Path) -> dict[str, dict[str, Any]]:
             continue
         out[data.get("notebook", path.name[: -len(SUFFIX)])] = data
     return out
+
+
+def not_assessed_info(payload: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a results payload says it could not assess: its ``not_assessed`` record, or None
+    when it assessed (``assessed`` is missing or true).
+
+    Examples
+    --------
+    >>> not_assessed_info({"assessed": False, "not_assessed": {"tables": ["surveys"]}})
+    {'tables': ['surveys']}
+    >>> not_assessed_info({"headline": []}) is None
+    True
+    """
+    if not payload or payload.get("assessed", True) is not False:
+        return None
+    info = payload.get("not_assessed")
+    return dict(info) if isinstance(info, dict) else {}
+
+
+def table_display_name(table: str, lang: str) -> str:
+    """An input table as the consultant knows it (``notebook.table.<name>``), never its code name."""
+    key = f"notebook.table.{table}"
+    return t(key, lang) if has_key(key) else t("notebook.not_assessed.some_table", lang)
+
+
+def not_assessed_text(info: dict[str, Any] | None, lang: str) -> str:
+    """Why a notebook assessed nothing and how to supply what is missing, in words.
+
+    Parameters
+    ----------
+    info : dict
+        From :func:`not_assessed_info`: ``tables`` (input tables missing) and/or ``key`` and
+        ``fields`` (an i18n key of another reason).
+    lang : {"zh", "en"}
+
+    Examples
+    --------
+    >>> print(not_assessed_text({"tables": ["focus_responses"]}, "en"))
+    No customer-focus audit answers: put the customer-focus audit answers table into the client's folder (its file name and columns are in the data guide) and run the report again.
+    """
+    info = info or {}
+    parts = [t("notebook.not_assessed.missing_table", lang, table=table_display_name(str(tb), lang))
+             for tb in info.get("tables") or []]
+    key = info.get("key")
+    if isinstance(key, str) and has_key(key):
+        parts.append(t(key, lang, **{k: str(v) for k, v in (info.get("fields") or {}).items()}))
+    return (" " if lang == "en" else "").join(parts) or t("notebook.not_assessed.generic", lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import urllib.request
 from pathlib import Path
@@ -48,3 +49,45 @@ def test_voila_serves_the_dashboard_without_code(tmp_path: Path):
     finally:
         stop(proc)
     assert proc.poll() is not None
+
+
+def test_sigterm_stops_voila_and_its_kernel(tmp_path: Path):
+    """``threec present`` terminated (SIGTERM) leaves no Voila and no kernel behind, as with Ctrl-C."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    write_client(tmp_path / "clients")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "threec_helpers.cli", "--lang", "en", "present", "acme",
+                             "customer_focus_audit", "--data-root", str(tmp_path / "clients")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    family: list[psutil.Process] = []
+    try:
+        url = None
+        deadline = time.monotonic() + 180
+        while url is None and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                break
+            found = re.search(r"http://127\.0\.0\.1:\d+/", line)
+            url = found.group(0) if found else None
+        assert url, "threec present did not print its address"
+        with urllib.request.urlopen(url, timeout=120) as resp:  # the page runs the notebook in a kernel
+            assert resp.status == 200
+        family = psutil.Process(proc.pid).children(recursive=True)
+        names = " ".join(" ".join(p.cmdline()) for p in family)
+        assert "voila" in names and "ipykernel" in names  # Voila and a live kernel run
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        gone, alive = psutil.wait_procs(family, timeout=30)
+        alive = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        assert not alive, [" ".join(p.cmdline()) for p in alive]
+    finally:
+        for p in [*family, psutil.Process(proc.pid)] if proc.poll() is None else family:
+            with contextlib.suppress(psutil.Error):
+                p.kill()

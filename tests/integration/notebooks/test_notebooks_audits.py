@@ -142,4 +142,8 @@ def test_customer_focus_audit_without_answers_is_skipped(tmp_path):
     res = run("customer_focus_audit", tmp_path, client_id="acme", data_root=str(tmp_path / "clients"))
     assert res["skipped"] == ["focus_responses"]
     assert res["headline"] == [] and res["tables"] == {}
-    assert res["conclusion"] == "The client provided no customer-focus audit answers, so nothing could be assessed."
+    # nothing assessed: declared so (a batch shows it as "not assessed"), with what to add, in words
+    assert res["assessed"] is False and res["not_assessed"] == {"tables": ["focus_responses"]}
+    assert res["conclusion"] == ("No customer-focus audit answers: put the customer-focus audit answers table into "
+                                 "the client's folder (its file name and columns are in the data guide) and run the "
+                                 "report again.")

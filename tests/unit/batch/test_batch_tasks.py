@@ -191,3 +191,26 @@ def test_collect_submits_each_briefing_once_its_notebooks_and_the_compared_perio
     assert order.index("acme/FY2025/briefing") > max(order.index(j.id) for j in jobs)
     assert dict(runner.submitted)["acme/FY2025/briefing"] == 0
     assert order.count("acme/FY2025/briefing") == 1
+
+
+def test_a_not_assessed_result_is_not_a_failure_and_round_trips():
+    import pickle
+
+    from threec_helpers.batch.tasks import TaskResult
+
+    r = TaskResult(id="a/P1/x", status="not_assessed", not_assessed={"tables": ["surveys"]})
+    assert r.ok
+    assert TaskResult.from_dict(r.to_dict()) == r == pickle.loads(pickle.dumps(r))
+
+
+def test_the_briefing_names_what_was_not_assessed_in_grey_and_in_words():
+    from threec_helpers.batch.briefing import compose_briefing
+
+    results = {"customer_focus_audit": {"title": "Customer-focus audit", "headline": [], "assessed": False,
+                                        "not_assessed": {"tables": ["focus_responses"]},
+                                        "skipped": ["focus_responses"]}}
+    model = compose_briefing(results, "3c", "en")
+    assert model["not_assessed"] == [{"notebook": "Customer-focus audit", "text": (
+        "No customer-focus audit answers: put the customer-focus audit answers table into the client's folder "
+        "(its file name and columns are in the data guide) and run the report again.")}]
+    assert "focus_responses" not in repr(model)

@@ -26,6 +26,23 @@ def test_start_defaults_from_client_yaml(client_root, tmp_path):
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["notebook"] == "02_analysis" and data["headline"][0]["text"] == "¥1,000"
     assert data["skipped"] == ["surveys"] and "transactions" in data["sources"]
+    assert data["assessed"] is True and "not_assessed" not in data
+
+
+def test_a_notebook_that_assesses_nothing_says_so_in_words(client_root, tmp_path):
+    ctx = start(client_root, tmp_path, lang="zh")
+    text = ctx.not_assessed("focus_responses")
+    assert text == ("没有客户关注审计答卷：请把客户关注审计答卷表放入客户文件夹（文件名和列见数据说明），"
+                    "然后重新运行本报告。")
+    data = json.loads(ctx.finish(text).read_text(encoding="utf-8"))
+    assert data["assessed"] is False and data["not_assessed"] == {"tables": ["focus_responses"]}
+    from threec_helpers.report.results import not_assessed_info, not_assessed_text
+
+    info = not_assessed_info(data)
+    assert not_assessed_text(info, "en").startswith("No customer-focus audit answers: put the")
+    # another reason, by i18n key; an unknown table is never named by its code
+    assert "focus_responses" not in not_assessed_text({"tables": ["some_new_table"]}, "en")
+    assert not_assessed_text({"key": "notebook.not_assessed.generic"}, "en").startswith("This report lacked")
 
 
 @pytest.mark.parametrize("override, error, text", [
