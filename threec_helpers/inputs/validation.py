@@ -854,6 +854,7 @@ def validate_client(client_id: str, data_root_dir: str | Path | None = None, *,
         if frame is not None:
             loaded[table.name] = _Loaded(table, path, frame, shown)
             report.rows[table.name] = len(frame)
+    _add_audit_forms(folder, config, loaded, report, root)
     for check in (_check_references, _check_kpis, _check_id_spellings, _check_periods):
         try:
             check(loaded, report, root, config)
@@ -861,6 +862,46 @@ def validate_client(client_id: str, data_root_dir: str | Path | None = None, *,
             report.add(Problem("-", _display(folder, root), None, None, "file_unexpected",
                                params={"detail": f"{check.__name__}: {type(exc).__name__}: {str(exc)[:300]}"}))
     return report, config, {name: item.frame for name, item in loaded.items()}
+
+
+def _add_audit_forms(folder: Path, config: ClientConfig, loaded: dict[str, _Loaded], report: ValidationReport,
+                     root: Path) -> None:
+    """Filled audit forms in ``audit_forms/`` become rows of the engagement's responses table;
+    a respondent whose answers of that round the table's file already holds is refused."""
+    from .contract import TABLES
+    from .forms import FORMS_FOLDER, RESPONSES_TABLE, read_audit_forms
+
+    try:
+        frame, problems = read_audit_forms(folder, config)
+    except Exception as exc:  # noqa: BLE001 - never a traceback for a file in the client folder
+        report.add(Problem("-", _display(folder / FORMS_FOLDER, root), None, None, "file_unexpected",
+                           params={"detail": f"{type(exc).__name__}: {str(exc)[:300]}"}))
+        return
+    name = RESPONSES_TABLE.get(config.engagement, "-")
+    for p in problems:
+        report.add(Problem(name, _display(p.file, root), p.row, p.column, p.rule, p.value, params=dict(p.params),
+                           severity=p.severity))
+    if frame is None:
+        return
+    who = "respondent_id" if name == "focus_responses" else "assessor"
+    if name in loaded:
+        item = loaded[name]
+        old = item.frame
+        if who in old.columns and "round" in old.columns:
+            have = set(zip(old["round"].astype("string").fillna(""), old[who].astype("string").fillna("")))
+            for rnd, person in sorted(set(zip(frame["round"].fillna(""), frame[who].fillna("")))):
+                if (rnd, person) in have:
+                    report.add(Problem(name, _display(folder / FORMS_FOLDER, root), None, who, "form_already_in_table",
+                                       person, params={"round": rnd, "other": item.shown}))
+                    return
+        start = int(old.index.max()) + 1 if len(old) else 1
+        frame.index = pd.RangeIndex(start, start + len(frame))
+        combined = pd.concat([old, frame[[c for c in old.columns if c in frame.columns]]])
+        loaded[name] = _Loaded(item.table, item.path, combined, item.shown)
+    else:
+        frame.index = pd.RangeIndex(1, 1 + len(frame))
+        loaded[name] = _Loaded(TABLES[name], folder / FORMS_FOLDER, frame, _display(folder / FORMS_FOLDER, root))
+    report.rows[name] = len(loaded[name].frame)
 
 
 # --------------------------------------------------------------------------- loading with cache
@@ -927,6 +968,10 @@ def input_fingerprint(client_id: str, data_root_dir: str | Path | None = None) -
         if path is not None and path.is_file():
             sources[table.name] = {"file": _display(path, root), "sha256": file_sha256(path),
                                    "sheet": "" if sheet is None else str(sheet)}
+    from .forms import FORMS_FOLDER, form_files
+
+    for path in form_files(folder):
+        sources[f"{FORMS_FOLDER}/{path.name}"] = {"file": _display(path, root), "sha256": file_sha256(path)}
     h = hashlib.sha256(f"contract={CONTRACT_VERSION};threec={__version__}".encode())
     for name in sorted(sources):
         h.update(f"{name}={sources[name]['sha256']}:{sources[name].get('sheet', '')};".encode())
