@@ -71,6 +71,8 @@ TEST_SYSTEM_PACKAGES = {
     "chromium": "/usr/bin/chromium",
     # so that Chinese in the browser tests' screenshots renders like on a consultant's machine
     "fonts-noto-cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    # the request workbooks and audit forms must open in LibreOffice (tests/unit/inputs/test_libreoffice.py)
+    "libreoffice-calc": "/usr/bin/soffice",
 }
 
 

@@ -48,6 +48,8 @@ def cli(ctx: click.Context, lang: str) -> None:
     threec validate CLIENT [--json]  check a client's files against the data contract
     threec generate --demo           write the three demo clients
     threec generate --customers N --transactions M --out DIR
+    threec request-workbook CLIENT --out FILE.xlsx [--fill]
+    threec audit-form CLIENT --out FILE.xlsx | --fill --out FOLDER
     """
     ctx.ensure_object(dict)
     ctx.obj["lang"] = lang
@@ -272,6 +274,117 @@ def present_cmd(ctx: click.Context, client: str, notebook: str, period: str | No
               echo=click.echo)
     except ThreecError as exc:
         _fail(exc, lang)
+
+
+def _checklist_lists(config) -> dict[str, list[str]]:
+    """Drop-down lists a request workbook takes from the client's checklist: its items, its clauses."""
+    from .audit.checklists import load_checklist
+    from .inputs.forms import expected_checklist
+
+    name = expected_checklist(config)
+    if name is None:
+        return {}
+    items = load_checklist(name).items
+    lists = {"item_id": items["item_id"].astype(str).tolist()}
+    clauses = [str(r) for r in items["reference"].dropna().unique() if str(r).strip()]
+    if clauses:
+        lists["clause"] = clauses
+    return lists
+
+
+def _client(client: str, data_root: Path | None, fill: bool):
+    """The client's configuration, and its validated tables when ``fill`` (exit 2 when invalid)."""
+    from .inputs.config import load_client_config
+    from .inputs.validation import load_client
+    from .paths import client_folder, data_root as default_root
+
+    root = data_root or default_root()
+    if fill:
+        data = load_client(client, root)
+        return data.config, data.tables
+    return load_client_config(client_folder(client, root)), None
+
+
+@cli.command("request-workbook")
+@click.argument("client")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx to write.")
+@click.option("--fill", is_flag=True, help="Pre-fill the sheets with the client's current validated data.")
+@click.option("--contact", default=None, help="Contact on the cover sheet [default: request.contact in client.yaml].")
+@click.option("--due", default=None, help="Return date on the cover sheet [default: request.due in client.yaml].")
+@DATA_ROOT
+@click.pass_context
+def request_workbook_cmd(ctx: click.Context, client: str, out: Path, fill: bool, contact: str | None, due: str | None,
+                         data_root: Path | None) -> None:
+    """Write the data-request workbook for CLIENT, in the client's report language."""
+    from .errors import DataValidationError
+    from .inputs.request import request_lists_from_tables, write_request_workbook
+
+    lang = ctx.obj["lang"]
+    try:
+        config, tables = _client(client, data_root, fill)
+        lists = _checklist_lists(config)
+        if tables:
+            lists.update(request_lists_from_tables(tables))
+        path = write_request_workbook(config, out, tables=tables, contact=contact, due=due, lists=lists)
+    except DataValidationError as exc:
+        click.echo(exc.report.format_text(lang), err=True)
+        sys.exit(2)
+    except ThreecError as exc:
+        _fail(exc, lang)
+        return
+    click.echo(t("cli.generate.wrote", lang, path=path))
+
+
+@cli.command("audit-form")
+@click.argument("client")
+@click.option("--checklist", "checklist_name", default=None,
+              help="Checklist name or .yaml [default: the client's checklist].")
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="The form's .xlsx (a .pdf is written beside it); with --fill, a folder for one form per respondent.")
+@click.option("--fill", is_flag=True, help="One form per respondent of the last round, pre-filled with their answers.")
+@click.option("--round", "round_id", default=None, help="Audit round [default: the current period; --fill: the last].")
+@click.option("--no-pdf", is_flag=True, help="Do not write the printable PDF.")
+@DATA_ROOT
+@click.pass_context
+def audit_form_cmd(ctx: click.Context, client: str, checklist_name: str | None, out: Path, fill: bool,
+                   round_id: str | None, no_pdf: bool, data_root: Path | None) -> None:
+    """Write the on-site audit form of CLIENT's checklist (.xlsx and a printable .pdf)."""
+    from .audit.checklists import load_checklist
+    from .audit.forms import answers_by_respondent, form_html, write_audit_form
+    from .errors import DataValidationError
+    from .inputs.forms import RESPONSES_TABLE, expected_checklist
+    from .storage import write_bytes_atomic
+
+    lang = ctx.obj["lang"]
+    try:
+        config, tables = _client(client, data_root, fill)
+        checklist = load_checklist(checklist_name or expected_checklist(config) or "customer_focus")
+        table = RESPONSES_TABLE.get(config.engagement)
+        responses = (tables or {}).get(table) if table else None
+        roles = sorted({str(r) for r in responses["role"].dropna()}) if responses is not None else []
+        if not fill:
+            paths = [write_audit_form(checklist, out, config, round_id=round_id, roles=roles)]
+            if not no_pdf:
+                from .batch.publish import html_to_pdf
+
+                pdf = out.with_suffix(".pdf")
+                paths.append(write_bytes_atomic(pdf, html_to_pdf(form_html(checklist, config, round_id=round_id))))
+        else:
+            if responses is None:
+                raise click.UsageError(f"{client}: no {table or 'responses'} table to fill the forms from")
+            rnd, forms = answers_by_respondent(responses, config.engagement, round_id)
+            out.mkdir(parents=True, exist_ok=True)
+            paths = [write_audit_form(checklist, out / f"{checklist.id}_{rnd}_{who}.xlsx", config, round_id=rnd,
+                                      respondent=who, role=role, answers=answers, roles=roles)
+                     for who, role, answers in forms]
+    except DataValidationError as exc:
+        click.echo(exc.report.format_text(lang), err=True)
+        sys.exit(2)
+    except ThreecError as exc:
+        _fail(exc, lang)
+        return
+    for p in paths:
+        click.echo(t("cli.generate.wrote", lang, path=p))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -417,6 +417,80 @@ def tables_for(engagement: str) -> list[Table]:
     return [TABLES[name] for name in ENGAGEMENT_TABLES[engagement]]
 
 
+#: the sheet of each table in a request workbook, and the sheet names a returned workbook's
+#: sheets are matched by (besides the table's own name): (Chinese, English)
+SHEET_TITLES: dict[str, tuple[str, str]] = {
+    "customers": ("客户", "Customers"),
+    "transactions": ("销售明细", "Transactions"),
+    "cost_to_serve": ("服务成本", "Cost to serve"),
+    "surveys": ("满意度调查", "Surveys"),
+    "focus_responses": ("客户关注审计答卷", "Focus responses"),
+    "org_profile": ("组织概况", "Organisation profile"),
+    "quality_objectives": ("质量目标", "Quality objectives"),
+    "kpi_measurements": ("指标月度测量", "KPI measurements"),
+    "documents": ("文件清单", "Documents"),
+    "audit_findings": ("内审发现", "Audit findings"),
+    "assessment_scores": ("自评得分", "Assessment scores"),
+    "rectifications": ("整改措施", "Rectifications"),
+}
+
+
+def sheet_title(table: str, lang: str) -> str:
+    """The sheet name of ``table`` in a request workbook, in ``lang`` (``zh`` or ``en``)."""
+    zh, en = SHEET_TITLES[table]
+    return zh if lang == "zh" else en
+
+
+def table_for_sheet(sheet: str, candidates: tuple[str, ...] | list[str] | None = None) -> str | None:
+    """The table a worksheet called ``sheet`` holds (its name, Chinese or English title), or None.
+
+    Examples
+    --------
+    >>> table_for_sheet("客户"), table_for_sheet("Cost to serve"), table_for_sheet("cost_to_serve")
+    ('customers', 'cost_to_serve', 'cost_to_serve')
+    """
+    key = normalise_header(sheet)
+    for name in candidates if candidates is not None else SHEET_TITLES:
+        if key in {normalise_header(s) for s in (name, *SHEET_TITLES.get(name, ()))}:
+            return name
+    return None
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" for c in text)
+
+
+def display_header(column: Column, lang: str) -> str:
+    """The header a request workbook writes for ``column``: its first Chinese accepted header
+    (``客户编号``) for ``zh``, its canonical name for ``en``; both are read back as the column."""
+    if lang == "zh":
+        for alias in column.aliases:
+            if _is_cjk(alias):
+                return alias
+    return column.name
+
+
+def display_value(column: Column, value: str, lang: str) -> str:
+    """A canonical category or yes/no value as a request workbook shows it in ``lang``
+    (``active`` -> ``活跃``); the reader maps it back. Symbols (``%``, ``>=``) stay as they are."""
+    if column.type == "bool":
+        truth = str(value).lower() in ("true", "1", "yes")
+        return ("是" if truth else "否") if lang == "zh" else ("yes" if truth else "no")
+    if lang != "zh" or not re.search(r"[A-Za-z]", str(value)):
+        return str(value)
+    for alias, canonical in column.value_aliases.items():
+        if canonical == value and _is_cjk(alias):
+            return alias
+    return str(value)
+
+
+def choices(column: Column, lang: str) -> list[str]:
+    """The values a request workbook's drop-down offers for a category or yes/no column."""
+    if column.type == "bool":
+        return [display_value(column, "true", lang), display_value(column, "false", lang)]
+    return [display_value(column, v, lang) for v in column.allowed]
+
+
 _SPACES = re.compile(r"[\s_\-./（）()]+")
 
 

@@ -93,6 +93,29 @@ class RawTable:
     sheet: str | None = None
     uncalculated: list[tuple[int, str]] = field(default_factory=list)
     hidden_rows: list[int] = field(default_factory=list)
+    example_row: int | None = None
+
+
+#: what the first cell of a request workbook's example row starts with (``【示例】C0001``);
+#: only the first row below the header is looked at, so a real row is never taken for it
+EXAMPLE_MARKERS = ("【示例】", "[示例]", "【example】", "[example]")
+
+
+def drop_example_row(raw: RawTable) -> RawTable:
+    """Drop the example row of a request workbook (the first data row, marked in its first
+    cell by one of :data:`EXAMPLE_MARKERS`) and remember its row number."""
+    frame = raw.frame
+    if frame.empty or not len(frame.columns):
+        return raw
+    first_row = raw.header_row + 1
+    if frame.index[0] != first_row:
+        return raw
+    cell = frame.iat[0, 0]
+    if isinstance(cell, str) and cell.strip().lower().startswith(EXAMPLE_MARKERS):
+        raw.frame = frame.iloc[1:]
+        raw.example_row = int(first_row)
+        raw.hidden_rows = [r for r in raw.hidden_rows if r != first_row]
+    return raw
 
 
 # --------------------------------------------------------------------------- encodings
@@ -755,9 +778,9 @@ def read_table(path: str | Path, table: Table | None = None, *, sheet: str | int
     text_columns = {c.name for c in table.columns if c.type in TEXT_TYPES} if table is not None else set()
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        return _read_csv(path, aliases, max_columns, text_columns)
+        return drop_example_row(_read_csv(path, aliases, max_columns, text_columns))
     if suffix in EXCEL_SUFFIXES:
-        return _read_excel(path, aliases, sheet, max_columns, size)
+        return drop_example_row(_read_excel(path, aliases, sheet, max_columns, size))
     if suffix in PARQUET_SUFFIXES:
         return _read_parquet(path, aliases)
     raise FileFormatError(key="io.unknown_type", path=path, suffix=suffix)

@@ -240,7 +240,55 @@ def find_table_file(folder: Path, table: str, config: ClientConfig) -> tuple[Pat
         candidate = folder / f"{table}{suffix}"
         if candidate.is_file():
             return candidate, sheet
+    if sheet is None:
+        found = find_table_sheet(folder, table, config)
+        if found is not None:
+            return found
     return None, None
+
+
+def workbook_sheets(path: Path) -> list[str]:
+    """The visible worksheets of a workbook, in order (empty when it cannot be opened)."""
+    import python_calamine as calamine
+
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _SHEETS_SEEN:
+        try:
+            wb = calamine.CalamineWorkbook.from_path(str(path))
+            try:
+                names = [m.name for m in wb.sheets_metadata
+                         if str(m.visible).endswith("Visible") and str(m.typ).endswith("WorkSheet")]
+            finally:
+                wb.close()
+        except BaseException as exc:  # noqa: BLE001 - a damaged workbook is reported when read, not here
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            names = []
+        _SHEETS_SEEN[key] = names
+    return _SHEETS_SEEN[key]
+
+
+_SHEETS_SEEN: dict[tuple[str, int, int], list[str]] = {}
+
+
+def find_table_sheet(folder: Path, table: str, config: ClientConfig) -> tuple[Path, str] | None:
+    """A sheet of a workbook in the client folder named after ``table`` (its name, or its Chinese
+    or English title, :data:`~threec_helpers.inputs.contract.SHEET_TITLES`), e.g. a returned
+    request workbook holding one sheet per table. Workbooks named after a table, or mapped under
+    ``tables:``, are left to their own table; the first workbook by name wins."""
+    from .contract import TABLES, table_for_sheet
+
+    claimed = {s.file for s in config.tables.values() if s.file}
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.suffix.lower() not in (".xlsx", ".xlsm", ".xls") or path.name.startswith("~$"):
+            continue
+        if path.stem in TABLES or path.name in claimed:
+            continue
+        for name in workbook_sheets(path):
+            if table_for_sheet(name, (table,)) == table:
+                return path, name
+    return None
 
 
 def _display(path: Path, root: Path) -> str:
@@ -340,6 +388,7 @@ class _Loaded:
     table: Table
     path: Path
     frame: pd.DataFrame
+    shown: str = ""
 
 
 def _value_text(value: Any, column: Column | None = None) -> str | None:
@@ -522,7 +571,7 @@ def _read_and_type_checked(table: Table, path: Path, sheet, report: ValidationRe
     raw: RawTable = read_table(path, table, sheet=sheet, columns=source.columns if source else None)
     date_order = (source.date_order if source and source.date_order else None) or config.date_order
     frame = raw.frame
-    if raw.sheet is not None:
+    if raw.sheet is not None and not shown.endswith(f"[{raw.sheet}]"):
         report.sheets[shown] = raw.sheet
     report.headers[shown] = dict(raw.original_headers)
     for row, column in raw.uncalculated[:MAX_EXAMPLES_PER_RULE]:
@@ -535,6 +584,8 @@ def _read_and_type_checked(table: Table, path: Path, sheet, report: ValidationRe
                            params={"n": fmt_int(len(raw.hidden_rows)),
                                    "rows": ", ".join(fmt_int(r) for r in raw.hidden_rows[:10])}, severity="warning"))
     if frame.empty:
+        if raw.example_row is not None and not table.required:
+            return None  # a request workbook's sheet left with its example only: the table is not given
         if not raw.uncalculated:
             report.add(Problem(table.name, shown, None, None, "no_rows"))
         return None
@@ -629,7 +680,7 @@ def _check_references(loaded: dict[str, _Loaded], report: ValidationReport, root
             orphan = values.notna() & ~pd.Series(fast_isin(values, loaded[ref_table].frame[ref_col]), index=values.index)
             if orphan.any():
                 rows = orphan[orphan].index
-                shown = _display(item.path, root)
+                shown = item.shown
                 for row in rows[:MAX_EXAMPLES_PER_RULE]:
                     report.add(Problem(name, shown, int(row), col.name, "reference", _value_text(values.loc[row]),
                                        params={"ref_table": ref_table, "ref_column": ref_col}))
@@ -643,7 +694,7 @@ def _check_kpis(loaded: dict[str, _Loaded], report: ValidationReport, root: Path
         return
     item = loaded["kpi_measurements"]
     f = item.frame
-    shown = _display(item.path, root)
+    shown = item.shown
     num = f["numerator"] if "numerator" in f else pd.Series(np.nan, index=f.index)
     den = f["denominator"] if "denominator" in f else pd.Series(np.nan, index=f.index)
     val = f["value"] if "value" in f else pd.Series(np.nan, index=f.index)
@@ -676,7 +727,7 @@ def _check_id_spellings(loaded: dict[str, _Loaded], report: ValidationReport, ro
             continue
         item = loaded[table_name]
         for a, b in _near_duplicate_ids(item.frame[column]):
-            report.add(Problem(table_name, _display(item.path, root), None, column, "id_spelling", f"{a} / {b}",
+            report.add(Problem(table_name, item.shown, None, column, "id_spelling", f"{a} / {b}",
                                severity="warning"))
 
 
@@ -697,7 +748,7 @@ def _check_periods(loaded: dict[str, _Loaded], report: ValidationReport, root: P
     if "transactions" in loaded and "date" in loaded["transactions"].frame.columns:
         item = loaded["transactions"]
         f = item.frame
-        shown = _display(item.path, root)
+        shown = item.shown
         dates = f["date"].to_numpy(dtype="datetime64[ns]")
         amount = f["amount"].to_numpy(dtype="float64", na_value=np.nan) if "amount" in f.columns else None
 
@@ -729,7 +780,7 @@ def _check_periods(loaded: dict[str, _Loaded], report: ValidationReport, root: P
         item = loaded["kpi_measurements"]
         months = pd.to_datetime(item.frame["period"].dropna().astype(str), format="%Y-%m", errors="coerce").dropna()
         if not ((months >= cur_start.replace(day=1)) & (months < cur_end)).any():
-            report.add(Problem("kpi_measurements", _display(item.path, root), None, "period", "current_period_empty",
+            report.add(Problem("kpi_measurements", item.shown, None, "period", "current_period_empty",
                                params={"period": current.id, "start": str(current.start), "end": str(current.end)}))
 
 
@@ -797,10 +848,13 @@ def validate_client(client_id: str, data_root_dir: str | Path | None = None, *,
                                    "missing_table", params={"folder": _display(folder, root)}))
             continue
         shown = _display(path, root)
+        if sheet is not None and not (config.tables.get(table.name) and config.tables[table.name].file):
+            shown = f"{shown}[{sheet}]"  # a workbook holding several tables: each sheet is its own source
         frame = _read_and_type(table, path, sheet, report, shown, config, today_ts)
         if frame is not None:
-            loaded[table.name] = _Loaded(table, path, frame)
+            loaded[table.name] = _Loaded(table, path, frame, shown)
             report.rows[table.name] = len(frame)
+    _add_audit_forms(folder, config, loaded, report, root)
     for check in (_check_references, _check_kpis, _check_id_spellings, _check_periods):
         try:
             check(loaded, report, root, config)
@@ -808,6 +862,46 @@ def validate_client(client_id: str, data_root_dir: str | Path | None = None, *,
             report.add(Problem("-", _display(folder, root), None, None, "file_unexpected",
                                params={"detail": f"{check.__name__}: {type(exc).__name__}: {str(exc)[:300]}"}))
     return report, config, {name: item.frame for name, item in loaded.items()}
+
+
+def _add_audit_forms(folder: Path, config: ClientConfig, loaded: dict[str, _Loaded], report: ValidationReport,
+                     root: Path) -> None:
+    """Filled audit forms in ``audit_forms/`` become rows of the engagement's responses table;
+    a respondent whose answers of that round the table's file already holds is refused."""
+    from .contract import TABLES
+    from .forms import FORMS_FOLDER, RESPONSES_TABLE, read_audit_forms
+
+    try:
+        frame, problems = read_audit_forms(folder, config)
+    except Exception as exc:  # noqa: BLE001 - never a traceback for a file in the client folder
+        report.add(Problem("-", _display(folder / FORMS_FOLDER, root), None, None, "file_unexpected",
+                           params={"detail": f"{type(exc).__name__}: {str(exc)[:300]}"}))
+        return
+    name = RESPONSES_TABLE.get(config.engagement, "-")
+    for p in problems:
+        report.add(Problem(name, _display(p.file, root), p.row, p.column, p.rule, p.value, params=dict(p.params),
+                           severity=p.severity))
+    if frame is None:
+        return
+    who = "respondent_id" if name == "focus_responses" else "assessor"
+    if name in loaded:
+        item = loaded[name]
+        old = item.frame
+        if who in old.columns and "round" in old.columns:
+            have = set(zip(old["round"].astype("string").fillna(""), old[who].astype("string").fillna("")))
+            for rnd, person in sorted(set(zip(frame["round"].fillna(""), frame[who].fillna("")))):
+                if (rnd, person) in have:
+                    report.add(Problem(name, _display(folder / FORMS_FOLDER, root), None, who, "form_already_in_table",
+                                       person, params={"round": rnd, "other": item.shown}))
+                    return
+        start = int(old.index.max()) + 1 if len(old) else 1
+        frame.index = pd.RangeIndex(start, start + len(frame))
+        combined = pd.concat([old, frame[[c for c in old.columns if c in frame.columns]]])
+        loaded[name] = _Loaded(item.table, item.path, combined, item.shown)
+    else:
+        frame.index = pd.RangeIndex(1, 1 + len(frame))
+        loaded[name] = _Loaded(TABLES[name], folder / FORMS_FOLDER, frame, _display(folder / FORMS_FOLDER, root))
+    report.rows[name] = len(loaded[name].frame)
 
 
 # --------------------------------------------------------------------------- loading with cache
@@ -874,6 +968,10 @@ def input_fingerprint(client_id: str, data_root_dir: str | Path | None = None) -
         if path is not None and path.is_file():
             sources[table.name] = {"file": _display(path, root), "sha256": file_sha256(path),
                                    "sheet": "" if sheet is None else str(sheet)}
+    from .forms import FORMS_FOLDER, form_files
+
+    for path in form_files(folder):
+        sources[f"{FORMS_FOLDER}/{path.name}"] = {"file": _display(path, root), "sha256": file_sha256(path)}
     h = hashlib.sha256(f"contract={CONTRACT_VERSION};threec={__version__}".encode())
     for name in sorted(sources):
         h.update(f"{name}={sources[name]['sha256']}:{sources[name].get('sheet', '')};".encode())

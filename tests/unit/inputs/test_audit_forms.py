@@ -1,0 +1,218 @@
+"""Audit forms (issue 14): written from a checklist, filled, dropped into audit_forms/ and read
+back as the responses table, each refusal naming the form's file."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from conftest import write_client
+from pdfcheck import pdf_text
+from testpaths import ROOT
+from threec_helpers.audit.checklists import load_checklist
+from threec_helpers.audit.forms import answers_by_respondent, write_audit_form
+from threec_helpers.cli import cli
+from threec_helpers.inputs.config import load_client_config
+from threec_helpers.inputs.validation import validate_client
+
+DEMO = ROOT / "data" / "clients"
+
+
+def test_the_manufacturers_focus_answers_come_back_the_same_through_filled_forms(tmp_path):
+    report, config, tables = validate_client("demo_manufacturer", DEMO)
+    responses = tables["focus_responses"]
+    last, forms = answers_by_respondent(responses, "3c")
+    assert last == "2026" and len(forms) == 20
+    root = tmp_path / "clients"
+    folder = root / "demo_manufacturer"
+    shutil.copytree(DEMO / "demo_manufacturer", folder)
+    kept = pd.read_csv(folder / "focus_responses.csv", dtype=str)
+    kept[kept["round"] != last].to_csv(folder / "focus_responses.csv", index=False)
+    checklist = load_checklist("customer_focus")
+    for n, (who, role, answers) in enumerate(forms):
+        write_audit_form(checklist, folder / "audit_forms" / f"扫描件 {n}.xlsx", config, round_id=last,
+                         respondent=who, role=role, answers=answers)
+    report2, _, back = validate_client("demo_manufacturer", root)
+    assert report2.ok, report2.format_text("en")
+    key = ["round", "respondent_id", "item_id"]
+
+    def answered(frame):
+        return frame[frame["score"].notna()].sort_values(key).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(answered(back["focus_responses"]), answered(responses), check_dtype=False)
+
+
+def test_clinical_forms_carry_assessor_role_and_evidence(tmp_path):
+    report, config, tables = validate_client("demo_hospital", DEMO)
+    scores = tables["assessment_scores"]
+    last, forms = answers_by_respondent(scores, "clinical")
+    root = tmp_path / "clients"
+    folder = root / "demo_hospital"
+    shutil.copytree(DEMO / "demo_hospital", folder)
+    kept = pd.read_csv(folder / "assessment_scores.csv", dtype=str)
+    kept[kept["round"] != last].to_csv(folder / "assessment_scores.csv", index=False)
+    checklist = load_checklist("obstetrics_quality")
+    for who, role, answers in forms:
+        write_audit_form(checklist, folder / "audit_forms" / f"{who}.xlsx", config, round_id=last, respondent=who,
+                         role=role, answers=answers)
+    report2, _, back = validate_client("demo_hospital", root)
+    assert report2.ok, report2.format_text("en")
+    key = ["round", "assessor", "item_id"]
+    got = back["assessment_scores"].sort_values(key).reset_index(drop=True)
+    want = scores.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got[want.columns], want, check_dtype=False)
+
+
+def test_form_layout(tmp_path):
+    config = load_client_config(DEMO / "demo_manufacturer")
+    checklist = load_checklist("customer_focus")
+    out = write_audit_form(checklist, tmp_path / "f.xlsx", config, roles=["management", "sales"])
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["审核表", "threec"] and wb["threec"].sheet_state == "hidden"
+    ws = wb["审核表"]
+    labels = [ws.cell(r, 1).value for r in range(3, 9)]
+    assert labels == ["客户", "检查表", "轮次", "答卷人", "角色", "日期"]
+    assert [c.value for c in ws[10]] == ["领域", "条目编号", "条目内容", "评分指引", "评分标准", "否决项", "得分",
+                                         "佐证材料", "备注"]
+    assert ws.freeze_panes == "C11"
+    ids = [ws.cell(r, 2).value for r in range(11, 11 + len(checklist.items))]
+    assert ids == checklist.item_ids
+    score_lists = [dv for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith("G")]
+    assert len(score_lists) == len(checklist.items) and score_lists[0].formula1 == '"1,2,3,4,5"'
+    veto_rows = [r for r in range(11, 11 + len(checklist.items)) if ws.cell(r, 6).value]
+    assert len(veto_rows) == int(checklist.items["veto"].sum())
+    role = [dv for dv in ws.data_validations.dataValidation if str(dv.sqref) == "B7"]
+    assert role and role[0].type == "list"
+
+
+# ------------------------------------------------------------------------------- refusals
+
+
+@pytest.fixture
+def acme(tmp_path):
+    root = tmp_path / "clients"
+    folder = write_client(root)
+    return root, folder, load_client_config(folder), load_checklist("customer_focus")
+
+
+def _answers(checklist, score=3.0, n=None):
+    ids = checklist.item_ids[:n]
+    return pd.DataFrame({"item_id": ids, "score": [score] * len(ids)})
+
+
+def _problems(root):
+    report, _, tables = validate_client("acme", root)
+    return report, {(Path(p.file).name, p.rule) for p in report.errors}, tables
+
+
+def test_good_forms_become_focus_responses(acme):
+    root, folder, config, checklist = acme
+    write_audit_form(checklist, folder / "audit_forms" / "a.xlsx", config, respondent="E1", role="sales",
+                     answers=_answers(checklist))
+    report, problems, tables = _problems(root)
+    assert report.ok, report.format_text("en")
+    fr = tables["focus_responses"]
+    assert len(fr) == len(checklist.items) and set(fr["respondent_id"]) == {"E1"} and set(fr["round"]) == {"FY2025"}
+
+
+def test_unknown_item_is_named_by_file_and_row(acme):
+    root, folder, config, checklist = acme
+    path = write_audit_form(checklist, folder / "audit_forms" / "x.xlsx", config, respondent="E1", role="sales",
+                            answers=_answers(checklist))
+    wb = openpyxl.load_workbook(path)
+    wb["Form"].cell(12, 2, "ORG.99")
+    wb.save(path)
+    report, problems, _ = _problems(root)
+    assert ("x.xlsx", "form_unknown_item") in problems
+    p = next(p for p in report.errors if p.rule == "form_unknown_item")
+    assert p.row == 12 and p.value == "ORG.99"
+
+
+def test_score_outside_the_scale(acme):
+    root, folder, config, checklist = acme
+    write_audit_form(checklist, folder / "audit_forms" / "x.xlsx", config, respondent="E1", role="sales",
+                     answers=_answers(checklist, score=7))
+    report, problems, _ = _problems(root)
+    assert ("x.xlsx", "form_score_outside") in problems
+    assert "1–5" in report.format_text("en")
+
+
+def test_a_respondent_twice(acme):
+    root, folder, config, checklist = acme
+    for name in ("a.xlsx", "b.xlsx"):
+        write_audit_form(checklist, folder / "audit_forms" / name, config, respondent="E1", role="sales",
+                         answers=_answers(checklist))
+    report, problems, _ = _problems(root)
+    assert ("b.xlsx", "form_respondent_twice") in problems
+    assert "a.xlsx" in report.format_text("en")
+
+
+def test_a_form_for_another_checklist(acme):
+    root, folder, config, _ = acme
+    other = load_checklist("iso9001_2015")
+    write_audit_form(other, folder / "audit_forms" / "iso.xlsx", config, respondent="E1", role="sales",
+                     answers=_answers(other))
+    _, problems, _ = _problems(root)
+    assert problems == {("iso.xlsx", "form_other_checklist")}
+
+
+def test_a_form_for_another_client(acme):
+    root, folder, config, checklist = acme
+    other = dataclasses.replace(config, client_id="globex")
+    write_audit_form(checklist, folder / "audit_forms" / "globex.xlsx", other, respondent="E1", role="sales",
+                     answers=_answers(checklist))
+    _, problems, _ = _problems(root)
+    assert problems == {("globex.xlsx", "form_other_client")}
+
+
+def test_an_empty_form_and_a_form_without_respondent(acme):
+    root, folder, config, checklist = acme
+    write_audit_form(checklist, folder / "audit_forms" / "blank.xlsx", config, respondent="E1", role="sales")
+    write_audit_form(checklist, folder / "audit_forms" / "anon.xlsx", config, answers=_answers(checklist), role="x")
+    _, problems, _ = _problems(root)
+    assert ("blank.xlsx", "form_empty") in problems and ("anon.xlsx", "form_no_respondent") in problems
+
+
+def test_a_file_that_is_no_form(acme, tmp_path):
+    root, folder, config, checklist = acme
+    (folder / "audit_forms").mkdir()
+    pd.DataFrame({"a": [1]}).to_excel(folder / "audit_forms" / "notes.xlsx", index=False)
+    _, problems, _ = _problems(root)
+    assert problems == {("notes.xlsx", "form_not_a_form")}
+
+
+def test_answers_already_in_the_table(acme):
+    root, folder, config, checklist = acme
+    (folder / "focus_responses.csv").write_text("respondent_id,role,item_id,score,round\nE1,sales,ORG.1,3,FY2025\n",
+                                                encoding="utf-8")
+    write_audit_form(checklist, folder / "audit_forms" / "e1.xlsx", config, respondent="E1", role="sales",
+                     answers=_answers(checklist))
+    report, _, _ = _problems(root)
+    assert any(p.rule == "form_already_in_table" for p in report.errors)
+
+
+# ------------------------------------------------------------------------------- command line
+
+
+def test_cli_writes_form_pdf_request_workbook_and_filled_forms(tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(cli, ["--lang", "en", "audit-form", "demo_manufacturer", "--out", str(tmp_path / "f.xlsx"),
+                              "--data-root", str(DEMO)])
+    assert res.exit_code == 0, res.output
+    text = pdf_text(tmp_path / "f.pdf")
+    assert "ORG.1" in text and "答卷人" in text
+    res = runner.invoke(cli, ["audit-form", "demo_hospital", "--fill", "--out", str(tmp_path / "forms"),
+                              "--data-root", str(DEMO)])
+    assert res.exit_code == 0, res.output
+    assert len(list((tmp_path / "forms").glob("*.xlsx"))) == 4
+    res = runner.invoke(cli, ["request-workbook", "demo_telecom", "--out", str(tmp_path / "r.xlsx"), "--fill",
+                              "--data-root", str(DEMO), "--due", "2026-12-01"])
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert "内审发现" in wb.sheetnames and wb["内审发现"].max_row > 2

@@ -1,0 +1,181 @@
+"""The data-request workbook (issue 14): written in the client's language, read back as the
+client folder's data, one sheet per table, with its example row dropped and every rule still applied."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import write_client
+from testpaths import ROOT
+from threec_helpers.inputs.config import load_client_config
+from threec_helpers.inputs.contract import display_header, sheet_title, table_for_sheet, tables_for, TABLES
+from threec_helpers.inputs.request import write_request_workbook
+from threec_helpers.inputs.validation import validate_client
+
+DEMO = ROOT / "data" / "clients"
+
+
+def _fresh_folder(root: Path, client_id: str, source: Path) -> Path:
+    """A new client folder holding only the client's client.yaml (without its file mapping)."""
+    folder = root / client_id
+    folder.mkdir(parents=True)
+    raw = yaml.safe_load((source / "client.yaml").read_text(encoding="utf-8"))
+    raw.pop("tables", None)  # it names the demo's own files, which the new folder does not have
+    (folder / "client.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("client_id", ["demo_manufacturer", "demo_telecom", "demo_hospital"])
+def test_a_filled_request_workbook_alone_validates_to_the_same_tables(tmp_path, client_id):
+    report, config, tables = validate_client(client_id, DEMO)
+    assert report.ok
+    out = tmp_path / "out" / "request.xlsx"
+    write_request_workbook(config, out, tables=tables)
+    folder = _fresh_folder(tmp_path / "clients", client_id, DEMO / client_id)
+    shutil.copy(out, folder / "资料清单（已填）.xlsx")
+    report2, _, back = validate_client(client_id, tmp_path / "clients")
+    assert report2.ok, report2.format_text("en")
+    assert report2.errors == [] and report2.warnings == []
+    assert set(back) == set(tables)
+    for name, frame in tables.items():
+        got = back[name]
+        assert len(got) == len(frame), name  # same rows
+        for col in frame.columns:
+            if pd.api.types.is_float_dtype(frame[col].dtype):
+                assert np.isclose(got[col].sum(), frame[col].sum()), (name, col)  # same sums
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), frame.reset_index(drop=True), check_dtype=False)
+
+
+def test_layout_headers_comments_frozen_rows_drop_downs_and_example(tmp_path):
+    config = load_client_config(DEMO / "demo_manufacturer")
+    out = write_request_workbook(config, tmp_path / "r.xlsx", lists={"item_id": ["ORG.1", "ORG.2"]},
+                                 contact="王经理 138-0000-0000", due="2026-12-15")
+    wb = openpyxl.load_workbook(out)
+    tables = tables_for("3c")
+    assert wb.sheetnames == ["说明", *[sheet_title(t.name, "zh") for t in tables], "选项"]
+    assert wb["选项"].sheet_state == "hidden"
+    cover = "\n".join(str(c.value) for row in wb["说明"].iter_rows() for c in row if c.value is not None)
+    assert "王经理 138-0000-0000" in cover and "2026-12-15" in cover and "FY2024" in cover and "FY2026" in cover
+    for table in tables:
+        ws = wb[sheet_title(table.name, "zh")]
+        assert ws.freeze_panes == "A2"
+        headers = [c.value for c in ws[1]]
+        assert headers == [display_header(c, "zh") for c in table.columns]
+        for cell, col in zip(ws[1], table.columns):
+            assert cell.comment is not None and (col.doc_zh in cell.comment.text)
+            assert ("必填" if col.required else "选填") in cell.comment.text
+        assert str(ws.cell(2, 1).value).startswith("【示例】")
+    customers = wb[sheet_title("customers", "zh")]
+    status = [dv for dv in customers.data_validations.dataValidation if "C3" in str(dv.sqref)]
+    assert status and status[0].type == "list" and status[0].errorStyle in (None, "stop")  # stop is the default
+    assert "选项" in status[0].formula1
+    lists = wb["选项"]
+    column = [c.value for c in next(col for col in lists.iter_cols() if col[0].value == "customers.status")]
+    assert column[1:5] == ["活跃", "非活跃", "潜在", "疑似"]
+    focus = wb[sheet_title("focus_responses", "zh")]
+    kinds = {str(dv.sqref).split(":")[0]: dv.type for dv in focus.data_validations.dataValidation}
+    assert kinds["C3"] == "list"  # the checklist's items
+    transactions = wb[sheet_title("transactions", "zh")]
+    kinds = {str(dv.sqref).split(":")[0]: dv.type for dv in transactions.data_validations.dataValidation}
+    assert kinds["B3"] == "date" and kinds["D3"] == "decimal"
+    surveys = wb[sheet_title("surveys", "zh")]
+    kinds = {str(dv.sqref).split(":")[0]: dv.type for dv in surveys.data_validations.dataValidation}
+    assert kinds["F3"] == "list"  # yes/no
+
+
+def test_english_client_gets_an_english_workbook(tmp_path):
+    config = load_client_config(DEMO / "demo_hospital")
+    wb = openpyxl.load_workbook(write_request_workbook(config, tmp_path / "r.xlsx"))
+    assert wb.sheetnames[0] == "Read me" and "Assessment scores" in wb.sheetnames
+    assert wb["Rectifications"]["A2"].value.startswith("[Example]")
+    assert [c.value for c in wb["Rectifications"][1]][:2] == ["action_id", "item_id"]
+
+
+def test_sheet_names_in_either_language():
+    assert table_for_sheet("销售明细") == "transactions"
+    assert table_for_sheet(" Cost to Serve ") == "cost_to_serve"
+    assert table_for_sheet("Sheet1") is None
+    for name in TABLES:
+        assert table_for_sheet(sheet_title(name, "zh")) == name and table_for_sheet(sheet_title(name, "en")) == name
+
+
+def _blank_workbook(tmp_path: Path, root: Path, client_id: str = "acme") -> Path:
+    folder = write_client(root, client_id)
+    return write_request_workbook(load_client_config(folder), tmp_path / "blank.xlsx")
+
+
+def _fill(path: Path, sheet: str, rows: list[list], start_row: int = 3) -> None:
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    for r, values in enumerate(rows, start=start_row):
+        for c, v in enumerate(values, start=1):
+            ws.cell(r, c, v)
+    wb.save(path)
+
+
+def test_rules_still_refuse_bad_rows_naming_sheet_and_row(tmp_path):
+    root = tmp_path / "clients"
+    blank = _blank_workbook(tmp_path, root)
+    folder = root / "acme"
+    (folder / "customers.csv").unlink()
+    (folder / "transactions.csv").unlink()
+    book = folder / "returned.xlsx"
+    shutil.copy(blank, book)
+    _fill(book, "Customers", [["C001", "A", "active"], ["C002", "B", "sleeping"], ["C001", "C", "active"]])
+    _fill(book, "Transactions", [["T1", "2025-01-05", "C001", 100], ["T2", "2025-02-05", "C009", -5],
+                                 ["Total", None, None, 500]])
+    report, _, _ = validate_client("acme", root)
+    assert not report.ok
+    got = {(p.file.rsplit("[", 1)[-1].rstrip("]"), p.row, p.rule) for p in report.errors}
+    assert ("Customers", 4, "allowed") in got        # status not allowed, row 4 of the sheet
+    assert ("Customers", 5, "unique") in got         # C001 twice
+    assert ("Transactions", 4, "min") in got         # negative amount
+    assert ("Transactions", 4, "reference") in got   # unknown customer
+    assert ("Transactions", 5, "total_row") in got   # a total row is never data
+    text = report.format_text("en")
+    assert "returned.xlsx[Customers], row 4" in text
+
+
+def test_the_example_marker_counts_only_in_the_first_row_below_the_header(tmp_path):
+    root = tmp_path / "clients"
+    blank = _blank_workbook(tmp_path, root)
+    folder = root / "acme"
+    (folder / "customers.csv").unlink()
+    book = folder / "returned.xlsx"
+    shutil.copy(blank, book)
+    _fill(book, "Customers", [["C001", "A", "active"], ["[Example] C002", "B", "active"]])
+    report, _, tables = validate_client("acme", root)
+    # the marked row further down is data (and its id is then unknown to transactions: no matter)
+    assert tables["customers"]["customer_id"].tolist() == ["C001", "[Example] C002"]
+    assert tables["customers"].index.tolist() == [3, 4]
+
+
+def test_a_returned_workbook_mixes_with_separate_files_and_optional_sheets_left_empty(tmp_path):
+    root = tmp_path / "clients"
+    blank = _blank_workbook(tmp_path, root)
+    folder = root / "acme"
+    (folder / "customers.csv").unlink()  # customers from the workbook, transactions from their CSV
+    book = folder / "returned.xlsx"
+    shutil.copy(blank, book)
+    _fill(book, "Customers", [[f"C00{i}", "n", "active"] for i in range(1, 6)])
+    report, _, tables = validate_client("acme", root)
+    assert report.ok, report.format_text("en")
+    assert len(tables["customers"]) == 5 and len(tables["transactions"]) == 5
+    assert "cost_to_serve" not in tables and "surveys" not in tables  # their sheets hold only the example
+
+
+def test_a_required_sheet_left_empty_is_refused(tmp_path):
+    root = tmp_path / "clients"
+    blank = _blank_workbook(tmp_path, root)
+    folder = root / "acme"
+    (folder / "customers.csv").unlink()
+    shutil.copy(blank, folder / "returned.xlsx")
+    report, _, _ = validate_client("acme", root)
+    assert any(p.rule == "no_rows" and p.table == "customers" for p in report.errors)

@@ -1,0 +1,250 @@
+"""On-site audit forms: one workbook per respondent, and a printable version for paper rounds.
+
+:func:`write_audit_form` writes the form of a checklist as an ``.xlsx``: the respondent and
+role at the top, one row per item with its area, text, guidance (the evidence to look for),
+scale, veto mark, the score as a drop-down, and fields for evidence and remarks. A hidden
+sheet records the client, the checklist and each item's scale, which is what
+:mod:`threec_helpers.inputs.forms` checks a returned form against.
+
+:func:`form_html` gives the same form as HTML for a PDF (the command line renders it with
+:func:`threec_helpers.batch.publish.html_to_pdf` and the bundled CJK font).
+
+:func:`answers_by_respondent` splits a responses table into one set of answers per
+respondent, for forms pre-filled with a previous round (``threec audit-form --fill``).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+
+from ..i18n import t
+from ..inputs.config import ClientConfig
+from ..inputs.forms import FORM_KIND, FORM_VERSION, META_ITEMS_ROW, META_SHEET, RESPONSES_TABLE
+from ..storage import atomic_target
+from .checklists import Checklist
+
+
+def _score_values(checklist: Checklist, item: Mapping[str, Any]) -> list[float]:
+    """The scores a form offers for an item: a choice scale's values, a range scale's whole points."""
+    scale = checklist.scales[item["scale"]]
+    if scale.values:
+        return sorted(scale.values.values(), reverse=True)
+    lo, hi = float(item["scale_min"]), float(item["scale_max"])
+    return [float(v) for v in range(math.ceil(lo), math.floor(hi) + 1)]
+
+
+def scale_text(checklist: Checklist, item: Mapping[str, Any], lang: str) -> str:
+    """An item's scale in words: ``1–5: 1 未开展 … 5 持续改进`` or ``1 符合 / 0.5 部分符合 / 0 不符合``."""
+    scale = checklist.scales[item["scale"]]
+    labels = {float(k): v.get(lang) or next(iter(v.values())) for k, v in scale.labels.items()}
+    if scale.values:
+        return " / ".join(f"{v:g} {labels.get(float(v), k)}" for k, v in
+                          sorted(scale.values.items(), key=lambda kv: -kv[1]))
+    lo, hi = float(item["scale_min"]), float(item["scale_max"])
+    text = f"{lo:g}–{hi:g}"
+    if labels:
+        text += ": " + "; ".join(f"{k:g} {v}" for k, v in sorted(labels.items()) if lo <= k <= hi)
+    return text
+
+
+def _items(checklist: Checklist) -> list[dict[str, Any]]:
+    return checklist.items.to_dict("records")
+
+
+def write_audit_form(checklist: Checklist, out: str | Path, config: ClientConfig, *, lang: str | None = None,
+                     round_id: str | None = None, respondent: str | None = None, role: str | None = None,
+                     answers: pd.DataFrame | None = None, roles: Sequence[str] = ()) -> Path:
+    """Write one audit form (``.xlsx``, atomically).
+
+    Parameters
+    ----------
+    checklist : Checklist
+    out : str or Path
+    config : ClientConfig
+        The client the form is for (recorded in the form, checked when it comes back).
+    lang : {"zh", "en"}, optional
+        Default: the client's report language.
+    round_id : str, optional
+        The audit round (default: the client's current period).
+    respondent, role : str, optional
+        Pre-filled respondent and role.
+    answers : DataFrame, optional
+        Pre-filled answers: ``item_id``, ``score`` and optionally ``evidence``.
+    roles : sequence of str
+        The roles offered in the role drop-down (other values are accepted with a warning).
+
+    Returns
+    -------
+    Path
+    """
+    import xlsxwriter
+
+    lang = lang or config.language
+    out = Path(out)
+    round_id = str(round_id if round_id is not None else config.current_period)
+    items = _items(checklist)
+    given: dict[str, dict[str, Any]] = {}
+    if answers is not None:
+        for rec in answers.to_dict("records"):
+            given[str(rec["item_id"])] = rec
+    with atomic_target(out) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                            "strings_to_urls": False})
+        bold = wb.add_format({"bold": True})
+        title_fmt = wb.add_format({"bold": True, "font_size": 14})
+        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
+        fill = wb.add_format({"bg_color": "#FFF2CC", "border": 1, "valign": "top", "text_wrap": True})
+        veto_fmt = wb.add_format({"bold": True, "font_color": "#C00000", "valign": "top"})
+        ws = wb.add_worksheet(t("form.sheet", lang))
+        meta = wb.add_worksheet(META_SHEET)
+        ws.set_column(0, 0, 16)
+        ws.set_column(1, 1, 10)
+        ws.set_column(2, 2, 40)
+        ws.set_column(3, 3, 36)
+        ws.set_column(4, 4, 24)
+        ws.set_column(5, 6, 9)
+        ws.set_column(7, 8, 30)
+        ws.write_string(0, 0, t("form.title", lang, checklist=checklist.title_in(lang)), title_fmt)
+        ws.write_string(1, 0, t("form.how", lang))
+        block = [("form.client", f"{config.client_id}", config.display_name(lang)),
+                 ("form.checklist", checklist.id, checklist.title_in(lang)),
+                 ("form.round", round_id, ""),
+                 ("form.respondent", respondent or "", ""),
+                 ("form.role", role or "", ""),
+                 ("form.date", "", "")]
+        for i, (key, value, note) in enumerate(block, start=2):
+            ws.write_string(i, 0, t(key, lang), bold)
+            editable = key in ("form.respondent", "form.role", "form.date")
+            ws.write_string(i, 1, value, fill if editable else None)
+            if note:
+                ws.write_string(i, 2, note)
+        role_row = 6
+        if roles:
+            meta.write_string(0, 5, "roles")
+            for r, name in enumerate(roles, start=1):
+                meta.write_string(r, 5, str(name))
+            ws.data_validation(role_row, 1, role_row, 1, {
+                "validate": "list", "source": f"='{META_SHEET}'!$F$2:$F${len(roles) + 1}", "error_type": "warning",
+                "error_title": t("request.invalid_title", lang), "error_message": t("request.invalid_list", lang)})
+        header_row = 9
+        headers = ["form.col.area", "form.col.item", "form.col.text", "form.col.guidance", "form.col.scale",
+                   "form.col.veto", "form.col.score", "form.col.evidence", "form.col.remarks"]
+        for c, key in enumerate(headers):
+            ws.write_string(header_row, c, t(key, lang), head)
+        for k, name in enumerate(("form", "version", "client_id", "checklist", "checklist_version", "round", "lang",
+                                  "sheet")):
+            value = {"form": FORM_KIND, "version": FORM_VERSION, "client_id": config.client_id,
+                     "checklist": checklist.id, "checklist_version": checklist.version, "round": round_id,
+                     "lang": lang, "sheet": t("form.sheet", lang)}[name]
+            meta.write_string(k, 0, name)
+            meta.write_string(k, 1, str(value))
+        for c, name in enumerate(("item_id", "min", "max", "values")):
+            meta.write_string(META_ITEMS_ROW, c, name)
+        score_col = 6
+        for n, item in enumerate(items):
+            row = header_row + 1 + n
+            iid = str(item["item_id"])
+            ws.write_string(row, 0, str(item[f"area_title_{lang}"]), wrap)
+            ws.write_string(row, 1, iid, wrap)
+            ws.write_string(row, 2, str(item[f"text_{lang}"]), wrap)
+            ws.write_string(row, 3, str(item[f"evidence_{lang}"] or ""), wrap)
+            ws.write_string(row, 4, scale_text(checklist, item, lang), wrap)
+            if item["veto"]:
+                ws.write_string(row, 5, t("form.veto_mark", lang), veto_fmt)
+            values = _score_values(checklist, item)
+            scale = checklist.scales[item["scale"]]
+            meta_row = META_ITEMS_ROW + 1 + n
+            meta.write_string(meta_row, 0, iid)
+            meta.write_number(meta_row, 1, float(item["scale_min"]))
+            meta.write_number(meta_row, 2, float(item["scale_max"]))
+            meta.write_string(meta_row, 3, ";".join(f"{v:g}" for v in values) if scale.values else "")
+            ws.data_validation(row, score_col, row, score_col, {
+                "validate": "list", "source": [f"{v:g}" for v in values], "error_type": "stop",
+                "error_title": t("request.invalid_title", lang),
+                "error_message": t("request.invalid_number", lang, range=scale_text(checklist, item, lang))[:250]})
+            rec = given.get(iid, {})
+            score = rec.get("score")
+            if score is not None and not pd.isna(score):
+                ws.write_number(row, score_col, float(score), fill)
+            else:
+                ws.write_blank(row, score_col, None, fill)
+            evidence = rec.get("evidence")
+            ws.write_string(row, 7, "" if evidence is None or pd.isna(evidence) else str(evidence), fill)
+            ws.write_blank(row, 8, None, fill)
+        ws.freeze_panes(header_row + 1, 2)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(header_row)
+        meta.hide()
+        ws.activate()
+        wb.close()
+    return out
+
+
+def form_html(checklist: Checklist, config: ClientConfig, *, lang: str | None = None, round_id: str | None = None,
+              respondent: str | None = None, role: str | None = None, answers: pd.DataFrame | None = None) -> str:
+    """The audit form as a printable HTML page (A4 landscape), for a PDF of paper rounds."""
+    lang = lang or config.language
+    round_id = str(round_id if round_id is not None else config.current_period)
+    given = {} if answers is None else {str(r["item_id"]): r for r in answers.to_dict("records")}
+    esc = html.escape
+    rows = []
+    for item in _items(checklist):
+        rec = given.get(str(item["item_id"]), {})
+        score = rec.get("score")
+        score_text = "" if score is None or pd.isna(score) else f"{float(score):g}"
+        options = " ".join(f"☐ {v:g}" for v in _score_values(checklist, item))
+        veto = t("form.veto_mark", lang) if item["veto"] else ""
+        rows.append(
+            f"<tr><td>{esc(str(item[f'area_title_{lang}']))}</td><td>{esc(str(item['item_id']))}</td>"
+            f"<td>{esc(str(item[f'text_{lang}']))}<div class='g'>{esc(str(item[f'evidence_{lang}'] or ''))}</div></td>"
+            f"<td class='s'>{esc(scale_text(checklist, item, lang))}<div>{esc(options)}</div></td>"
+            f"<td class='v'>{esc(veto)}</td><td class='n'>{esc(score_text)}</td><td></td><td></td></tr>")
+    block = "".join(
+        f"<tr><th>{esc(t(k, lang))}</th><td>{esc(v)}</td></tr>" for k, v in (
+            ("form.client", f"{config.client_id} {config.display_name(lang)}"),
+            ("form.checklist", f"{checklist.id} {checklist.title_in(lang)}"), ("form.round", round_id),
+            ("form.respondent", respondent or ""), ("form.role", role or ""), ("form.date", "")))
+    heads = "".join(f"<th>{esc(t(k, lang))}</th>" for k in (
+        "form.col.area", "form.col.item", "form.col.text", "form.col.scale", "form.col.veto", "form.col.score",
+        "form.col.evidence", "form.col.remarks"))
+    style = ("@page{size:A4 landscape;margin:12mm}body{font-size:9pt}h1{font-size:14pt}"
+             "table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:3px;vertical-align:top}"
+             "table.block{width:60%;margin-bottom:8px}table.block td{min-width:60mm;height:14pt}"
+             "thead{display:table-header-group}tr{page-break-inside:avoid}.g{color:#555;font-size:8pt}"
+             ".s{width:22%}.v{color:#c00000;font-weight:bold}.n{width:6%}td:nth-child(7),td:nth-child(8){width:14%}")
+    return (f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
+            f"<style>{style}</style></head><body><h1>{esc(t('form.title', lang, checklist=checklist.title_in(lang)))}"
+            f"</h1><p>{esc(t('form.how', lang))}</p><table class='block'>{block}</table>"
+            f"<table><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>")
+
+
+def answers_by_respondent(responses: pd.DataFrame, engagement: str, round_id: str | None = None
+                          ) -> tuple[str | None, list[tuple[str, str | None, pd.DataFrame]]]:
+    """Split a responses table into (respondent, role, answers) of one round (default: the last).
+
+    Returns
+    -------
+    round_id : str or None
+    forms : list of (respondent, role, answers)
+        ``answers`` has ``item_id``, ``score`` (and ``evidence`` for clinical self-assessments).
+    """
+    from .scoring import rounds_of
+
+    who = "respondent_id" if RESPONSES_TABLE.get(engagement) == "focus_responses" else "assessor"
+    rounds = rounds_of(responses)
+    if round_id is None:
+        round_id = rounds[-1] if rounds else None
+    frame = responses if round_id is None else responses[responses["round"].astype(str) == str(round_id)]
+    out = []
+    for person, part in frame.groupby(frame[who].astype(str), sort=True):
+        roles = part["role"].dropna().astype(str).unique() if "role" in part.columns else []
+        cols = [c for c in ("item_id", "score", "evidence") if c in part.columns]
+        out.append((str(person), str(roles[0]) if len(roles) else None, part[cols]))
+    return round_id, out

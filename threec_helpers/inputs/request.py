@@ -1,0 +1,343 @@
+"""The data-request workbook (资料清单) a consultant sends a client at the start of an engagement.
+
+:func:`write_request_workbook` writes one ``.xlsx`` in the client's report language:
+
+- a cover sheet: what is asked, for which periods, how to fill it, a contact and a return date;
+- one sheet per table of the client's engagement (named by
+  :data:`~threec_helpers.inputs.contract.SHEET_TITLES`), its headers the contract's accepted
+  headers in that language, each with a comment (meaning, unit, required or not), the header
+  row frozen, and one example row marked ``【示例】`` / ``[Example]`` in its first cell, which
+  the reader drops (:func:`~threec_helpers.inputs.readers.drop_example_row`);
+- drop-down lists (Excel data validation) for every category and yes/no column, the period ids,
+  and whatever lists the caller passes (a checklist's items and clauses, the roles), taken from a
+  hidden sheet; date and number checks where Excel holds them;
+- with ``tables``, the client's current data filled in, so the client corrects and extends it.
+
+Only features Excel and WPS Office (and LibreOffice) share: plain list and range validation,
+comments, frozen panes; no macros, no Excel tables. The returned workbook is read as the
+client folder's data as it is (:func:`~threec_helpers.inputs.validation.find_table_sheet`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+
+from ..i18n import t
+from ..storage import atomic_target
+from .config import ClientConfig
+from .contract import Column, Table, choices, display_header, display_value, sheet_title, tables_for
+
+#: rows below the header that carry the drop-down lists and checks (the whole sheet)
+LAST_ROW = 1_048_575
+#: example values of each column type (first cell prefixed with the example marker)
+_EXAMPLES = {"string": "…", "float": 1234.5, "int": 1, "month": "2025-03", "bool": "true"}
+#: example values of particular columns, so the example row reads like a real one
+_COLUMN_EXAMPLES: dict[str, Any] = {
+    "customer_id": "C0001", "transaction_id": "INV-0001", "objective_id": "QO-01", "doc_id": "QM-001",
+    "finding_id": "F-001", "action_id": "R-001", "respondent_id": "S01", "item_id": "ORG.1", "metric": "staff",
+    "score": 4, "satisfaction": 4, "recommend": 8, "share_of_need": 0.4, "round": "1", "wave": "2025",
+    "clause": "7.5.3", "target": 95, "numerator": 95, "denominator": 100, "value": 98.5,
+}
+
+#: per-column lists given by the caller, e.g. ``{"item_id": [...]}``; applied to every table having the column
+ListSpec = Mapping[str, Sequence[str]]
+
+
+def _column_note(table: Table, col: Column, config: ClientConfig, lang: str) -> str:
+    """The comment on a header: meaning, type and unit or range, required or not."""
+    doc = col.doc_zh if lang == "zh" else col.doc_en
+    lines = [doc]
+    kind = t(f"request.type.{col.type}", lang)
+    if col.type == "float" and col.name in ("amount", "cost", "potential_revenue"):
+        kind += "; " + t("request.unit_currency", lang, currency=config.currency)
+    rng = _range_text(col)
+    if rng:
+        kind += "; " + t("request.range", lang, range=rng)
+    lines.append(kind)
+    need = t("request.required_col" if col.required else "request.optional_col", lang)
+    if col.nullable:
+        need += ", " + t("request.may_be_empty", lang)
+    if col.unique:
+        need += ", " + t("request.unique", lang)
+    lines.append(need)
+    if col.references:
+        ref_table = col.references.split(".")[0]
+        lines.append(t("request.refers", lang, sheet=sheet_title(ref_table, lang)))
+    return "\n".join(x for x in lines if x)
+
+
+def _range_text(col: Column) -> str:
+    if col.min is not None and col.max is not None:
+        return f"{col.min:g}–{col.max:g}"
+    if col.min is not None:
+        return f"≥ {col.min:g}"
+    if col.max is not None:
+        return f"≤ {col.max:g}"
+    return ""
+
+
+def _example(col: Column, lang: str) -> Any:
+    if col.type == "date":
+        return dt.datetime(2025, 3, 5)
+    if col.type in ("category", "bool"):
+        return choices(col, lang)[0]
+    value = _COLUMN_EXAMPLES.get(col.name, _EXAMPLES.get(col.type, "…"))
+    if col.type == "period":
+        return None
+    return value
+
+
+def _cell(col: Column, value: Any, lang: str) -> Any:
+    """A value of a validated table as the workbook holds it (categories in ``lang``)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if col.type in ("category", "bool"):
+        if isinstance(value, (bool,)) or col.type == "bool":
+            return display_value(col, "true" if bool(value) else "false", lang)
+        return display_value(col, str(value), lang)
+    if col.type == "date":
+        return pd.Timestamp(value).to_pydatetime()
+    if col.type in ("float", "int"):
+        number = float(value)
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    return str(value)
+
+
+def default_contact(config: ClientConfig) -> tuple[str | None, str | None]:
+    """Contact and return date from ``client.yaml`` (``request: {contact: ..., due: ...}``), if given."""
+    req = config.extra.get("request") if isinstance(config.extra.get("request"), dict) else {}
+    contact = req.get("contact")
+    due = req.get("due")
+    return (None if contact is None else str(contact)), (None if due is None else str(due))
+
+
+def write_request_workbook(config: ClientConfig, out: str | Path, *, tables: Mapping[str, pd.DataFrame] | None = None,
+                           lang: str | None = None, contact: str | None = None, due: str | None = None,
+                           lists: ListSpec | None = None, today: dt.date | None = None) -> Path:
+    """Write the data-request workbook of a client.
+
+    Parameters
+    ----------
+    config : ClientConfig
+        The client (engagement, language, periods, currency).
+    out : str or Path
+        The ``.xlsx`` file to write (atomically).
+    tables : mapping of DataFrame, optional
+        Validated tables (``load_client(...).tables``) to pre-fill the sheets with.
+    lang : {"zh", "en"}, optional
+        Default: the client's report language.
+    contact, due : str, optional
+        Contact and return date for the cover sheet (default: ``request:`` in ``client.yaml``).
+    lists : mapping, optional
+        More drop-down lists by column name, e.g. the checklist's item ids for ``item_id``,
+        its clauses for ``clause``, the roles for ``role``. Values outside such a list are
+        warned about but accepted (the list may be incomplete); category lists are strict.
+    today : date, optional
+        Upper bound of the date checks of "not after today" columns (default: no bound).
+
+    Returns
+    -------
+    Path
+        ``out``.
+    """
+    import xlsxwriter
+
+    lang = lang or config.language
+    out = Path(out)
+    lists = dict(lists or {})
+    engagement_tables = tables_for(config.engagement)
+    d_contact, d_due = default_contact(config)
+    contact = contact or d_contact
+    due = due or d_due
+    with atomic_target(out) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                            "strings_to_urls": False})
+        fmt = {
+            "title": wb.add_format({"bold": True, "font_size": 14}),
+            "bold": wb.add_format({"bold": True}),
+            "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+            "header": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                     "valign": "top"}),
+            "header_req": wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True,
+                                         "valign": "top"}),
+            "example": wb.add_format({"italic": True, "font_color": "#808080", "bg_color": "#F2F2F2"}),
+            "example_date": wb.add_format({"italic": True, "font_color": "#808080", "bg_color": "#F2F2F2",
+                                           "num_format": "yyyy-mm-dd"}),
+            "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+            "text": wb.add_format({"num_format": "@"}),
+        }
+        cover = wb.add_worksheet(t("request.cover_sheet", lang))
+        sheets = {table.name: wb.add_worksheet(sheet_title(table.name, lang)) for table in engagement_tables}
+        list_sheet = wb.add_worksheet(t("request.lists_sheet", lang))
+        list_sheet.hide()
+        list_refs = _write_lists(list_sheet, engagement_tables, config, lang, lists)
+        filled: dict[str, int] = {}
+        for table in engagement_tables:
+            data = tables.get(table.name) if tables is not None else None
+            filled[table.name] = _write_table(sheets[table.name], table, config, lang, data, fmt, list_refs,
+                                              strict_lists=set(lists) - {"role"}, today=today)
+        _write_cover(cover, config, lang, engagement_tables, filled, contact, due, fmt, prefilled=tables is not None)
+        cover.activate()
+        wb.close()
+    return out
+
+
+def _write_lists(ws, engagement_tables: list[Table], config: ClientConfig, lang: str,
+                 lists: dict[str, Sequence[str]]) -> dict[str, str]:
+    """Write every drop-down list into the hidden sheet, one per column; return column key -> range."""
+    from xlsxwriter.utility import xl_col_to_name
+
+    refs: dict[str, str] = {}
+    columns: dict[str, list[str]] = {}
+    for table in engagement_tables:
+        for col in table.columns:
+            if col.type in ("category", "bool"):
+                columns[f"{table.name}.{col.name}"] = choices(col, lang)
+            elif col.type == "period":
+                columns[f"{table.name}.{col.name}"] = [p.id for p in config.periods]
+            elif col.name in lists and lists[col.name]:
+                columns[f"{table.name}.{col.name}"] = [str(v) for v in lists[col.name]]
+    title = ws.name.replace("'", "''")
+    for i, (key, values) in enumerate(columns.items()):
+        ws.write_string(0, i, key)
+        for r, v in enumerate(values, start=1):
+            ws.write_string(r, i, v)
+        letter = xl_col_to_name(i)
+        refs[key] = f"='{title}'!${letter}$2:${letter}${len(values) + 1}"
+    return refs
+
+
+def _write_table(ws, table: Table, config: ClientConfig, lang: str, data: pd.DataFrame | None, fmt: dict,
+                 list_refs: dict[str, str], strict_lists: set[str], today: dt.date | None) -> int:
+    marker = t("request.example", lang)
+    for c, col in enumerate(table.columns):
+        header = display_header(col, lang)
+        ws.write_string(0, c, header, fmt["header_req"] if col.required and not col.nullable else fmt["header"])
+        ws.write_comment(0, c, _column_note(table, col, config, lang), {"x_scale": 2.2, "y_scale": 1.6})
+        width = max(12, min(40, 2 * len(header) + 4 if lang == "zh" else len(header) + 6))
+        ws.set_column(c, c, width, fmt["date"] if col.type == "date" else
+                      (fmt["text"] if col.type in ("string", "month", "period") else None))
+        example = _example(col, lang)
+        if c == 0:
+            example = f"{marker}{'' if example is None else example}"
+        if isinstance(example, dt.datetime):
+            ws.write_datetime(1, c, example, fmt["example_date"])
+        elif isinstance(example, (int, float)):
+            ws.write_number(1, c, example, fmt["example"])
+        elif example is None:
+            ws.write_blank(1, c, None, fmt["example"])
+        else:
+            ws.write_string(1, c, str(example), fmt["example"])
+        _validate_column(ws, table, col, c, lang, list_refs, strict_lists, today)
+    ws.freeze_panes(1, 0)
+    if data is None or data.empty:
+        return 0
+    present = [(c, col) for c, col in enumerate(table.columns) if col.name in data.columns]
+    values = {col.name: data[col.name].tolist() for _, col in present}
+    for r in range(len(data)):
+        row = 2 + r
+        for c, col in present:
+            value = _cell(col, values[col.name][r], lang)
+            if value is None:
+                continue
+            if isinstance(value, dt.datetime):
+                ws.write_datetime(row, c, value, fmt["date"])
+            elif isinstance(value, (int, float)):
+                ws.write_number(row, c, value)
+            else:
+                ws.write_string(row, c, value)
+    return len(data)
+
+
+def _validate_column(ws, table: Table, col: Column, c: int, lang: str, list_refs: dict[str, str],
+                     strict_lists: set[str], today: dt.date | None) -> None:
+    """Excel data validation of one column, from row 3 (below the example) to the sheet's end."""
+    key = f"{table.name}.{col.name}"
+    spec: dict[str, Any] | None = None
+    title = t("request.invalid_title", lang)
+    if key in list_refs:
+        strict = col.type in ("category", "bool", "period") or col.name in strict_lists
+        spec = {"validate": "list", "source": list_refs[key], "error_type": "stop" if strict else "warning",
+                "error_title": title, "error_message": t("request.invalid_list", lang)}
+    elif col.type in ("float", "int"):
+        kind = "integer" if col.type == "int" else "decimal"
+        rng = _range_text(col) or "…"
+        message = t("request.invalid_number", lang, range=rng)
+        if col.min is not None and col.max is not None:
+            spec = {"validate": kind, "criteria": "between", "minimum": col.min, "maximum": col.max}
+        elif col.min is not None:
+            spec = {"validate": kind, "criteria": ">=", "value": col.min}
+        elif col.max is not None:
+            spec = {"validate": kind, "criteria": "<=", "value": col.max}
+        elif col.type == "int":
+            spec = {"validate": kind, "criteria": "between", "minimum": -2**31, "maximum": 2**31 - 1}
+        if spec is not None:
+            spec.update(error_title=title, error_message=message)
+            if col.percent:
+                spec["error_type"] = "warning"  # "35%" typed as text is read too
+    elif col.type == "date":
+        upper = dt.datetime.combine(today, dt.time()) if (col.not_future and today) else dt.datetime(2100, 12, 31)
+        spec = {"validate": "date", "criteria": "between", "minimum": dt.datetime(1990, 1, 1), "maximum": upper,
+                "error_title": title, "error_message": t("request.invalid_date", lang)}
+    if spec is not None:
+        spec.setdefault("ignore_blank", True)
+        ws.data_validation(2, c, LAST_ROW, c, spec)
+
+
+def _write_cover(ws, config: ClientConfig, lang: str, engagement_tables: list[Table], filled: dict[str, int],
+                 contact: str | None, due: str | None, fmt: dict, prefilled: bool) -> None:
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 70)
+    ws.set_column(2, 3, 14)
+    ws.write_string(0, 0, t("request.title", lang, client=config.display_name(lang)), fmt["title"])
+    ws.write_string(2, 0, t("request.intro", lang, engagement=t(f"request.engagement.{config.engagement}", lang)),
+                    fmt["wrap"])
+    periods = sorted(config.periods, key=lambda p: (p.start, p.end))
+    row = 4
+    ws.write_string(row, 0, t("request.periods", lang), fmt["bold"])
+    ws.write_string(row, 1, t("request.periods_value", lang, first=f"{periods[0].id} ({periods[0].start})",
+                              last=f"{periods[-1].id} ({periods[-1].end})", current=config.current_period))
+    row += 1
+    ws.write_string(row, 0, t("request.contact", lang), fmt["bold"])
+    ws.write_string(row, 1, contact or t("request.not_given", lang))
+    row += 1
+    ws.write_string(row, 0, t("request.due", lang), fmt["bold"])
+    ws.write_string(row, 1, due or t("request.not_given", lang))
+    row += 2
+    ws.write_string(row, 0, t("request.sheets", lang), fmt["bold"])
+    row += 1
+    for c, key in enumerate(("request.col.sheet", "request.col.content", "request.col.need", "request.col.rows")):
+        ws.write_string(row, c, t(key, lang), fmt["header"])
+    for table in engagement_tables:
+        row += 1
+        ws.write_string(row, 0, sheet_title(table.name, lang))
+        ws.write_string(row, 1, table.doc_zh if lang == "zh" else table.doc_en, fmt["wrap"])
+        ws.write_string(row, 2, t("request.required" if table.required else "request.optional", lang))
+        ws.write_number(row, 3, filled.get(table.name, 0))
+    row += 2
+    ws.write_string(row, 0, t("request.how", lang), fmt["bold"])
+    steps = ["request.how.1", "request.how.2", "request.how.3", "request.how.4"] + (["request.how.5"] if prefilled else [])
+    for i, key in enumerate(steps, start=1):
+        row += 1
+        ws.write_string(row, 0, f"{i}.")
+        ws.write_string(row, 1, t(key, lang), fmt["wrap"])
+
+
+def request_lists_from_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """Roles already used in a client's tables, as a drop-down list (``role``)."""
+    roles: list[str] = []
+    for name in ("focus_responses", "assessment_scores"):
+        frame = tables.get(name)
+        if frame is not None and "role" in frame.columns:
+            roles += [str(r) for r in frame["role"].dropna().unique()]
+    return {"role": sorted(set(roles))} if roles else {}
+
+
+__all__ = ["write_request_workbook", "default_contact", "request_lists_from_tables"]
