@@ -57,6 +57,9 @@ def _io_module(name: str) -> types.ModuleType:
 class OldPathFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Answers an old module name with the moved module (see the module docstring)."""
 
+    def __init__(self):
+        self._own: dict[str, tuple[Any, Any]] = {}
+
     def find_spec(self, fullname, path=None, target=None):
         if fullname.startswith(_PREFIX) and (fullname[len(_PREFIX):] in OLD_MODULES
                                               or fullname == _PREFIX + "io"):
@@ -67,10 +70,16 @@ class OldPathFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         short = spec.name[len(_PREFIX):]
         if short == "io":
             return _io_module(spec.name)
-        return importlib.import_module(_PREFIX + OLD_MODULES[short])
+        module = importlib.import_module(_PREFIX + OLD_MODULES[short])
+        self._own[module.__name__] = (module.__spec__, module.__loader__)
+        return module
 
     def exec_module(self, module):
-        """Nothing to run: the moved module is already imported."""
+        """Nothing to run: the moved module is already imported. The import system has just
+        set the old name's spec on it: give the module back its own."""
+        own = self._own.pop(getattr(module, "__name__", ""), None)
+        if own is not None:
+            module.__spec__, module.__loader__ = own
 
 
 def install_old_paths() -> None:

@@ -20,7 +20,9 @@ OLD_TO_NEW = {
 
 @pytest.mark.parametrize("old, new", sorted(OLD_TO_NEW.items()))
 def test_old_module_path_is_the_moved_module(old, new):
-    assert importlib.import_module(f"threec_helpers.{old}") is importlib.import_module(f"threec_helpers.{new}")
+    module = importlib.import_module(f"threec_helpers.{old}")
+    assert module is importlib.import_module(f"threec_helpers.{new}")
+    assert module.__spec__.name == f"threec_helpers.{new}"  # the module keeps its own spec
 
 
 def test_from_package_import_old_name():
