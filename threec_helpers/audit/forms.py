@@ -39,7 +39,32 @@ def _score_values(checklist: Checklist, item: Mapping[str, Any]) -> list[float]:
 
 
 def scale_text(checklist: Checklist, item: Mapping[str, Any], lang: str) -> str:
-    """An item's scale in words: ``1–5: 1 未开展 … 5 持续改进`` or ``1 符合 / 0.5 部分符合 / 0 不符合``."""
+    """An item's scale in words: ``1–5: 1 未开展 … 5 持续改进`` or ``1 符合 / 0.5 部分符合 / 0 不符合``.
+
+    Parameters
+    ----------
+    checklist : Checklist
+        The checklist the item belongs to (its scales).
+    item : mapping
+        One row of ``checklist.items`` (``scale``, ``scale_min``, ``scale_max``).
+    lang : {"zh", "en"}
+        Language of the scale's labels.
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    write_audit_form, form_html : where the text is shown.
+
+    Examples
+    --------
+    >>> from threec_helpers.audit.checklists import load_checklist
+    >>> cl = load_checklist("customer_focus")
+    >>> scale_text(cl, cl.items.iloc[0].to_dict(), "en")
+    '1–5: 1 Not in place; 2 Ad hoc; 3 Defined; 4 Managed; 5 Optimising'
+    """
     scale = checklist.scales[item["scale"]]
     labels = {float(k): v.get(lang) or next(iter(v.values())) for k, v in scale.labels.items()}
     if scale.values:
@@ -81,6 +106,24 @@ def write_audit_form(checklist: Checklist, out: str | Path, config: ClientConfig
     Returns
     -------
     Path
+        ``out``.
+
+    See Also
+    --------
+    form_html : the same form as a printable page.
+    threec_helpers.inputs.forms : reads filled forms back as the responses table.
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl
+    >>> from threec_helpers.audit.checklists import load_checklist
+    >>> from threec_helpers.inputs.config import load_client_config
+    >>> from threec_helpers.paths import client_folder
+    >>> out = Path(tempfile.mkdtemp()) / "form.xlsx"
+    >>> path = write_audit_form(load_checklist("customer_focus"), out,
+    ...                         load_client_config(client_folder("demo_manufacturer")), lang="en")
+    >>> path == out and openpyxl.load_workbook(out).sheetnames[0]
+    'Form'
     """
     import xlsxwriter
 
@@ -189,7 +232,42 @@ def write_audit_form(checklist: Checklist, out: str | Path, config: ClientConfig
 
 def form_html(checklist: Checklist, config: ClientConfig, *, lang: str | None = None, round_id: str | None = None,
               respondent: str | None = None, role: str | None = None, answers: pd.DataFrame | None = None) -> str:
-    """The audit form as a printable HTML page (A4 landscape), for a PDF of paper rounds."""
+    """The audit form as a printable HTML page (A4 landscape), for a PDF of paper rounds.
+
+    Parameters
+    ----------
+    checklist : Checklist
+        The checklist whose items the form lists.
+    config : ClientConfig
+        The client the form is for.
+    lang : {"zh", "en"}, optional
+        Language of the form; the client's report language by default.
+    round_id : str, optional
+        The audit round; the client's current period by default.
+    respondent, role : str, optional
+        Pre-filled at the top of the form.
+    answers : pandas.DataFrame, optional
+        ``item_id`` and ``score`` of answers to pre-fill.
+
+    Returns
+    -------
+    str
+        A complete HTML document (every text escaped), for :func:`threec_helpers.batch.publish.html_to_pdf`.
+
+    See Also
+    --------
+    write_audit_form : the same form as a workbook.
+
+    Examples
+    --------
+    >>> from threec_helpers.audit.checklists import load_checklist
+    >>> from threec_helpers.inputs.config import load_client_config
+    >>> from threec_helpers.paths import client_folder
+    >>> page = form_html(load_checklist("customer_focus"), load_client_config(client_folder("demo_manufacturer")),
+    ...                  lang="en", respondent="R01", role="sales")
+    >>> page.startswith("<!DOCTYPE html>"), "R01" in page
+    (True, True)
+    """
     lang = lang or config.language
     round_id = str(round_id if round_id is not None else config.current_period)
     given = {} if answers is None else {str(r["item_id"]): r for r in answers.to_dict("records")}
@@ -229,11 +307,33 @@ def answers_by_respondent(responses: pd.DataFrame, engagement: str, round_id: st
                           ) -> tuple[str | None, list[tuple[str, str | None, pd.DataFrame]]]:
     """Split a responses table into (respondent, role, answers) of one round (default: the last).
 
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        The validated responses table (``focus_responses`` or ``assessment_scores``).
+    engagement : {"3c", "clinical"}
+        Which responses table it is.
+    round_id : str, optional
+        The round to split; the last one by default.
+
     Returns
     -------
     round_id : str or None
     forms : list of (respondent, role, answers)
         ``answers`` has ``item_id``, ``score`` (and ``evidence`` for clinical self-assessments).
+
+    See Also
+    --------
+    write_audit_form : writes one form per respondent with ``answers``.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"round": ["2026"] * 3, "respondent_id": ["R1", "R1", "R2"],
+    ...                   "role": ["sales", "sales", "manager"], "item_id": ["OR.1", "OR.2", "OR.1"],
+    ...                   "score": [3, 4, 5]})
+    >>> rid, forms = answers_by_respondent(r, "3c")
+    >>> rid, [(who, role, len(answers)) for who, role, answers in forms]
+    ('2026', [('R1', 'sales', 2), ('R2', 'manager', 1)])
     """
     from .scoring import rounds_of
 
