@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from ..i18n import fmt_num, fmt_pct, has_key, t
-from ..report.catalog import FOCUS, PERFORMANCE, dimension_of
+from ..report.catalog import FOCUS, PERFORMANCE, dimension_of, figure, target_text
+from ..report.phases import gross_margin_note
 from ..report.results import read_results
 from ..report.tables import column_label, table_title
 from .publish import asset, format_cell, html_lang, html_to_pdf, render, table_header
@@ -135,26 +136,60 @@ def compare_headlines(current: dict[str, dict[str, Any]], previous: dict[str, di
     return rows
 
 
-def _scorecard(results: dict[str, dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+def _focus_target(results: dict[str, dict[str, Any]], dim: str) -> str | None:
+    """The customer-focus audit's target for factor ``dim`` (its ``areas`` table), as shown."""
+    for payload in results.values():
+        for row in (payload.get("tables") or {}).get("areas") or []:
+            if isinstance(row, dict) and row.get("code") == dim and _numeric(row.get("target")) is not None:
+                return f"≥ {fmt_pct(float(row['target']))}"
+    return None
+
+
+def _scorecard(results: dict[str, dict[str, Any]], lang: str,
+               targets: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """The six 3C dimensions, each from the recorded figure that declares it
-    (:func:`threec_helpers.report.catalog.dimension_of`); a dimension no figure declares
-    says "no data". Names are never guessed."""
+    (:func:`threec_helpers.report.catalog.dimension_of`), next to its target: the client's
+    ``client.yaml`` target for value, behavior and satisfaction
+    (:func:`threec_helpers.report.catalog.target_text`), the customer-focus checklist's for
+    the three focus factors. A dimension no figure declares says "no data" with a neutral
+    status, never 0 and never "good"; a figure without a target says "no target". Names are
+    never guessed."""
     found: dict[str, dict[str, Any]] = {}
     for nb, payload in results.items():
         for h in payload.get("headline") or []:
             dim = dimension_of(nb, h)
-            if dim is not None and dim not in found:
-                found[dim] = {**h, "notebook": payload.get("title") or nb}
+            if dim is not None and dim not in found and _present(h):
+                found[dim] = {**h, "notebook": payload.get("title") or nb, "nb": nb}
     rows = []
     for group, dims in (("performance", PERFORMANCE), ("focus", FOCUS)):
         for dim in dims:
             v = found.get(dim)
+            if v is None:
+                target = "—"
+            elif group == "focus":
+                target = _focus_target(results, dim) or t("batch.brief.no_target", lang)
+            else:
+                target = target_text(figure(v["nb"], str(v.get("key", ""))), targets) or t("batch.brief.no_target", lang)
             rows.append({"group": t(f"batch.brief.group.{group}", lang), "dimension": t(f"batch.brief.dim.{dim}", lang),
                          "indicator": v.get("label", "") if v else "",
                          "result": v.get("text", "") if v else t("batch.brief.no_data", lang),
-                         "status": (v or {}).get("status", "neutral"),
+                         "target": target,
+                         "status": (v or {}).get("status", "neutral") if v else "neutral",
                          "source": v.get("notebook", "") if v else ""})
     return rows
+
+
+def _present(h: Mapping[str, Any]) -> bool:
+    """A recorded figure with a value (a missing one is "no data", not a figure)."""
+    value = h.get("value")
+    return not (value is None or (isinstance(value, float) and value != value))
+
+
+def _gross_margin(results: dict[str, dict[str, Any]], lang: str) -> bool:
+    """Whether the analysis recorded its profit as gross margin (no cost-to-serve data)."""
+    gross = t("phases.kf.operating_profit_gross", lang)
+    return any(h.get("key") == "operating_profit" and h.get("label") == gross
+               for payload in results.values() for h in payload.get("headline") or [])
 
 
 def _objectives_sentence(rows: list[dict[str, Any]], lang: str) -> str | None:
@@ -167,7 +202,7 @@ def _objectives_sentence(rows: list[dict[str, Any]], lang: str) -> str | None:
 
 def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: str, *,
                      previous: dict[str, dict[str, Any]] | None = None, previous_period: str | None = None,
-                     failed: list[str] | None = None) -> dict[str, Any]:
+                     failed: list[str] | None = None, targets: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The sections of a briefing, from the results files of one client and period.
 
     Parameters
@@ -182,6 +217,8 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
     previous_period : str, optional
     failed : list of str, optional
         Notebooks of this period that failed (named in a banner).
+    targets : mapping, optional
+        The client's ``client.yaml`` targets, shown next to the 3C scorecard's figures.
 
     Returns
     -------
@@ -225,8 +262,10 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
             for nb, payload in ordered.items():
                 sec["cards"] += [dict(h, status=h.get("status", "neutral")) for h in payload.get("headline") or []]
         elif sid == "scorecard":
-            sec["tables"].insert(0, _table(_scorecard(ordered, lang), lang))
+            sec["tables"].insert(0, _table(_scorecard(ordered, lang, targets), lang))
             sec["paragraphs"].append(t("batch.brief.scorecard_intro", lang))
+            if _gross_margin(ordered, lang):
+                sec["paragraphs"].append(gross_margin_note(lang))
         elif sid == "phases":
             for nb, payload in ordered.items():
                 sub = {"title": payload.get("title") or nb,
@@ -302,19 +341,20 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
     results = {nb: r for nb, r in results.items() if provs.get(nb, {}).get("status", "ok") == "ok"}
     previous = read_results(previous_folder) if previous_folder and Path(previous_folder).is_dir() else {}
     previous_period = Path(previous_folder).name if previous_folder else None
-    if engagement is None or client_name is None:
-        try:
-            from ..inputs.config import load_client_config
-            from ..paths import client_folder
+    targets: dict[str, Any] = {}
+    try:
+        from ..inputs.config import load_client_config
+        from ..paths import client_folder
 
-            cfg = load_client_config(client_folder(client_id))
-            engagement = engagement or cfg.engagement
-            client_name = client_name or cfg.display_name(lang)
-        except Exception:  # noqa: BLE001 - the briefing still renders from the results alone
-            engagement = engagement or ""
-            client_name = client_name or client_id
+        cfg = load_client_config(client_folder(client_id))
+        engagement = engagement or cfg.engagement
+        client_name = client_name or cfg.display_name(lang)
+        targets = dict(cfg.targets)
+    except Exception:  # noqa: BLE001 - the briefing still renders from the results alone
+        engagement = engagement or ""
+        client_name = client_name or client_id
     model = compose_briefing(results, engagement, lang, previous=previous, previous_period=previous_period,
-                             failed=failed)
+                             failed=failed, targets=targets)
     inputs: dict[str, dict[str, str]] = {}
     for p in provs.values():
         inputs.update(p.get("inputs") or {})
