@@ -60,7 +60,7 @@ def _table(rows: list[dict[str, Any]], lang: str, title: str = "",
     columns: list[str] = []
     for r in rows:
         for k in r:
-            if k not in columns:
+            if k not in columns and k != "assessment":  # shown through the direction's colour and word
                 columns.append(k)
     body = []
     for r in rows:
@@ -71,9 +71,8 @@ def _table(rows: list[dict[str, Any]], lang: str, title: str = "",
             if c in ("met", "achieved", "passed", "ok") and isinstance(v, bool):
                 cls = "met-yes" if v else "met-no"
                 text = ("✓ " if v else "✗ ") + format_cell(v, lang)
-            elif c == "direction" and isinstance(v, str) and has_key(f"batch.direction.{v}"):
-                text = t(f"batch.direction.{v}", lang)
-                cls = f"direction {v}"
+            elif c == "direction" and isinstance(v, str) and "assessment" in r:
+                text, cls = _direction_text(v, str(r.get("assessment")), lang), f"direction {r.get('assessment')}"
             elif c == "status" and isinstance(v, str):
                 key = f"batch.status.{v}"
                 text = t(key, lang) if has_key(key) else v
@@ -86,43 +85,91 @@ def _table(rows: list[dict[str, Any]], lang: str, title: str = "",
             "rows": body}
 
 
+#: direction of the value -> its arrow
+_ARROWS = {"up": "↑", "down": "↓", "same": "→", "changed": "≠", "none": "—"}
+
+
+def _direction_text(direction: str, assessment: str, lang: str) -> str:
+    """An arrow for the value's direction and a word for what it means ("↑ worse")."""
+    if direction == "none":
+        return t("batch.assess.no_comparison", lang)
+    if assessment in ("better", "worse"):
+        return f"{_ARROWS.get(direction, '')} {t(f'batch.assess.{assessment}', lang)}"
+    if direction == "same":
+        return f"{_ARROWS['same']} {t('batch.assess.same', lang)}"
+    return _ARROWS.get(direction, "")  # a count or an amount: no better or worse
+
+
 def _numeric(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value)
 
 
+#: status -> rank, for a status change (higher is better)
+_STATUS_RANK = {"bad": 0, "warn": 1, "good": 2}
+
+
 def compare_headlines(current: dict[str, dict[str, Any]], previous: dict[str, dict[str, Any]],
                       lang: str) -> list[dict[str, Any]]:
-    """Rows of "what changed": every headline figure present in both periods.
+    """Rows of "what changed": every headline figure of this period, once, against the last.
+
+    The arrow (``direction``: ``up``/``down``/``same``) follows the value; whether the change
+    is an improvement follows the figure's declared good direction
+    (:func:`threec_helpers.report.catalog.figure`: more problems is worse, a higher retention
+    better; ``target`` figures are better higher) and, for figures that are not numbers, their
+    status: a status change (green → amber) is a change. A figure with no comparable earlier
+    value shows "—". A figure recorded by two notebooks (revenue, the focus factors) is shown once.
 
     Parameters
     ----------
     current, previous : dict
         notebook -> results payload.
+    lang : {"zh", "en"}
 
     Returns
     -------
     list of dict
-        indicator, previous, current, change (text), direction (``up``/``down``/``same``).
+        indicator, previous, current, change (text), direction (``up``/``down``/``same``),
+        assessment (``better``/``worse``/``neutral``).
 
     Examples
     --------
-    >>> cur = {"a": {"headline": [{"key": "x", "label": "X", "value": 0.9, "text": "90.00%"}]}}
-    >>> prev = {"a": {"headline": [{"key": "x", "label": "X", "value": 0.8, "text": "80.00%"}]}}
-    >>> compare_headlines(cur, prev, "en")[0]["change"]
-    '+10.00 pp'
+    >>> cur = {"iso9001_certification_audit": {"headline": [{"key": "open_findings", "label": "Open findings",
+    ...        "value": 5, "text": "5", "status": "warn"}]}}
+    >>> prev = {"iso9001_certification_audit": {"headline": [{"key": "open_findings", "label": "Open findings",
+    ...         "value": 1, "text": "1", "status": "good"}]}}
+    >>> row = compare_headlines(cur, prev, "en")[0]
+    >>> row["change"], row["direction"], row["assessment"]
+    ('+4 (good → watch)', 'up', 'worse')
     """
     rows = []
+    seen: set[str] = set()
+    dash = "—"
     for nb, payload in current.items():
         before = {h.get("key"): h for h in (previous.get(nb, {}).get("headline") or [])}
         for h in payload.get("headline") or []:
-            p = before.get(h.get("key"))
-            if p is None:
+            key = str(h.get("key"))
+            if key in seen:
                 continue
-            a, b = _numeric(p.get("value")), _numeric(h.get("value"))
-            if a is None or b is None:
-                change, direction = ("=" if p.get("text") == h.get("text") else "≠"), "same"
+            seen.add(key)
+            spec = figure(nb, key)
+            good = spec.good if spec is not None else "none"
+            p = before.get(key)
+            a = _numeric(p.get("value")) if p is not None else None
+            b = _numeric(h.get("value"))
+            sa, sb = (p or {}).get("status", "neutral"), h.get("status", "neutral")
+            status_change = (p is not None and sa != sb and sa in _STATUS_RANK and sb in _STATUS_RANK)
+            if p is None or (a is None and b is not None) or (b is None and a is not None) \
+                    or (a is None and b is None and not _present(p)):
+                rows.append({"indicator": h.get("label") or key, "previous": dash, "current": h.get("text", ""),
+                             "change": dash, "direction": "none", "assessment": "neutral"})
+                continue
+            if a is None or b is None:  # words (a grade, a RAG status): their status says better or worse
+                same = p.get("text") == h.get("text")
+                change = dash if same and not status_change else f"{p.get('text', '')} → {h.get('text', '')}"
+                direction = "same" if same else "changed"
+                diff = 0.0
             else:
                 diff = b - a
                 is_pct = str(h.get("text", "")).strip().endswith("%")
@@ -131,8 +178,18 @@ def compare_headlines(current: dict[str, dict[str, Any]], previous: dict[str, di
                 else:
                     change = f"{diff:+,.2f}".rstrip("0").rstrip(".") if diff % 1 else f"{diff:+,.0f}"
                 direction = "up" if diff > 0 else "down" if diff < 0 else "same"
-            rows.append({"indicator": h.get("label") or h.get("key"), "previous": p.get("text", ""),
-                         "current": h.get("text", ""), "change": change, "direction": direction})
+            if status_change:
+                change += f" ({t(f'batch.status.{sa}', lang)} → {t(f'batch.status.{sb}', lang)})"
+                assessment = "better" if _STATUS_RANK[sb] > _STATUS_RANK[sa] else "worse"
+            elif diff and good in ("up", "target"):
+                assessment = "better" if diff > 0 else "worse"
+            elif diff and good == "down":
+                assessment = "better" if diff < 0 else "worse"
+            else:
+                assessment = "neutral"
+            rows.append({"indicator": h.get("label") or key, "previous": p.get("text", ""),
+                         "current": h.get("text", ""), "change": change, "direction": direction,
+                         "assessment": assessment})
     return rows
 
 

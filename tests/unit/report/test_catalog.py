@@ -191,3 +191,57 @@ def test_each_status_rule_of_the_contract(key, value, targets, ratio, expected):
 def test_audit_figures_keep_the_callers_status():
     f = catalog.figure("customer_focus_audit", "information")
     assert f.rule == "caller" and f.status(0.2) == "neutral"
+
+
+# -- "what changed" (issue 15 item 3) --------------------------------------------------------
+
+def _changes(cur: list, prev: list, nb: str = "iso9001_certification_audit", lang: str = "en"):
+    from threec_helpers.batch.briefing import compare_headlines
+
+    return compare_headlines({nb: {"headline": cur}}, {nb: {"headline": prev}}, lang)
+
+
+def test_more_problems_is_worse_not_a_green_rise():
+    row, = _changes([headline("open_findings", "Open findings", 5, "5", "warn")],
+                    [headline("open_findings", "Open findings", 1, "1", "warn")])
+    assert (row["change"], row["direction"], row["assessment"]) == ("+4", "up", "worse")
+    row, = _changes([headline("closure_rate", "Closure", 0.9, "90.0%", "neutral")],
+                    [headline("closure_rate", "Closure", 0.8, "80.0%", "neutral")])
+    assert (row["change"], row["assessment"]) == ("+10.00 pp", "better")
+
+
+def test_a_status_change_is_a_change():
+    row, = _changes([headline("rag", "RAG", "amber", "Amber", "warn")], [headline("rag", "RAG", "green", "Green", "good")],
+                    nb="04_realization")
+    assert row["change"] == "Green → Amber (good → watch)" and row["assessment"] == "worse"
+    assert row["direction"] != "same"
+    row, = _changes([headline("rag", "RAG", "green", "绿", "good")], [headline("rag", "RAG", "green", "绿", "good")],
+                    nb="04_realization", lang="zh")
+    assert row["direction"] == "same" and row["change"] == "—"
+
+
+def test_no_comparable_earlier_value_shows_a_dash_and_each_figure_once():
+    from threec_helpers.batch.briefing import compare_headlines
+
+    cur = {"01_registration": {"headline": [headline("revenue", "Revenue", 10.0, "¥10", "neutral")]},
+           "02_analysis": {"headline": [headline("revenue", "Revenue", 10.0, "¥10", "neutral"),
+                                        headline("retention", "Retention", 0.8, "80.00%", "warn")]}}
+    prev = {"01_registration": {"headline": [headline("revenue", "Revenue", 8.0, "¥8", "neutral")]},
+            "02_analysis": {"headline": [headline("revenue", "Revenue", 8.0, "¥8", "neutral")]}}
+    rows = compare_headlines(cur, prev, "en")
+    assert [r["indicator"] for r in rows] == ["Revenue", "Retention"]
+    assert (rows[1]["previous"], rows[1]["change"], rows[1]["assessment"]) == ("—", "—", "neutral")
+    # an earlier value that is missing (a first period without history) is no comparison either
+    prev["02_analysis"]["headline"].append(headline("retention", "Retention", None, "–", "neutral"))
+    assert compare_headlines(cur, prev, "en")[1]["change"] == "—"
+
+
+def test_the_change_table_shows_arrow_and_meaning_in_words():
+    from threec_helpers.batch.briefing import compose_briefing
+
+    cur = {"iso9001_certification_audit": {"headline": [headline("open_findings", "Open findings", 5, "5", "warn")]}}
+    prev = {"iso9001_certification_audit": {"headline": [headline("open_findings", "Open findings", 1, "1", "warn")]}}
+    sec = next(s for s in compose_briefing(cur, "iso9001", "zh", previous=prev)["sections"] if s["id"] == "changes")
+    cell = sec["tables"][0]["rows"][0][-1]
+    assert cell["text"] == "↑ 变差" and cell["cls"] == "direction worse"
+    assert [c["label"] for c in sec["tables"][0]["columns"]] == ["指标", "上期", "本期", "变化", "方向"]
