@@ -55,6 +55,37 @@ LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
 }
 
 
+def _view_table(rows: list[dict[str, Any]], view: Mapping[str, Any], title: str) -> dict[str, Any]:
+    """A recorded table as the report showed it (its ``views`` entry: the columns shown, in
+    words), with the colours of yes/no columns taken from the recorded values."""
+    body = []
+    for i, texts in enumerate(view.get("rows") or []):
+        raw = rows[i] if i < len(rows) else {}
+        cells = []
+        for c, text in zip(view["columns"], texts):
+            v = raw.get(c)
+            cls = ""
+            if isinstance(v, bool) and c in ("met", "achieved", "passed", "ok"):
+                cls, text = ("met-yes", "✓ " + text) if v else ("met-no", "✗ " + text)
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                cls = "num"
+            cells.append({"text": text, "cls": cls})
+        body.append(cells)
+    headers = view.get("headers") or {}
+    return {"title": title, "columns": [{"label": headers.get(c, c), "cls": ""} for c in view["columns"]],
+            "rows": body}
+
+
+def _recorded_table(payload: Mapping[str, Any], name: str, lang: str, title: str) -> dict[str, Any]:
+    """Table ``name`` of a results payload: as the report showed it when the file says how, else
+    from the recorded values with their headers."""
+    rows = payload["tables"][name]
+    view = (payload.get("views") or {}).get(name)
+    if isinstance(view, Mapping) and view.get("columns"):
+        return _view_table(rows, view, title)
+    return _table(rows, lang, title, (payload.get("columns") or {}).get(name))
+
+
 def _table(rows: list[dict[str, Any]], lang: str, title: str = "",
            headers: dict[str, str] | None = None) -> dict[str, Any]:
     columns: list[str] = []
@@ -308,8 +339,7 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
             for name in table_names:
                 rows = tables.get(name)
                 if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
-                    sec["tables"].append(_table(rows, lang, table_title(name, lang),
-                                                (payload.get("columns") or {}).get(name)))
+                    sec["tables"].append(_recorded_table(payload, name, lang, table_title(name, lang)))
                     used.add((nb, name))
                     if name == "objectives":
                         sentence = _objectives_sentence(rows, lang)
@@ -344,7 +374,10 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
         elif sid == "findings":
             for payload in ordered.values():
                 for key in ("findings", "actions"):
-                    for item in payload.get(key) or []:
+                    items = payload.get(key)
+                    if not isinstance(items, list):  # e.g. the ISO audit's finding counts: shown as tables
+                        continue
+                    for item in items:
                         sec["bullets"].append(item if isinstance(item, str) else
                                             "; ".join(f"{column_label(k, lang)}: {format_cell(v, lang)}"
                                                       for k, v in item.items()))
@@ -366,8 +399,8 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
         for name, rows in (payload.get("tables") or {}).items():
             if (nb, name) in used or not (isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows)):
                 continue
-            other["tables"].append(_table(rows, lang, f"{payload.get('title') or nb} · {table_title(name, lang)}",
-                                          (payload.get("columns") or {}).get(name)))
+            other["tables"].append(_recorded_table(payload, name, lang,
+                                                   f"{payload.get('title') or nb} · {table_title(name, lang)}"))
     if other["tables"]:
         sections.insert(len(sections) - 1, other)
     return {"sections": sections, "banners": banners}
