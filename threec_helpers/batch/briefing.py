@@ -22,6 +22,7 @@ section list out); :func:`write_briefing` renders it to HTML and PDF.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any, Mapping
@@ -31,7 +32,8 @@ from ..report.catalog import FOCUS, PERFORMANCE, dimension_of, figure, target_te
 from ..report.phases import gross_margin_note
 from ..report.results import read_results
 from ..report.tables import column_label, table_title
-from .publish import asset, format_cell, html_lang, html_to_pdf, render, table_header
+from .publish import (asset, file_name, format_cell, html_lang, html_to_pdf, notebook_name, render, table_display_name,
+                      table_header)
 
 #: per engagement: section id -> tables (by name) it shows, in order; only names some
 #: notebook writes (the results contract, :data:`threec_helpers.report.catalog.NOTEBOOKS`)
@@ -461,7 +463,8 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
     html = render("briefing.html.j2", lang, title=title, brand=brand, cover=cover, client_id=client_id, client_name=client_name, period=period,
                   engagement=engagement, model=model, css=asset("report.css"), html_lang=html_lang(lang),
                   inputs=inputs, notebooks=sorted(provs), masked=masked, commit=git_commit(),
-                  run=run or {}, fmt_num=fmt_num)
+                  run=run or {}, fmt_num=fmt_num, table_name=functools.partial(table_display_name, lang=lang),
+                  file_name=file_name, notebook_name=functools.partial(notebook_name, lang=lang))
     from .layout import mark_tables
 
     html = mark_tables(html)
