@@ -22,15 +22,17 @@ section list out); :func:`write_briefing` renders it to HTML and PDF.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from ..i18n import fmt_num, fmt_pct, has_key, t
-from ..report.catalog import FOCUS, PERFORMANCE, dimension_of
+from ..report.catalog import FOCUS, PERFORMANCE, dimension_of, figure, target_text
+from ..report.phases import gross_margin_note
 from ..report.results import not_assessed_info, not_assessed_text, read_results, table_display_name
 from ..report.tables import column_label, table_title
-from .publish import asset, format_cell, html_lang, html_to_pdf, render, table_header
+from .publish import asset, file_name, format_cell, html_lang, html_to_pdf, notebook_name, render, table_header
 
 #: per engagement: section id -> tables (by name) it shows, in order; only names some
 #: notebook writes (the results contract, :data:`threec_helpers.report.catalog.NOTEBOOKS`)
@@ -54,12 +56,43 @@ LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
 }
 
 
+def _view_table(rows: list[dict[str, Any]], view: Mapping[str, Any], title: str) -> dict[str, Any]:
+    """A recorded table as the report showed it (its ``views`` entry: the columns shown, in
+    words), with the colours of yes/no columns taken from the recorded values."""
+    body = []
+    for i, texts in enumerate(view.get("rows") or []):
+        raw = rows[i] if i < len(rows) else {}
+        cells = []
+        for c, text in zip(view["columns"], texts):
+            v = raw.get(c)
+            cls = ""
+            if isinstance(v, bool) and c in ("met", "achieved", "passed", "ok"):
+                cls, text = ("met-yes", "✓ " + text) if v else ("met-no", "✗ " + text)
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                cls = "num"
+            cells.append({"text": text, "cls": cls})
+        body.append(cells)
+    headers = view.get("headers") or {}
+    return {"title": title, "columns": [{"label": headers.get(c, c), "cls": ""} for c in view["columns"]],
+            "rows": body}
+
+
+def _recorded_table(payload: Mapping[str, Any], name: str, lang: str, title: str) -> dict[str, Any]:
+    """Table ``name`` of a results payload: as the report showed it when the file says how, else
+    from the recorded values with their headers."""
+    rows = payload["tables"][name]
+    view = (payload.get("views") or {}).get(name)
+    if isinstance(view, Mapping) and view.get("columns"):
+        return _view_table(rows, view, title)
+    return _table(rows, lang, title, (payload.get("columns") or {}).get(name))
+
+
 def _table(rows: list[dict[str, Any]], lang: str, title: str = "",
            headers: dict[str, str] | None = None) -> dict[str, Any]:
     columns: list[str] = []
     for r in rows:
         for k in r:
-            if k not in columns:
+            if k not in columns and k != "assessment":  # shown through the direction's colour and word
                 columns.append(k)
     body = []
     for r in rows:
@@ -70,9 +103,8 @@ def _table(rows: list[dict[str, Any]], lang: str, title: str = "",
             if c in ("met", "achieved", "passed", "ok") and isinstance(v, bool):
                 cls = "met-yes" if v else "met-no"
                 text = ("✓ " if v else "✗ ") + format_cell(v, lang)
-            elif c == "direction" and isinstance(v, str) and has_key(f"batch.direction.{v}"):
-                text = t(f"batch.direction.{v}", lang)
-                cls = f"direction {v}"
+            elif c == "direction" and isinstance(v, str) and "assessment" in r:
+                text, cls = _direction_text(v, str(r.get("assessment")), lang), f"direction {r.get('assessment')}"
             elif c == "status" and isinstance(v, str):
                 key = f"batch.status.{v}"
                 text = t(key, lang) if has_key(key) else v
@@ -85,43 +117,91 @@ def _table(rows: list[dict[str, Any]], lang: str, title: str = "",
             "rows": body}
 
 
+#: direction of the value -> its arrow
+_ARROWS = {"up": "↑", "down": "↓", "same": "→", "changed": "≠", "none": "—"}
+
+
+def _direction_text(direction: str, assessment: str, lang: str) -> str:
+    """An arrow for the value's direction and a word for what it means ("↑ worse")."""
+    if direction == "none":
+        return t("batch.assess.no_comparison", lang)
+    if assessment in ("better", "worse"):
+        return f"{_ARROWS.get(direction, '')} {t(f'batch.assess.{assessment}', lang)}"
+    if direction == "same":
+        return f"{_ARROWS['same']} {t('batch.assess.same', lang)}"
+    return _ARROWS.get(direction, "")  # a count or an amount: no better or worse
+
+
 def _numeric(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value)
 
 
+#: status -> rank, for a status change (higher is better)
+_STATUS_RANK = {"bad": 0, "warn": 1, "good": 2}
+
+
 def compare_headlines(current: dict[str, dict[str, Any]], previous: dict[str, dict[str, Any]],
                       lang: str) -> list[dict[str, Any]]:
-    """Rows of "what changed": every headline figure present in both periods.
+    """Rows of "what changed": every headline figure of this period, once, against the last.
+
+    The arrow (``direction``: ``up``/``down``/``same``) follows the value; whether the change
+    is an improvement follows the figure's declared good direction
+    (:func:`threec_helpers.report.catalog.figure`: more problems is worse, a higher retention
+    better; ``target`` figures are better higher) and, for figures that are not numbers, their
+    status: a status change (green → amber) is a change. A figure with no comparable earlier
+    value shows "—". A figure recorded by two notebooks (revenue, the focus factors) is shown once.
 
     Parameters
     ----------
     current, previous : dict
         notebook -> results payload.
+    lang : {"zh", "en"}
 
     Returns
     -------
     list of dict
-        indicator, previous, current, change (text), direction (``up``/``down``/``same``).
+        indicator, previous, current, change (text), direction (``up``/``down``/``same``),
+        assessment (``better``/``worse``/``neutral``).
 
     Examples
     --------
-    >>> cur = {"a": {"headline": [{"key": "x", "label": "X", "value": 0.9, "text": "90.00%"}]}}
-    >>> prev = {"a": {"headline": [{"key": "x", "label": "X", "value": 0.8, "text": "80.00%"}]}}
-    >>> compare_headlines(cur, prev, "en")[0]["change"]
-    '+10.00 pp'
+    >>> cur = {"iso9001_certification_audit": {"headline": [{"key": "open_findings", "label": "Open findings",
+    ...        "value": 5, "text": "5", "status": "warn"}]}}
+    >>> prev = {"iso9001_certification_audit": {"headline": [{"key": "open_findings", "label": "Open findings",
+    ...         "value": 1, "text": "1", "status": "good"}]}}
+    >>> row = compare_headlines(cur, prev, "en")[0]
+    >>> row["change"], row["direction"], row["assessment"]
+    ('+4 (good → watch)', 'up', 'worse')
     """
     rows = []
+    seen: set[str] = set()
+    dash = "—"
     for nb, payload in current.items():
         before = {h.get("key"): h for h in (previous.get(nb, {}).get("headline") or [])}
         for h in payload.get("headline") or []:
-            p = before.get(h.get("key"))
-            if p is None:
+            key = str(h.get("key"))
+            if key in seen:
                 continue
-            a, b = _numeric(p.get("value")), _numeric(h.get("value"))
-            if a is None or b is None:
-                change, direction = ("=" if p.get("text") == h.get("text") else "≠"), "same"
+            seen.add(key)
+            spec = figure(nb, key)
+            good = spec.good if spec is not None else "none"
+            p = before.get(key)
+            a = _numeric(p.get("value")) if p is not None else None
+            b = _numeric(h.get("value"))
+            sa, sb = (p or {}).get("status", "neutral"), h.get("status", "neutral")
+            status_change = (p is not None and sa != sb and sa in _STATUS_RANK and sb in _STATUS_RANK)
+            if p is None or (a is None and b is not None) or (b is None and a is not None) \
+                    or (a is None and b is None and not _present(p)):
+                rows.append({"indicator": h.get("label") or key, "previous": dash, "current": h.get("text", ""),
+                             "change": dash, "direction": "none", "assessment": "neutral"})
+                continue
+            if a is None or b is None:  # words (a grade, a RAG status): their status says better or worse
+                same = p.get("text") == h.get("text")
+                change = dash if same and not status_change else f"{p.get('text', '')} → {h.get('text', '')}"
+                direction = "same" if same else "changed"
+                diff = 0.0
             else:
                 diff = b - a
                 is_pct = str(h.get("text", "")).strip().endswith("%")
@@ -130,31 +210,75 @@ def compare_headlines(current: dict[str, dict[str, Any]], previous: dict[str, di
                 else:
                     change = f"{diff:+,.2f}".rstrip("0").rstrip(".") if diff % 1 else f"{diff:+,.0f}"
                 direction = "up" if diff > 0 else "down" if diff < 0 else "same"
-            rows.append({"indicator": h.get("label") or h.get("key"), "previous": p.get("text", ""),
-                         "current": h.get("text", ""), "change": change, "direction": direction})
+            if status_change:
+                change += f" ({t(f'batch.status.{sa}', lang)} → {t(f'batch.status.{sb}', lang)})"
+                assessment = "better" if _STATUS_RANK[sb] > _STATUS_RANK[sa] else "worse"
+            elif diff and good in ("up", "target"):
+                assessment = "better" if diff > 0 else "worse"
+            elif diff and good == "down":
+                assessment = "better" if diff < 0 else "worse"
+            else:
+                assessment = "neutral"
+            rows.append({"indicator": h.get("label") or key, "previous": p.get("text", ""),
+                         "current": h.get("text", ""), "change": change, "direction": direction,
+                         "assessment": assessment})
     return rows
 
 
-def _scorecard(results: dict[str, dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+def _focus_target(results: dict[str, dict[str, Any]], dim: str) -> str | None:
+    """The customer-focus audit's target for factor ``dim`` (its ``areas`` table), as shown."""
+    for payload in results.values():
+        for row in (payload.get("tables") or {}).get("areas") or []:
+            if isinstance(row, dict) and row.get("code") == dim and _numeric(row.get("target")) is not None:
+                return f"≥ {fmt_pct(float(row['target']))}"
+    return None
+
+
+def _scorecard(results: dict[str, dict[str, Any]], lang: str,
+               targets: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """The six 3C dimensions, each from the recorded figure that declares it
-    (:func:`threec_helpers.report.catalog.dimension_of`); a dimension no figure declares
-    says "no data". Names are never guessed."""
+    (:func:`threec_helpers.report.catalog.dimension_of`), next to its target: the client's
+    ``client.yaml`` target for value, behavior and satisfaction
+    (:func:`threec_helpers.report.catalog.target_text`), the customer-focus checklist's for
+    the three focus factors. A dimension no figure declares says "no data" with a neutral
+    status, never 0 and never "good"; a figure without a target says "no target". Names are
+    never guessed."""
     found: dict[str, dict[str, Any]] = {}
     for nb, payload in results.items():
         for h in payload.get("headline") or []:
             dim = dimension_of(nb, h)
-            if dim is not None and dim not in found:
-                found[dim] = {**h, "notebook": payload.get("title") or nb}
+            if dim is not None and dim not in found and _present(h):
+                found[dim] = {**h, "notebook": payload.get("title") or nb, "nb": nb}
     rows = []
     for group, dims in (("performance", PERFORMANCE), ("focus", FOCUS)):
         for dim in dims:
             v = found.get(dim)
+            if v is None:
+                target = "—"
+            elif group == "focus":
+                target = _focus_target(results, dim) or t("batch.brief.no_target", lang)
+            else:
+                target = target_text(figure(v["nb"], str(v.get("key", ""))), targets) or t("batch.brief.no_target", lang)
             rows.append({"group": t(f"batch.brief.group.{group}", lang), "dimension": t(f"batch.brief.dim.{dim}", lang),
                          "indicator": v.get("label", "") if v else "",
                          "result": v.get("text", "") if v else t("batch.brief.no_data", lang),
-                         "status": (v or {}).get("status", "neutral"),
+                         "target": target,
+                         "status": (v or {}).get("status", "neutral") if v else "neutral",
                          "source": v.get("notebook", "") if v else ""})
     return rows
+
+
+def _present(h: Mapping[str, Any]) -> bool:
+    """A recorded figure with a value (a missing one is "no data", not a figure)."""
+    value = h.get("value")
+    return not (value is None or (isinstance(value, float) and value != value))
+
+
+def _gross_margin(results: dict[str, dict[str, Any]], lang: str) -> bool:
+    """Whether the analysis recorded its profit as gross margin (no cost-to-serve data)."""
+    gross = t("phases.kf.operating_profit_gross", lang)
+    return any(h.get("key") == "operating_profit" and h.get("label") == gross
+               for payload in results.values() for h in payload.get("headline") or [])
 
 
 def _objectives_sentence(rows: list[dict[str, Any]], lang: str) -> str | None:
@@ -167,7 +291,7 @@ def _objectives_sentence(rows: list[dict[str, Any]], lang: str) -> str | None:
 
 def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: str, *,
                      previous: dict[str, dict[str, Any]] | None = None, previous_period: str | None = None,
-                     failed: list[str] | None = None) -> dict[str, Any]:
+                     failed: list[str] | None = None, targets: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The sections of a briefing, from the results files of one client and period.
 
     Parameters
@@ -182,6 +306,8 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
     previous_period : str, optional
     failed : list of str, optional
         Notebooks of this period that failed (named in a banner).
+    targets : mapping, optional
+        The client's ``client.yaml`` targets, shown next to the 3C scorecard's figures.
 
     Returns
     -------
@@ -218,8 +344,7 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
             for name in table_names:
                 rows = tables.get(name)
                 if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
-                    sec["tables"].append(_table(rows, lang, table_title(name, lang),
-                                                (payload.get("columns") or {}).get(name)))
+                    sec["tables"].append(_recorded_table(payload, name, lang, table_title(name, lang)))
                     used.add((nb, name))
                     if name == "objectives":
                         sentence = _objectives_sentence(rows, lang)
@@ -229,8 +354,10 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
             for nb, payload in ordered.items():
                 sec["cards"] += [dict(h, status=h.get("status", "neutral")) for h in payload.get("headline") or []]
         elif sid == "scorecard":
-            sec["tables"].insert(0, _table(_scorecard(ordered, lang), lang))
+            sec["tables"].insert(0, _table(_scorecard(ordered, lang, targets), lang))
             sec["paragraphs"].append(t("batch.brief.scorecard_intro", lang))
+            if _gross_margin(ordered, lang):
+                sec["paragraphs"].append(gross_margin_note(lang))
         elif sid == "phases":
             for nb, payload in ordered.items():
                 sub = {"title": payload.get("title") or nb,
@@ -252,7 +379,10 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
         elif sid == "findings":
             for payload in ordered.values():
                 for key in ("findings", "actions"):
-                    for item in payload.get(key) or []:
+                    items = payload.get(key)
+                    if not isinstance(items, list):  # e.g. the ISO audit's finding counts: shown as tables
+                        continue
+                    for item in items:
                         sec["bullets"].append(item if isinstance(item, str) else
                                             "; ".join(f"{column_label(k, lang)}: {format_cell(v, lang)}"
                                                       for k, v in item.items()))
@@ -274,8 +404,8 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
         for name, rows in (payload.get("tables") or {}).items():
             if (nb, name) in used or not (isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows)):
                 continue
-            other["tables"].append(_table(rows, lang, f"{payload.get('title') or nb} · {table_title(name, lang)}",
-                                          (payload.get("columns") or {}).get(name)))
+            other["tables"].append(_recorded_table(payload, name, lang,
+                                                   f"{payload.get('title') or nb} · {table_title(name, lang)}"))
     if other["tables"]:
         sections.insert(len(sections) - 1, other)
     return {"sections": sections, "banners": banners, "not_assessed": not_assessed}
@@ -306,19 +436,20 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
     results = {nb: r for nb, r in results.items() if provs.get(nb, {}).get("status", "ok") == "ok"}
     previous = read_results(previous_folder) if previous_folder and Path(previous_folder).is_dir() else {}
     previous_period = Path(previous_folder).name if previous_folder else None
-    if engagement is None or client_name is None:
-        try:
-            from ..inputs.config import load_client_config
-            from ..paths import client_folder
+    targets: dict[str, Any] = {}
+    try:
+        from ..inputs.config import load_client_config
+        from ..paths import client_folder
 
-            cfg = load_client_config(client_folder(client_id))
-            engagement = engagement or cfg.engagement
-            client_name = client_name or cfg.display_name(lang)
-        except Exception:  # noqa: BLE001 - the briefing still renders from the results alone
-            engagement = engagement or ""
-            client_name = client_name or client_id
+        cfg = load_client_config(client_folder(client_id))
+        engagement = engagement or cfg.engagement
+        client_name = client_name or cfg.display_name(lang)
+        targets = dict(cfg.targets)
+    except Exception:  # noqa: BLE001 - the briefing still renders from the results alone
+        engagement = engagement or ""
+        client_name = client_name or client_id
     model = compose_briefing(results, engagement, lang, previous=previous, previous_period=previous_period,
-                             failed=failed)
+                             failed=failed, targets=targets)
     inputs: dict[str, dict[str, str]] = {}
     for p in provs.values():
         inputs.update(p.get("inputs") or {})
@@ -335,7 +466,8 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
     html = render("briefing.html.j2", lang, title=title, brand=brand, cover=cover, client_id=client_id, client_name=client_name, period=period,
                   engagement=engagement, model=model, css=asset("report.css"), html_lang=html_lang(lang),
                   inputs=inputs, notebooks=sorted(provs), masked=masked, commit=git_commit(),
-                  run=run or {}, fmt_num=fmt_num)
+                  run=run or {}, fmt_num=fmt_num, table_name=lambda name: table_display_name(name, lang, default=str(name)),
+                  file_name=file_name, notebook_name=functools.partial(notebook_name, lang=lang))
     from .layout import mark_tables
 
     html = mark_tables(html)

@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import __version__
-from ..i18n import fmt_num, fmt_pct, t
+from ..i18n import fmt_num, fmt_pct, has_key, t
 from ..storage import neutralise_formula, write_bytes_atomic, write_text_atomic  # noqa: F401  (re-exported)
+from ..report.results import table_display_name
 from ..report.tables import column_label  # noqa: F401  (re-exported: the one column-label namespace)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -70,6 +71,7 @@ def jinja_env():
 
 def render(template: str, lang: str, **context: Any) -> str:
     """Render ``templates/<template>`` with ``tr(key, **fields)`` bound to ``lang``."""
+    context.setdefault("notebook_name", functools.partial(notebook_name, lang=lang))
     return jinja_env().get_template(template).render(tr=functools.partial(_tr, lang=lang), lang=lang,
                                                      version=__version__, **context)
 
@@ -276,18 +278,48 @@ def report_context(meta: dict[str, Any], data_line: str = "") -> dict[str, Any]:
     lang = meta["lang"]
     brand = branding_for(meta).context(lang)
     header = cover_html(meta, brand, failed=meta.get("failed", False))
-    footer = provenance_html(meta["provenance"], lang, data_line) if meta.get("provenance") else ""
+    footer = (provenance_html(meta["provenance"], lang, data_line, meta.get("client_name") or "")
+              if meta.get("provenance") else "")
     return {"title": meta["title"], "html_lang": html_lang(lang), "version": __version__,
             "css": asset("report.css"), "brand_css": brand["brand_css"], "header_html": header,
             "footer_html": footer, "brand": brand}
 
 
-def provenance_html(prov: dict[str, Any], lang: str, data_line: str = "") -> str:
+def provenance_html(prov: dict[str, Any], lang: str, data_line: str = "", client_name: str = "") -> str:
     """The provenance appendix (:mod:`threec_helpers.batch.provenance`) as HTML."""
     from .layout import plain
 
     return render("provenance.html.j2", lang, p=prov, duration=f"{fmt_num(prov.get('duration_s', 0), 1)} s",
-                  data_line=plain(data_line))
+                  data_line=plain(data_line), client_name=client_name, notebook_title=notebook_name(prov.get("notebook", ""), lang),
+                  parameters=parameters_in_words(prov.get("parameters") or {}, lang),
+                  table_name=lambda name: table_display_name(name, lang, default=str(name)), file_name=file_name)
+
+
+def notebook_name(notebook: str, lang: str) -> str:
+    """A notebook's title in words (``notebook.title.<name>``), else its name."""
+    key = f"notebook.title.{notebook}"
+    return t(key, lang) if has_key(key) else str(notebook)
+
+
+def file_name(path: Any) -> str:
+    """The file name of a path, without its folders."""
+    return Path(str(path)).name
+
+
+#: run parameters shown in the provenance appendix, by their label (the rest are paths and ids)
+_PARAMETERS = {"period": "batch.label.period", "comparison_period": "batch.prov.comparison_period",
+               "lang": "batch.prov.language", "mask": "batch.prov.mask"}
+
+
+def parameters_in_words(parameters: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """The notebook's run parameters a reader needs, labelled in words (period, comparison
+    period, language, masking); identifiers and paths stay in the provenance file."""
+    out = []
+    for key, label in _PARAMETERS.items():
+        if key in parameters and parameters[key] not in ("", None):
+            v = parameters[key]
+            out.append((t(label, lang), format_cell(v, lang) if isinstance(v, bool) else str(v)))
+    return out
 
 
 def export_html(nb, meta: dict[str, Any]) -> str:

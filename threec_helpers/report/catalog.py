@@ -13,7 +13,9 @@ figures and tables it writes, and for each figure (:class:`Figure`):
 - ``dimension`` - the 3C dimension it stands for, if any (:data:`DIMENSIONS`); the 3C
   scorecard shows only figures that declare one, and never guesses from a name;
 - ``rule`` - its status rule, a name of :data:`RULES` (``"caller"``: the audit notebook
-  decides the status from its checklist bands and says so in its docstring).
+  decides the status from its checklist bands and says so in its docstring);
+- ``target`` - the ``client.yaml`` target (``targets.<name>``) the rule judges it against, if
+  any: the 3C scorecard shows that target next to the figure (:func:`target_text`).
 
 The same key may mean different things in different notebooks (``satisfaction`` is CSAT
 1-5 in ``02_analysis`` and the customer-satisfaction objective in the ISO 9001 audit), so
@@ -28,6 +30,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from ..audit.focus import FOCUS_TARGET
+from ..i18n import fmt_num, fmt_pct
 
 #: the six 3C dimensions: customer performance (outside) then customer focus (inside)
 PERFORMANCE = ("value", "behavior", "satisfaction")
@@ -67,6 +70,8 @@ RULES: dict[str, tuple[Callable[..., str] | None, str]] = {
                   ">= targets.retention good, >= target - 5 points warn, else bad; neutral without a target"),
     "preferred_supplier": (_to_target("preferred_supplier", 0.05),
                            ">= targets.preferred_supplier good, >= target - 5 points warn, else bad"),
+    "profit_margin": (_to_target("profit_margin", 0.05),
+                      ">= targets.profit_margin good, >= target - 5 points warn, else bad; neutral without a target"),
     "satisfaction": (_to_target("satisfaction", 0.3), ">= targets.satisfaction good, >= target - 0.3 warn (CSAT 1-5)"),
     "nps": (_to_target("nps", 10.0), ">= targets.nps good, >= target - 10 warn, else bad"),
     "focus_factor": (lambda v, tg, r: _band(v, FOCUS_TARGET, 0.5),
@@ -96,6 +101,7 @@ class Figure:
     good: str = "none"
     rule: str = "none"
     dimension: str | None = None
+    target: str | None = None
 
     def __post_init__(self) -> None:
         if self.good not in GOOD_DIRECTIONS:
@@ -114,8 +120,8 @@ class Figure:
 
 
 def _phase(key: str, fmt: str, unit: str, good: str = "none", rule: str = "none",
-           dimension: str | None = None) -> Figure:
-    return Figure(key, f"phases.kf.{key}", fmt, unit, good, rule, dimension)
+           dimension: str | None = None, target: str | None = None) -> Figure:
+    return Figure(key, f"phases.kf.{key}", fmt, unit, good, rule, dimension, target)
 
 
 def _audit(key: str, unit: str, good: str = "none", dimension: str | None = None) -> Figure:
@@ -127,17 +133,20 @@ _PHASE_FIGURES = [
     _phase("customers", "int", "customers"),
     _phase("active_customers", "int", "customers"),
     _phase("revenue", "money", "currency"),
-    # the customer value of the 3C scorecard: the operating profit of the period (gross margin
-    # when the client has no cost-to-serve data: then the label says so and the status is neutral)
-    _phase("operating_profit", "money", "currency", "up", "positive", "value"),
+    # the operating profit of the period (gross margin when the client has no cost-to-serve
+    # data: then the label says so and the status is neutral)
+    _phase("operating_profit", "money", "currency", "up", "positive"),
+    # the customer value of the 3C scorecard: operating profit / revenue against the client's
+    # targets.profit_margin (gross margin / revenue, labelled so and neutral, without cost-to-serve)
+    _phase("operating_margin", "pct", "share", "target", "profit_margin", "value", "profit_margin"),
     _phase("profitable_profit", "money", "currency"),
     _phase("unprofitable_loss", "money", "currency"),
     _phase("top20_revenue_share", "pct", "share"),
     _phase("value_destroying_share", "pct", "share", "down", "value_destroying_share"),
-    _phase("retention", "pct", "share", "target", "retention", "behavior"),
-    _phase("satisfaction", "num2", "csat_1_5", "target", "satisfaction", "satisfaction"),
-    _phase("nps", "num", "nps", "target", "nps"),
-    _phase("preferred_supplier", "pct", "share", "target", "preferred_supplier"),
+    _phase("retention", "pct", "share", "target", "retention", "behavior", "retention"),
+    _phase("satisfaction", "num2", "csat_1_5", "target", "satisfaction", "satisfaction", "satisfaction"),
+    _phase("nps", "num", "nps", "target", "nps", target="nps"),
+    _phase("preferred_supplier", "pct", "share", "target", "preferred_supplier", target="preferred_supplier"),
     _phase("clv_total", "money", "currency"),
     # the focus factors as the analysis reads them next to performance; the scorecard takes
     # the customer-focus audit's own figures (same answers), so these declare no dimension
@@ -182,7 +191,7 @@ NOTEBOOKS: dict[str, NotebookContract] = {
         _phases("information_score", "customers", "active_customers", "revenue"),
         ("integration", "information_components")),
     "02_analysis": NotebookContract(
-        _phases("revenue", "operating_profit", "profitable_profit", "unprofitable_loss", "top20_revenue_share",
+        _phases("revenue", "operating_profit", "operating_margin", "profitable_profit", "unprofitable_loss", "top20_revenue_share",
                 "value_destroying_share", "retention", "satisfaction", "nps", "preferred_supplier", "clv_total",
                 "organization", "communications", "information", "opportunities"),
         ("tiers", "opportunities", "priorities"),
@@ -224,8 +233,8 @@ def figure(notebook: str | None, key: str) -> Figure | None:
 
     Examples
     --------
-    >>> figure("02_analysis", "operating_profit").dimension
-    'value'
+    >>> figure("02_analysis", "operating_margin").dimension, figure("02_analysis", "operating_profit").dimension
+    ('value', None)
     >>> figure("02_analysis", "value_destroying_share").dimension is None
     True
     >>> figure("customer_focus_audit", "information").dimension, figure("01_registration", "information_score").dimension
@@ -246,7 +255,7 @@ def dimension_of(notebook: str | None, headline: Mapping[str, Any]) -> str | Non
     --------
     >>> dimension_of("02_analysis", {"key": "value_destroying_share"}) is None
     True
-    >>> dimension_of("02_analysis", {"key": "operating_profit"}), dimension_of("x", {"key": "operating_profit"})
+    >>> dimension_of("02_analysis", {"key": "operating_margin"}), dimension_of("x", {"key": "operating_margin"})
     ('value', None)
     """
     if "dimension" in headline:
@@ -255,6 +264,26 @@ def dimension_of(notebook: str | None, headline: Mapping[str, Any]) -> str | Non
     contract = NOTEBOOKS.get(notebook or "")
     spec = contract.figures.get(str(headline.get("key", ""))) if contract is not None else None
     return spec.dimension if spec is not None else None
+
+
+def target_text(spec: Figure | None, targets: Mapping[str, Any] | None) -> str | None:
+    """The client's target of a figure as shown next to it ("≥ 90.00%"), None when the figure
+    declares no ``client.yaml`` target or the client sets none.
+
+    Examples
+    --------
+    >>> target_text(figure("02_analysis", "retention"), {"retention": 0.9})
+    '≥ 90.00%'
+    >>> target_text(figure("02_analysis", "satisfaction"), {"satisfaction": 4.2})
+    '≥ 4.20'
+    >>> target_text(figure("02_analysis", "retention"), {}) is None
+    True
+    """
+    if spec is None or spec.target is None or not targets or spec.target not in targets:
+        return None
+    value = float(targets[spec.target])
+    text = fmt_pct(value) if spec.format == "pct" else fmt_num(value, 2 if spec.format == "num2" else 1)
+    return f"≥ {text}"
 
 
 def table_names() -> set[str]:

@@ -110,13 +110,19 @@ class NotebookContext:
         if isinstance(frame, ReportTable):
             table = frame
             shown = table.shown()
-            _display_html(render_table(shown, self.lang, {c: table.header(c, self.lang) for c in shown.columns},
-                                       table.formats, table.max_rows, self.config.currency))
+            headers = {c: table.header(c, self.lang) for c in shown.columns}
+            _display_html(render_table(shown, self.lang, headers, table.formats, table.max_rows, self.config.currency))
             if table.name:
                 recorded = table.record()
                 self.tables[table.name] = recorded
                 self.extra.setdefault("columns", {})[table.name] = {c: table.header(c, self.lang)
                                                                     for c in recorded.columns}
+                # what the report showed, in words: the briefing shows the same columns and values
+                text = format_frame(shown.head(table.max_rows), self.lang, table.formats, self.config.currency)
+                self.extra.setdefault("views", {})[table.name] = {
+                    "columns": [str(c) for c in text.columns], "headers": {str(c): h for c, h in headers.items()},
+                    "rows": [[("–" if v is None or (isinstance(v, float) and v != v) else str(v)) for v in row]
+                             for row in text.itertuples(index=False, name=None)]}
             return
         _display_html(render_table(frame, self.lang, labels, formats, max_rows, self.config.currency))
 
@@ -276,25 +282,33 @@ _FORMATTERS = {
 def render_table(frame: pd.DataFrame, lang: str, labels: Mapping[str, str] | None = None,
                  formats: Mapping[str, str] | None = None, max_rows: int = 40, currency: str = "CNY") -> str:
     """An HTML table with translated headers and formatted numbers (escaped: safe for any text)."""
-    from ..i18n import fmt_money
-
     labels = dict(labels or {})
-    formats = dict(formats or {})
-    shown = frame.head(max_rows).copy()
-    for col, kind in formats.items():
-        if col in shown.columns:
-            fn = (lambda v, c=currency: fmt_money(v, c)) if kind == "money" else _FORMATTERS[kind]
-            shown[col] = shown[col].map(fn)
-    for col in shown.columns:
-        if pd.api.types.is_bool_dtype(shown[col].dtype):
-            shown[col] = shown[col].map(lambda v: t("common.yes", lang) if v is True else
-                                        (t("common.no", lang) if v is False else "–"))
+    shown = format_frame(frame.head(max_rows), lang, formats, currency)
     names = {c: header_text(labels[c], lang) if c in labels else column_label(c, lang) for c in shown.columns}
     shown = shown.rename(columns=names)
     html = shown.to_html(index=False, escape=True, na_rep="–", classes="threec-table", border=0)
     if len(frame) > max_rows:
         html += f"<p><em>{t('notebook.more_rows', lang, n=fmt_int(len(frame) - max_rows))}</em></p>"
     return html
+
+
+def format_frame(frame: pd.DataFrame, lang: str, formats: Mapping[str, str] | None = None,
+                 currency: str = "CNY") -> pd.DataFrame:
+    """``frame`` with its number columns formatted (``formats``) and booleans as yes/no in words."""
+    from ..i18n import fmt_money
+
+    shown = frame.copy()
+    for col, kind in dict(formats or {}).items():
+        if col in shown.columns:
+            fn = (lambda v, c=currency: fmt_money(v, c)) if kind == "money" else _FORMATTERS[kind]
+            shown[col] = shown[col].map(fn)
+    for col in shown.columns:
+        if pd.api.types.is_bool_dtype(shown[col].dtype) or (
+                shown[col].dtype == object and shown[col].map(lambda v: isinstance(v, bool) or v is None).all()
+                and shown[col].map(lambda v: isinstance(v, bool)).any()):
+            shown[col] = shown[col].map(lambda v: t("common.yes", lang) if v is True else
+                                        (t("common.no", lang) if v is False else "–"))
+    return shown
 
 
 def show_figure(fig, dpi: int = 110) -> None:

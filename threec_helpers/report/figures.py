@@ -198,9 +198,14 @@ def conclusion(phase: str, figures: Iterable[Mapping[str, Any]], lang: str = "zh
     ...                             key_figure("revenue", 1e6, "en")], "en")
     'Information score 82.0 of 100; 2,700 customers registered, 1,505 active, revenue ¥1,000,000.'
     """
+    figures = list(figures)
     texts = _Missing({f["key"]: f["text"] for f in figures})
     texts.update(fields)
-    return t(f"phases.conclusion.{phase}", lang).format_map(texts)
+    key = f"phases.conclusion.{phase}"
+    if any(f["key"] == "operating_profit" and f.get("label") == t("phases.kf.operating_profit_gross", lang)
+           for f in figures):  # profit without cost-to-serve is gross margin: the sentence says so
+        key += "_gross"
+    return t(key, lang).format_map(texts)
 
 
 class _Missing(dict):

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..audit.focus import FACTOR_KEYS
 from ..compat import forward
-from ..i18n import fmt_int, fmt_pct, has_key, t
+from ..i18n import fmt_int, fmt_money, fmt_pct, has_key, t
 from ..inputs.config import Period
 from ..measures.behavior import retention
 from ..measures.pyramid import ACTIVE_TIERS, tier_label, top_share
@@ -159,12 +159,15 @@ def registration_figures(profile, table: pd.DataFrame, lang: str = "zh", currenc
             key_figure("revenue", float(table["revenue"].sum()), lang, currency=currency)]
 
 
-def decomposition_table(dec: pd.Series, lang: str = "zh") -> pd.DataFrame:
-    """The profit decomposition as rows: profit of profitable customers, losses, operating profit."""
+def decomposition_table(dec: pd.Series, lang: str = "zh", gross: bool = False) -> pd.DataFrame:
+    """The profit decomposition as rows: profit of profitable customers, losses, operating profit
+    (named gross margin when ``gross``: the client has no cost-to-serve data)."""
     rows = [("profit_from_profitable", dec["profit_from_profitable"], dec["n_profitable"]),
             ("loss_from_unprofitable", -dec["loss_from_unprofitable"], dec["n_unprofitable"]),
             ("operating_profit", dec["operating_profit"], dec["n_profitable"] + dec["n_unprofitable"] + dec["n_zero"])]
-    return pd.DataFrame({"measure": [t(f"phases.dec.{k}", lang) for k, _, _ in rows],
+    names = [t("phases.kf.operating_profit_gross" if gross and k == "operating_profit" else f"phases.dec.{k}", lang)
+             for k, _, _ in rows]
+    return pd.DataFrame({"measure": names,
                          "amount": [float(v) for _, v, _ in rows], "customers": [int(n) for _, _, n in rows]})
 
 
@@ -184,15 +187,18 @@ def analysis_figures(table: pd.DataFrame, summary: pd.DataFrame, dec: pd.Series,
                      currency: str = "CNY") -> list[dict]:
     """Headline of phase 2 (declared in :mod:`.catalog`; statuses in :mod:`.figures`).
 
-    ``operating_profit`` is the scorecard's customer value. Without cost-to-serve data
-    (:func:`has_cost_to_serve`) it is the gross margin: its label says so and its status
-    is neutral.
+    ``operating_margin`` (operating profit / revenue, against ``targets.profit_margin``) is
+    the scorecard's customer value. Without cost-to-serve data (:func:`has_cost_to_serve`)
+    profit and margin are gross margin: their labels say so and their status is neutral.
     """
     kf = lambda k, v, **kw: key_figure(k, v, lang, targets=targets, currency=currency, **kw)  # noqa: E731
+    revenue = float(table["revenue"].sum())
     profit = kf("operating_profit", float(dec["operating_profit"]))
+    margin = kf("operating_margin", float(dec["operating_profit"]) / revenue if revenue else float("nan"))
     if not has_cost_to_serve(table):  # the profit is gross margin: say so, and judge nothing
         profit.update(label=t("phases.kf.operating_profit_gross", lang), status="neutral")
-    out = [kf("revenue", float(table["revenue"].sum())), profit,
+        margin.update(label=t("phases.kf.operating_margin_gross", lang), status="neutral")
+    out = [kf("revenue", revenue), profit, margin,
            kf("profitable_profit", float(dec["profit_from_profitable"])),
            kf("unprofitable_loss", float(dec["loss_from_unprofitable"])),
            kf("top20_revenue_share", top_share(summary)),
@@ -212,6 +218,40 @@ def analysis_figures(table: pd.DataFrame, summary: pd.DataFrame, dec: pd.Series,
         out += [kf(k, float(focus[k])) for k in FACTOR_KEYS.values()]
     out.append(kf("opportunities", int(opportunities)))
     return out
+
+
+def value_note(dec: pd.Series, whale: pd.Series, table: pd.DataFrame, lang: str = "zh",
+               currency: str = "CNY") -> str:
+    """The note of the value section: operating profit = profit of the profitable - losses,
+    value destroyers, the whale curve's peak. Without cost-to-serve data it says the profit
+    is gross margin and which data would complete it (:func:`gross_margin_note`).
+
+    Examples
+    --------
+    >>> dec = pd.Series({"operating_profit": 70.0, "profit_from_profitable": 100.0, "loss_from_unprofitable": 30.0})
+    >>> whale = pd.Series({"value_destroyer_share": 0.1, "peak_pct": 1.2})
+    >>> value_note(dec, whale, pd.DataFrame({"cost_to_serve": [0.0]}), "en")[:40]
+    'Gross margin ¥70 = margin of the custome'
+    """
+    gross = not has_cost_to_serve(table)
+    text = t("phases.n.value_gross" if gross else "phases.n.value", lang,
+             operating=fmt_money(dec["operating_profit"], currency),
+             profitable=fmt_money(dec["profit_from_profitable"], currency),
+             loss=fmt_money(dec["loss_from_unprofitable"], currency),
+             destroyers=fmt_pct(whale["value_destroyer_share"], 1), peak=fmt_pct(whale["peak_pct"], 1))
+    return f"{text} {gross_margin_note(lang)}" if gross else text
+
+
+def gross_margin_note(lang: str = "zh") -> str:
+    """The sentence every output shows when profit is gross margin: what is missing and what
+    data would complete it, in words.
+
+    Examples
+    --------
+    >>> gross_margin_note("en")[:46]
+    'Profit here is gross margin (revenue − cost of'
+    """
+    return t("phases.n.gross_margin", lang)
 
 
 def has_cost_to_serve(table: pd.DataFrame) -> bool:

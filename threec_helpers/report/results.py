@@ -139,10 +139,16 @@ def not_assessed_info(payload: dict[str, Any] | None) -> dict[str, Any] | None:
     return dict(info) if isinstance(info, dict) else {}
 
 
-def table_display_name(table: str, lang: str) -> str:
-    """An input table as the consultant knows it (``notebook.table.<name>``), never its code name."""
+def table_display_name(table: str, lang: str, default: str | None = None) -> str:
+    """An input table as the consultant knows it (``notebook.table.<name>``), never its code name.
+
+    A name with no display name gives ``default`` (e.g. a file name such as ``client.yaml``),
+    or the words "a table" when no default is given.
+    """
     key = f"notebook.table.{table}"
-    return t(key, lang) if has_key(key) else t("notebook.not_assessed.some_table", lang)
+    if has_key(key):
+        return t(key, lang)
+    return default if default is not None else t("notebook.not_assessed.some_table", lang)
 
 
 def not_assessed_text(info: dict[str, Any] | None, lang: str) -> str:

@@ -159,6 +159,12 @@ def phase_table(frame: pd.DataFrame, lang: str, name: str | None = None, columns
     if "component" in shown.columns:
         shown["component"] = [t(f"planning.variance.{x}", lang) if has_key(f"planning.variance.{x}") else x
                               for x in shown["component"]]
+    if "customer_id" in shown.columns:  # the plan's placeholder for customers not yet known
+        shown["customer_id"] = [t("plots.planning.new_customers", lang) if x == "new" else x
+                                for x in shown["customer_id"]]
+    if "role" in shown.columns:
+        shown["role"] = [t(f"audit_report.role.{x}", lang) if has_key(f"audit_report.role.{x}") else x
+                         for x in shown["role"]]
     if "role_group" in shown.columns:
         shown["role_group"] = [t(f"phases.role_group.{x}", lang) for x in shown["role_group"]]
     return ReportTable(frame, LABELS, {**TABLE_FORMATS, **formats}, name=name, max_rows=max_rows,

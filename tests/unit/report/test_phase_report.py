@@ -69,9 +69,9 @@ def test_key_figure_texts_and_check_lines():
 def test_record_calls_key_figure():
     got = []
     ctx = SimpleNamespace(notebook="02_analysis", key_figure=lambda *a, **kw: got.append((a, kw)))
-    pr.record(ctx, [pr.key_figure("customers", 5, "en"), pr.key_figure("operating_profit", 10.0, "en")])
+    pr.record(ctx, [pr.key_figure("customers", 5, "en"), pr.key_figure("operating_margin", 0.2, "en")])
     assert got == [(("customers", "Customers registered", 5, "5", "neutral"), {"dimension": None}),
-                   (("operating_profit", "Operating profit", 10.0, "¥10", "good"), {"dimension": "value"})]
+                   (("operating_margin", "Operating margin", 0.2, "20.00%", "neutral"), {"dimension": "value"})]
 
 
 def test_conclusion_fills_missing_figures_with_dash():

@@ -1,0 +1,74 @@
+"""People's words only (issue 15 item 2): the demo batch's outputs show no identifier, code,
+raw category value or internal table name.
+
+The demo batch (data/batches/demo.yaml) runs once for the module into a temporary folder;
+every HTML report, briefing and slide deck is stripped to its visible text
+(tests/wordscheck.py) and must hold no snake_case token and no table cell that is an
+untranslated category value. The workbooks' sheet names and cells are checked the same way.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from wordscheck import identifiers, raw_codes, visible_text, xlsx_strings
+
+from testpaths import ROOT
+
+
+@pytest.fixture(scope="module")
+def demo_outputs(tmp_path_factory):
+    from threec_helpers.batch.execute import run_batch
+    from threec_helpers.batch.plan import parse_batch, plan_batch
+
+    source = ROOT / "data" / "batches" / "demo.yaml"
+    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    raw.update({"formats": ["html", "slides", "xlsx"]})
+    spec = parse_batch(raw, str(source), base=source.parent)
+    result = run_batch(plan_batch(spec, tmp_path_factory.mktemp("words") / "reports"), workers=2, progress=False)
+    assert result.ok, result.failed
+    return result.out_dir
+
+
+def _lang(path) -> str:
+    import json
+
+    for results in path.parent.glob("*.results.json"):
+        return json.loads(results.read_text(encoding="utf-8")).get("lang", "zh")
+    return "zh"
+
+
+def _problems(paths, read) -> dict[str, dict[str, list[str]]]:
+    problems = {}
+    for path in paths:
+        text, cells = read(path)
+        found = {"identifiers": sorted(identifiers(text)), "codes": sorted(raw_codes(cells, _lang(path)))}
+        if found["identifiers"] or found["codes"]:
+            problems[path.name if path.parent.name == "" else "/".join(path.parts[-3:])] = found
+    return problems
+
+
+def _html(path):
+    return visible_text(path.read_text(encoding="utf-8"))
+
+
+def _xlsx(path):
+    strings = xlsx_strings(path)
+    return " ".join(strings), strings
+
+
+@pytest.mark.parametrize("kind", ["briefing.html", "reports", "slides"])
+def test_demo_pages_are_in_peoples_words(demo_outputs, kind):
+    pages = sorted(demo_outputs.glob("*/*/*.html"))
+    pages = [p for p in pages if (p.name == "briefing.html") == (kind == "briefing.html")
+             and p.name.endswith(".slides.html") == (kind == "slides")]
+    assert pages
+    assert _problems(pages, _html) == {}
+
+
+@pytest.mark.xfail(reason="issue 15 item 10 (XLSX in the report language) is another helper's; "
+                          "this check turns green when it lands", strict=False)
+def test_demo_workbooks_are_in_peoples_words(demo_outputs):
+    books = sorted(demo_outputs.glob("*/*/*.xlsx"))
+    assert books
+    assert _problems(books, _xlsx) == {}
