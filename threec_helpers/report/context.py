@@ -122,8 +122,14 @@ class NotebookContext:
 
         Rendering the PNG here (instead of relying on the kernel's inline backend) works for
         figures built without pyplot too, and keeps batch runs from accumulating figures.
+        The chart's data are recorded under ``charts`` of the results file
+        (:func:`threec_helpers.report.chartdata.record`), so the PowerPoint deck can redraw it
+        as a native chart.
         """
-        show_figure(fig)
+        from .chartdata import record
+
+        show_figure(fig)  # draws the figure, so its tick labels are known to the recorder
+        self.extra.setdefault("charts", []).append(record(fig))
 
     def skip(self, table: str) -> bool:
         """If the client lacks ``table``, say so in the report, record it, and return True."""
