@@ -467,7 +467,8 @@ def deck_pptx(results: Mapping[str, Mapping[str, Any]], model: Mapping[str, Any]
 
         for tname, rows in (payload.get("tables") or {}).items():
             if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
-                grid = records_table(rows, lang, headers.get(tname))
+                shown = [c for c in (payload.get("shown_columns") or {}).get(tname) or [] if c in rows[0]]
+                grid = records_table(rows, lang, headers.get(tname), columns=shown or None)
                 deck.table(table_title(tname, lang), grid, t("office.notes.table", lang, source=name))
     changes = sections.get("changes")
     if changes and changes.get("tables"):

@@ -15,6 +15,10 @@ figures and tables it writes, and for each figure (:class:`Figure`):
 - ``rule`` - its status rule, a name of :data:`RULES` (``"caller"``: the audit notebook
   decides the status from its checklist bands and says so in its docstring).
 
+Besides figures and tables, a results file carries ``charts`` (each chart's data, recorded by
+``ctx.figure``: :mod:`threec_helpers.report.chartdata`) and ``shown_columns`` (which recorded
+columns the report showed), from which the PowerPoint deck draws native charts and tables.
+
 The same key may mean different things in different notebooks (``satisfaction`` is CSAT
 1-5 in ``02_analysis`` and the customer-satisfaction objective in the ISO 9001 audit), so
 figures are looked up by notebook and key (:func:`figure`).

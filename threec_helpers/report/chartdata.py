@@ -262,6 +262,8 @@ def _lines(ax, lines, title: str) -> dict[str, Any] | None:
     base = max(marked or data_lines, key=lambda d: len(np.unique(d[1])))
     xs = np.unique(base[1][np.isfinite(base[1])])
     xs = xs[_thin(len(xs))]
+    if len(xs) < 2:
+        return None  # a marker or a single point is no chart
     ticks = _tick_labels(ax.xaxis)
     series = []
     for i, (ln, x, y) in enumerate(data_lines[:MAX_SERIES]):

@@ -114,6 +114,9 @@ class NotebookContext:
                 self.tables[table.name] = recorded
                 self.extra.setdefault("columns", {})[table.name] = {c: table.header(c, self.lang)
                                                                     for c in recorded.columns}
+                # the columns the report showed, in order (the deck shows the same ones)
+                self.extra.setdefault("shown_columns", {})[table.name] = [str(c) for c in shown.columns
+                                                                          if c in recorded.columns]
             return
         _display_html(render_table(frame, self.lang, labels, formats, max_rows, self.config.currency))
 
