@@ -29,7 +29,7 @@ def _png(width=330, height=200) -> bytes:
     fig = Figure(figsize=(width / 100, height / 100), dpi=100)
     fig.subplots().bar(["a", "b"], [1, 2])
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    fig.savefig(buf, format="png", dpi=100)
     return buf.getvalue()
 
 
