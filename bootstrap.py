@@ -71,6 +71,10 @@ TEST_SYSTEM_PACKAGES = {
     "chromium": "/usr/bin/chromium",
     # so that Chinese in the browser tests' screenshots renders like on a consultant's machine
     "fonts-noto-cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    # the Word and PowerPoint files are opened and converted to PDF as an office suite sees them
+    # (tests/integration/batch/test_office_demo.py); both install /usr/lib/libreoffice/program/soffice.bin
+    "libreoffice-writer": "/usr/lib/libreoffice/program/swriter",
+    "libreoffice-impress": "/usr/lib/libreoffice/program/simpress",
 }
 
 
