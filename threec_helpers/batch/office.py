@@ -12,8 +12,9 @@ the PDF, which embeds Noto Sans CJK SC). Naming Noto Sans CJK SC instead would f
 SimSun (a serif) in Word on Windows, where it is rarely installed. Latin text uses
 :data:`LATIN_FONT` (Arial: everywhere, and metric-compatible Liberation Sans in LibreOffice).
 
-**Tables** come either from a results file (records; :func:`records_table`) or from a
-report's HTML (:func:`html_table`), as a :class:`Grid`: header texts, cell texts and which
+**Tables** come either from a results file (records;
+:func:`threec_helpers.batch.powerpoint.records_table`) or from a report's HTML (:func:`html_table`), as a
+:class:`Grid`: header texts, cell texts and which
 columns are numeric (right-aligned in both formats).
 """
 
@@ -25,7 +26,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from .publish import format_cell, table_header
 
 #: the East Asian font named on every run (see the module docstring)
 EAST_ASIAN_FONT = "Microsoft YaHei"
@@ -109,26 +109,6 @@ class Grid:
             return [self]
         return [Grid(self.headers, self.rows[i:i + step], self.numeric, self.title)
                 for i in range(0, len(self.rows), step)]
-
-
-def records_table(rows: Sequence[Mapping[str, Any]], lang: str, headers: Mapping[str, str] | None = None,
-                  title: str = "", columns: Sequence[str] | None = None) -> Grid:
-    """A results-file table (records) as a :class:`Grid`: headers as the report showed them
-    (:func:`threec_helpers.batch.publish.table_header`), values formatted as in every format."""
-    cols: list[str] = list(columns or [])
-    if not cols:
-        for r in rows:
-            for k in r:
-                if k not in cols:
-                    cols.append(k)
-    body, numeric = [], []
-    for c in cols:
-        values = [r.get(c) for r in rows]
-        numeric.append(any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
-                       and all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values))
-    for r in rows:
-        body.append([format_cell(r.get(c), lang, c) for c in cols])
-    return Grid([table_header(c, lang, dict(headers or {})) for c in cols], body, numeric, title)
 
 
 def html_table(table_html: str, title: str = "") -> Grid | None:

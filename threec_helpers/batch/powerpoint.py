@@ -10,7 +10,7 @@ can add slides, change a sentence and restyle a chart before the meeting:
    slide per **chart** - a native PowerPoint chart with its data embedded (column, bar,
    line, pie, radar, scatter; a control chart is a line chart with its centre line and
    limits as series, the customer pyramid a bar chart), from the ``charts`` the notebook
-   recorded (:mod:`threec_helpers.report.chartdata`) - and one per **table**, as a native
+   recorded (:mod:`threec_helpers.plots.chartdata`) - and one per **table**, as a native
    table continued on the next slide "(续)"/"(cont.)" when long;
 4. **what changed** since the previous period, and the **conclusion** with the consultant's
    commentary when given.
@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ..i18n import t
-from .office import EAST_ASIAN_FONT, LATIN_FONT, STATUS_COLOURS, Grid, colours, commentary_sections, logo_image, \
-    records_table, rgb
+from .office import EAST_ASIAN_FONT, LATIN_FONT, STATUS_COLOURS, Grid, colours, commentary_sections, logo_image, rgb
+from .publish import format_cell, table_header
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "office" / "default.pptx"
 CARDS_PER_SLIDE = 8
@@ -343,7 +343,7 @@ def chart_type(p: Mapping[str, Any]):
 
 
 def add_chart(slide, p: Mapping[str, Any], box, palette: Mapping[str, str], show_title: bool = True):
-    """Add one recorded panel (:mod:`threec_helpers.report.chartdata`) as a native chart with its data."""
+    """Add one recorded panel (:mod:`threec_helpers.plots.chartdata`) as a native chart with its data."""
     from pptx.chart.data import CategoryChartData, XyChartData
     from pptx.dml.color import RGBColor
     from pptx.enum.chart import XL_LEGEND_POSITION
@@ -480,6 +480,26 @@ def deck_pptx(results: Mapping[str, Mapping[str, Any]], model: Mapping[str, Any]
     deck.text(slide, *deck.box(0.18, 0.72), body or [t("batch.brief.no_conclusion", lang)],
               size=18 if sum(len(b) for b in body) < 400 else 14)
     return deck.to_bytes(title)
+
+
+def records_table(rows: Sequence[Mapping[str, Any]], lang: str, headers: Mapping[str, str] | None = None,
+                  title: str = "", columns: Sequence[str] | None = None) -> Grid:
+    """A results-file table (records) as a :class:`Grid`: headers as the report showed them
+    (:func:`threec_helpers.batch.publish.table_header`), values formatted as in every format."""
+    cols: list[str] = list(columns or [])
+    if not cols:
+        for r in rows:
+            for k in r:
+                if k not in cols:
+                    cols.append(k)
+    body, numeric = [], []
+    for c in cols:
+        values = [r.get(c) for r in rows]
+        numeric.append(any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+                       and all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values))
+    for r in rows:
+        body.append([format_cell(r.get(c), lang, c) for c in cols])
+    return Grid([table_header(c, lang, dict(headers or {})) for c in cols], body, numeric, title)
 
 
 def _model_grid(table: Mapping[str, Any]) -> Grid:

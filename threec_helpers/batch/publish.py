@@ -572,7 +572,8 @@ def publish_notebook(executed_path: Path, out_base: Path, meta: dict[str, Any], 
         from .word import report_docx
 
         write_bytes_atomic(out_base.with_name(out_base.name + ".docx"),
-                           report_docx(cleaned, meta, results, commentary=meta.get("commentary")))
+                           report_docx(cleaned, meta, results, commentary=meta.get("commentary"),
+                                       brand=branding_for(meta).context(meta["lang"]), date=report_date(meta)))
         written["docx"] = out_base.name + ".docx"
     return written
 

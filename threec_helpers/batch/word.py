@@ -352,7 +352,7 @@ def _png_width(data: bytes) -> int:
 
 
 def report_docx(nb, meta: Mapping[str, Any], results: Mapping[str, Any] | None = None,
-                commentary: Any = None) -> bytes:
+                commentary: Any = None, *, brand: Mapping[str, Any], date: str) -> bytes:
     """The Word version of one report, from its cleaned notebook.
 
     Parameters
@@ -366,19 +366,21 @@ def report_docx(nb, meta: Mapping[str, Any], results: Mapping[str, Any] | None =
         The results file: its ``charts`` give the figures' captions.
     commentary : str, mapping or sequence of pairs, optional
         The consultant's commentary, placed before the appendix.
+    brand : mapping
+        :meth:`threec_helpers.batch.branding.Branding.context` of the client.
+    date : str
+        The date on the cover (:func:`threec_helpers.batch.publish.report_date`).
 
     Returns
     -------
     bytes
     """
     from .layout import notebook_blocks, split_title
-    from .publish import branding_for, report_date
 
     lang = meta["lang"]
-    brand = branding_for(dict(meta)).context(lang)
     doc = WordDocument(lang, brand)
     client = meta.get("client_name") or meta["client_id"]
-    doc.cover(meta["title"], client, meta["period"], report_date(dict(meta)), bool(meta.get("masked")))
+    doc.cover(meta["title"], client, meta["period"], date, bool(meta.get("masked")))
     doc.footer(client, meta["period"])
     nb, _, data_line = split_title(nb)
     blocks = notebook_blocks(nb)

@@ -301,9 +301,9 @@ def plot_control_chart(frame: pd.DataFrame, title: str | None = None, target: fl
 
 def _attach_chart(fig, frame: pd.DataFrame, title: str, labels: list[str], percent: bool, lang: str,
                   target: float | None, disp: str | None) -> None:
-    """Record the chart's data (:mod:`threec_helpers.report.chartdata`): a line chart of the values
+    """Record the chart's data (:mod:`threec_helpers.plots.chartdata`): a line chart of the values
     with the centre line and the control limits as series (and the target), for native charts."""
-    from ..report.chartdata import attach, panel
+    from .chartdata import attach, panel
 
     def series(prefix: str = "") -> list[tuple[str, list]]:
         return [(t(f"spc.series.{c}", lang), list(frame[prefix + c])) for c in ("value", "center", "ucl", "lcl")]

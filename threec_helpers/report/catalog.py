@@ -16,7 +16,7 @@ figures and tables it writes, and for each figure (:class:`Figure`):
   decides the status from its checklist bands and says so in its docstring).
 
 Besides figures and tables, a results file carries ``charts`` (each chart's data, recorded by
-``ctx.figure``: :mod:`threec_helpers.report.chartdata`) and ``shown_columns`` (which recorded
+``ctx.figure``: :mod:`threec_helpers.plots.chartdata`) and ``shown_columns`` (which recorded
 columns the report showed), from which the PowerPoint deck draws native charts and tables.
 
 The same key may mean different things in different notebooks (``satisfaction`` is CSAT

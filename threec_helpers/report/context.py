@@ -126,10 +126,10 @@ class NotebookContext:
         Rendering the PNG here (instead of relying on the kernel's inline backend) works for
         figures built without pyplot too, and keeps batch runs from accumulating figures.
         The chart's data are recorded under ``charts`` of the results file
-        (:func:`threec_helpers.report.chartdata.record`), so the PowerPoint deck can redraw it
+        (:func:`threec_helpers.plots.chartdata.record`), so the PowerPoint deck can redraw it
         as a native chart.
         """
-        from .chartdata import record
+        from ..plots.chartdata import record
 
         show_figure(fig)  # draws the figure, so its tick labels are known to the recorder
         self.extra.setdefault("charts", []).append(record(fig))

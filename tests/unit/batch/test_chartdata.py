@@ -1,11 +1,11 @@
-"""The data recorded behind each chart (threec_helpers.report.chartdata), on small hand-made figures."""
+"""The data recorded behind each chart (threec_helpers.plots.chartdata), on small hand-made figures."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from threec_helpers.report import chartdata
+from threec_helpers.plots import chartdata
 
 
 def _drawn(fig):

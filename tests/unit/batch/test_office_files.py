@@ -11,7 +11,7 @@ import pytest
 from threec_helpers.batch import powerpoint, word
 from threec_helpers.batch.briefing import compose_briefing
 from threec_helpers.batch.office import EAST_ASIAN_FONT, Grid, html_table, is_numeric_text
-from threec_helpers.report.chartdata import panel
+from threec_helpers.plots.chartdata import panel
 
 docx = pytest.importorskip("docx")
 pptx = pytest.importorskip("pptx")
@@ -73,7 +73,8 @@ def test_report_docx_structure_fonts_tables_and_figures():
 
     meta = {**META, "branding": load_branding(data_root="/nonexistent/clients")}
     data = word.report_docx(_notebook(), meta, {"charts": [{"title": "发现项分布", "panels": []}]},
-                            commentary={"风险": "关注 4.1 条款。"})
+                            commentary={"风险": "关注 4.1 条款。"}, brand=meta["branding"].context("zh"),
+                            date="2026-11-01")
     doc = docx.Document(io.BytesIO(data))
     assert [p.text for p in doc.paragraphs if p.style.name == "Title"] == ["审核汇报"]
     assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"][:2] == ["一、概况", "顾问评述"]
