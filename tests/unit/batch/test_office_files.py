@@ -175,3 +175,15 @@ def test_deck_uses_the_template_named_in_branding(tmp_path):
 def test_bundled_template_is_16_9():
     prs = pptx.Presentation(str(powerpoint.TEMPLATE))
     assert (prs.slide_width, prs.slide_height) == (powerpoint.SLIDE_W, powerpoint.SLIDE_H)
+
+
+def test_masked_word_report_and_deck_hold_no_customer_name():
+    """Under --mask the Word report is made from the scrubbed notebook and the deck from scrubbed results."""
+    from threec_helpers.batch.publish import clean_notebook
+
+    nb = _notebook()
+    nb.cells[0].outputs.append(nbformat.v4.new_output("display_data", {"text/markdown": "最大客户 Alpha Hotel"}))
+    scrub = lambda s: s.replace("Alpha Hotel", "客户-3F9A2C")  # noqa: E731 - the runner's scrubber, in small
+    data = word.report_docx(clean_notebook(nb, scrub=scrub), META, brand=BRAND, date="2026-11-01")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    assert "客户-3F9A2C" in text and "Alpha Hotel" not in text
