@@ -71,8 +71,12 @@ TEST_SYSTEM_PACKAGES = {
     "chromium": "/usr/bin/chromium",
     # so that Chinese in the browser tests' screenshots renders like on a consultant's machine
     "fonts-noto-cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    # the request workbooks and audit forms must open in LibreOffice (tests/unit/inputs/test_libreoffice.py)
-    "libreoffice-calc": "/usr/bin/soffice",
+    # LibreOffice opens what a client or a panel opens in an office suite: the request workbooks
+    # and audit forms (tests/unit/inputs/test_libreoffice.py), the Word and PowerPoint files,
+    # converted to PDF (tests/integration/batch/test_office_demo.py); each package's own launcher
+    "libreoffice-calc": "/usr/lib/libreoffice/program/scalc",
+    "libreoffice-writer": "/usr/lib/libreoffice/program/swriter",
+    "libreoffice-impress": "/usr/lib/libreoffice/program/simpress",
 }
 
 

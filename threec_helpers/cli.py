@@ -191,7 +191,7 @@ def generate(ctx: click.Context, demo: bool, customers: int | None, transactions
 @click.option("--retry-failed", is_flag=True, help="Re-run only the notebooks that failed in the last run.")
 @click.option("--force", is_flag=True, help="Re-run notebooks whose notebook, parameters and inputs are unchanged.")
 @click.option("--mask", is_flag=True, default=None, help="Replace customer names and ids with stable pseudonyms.")
-@click.option("--formats", default=None, help="Comma-separated subset of html,pdf,slides,xlsx.")
+@click.option("--formats", default=None, help="Comma-separated subset of html,pdf,slides,xlsx,docx,pptx.")
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786) to run on a cluster.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Reports root [default: reports/ or THREEC_REPORTS_ROOT]; the batch writes into OUT/<name>/.")

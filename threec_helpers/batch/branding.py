@@ -14,6 +14,7 @@ Read from ``branding.yaml`` files, each later one overriding the earlier, key by
     logo: logo.png            # beside the branding.yaml; PNG, JPEG or SVG, at most 2 MB
     colors: {primary: "#0B3C5D", accent: "#D9A21B"}
     confidentiality: {zh: 保密……, en: Confidential ...}
+    pptx_template: firm.pptx  # beside the branding.yaml: the layouts of the PowerPoint deck
 
 The HTML reports, PDFs, slide decks and briefings use it (:mod:`threec_helpers.batch.publish`,
 :mod:`threec_helpers.batch.briefing`); a bad file stops with a message in both languages
@@ -35,7 +36,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_FILE = TEMPLATES / "branding.yaml"
 FILE_NAME = "branding.yaml"
 #: keys a branding.yaml may have
-KEYS = ("firm", "logo", "colors", "confidentiality")
+KEYS = ("firm", "logo", "colors", "confidentiality", "pptx_template")
 #: colours a branding.yaml may set (CSS custom properties of report.css)
 COLOURS = ("primary", "accent", "ink", "muted")
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -58,6 +59,8 @@ class Branding:
         name (:data:`COLOURS`) -> ``#RRGGBB``.
     sources : tuple of str
         The files read, in order.
+    pptx_template : str or None
+        The firm's PowerPoint template (a ``.pptx`` path), or None for the bundled one.
     """
 
     firm: dict[str, str] = field(default_factory=dict)
@@ -65,6 +68,7 @@ class Branding:
     logo: str | None = None
     colors: dict[str, str] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    pptx_template: str | None = None
 
     def text(self, name: str, lang: str) -> str:
         """``firm`` or ``confidentiality`` in ``lang`` (the other language when missing)."""
@@ -79,7 +83,8 @@ class Branding:
     def context(self, lang: str) -> dict[str, Any]:
         """What the templates use: ``firm``, ``confidentiality``, ``logo``, ``brand_css``."""
         return {"firm": self.text("firm", lang), "confidentiality": self.text("confidentiality", lang),
-                "logo": self.logo, "brand_css": self.css(), "colors": dict(self.colors)}
+                "logo": self.logo, "brand_css": self.css(), "colors": dict(self.colors),
+                "pptx_template": self.pptx_template}
 
 
 def _texts(value: Any, key: str, path: Path) -> dict[str, str]:
@@ -138,6 +143,11 @@ def read_branding_file(path: Path) -> dict[str, Any]:
             out[key] = _texts(value, key, path)
         elif key == "logo":
             out["logo"] = _logo_uri((path.parent / str(value)).resolve(), path)
+        elif key == "pptx_template":
+            template = (path.parent / str(value)).resolve()
+            if not template.is_file() or template.read_bytes()[:4] != b"PK\x03\x04":
+                raise BrandingError(key="panel.brand.error.bad_template", path=str(path), template=str(template))
+            out["pptx_template"] = str(template)
         elif key == "colors":
             if not isinstance(value, dict):
                 raise BrandingError(key="panel.brand.error.bad_colour", path=str(path), name="colors",
@@ -186,7 +196,7 @@ def load_branding(client_id: str | None = None, data_root: str | Path | None = N
     >>> b.logo is None and b.colors["primary"].startswith("#")
     True
     """
-    merged: dict[str, Any] = {"firm": {}, "confidentiality": {}, "colors": {}, "logo": None}
+    merged: dict[str, Any] = {"firm": {}, "confidentiality": {}, "colors": {}, "logo": None, "pptx_template": None}
     files = branding_files(client_id, data_root)
     for path in files:
         part = read_branding_file(path)
@@ -194,11 +204,14 @@ def load_branding(client_id: str | None = None, data_root: str | Path | None = N
             merged[key].update(part.get(key) or {})
         if part.get("logo"):
             merged["logo"] = part["logo"]
+        if part.get("pptx_template"):
+            merged["pptx_template"] = part["pptx_template"]
     for lang in ("zh", "en"):
         merged["firm"].setdefault(lang, t("panel.brand.default_firm", lang))
         merged["confidentiality"].setdefault(lang, t("panel.brand.default_confidential", lang))
     return Branding(firm=merged["firm"], confidentiality=merged["confidentiality"], logo=merged["logo"],
-                    colors=merged["colors"], sources=tuple(str(f) for f in files))
+                    colors=merged["colors"], sources=tuple(str(f) for f in files),
+                    pptx_template=merged["pptx_template"])
 
 
 def describe(branding: Branding, lang: str = "en") -> str:

@@ -32,7 +32,8 @@ from ..report.catalog import FOCUS, PERFORMANCE, dimension_of, figure, target_te
 from ..report.phases import gross_margin_note
 from ..report.results import not_assessed_info, not_assessed_text, read_results, table_display_name
 from ..report.tables import column_label, table_title
-from .publish import asset, file_name, format_cell, html_lang, html_to_pdf, notebook_name, render, table_header
+from .publish import (asset, file_name, format_cell, html_lang, html_to_pdf, notebook_name, render, report_date,
+                      table_header)
 
 #: per engagement: section id -> tables (by name) it shows, in order; only names some
 #: notebook writes (the results contract, :data:`threec_helpers.report.catalog.NOTEBOOKS`)
@@ -413,8 +414,12 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
 
 def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, formats: tuple[str, ...] = ("html", "pdf"),
                    previous_folder: str | None = None, run: dict[str, Any] | None = None,
-                   engagement: str | None = None, client_name: str | None = None) -> dict[str, str]:
-    """Compose and write ``briefing.html`` (and ``briefing.pdf``) in ``folder``.
+                   engagement: str | None = None, client_name: str | None = None,
+                   commentary: Any = None) -> dict[str, str]:
+    """Compose and write ``briefing.html`` (and ``briefing.pdf``, ``briefing.docx``, and the period's
+    PowerPoint deck ``deck.pptx``: :mod:`threec_helpers.batch.word`, :mod:`threec_helpers.batch.powerpoint`)
+    in ``folder``. ``commentary``: the consultant's, for the Word and PowerPoint files
+    (:func:`threec_helpers.batch.office.commentary_sections`).
 
     Returns
     -------
@@ -478,4 +483,21 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
     if "pdf" in formats:
         write_bytes_atomic(folder / "briefing.pdf", html_to_pdf(html))
         written["pdf"] = "briefing.pdf"
+    office = {"title": title, "client_id": client_id, "client_name": client_name, "period": period, "lang": lang,
+              "brand": brand, "date": report_date(cover_meta), "masked": masked, "commentary": commentary}
+    if "docx" in formats:
+        from .word import briefing_docx
+
+        write_bytes_atomic(folder / "briefing.docx", briefing_docx(model, **office))
+        written["docx"] = "briefing.docx"
+    if "pptx" in formats:
+        from .powerpoint import deck_pptx
+
+        write_bytes_atomic(folder / DECK_NAME, deck_pptx(results, model, engagement=engagement or "", **office))
+        written["pptx"] = DECK_NAME
     return written
+
+
+#: the file name of a period's PowerPoint deck
+DECK_NAME = "deck.pptx"
+

@@ -158,7 +158,7 @@ def finish_notebook(job: Job, run_id: str, partial: Path, *, started: str, exec_
             publish_error = make_error("batch.error.publish", detail=f"{type(exc).__name__}: {exc}"[:500])
             error = error or publish_error
             prov["status"] = status
-            for suffix in (".html", ".pdf", ".slides.html", ".xlsx"):  # nothing half-published may look complete
+            for suffix in (".html", ".pdf", ".slides.html", ".xlsx", ".docx"):  # nothing half-published may look complete
                 with contextlib.suppress(FileNotFoundError):
                     base.with_name(base.name + suffix).unlink()
             outputs = {}

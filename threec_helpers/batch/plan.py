@@ -300,7 +300,7 @@ def plan_batch(spec: BatchSpec, out_root: Path, *, clients: list[str] | None = N
 # --------------------------------------------------------------------------- unchanged work
 
 #: output suffix of each format (besides ``.ipynb``, ``.results.json`` and ``.provenance.json``)
-FORMAT_SUFFIX = {"html": ".html", "pdf": ".pdf", "slides": ".slides.html", "xlsx": ".xlsx"}
+FORMAT_SUFFIX = {"html": ".html", "pdf": ".pdf", "slides": ".slides.html", "xlsx": ".xlsx", "docx": ".docx"}
 
 
 def unchanged_result(job: Job) -> TaskResult | None:
@@ -317,6 +317,8 @@ def unchanged_result(job: Job) -> TaskResult | None:
         return None
     outputs = {"ipynb": base.name + ".ipynb"}
     for fmt in job.formats:
+        if fmt not in FORMAT_SUFFIX:  # pptx: one deck per client and period, made with the briefing
+            continue
         name = base.name + FORMAT_SUFFIX[fmt]
         if (base.parent / name).is_file():
             outputs[fmt] = name

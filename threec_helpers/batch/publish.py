@@ -560,9 +560,10 @@ def publish_notebook(executed_path: Path, out_base: Path, meta: dict[str, Any], 
     executed_path : Path
         The executed ``.ipynb``.
     out_base : Path
-        ``<folder>/<notebook>``; suffixes are added (``.html``, ``.pdf``, ``.slides.html``, ``.xlsx``).
+        ``<folder>/<notebook>``; suffixes are added (``.html``, ``.pdf``, ``.slides.html``, ``.xlsx``, ``.docx``).
     meta : dict
-        title, client_id, client_name, period, lang, masked, provenance, failure, warnings.
+        title, client_id, client_name, period, lang, masked, provenance, failure, warnings; optional
+        ``commentary`` (the consultant's, for the Word file: :mod:`threec_helpers.batch.word`).
     formats : tuple of str
         Subset of :data:`~threec_helpers.batch.plan.FORMATS`.
     results : dict, optional
@@ -600,6 +601,13 @@ def publish_notebook(executed_path: Path, out_base: Path, meta: dict[str, Any], 
         write_bytes_atomic(out_base.with_name(out_base.name + ".xlsx"),
                            xlsx_bytes(results, meta["lang"], meta.get("provenance")))
         written["xlsx"] = out_base.name + ".xlsx"
+    if "docx" in formats:
+        from .word import report_docx
+
+        write_bytes_atomic(out_base.with_name(out_base.name + ".docx"),
+                           report_docx(cleaned, meta, results, commentary=meta.get("commentary"),
+                                       brand=branding_for(meta).context(meta["lang"]), date=report_date(meta)))
+        written["docx"] = out_base.name + ".docx"
     return written
 
 

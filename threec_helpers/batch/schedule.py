@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .jobs import Job
 from .plan import Plan
+from .spec import BRIEFING_FORMATS
 from .tasks import BriefingTask, NotebookTask
 
 Group = tuple[str, str]
@@ -90,7 +91,7 @@ class Schedule:
         return BriefingTask(id=f"{client}/{period}/briefing", folder=str(self.out_dir / client / period),
                             client=client, period=period, lang=jobs[0].lang, engagement=jobs[0].engagement,
                             client_name=jobs[0].client_name,
-                            formats=[f for f in self.plan.spec.formats if f in ("html", "pdf")] or ["html"],
+                            formats=[f for f in self.plan.spec.formats if f in BRIEFING_FORMATS] or ["html"],
                             previous_folder=str(self.out_dir / client / prev_period) if prev_period else None,
                             deadline_s=BRIEFING_DEADLINE_S, run={"run_id": run_id, "batch": self.plan.spec.name})
 

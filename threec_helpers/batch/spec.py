@@ -21,7 +21,10 @@ from ..paths import check_client_id, project_root
 from ..paths import data_root as default_data_root
 
 #: output formats, in the order they are written
-FORMATS = ("html", "pdf", "slides", "xlsx")
+FORMATS = ("html", "pdf", "slides", "xlsx", "docx", "pptx")
+#: formats made per notebook; the others (``pptx``: one deck per client and period) with the briefing
+NOTEBOOK_FORMATS = ("html", "pdf", "slides", "xlsx", "docx")
+BRIEFING_FORMATS = ("html", "pdf", "docx", "pptx")
 #: default per-notebook timeout, seconds
 DEFAULT_TIMEOUT = 1800
 #: keys a batch file may have

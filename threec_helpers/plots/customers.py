@@ -82,6 +82,14 @@ def plot_pyramid(summary: pd.DataFrame, lang: str = "zh", period: str = "", coun
     ax.axis("off")
     ax.set_title(t("customers.plot.pyramid.title", lang, period=period))
     fig.subplots_adjust(left=0.03, right=0.97, top=0.92, bottom=0.06)
+    from ..i18n import has_key
+    from .chartdata import attach, panel
+
+    # the bars' widths are a shape; the data are the customers per tier (a bar chart, top tier first)
+    attach(fig, [panel("bar", [tier_label(tier, lang) for tier in TIERS],
+                       [(t(f"col.{count_col}", lang) if has_key(f"col.{count_col}") else count_col, [summary.loc[tier, count_col] if tier in summary.index else 0
+                                                        for tier in TIERS])],
+                       title=t("customers.plot.pyramid.title", lang, period=period))])
     return add_source_note(fig, _source(lang, source), lang)
 
 

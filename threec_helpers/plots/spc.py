@@ -294,7 +294,26 @@ def plot_control_chart(frame: pd.DataFrame, title: str | None = None, target: fl
     fig.subplots_adjust(left=0.11, right=0.78, top=1 - top_in / height, bottom=foot_in / height, hspace=0.12)
     if source:
         add_source_note(fig, source, lang)
+    _attach_chart(fig, frame, title or t(f"spc.title.{chart}", lang), labels, percent, lang, target, disp if two else None)
     return fig
+
+
+def _attach_chart(fig, frame: pd.DataFrame, title: str, labels: list[str], percent: bool, lang: str,
+                  target: float | None, disp: str | None) -> None:
+    """Record the chart's data (:mod:`threec_helpers.plots.chartdata`): a line chart of the values
+    with the centre line and the control limits as series (and the target), for native charts."""
+    from .chartdata import attach, panel
+
+    def series(prefix: str = "") -> list[tuple[str, list]]:
+        return [(t(f"spc.series.{c}", lang), list(frame[prefix + c])) for c in ("value", "center", "ucl", "lcl")]
+
+    main = series()
+    if target is not None:
+        main.append((t("spc.legend.target", lang, comparator="", value=_fmt(target, percent)), [target] * len(frame)))
+    panels = [panel("line", labels, main, title=title, percent=percent)]
+    if disp:
+        panels.append(panel("line", labels, series(f"{disp}_"), title=t(f"spc.axis.{disp}", lang)))
+    attach(fig, panels, title)
 
 
 def plot_with_reference(frame: pd.DataFrame, reference: pd.Series, *, title: str, reference_label: str,

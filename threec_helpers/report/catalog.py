@@ -17,6 +17,10 @@ figures and tables it writes, and for each figure (:class:`Figure`):
 - ``target`` - the ``client.yaml`` target (``targets.<name>``) the rule judges it against, if
   any: the 3C scorecard shows that target next to the figure (:func:`target_text`).
 
+Besides figures and tables, a results file carries ``charts`` (each chart's data, recorded by
+``ctx.figure``: :mod:`threec_helpers.plots.chartdata`) and ``shown_columns`` (which recorded
+columns the report showed), from which the PowerPoint deck draws native charts and tables.
+
 The same key may mean different things in different notebooks (``satisfaction`` is CSAT
 1-5 in ``02_analysis`` and the customer-satisfaction objective in the ISO 9001 audit), so
 figures are looked up by notebook and key (:func:`figure`).

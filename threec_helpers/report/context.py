@@ -123,6 +123,9 @@ class NotebookContext:
                     "columns": [str(c) for c in text.columns], "headers": {str(c): h for c, h in headers.items()},
                     "rows": [[("–" if v is None or (isinstance(v, float) and v != v) else str(v)) for v in row]
                              for row in text.itertuples(index=False, name=None)]}
+                # the columns the report showed, in order (the deck shows the same ones)
+                self.extra.setdefault("shown_columns", {})[table.name] = [str(c) for c in shown.columns
+                                                                          if c in recorded.columns]
             return
         _display_html(render_table(frame, self.lang, labels, formats, max_rows, self.config.currency))
 
@@ -131,8 +134,14 @@ class NotebookContext:
 
         Rendering the PNG here (instead of relying on the kernel's inline backend) works for
         figures built without pyplot too, and keeps batch runs from accumulating figures.
+        The chart's data are recorded under ``charts`` of the results file
+        (:func:`threec_helpers.plots.chartdata.record`), so the PowerPoint deck can redraw it
+        as a native chart.
         """
-        show_figure(fig)
+        from ..plots.chartdata import record
+
+        show_figure(fig)  # draws the figure, so its tick labels are known to the recorder
+        self.extra.setdefault("charts", []).append(record(fig))
 
     def skip(self, table: str) -> bool:
         """If the client lacks ``table``, say so in the report, record it, and return True."""

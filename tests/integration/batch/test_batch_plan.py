@@ -132,7 +132,7 @@ def test_periods_current_previous_and_unknown(root: Path):
 
 @pytest.mark.parametrize("raw, field", [
     ({"clients": ["acme"], "colour": 1}, "colour"),
-    ({"clients": ["acme"], "formats": ["docx"]}, "formats"),
+    ({"clients": ["acme"], "formats": ["odt"]}, "formats"),
     ({"clients": ["acme"], "timeout": -1}, "timeout"),
     ({"clients": ["acme"], "lang": "fr"}, "lang"),
     ({"clients": [{"name": "acme"}]}, "clients[0]"),
@@ -172,7 +172,7 @@ def test_bundled_demo_batch_parses():
     spec = load_batch()
     assert spec.name == "demo"
     assert [c.id for c in spec.clients] == ["demo_manufacturer", "demo_telecom", "demo_hospital"]
-    assert spec.notebooks is None and set(spec.formats) == {"html", "pdf", "slides", "xlsx"}
+    assert spec.notebooks is None and set(spec.formats) == {"html", "pdf", "slides", "xlsx", "docx", "pptx"}
 
 
 def test_unreadable_notebook(tmp_path: Path):

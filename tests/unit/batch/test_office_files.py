@@ -1,0 +1,189 @@
+"""Word and PowerPoint files on small hand-made inputs: structure, fonts, native charts and tables."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import nbformat
+import pytest
+
+from threec_helpers.batch import powerpoint, word
+from threec_helpers.batch.briefing import compose_briefing
+from threec_helpers.batch.office import EAST_ASIAN_FONT, Grid, html_table, is_numeric_text
+from threec_helpers.plots.chartdata import panel
+
+docx = pytest.importorskip("docx")
+pptx = pytest.importorskip("pptx")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+BRAND = {"firm": "某某咨询", "confidentiality": "保密", "logo": None, "colors": {"primary": "#0B3C5D"}}
+
+
+def _png(width=330, height=200) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width / 100, height / 100), dpi=100)
+    fig.subplots().bar(["a", "b"], [1, 2])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    return buf.getvalue()
+
+
+def _notebook():
+    nb = nbformat.v4.new_notebook()
+    table = ("<table><thead><tr><th>指标</th><th>实际</th></tr></thead><tbody>"
+             + "".join(f"<tr><td>目标{i}</td><td>{i},084</td></tr>" for i in range(30)) + "</tbody></table>")
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", {"text/markdown": "# 审核汇报"}),
+                    nbformat.v4.new_output("display_data", {"text/markdown": "期间 2026-10"}),
+                    nbformat.v4.new_output("display_data", {"text/markdown": "## 一、概况\n\n交换机实装率 92.42%。"}),
+                    nbformat.v4.new_output("display_data", {"text/html": table}),
+                    nbformat.v4.new_output("display_data", {"image/png": base64.b64encode(_png()).decode()})]
+    nb.cells = [cell]
+    return nb
+
+
+META = {"title": "审核汇报", "client_id": "demo_telecom", "client_name": "XX县通信分公司", "period": "2026-10",
+        "lang": "zh", "masked": False, "branding": None, "provenance": {"finished": "2026-11-01T00:00:00"}}
+
+
+def _runs_without_east_asian_font(element, tag_run, tag_props, tag_fonts, attr) -> int:
+    bad = 0
+    for r in element.iter(tag_run):
+        props = r.find(tag_props)
+        fonts = props.find(tag_fonts) if props is not None else None
+        if fonts is None or fonts.get(attr) != EAST_ASIAN_FONT:
+            bad += 1
+    return bad
+
+
+def test_numeric_text_and_html_table():
+    assert is_numeric_text("51,084") and is_numeric_text("-3.5 pp") and not is_numeric_text("ISO 9001 条款")
+    g = html_table("<table><tr><th>a</th><th>n</th></tr><tr><td>x</td><td>1,200</td></tr></table>")
+    assert g.headers == ["a", "n"] and g.rows == [["x", "1,200"]] and g.numeric == [False, True]
+    assert [len(p.rows) for p in Grid(["a"], [["1"]] * 5).split(2)] == [2, 2, 1]
+
+
+def test_report_docx_structure_fonts_tables_and_figures():
+    from threec_helpers.batch.branding import load_branding
+
+    meta = {**META, "branding": load_branding(data_root="/nonexistent/clients")}
+    data = word.report_docx(_notebook(), meta, {"charts": [{"title": "发现项分布", "panels": []}]},
+                            commentary={"风险": "关注 4.1 条款。"}, brand=meta["branding"].context("zh"),
+                            date="2026-11-01")
+    doc = docx.Document(io.BytesIO(data))
+    assert [p.text for p in doc.paragraphs if p.style.name == "Title"] == ["审核汇报"]
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"][:2] == ["一、概况", "顾问评述"]
+    assert any(p.style.name == "Caption" and "发现项分布" in p.text for p in doc.paragraphs)
+    assert any("关注 4.1 条款。" in p.text for p in doc.paragraphs)
+    table = doc.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["指标", "实际"] and len(table.rows) == 31
+    assert table.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None  # header repeats on each page
+    assert table.rows[1].cells[1].paragraphs[0].alignment == 2  # numbers right-aligned
+    assert len(doc.inline_shapes) == 1
+    assert doc.inline_shapes[0].width.inches == pytest.approx(330 / word.MIN_DPI, rel=0.01)
+    footer = doc.sections[0].footer._element
+    assert "NUMPAGES" in "".join(footer.itertext()) and "XX县通信分公司" in "".join(footer.itertext())
+    for part in (doc.element, footer):
+        assert _runs_without_east_asian_font(part, f"{W}r", f"{W}rPr", f"{W}rFonts", f"{W}eastAsia") == 0
+
+
+def test_briefing_docx_holds_the_briefing():
+    results = {"iso9001_certification_audit": {"headline": [{"key": "utilisation", "label": "交换机实装率",
+                                                             "value": 0.9242, "text": "92.42%", "status": "good"}],
+                                               "tables": {"objectives": [{"objective": "电路开通率", "target": ">98%",
+                                                                          "actual": "100%", "met": True}]},
+                                               "conclusion": "8 项质量目标全部达成。"}}
+    model = compose_briefing(results, "iso9001", "zh")
+    data = word.briefing_docx(model, title="认证简报", client_id="t", client_name="XX县通信分公司", period="2026-10",
+                              lang="zh", brand=BRAND, date="2026-11-01", commentary="顾问：进展良好。")
+    doc = docx.Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(c.text for t in doc.tables for r in t.rows
+                                                                 for c in r.cells)
+    for expected in ("92.42%", "电路开通率", "8 项质量目标全部达成。", "顾问：进展良好。", "保密"):
+        assert expected in text
+    assert [p.style.name for p in doc.paragraphs if p.style.name.startswith("Heading 1")]
+
+
+CHARTS = [{"title": "控制图", "panels": [panel("line", ["1月", "2月", "3月"],
+                                             [("观测值", [1, 2, 3]), ("中心线", [2, 2, 2]), ("控制上限", [4, 4, 4]),
+                                              ("控制下限", [0, 0, 0])])]},
+          {"title": "金字塔", "panels": [panel("bar", ["顶级", "大"], [("客户数", [3, 12])])]},
+          {"title": "份额", "panels": [panel("pie", ["a", "b"], [("s", [0.25, 0.75])], percent=True)]},
+          {"title": "雷达", "panels": [panel("radar", ["x", "y", "z"], [("本期", [1, 2, 3])])]},
+          {"title": "堆叠", "panels": [panel("column", ["4", "5"], [("严重", [1, 0]), ("一般", [2, 3])], stacked=True)]},
+          {"title": "散点", "panels": [{"kind": "scatter", "title": "", "categories": [], "percent": False,
+                                       "stacked": False, "series": [{"name": "p", "x": [1.0, 2.0], "values": [3.0, 4.0]}]}]}]
+
+
+def _deck_results():
+    rows = [{"objective": f"目标{i}", "actual": i * 1.5, "met": True, "hidden": "x"} for i in range(30)]
+    return {"nb": {"title": "审核", "headline": [{"key": "u", "label": "交换机实装率", "text": "92.42%", "status": "good"}],
+                   "charts": CHARTS, "tables": {"objectives": rows},
+                   "shown_columns": {"objectives": ["objective", "actual", "met"]}, "conclusion": "全部达成。"}}
+
+
+def test_deck_native_charts_tables_notes_and_fonts():
+    data = powerpoint.deck_pptx(_deck_results(), {"sections": []}, title="汇报", client_id="c", client_name="客户",
+                                period="2026-10", lang="zh", brand=BRAND, date="2026-11-01", commentary="评述一句。")
+    prs = pptx.Presentation(io.BytesIO(data))
+    slides = list(prs.slides)
+    charts = [sh.chart for s in slides for sh in s.shapes if sh.has_chart]
+    assert not [sh for s in slides for sh in s.shapes if sh.shape_type == 13]  # no pictures of charts
+    assert len(charts) == len(CHARTS)
+    for chart, spec in zip(charts, CHARTS):
+        recorded = spec["panels"][0]["series"]
+        got = [list(s.values) for p in chart.plots for s in p.series]
+        assert got == [[float(v) for v in s["values"]] for s in recorded]
+        assert chart.part.partname.startswith("/ppt/charts/chart")
+        assert chart.part.chart_workbook.xlsx_part is not None  # the data are embedded, so "Edit Data" works
+    names = [type(c.plots[0]).__name__ for c in charts]
+    assert names == ["LinePlot", "BarPlot", "PiePlot", "RadarPlot", "BarPlot", "XyPlot"]
+    tables = [(s, sh.table) for s in slides for sh in s.shapes if sh.has_table]
+    assert len(tables) == 3  # 30 rows over 12-row slides
+    assert len(tables[0][1].columns) == 3  # the columns the report showed, not "hidden"
+    assert "（续）" in tables[1][0].shapes.title.text
+    assert slides[-1].notes_slide.notes_text_frame.text == "评述一句。"
+    for s in slides:
+        for r in s.shapes._spTree.iter(f"{A}r"):
+            ea = r.find(f"{A}rPr/{A}ea")
+            assert ea is not None and ea.get("typeface") == EAST_ASIAN_FONT
+
+
+def test_deck_uses_the_template_named_in_branding(tmp_path):
+    from threec_helpers.batch.branding import BrandingError, load_branding
+
+    root = tmp_path / "clients"
+    (root / "c").mkdir(parents=True)
+    (tmp_path / "branding.yaml").write_text("pptx_template: missing.pptx\n", encoding="utf-8")
+    with pytest.raises(BrandingError, match="pptx_template"):
+        load_branding("c", root)
+    prs = pptx.Presentation(str(powerpoint.TEMPLATE))
+    prs.slide_width = 9144000  # a 4:3 "firm" template
+    prs.save(str(tmp_path / "firm.pptx"))
+    (tmp_path / "branding.yaml").write_text("pptx_template: firm.pptx\n", encoding="utf-8")
+    brand = load_branding("c", root).context("en")
+    data = powerpoint.deck_pptx(_deck_results(), {"sections": []}, title="Review", client_id="c", client_name="C",
+                                period="2026-10", lang="en", brand=brand, date="2026-11-01")
+    assert pptx.Presentation(io.BytesIO(data)).slide_width == 9144000
+
+
+def test_bundled_template_is_16_9():
+    prs = pptx.Presentation(str(powerpoint.TEMPLATE))
+    assert (prs.slide_width, prs.slide_height) == (powerpoint.SLIDE_W, powerpoint.SLIDE_H)
+
+
+def test_masked_word_report_and_deck_hold_no_customer_name():
+    """Under --mask the Word report is made from the scrubbed notebook and the deck from scrubbed results."""
+    from threec_helpers.batch.publish import clean_notebook
+
+    nb = _notebook()
+    nb.cells[0].outputs.append(nbformat.v4.new_output("display_data", {"text/markdown": "最大客户 Alpha Hotel"}))
+    scrub = lambda s: s.replace("Alpha Hotel", "客户-3F9A2C")  # noqa: E731 - the runner's scrubber, in small
+    data = word.report_docx(clean_notebook(nb, scrub=scrub), META, brand=BRAND, date="2026-11-01")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    assert "客户-3F9A2C" in text and "Alpha Hotel" not in text

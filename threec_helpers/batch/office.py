@@ -1,0 +1,178 @@
+"""What the Word and PowerPoint files share: fonts, colours, numbers, tables, images.
+
+**Fonts.** Office files name fonts; the reader's machine supplies them. Every run of text
+in a .docx carries ``w:rFonts`` with ``w:eastAsia`` (and every text run of a .pptx ``a:ea``)
+set to :data:`EAST_ASIAN_FONT`, so Chinese is set in a Chinese font instead of whatever the
+application falls back to for the Latin font (a Western font, then a per-glyph fallback
+that mixes faces or shows boxes). We name **Microsoft YaHei** (微软雅黑): it is on every
+Windows since Vista and in every WPS install, which is where a Chinese client opens the file;
+LibreOffice's own replacement table and fontconfig (``:lang=zh-cn``) map the name to Noto Sans
+CJK SC / WenQuanYi on Linux, so a sans-serif Chinese face appears there too (the same look as
+the PDF, which embeds Noto Sans CJK SC). Naming Noto Sans CJK SC instead would fall back to
+SimSun (a serif) in Word on Windows, where it is rarely installed. Latin text uses
+:data:`LATIN_FONT` (Arial: everywhere, and metric-compatible Liberation Sans in LibreOffice).
+
+**Tables** come either from a results file (records;
+:func:`threec_helpers.batch.powerpoint.records_table`) or from a report's HTML (:func:`html_table`), as a
+:class:`Grid`: header texts, cell texts and which
+columns are numeric (right-aligned in both formats).
+"""
+
+from __future__ import annotations
+
+import base64
+import html as _html
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+
+#: the East Asian font named on every run (see the module docstring)
+EAST_ASIAN_FONT = "Microsoft YaHei"
+#: the Latin font
+LATIN_FONT = "Arial"
+#: colours when branding.yaml sets none (the bundled default's)
+DEFAULT_COLOURS = {"primary": "#0072B2", "accent": "#E69F00", "ink": "#1F2328", "muted": "#59636E"}
+#: status -> fill colour of a key-figure card or cell
+STATUS_COLOURS = {"good": "#1A7F37", "warn": "#BF8700", "bad": "#CF222E", "neutral": "#59636E"}
+
+_NUMERIC = re.compile(r"^[\s+\-−–]?[¥$€£]?\s*[\d,.]+\s*(%|pp|万|亿|元|s|x)?\s*$")
+_CELL = re.compile(r"<t([hd])([^>]*)>(.*?)</t[hd]>", re.S)
+_ROW = re.compile(r"<tr[\s>](.*?)</tr>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def colours(brand: Mapping[str, Any]) -> dict[str, str]:
+    """The brand's colours (``#RRGGBB``, 3-digit forms expanded) over :data:`DEFAULT_COLOURS`."""
+    out = dict(DEFAULT_COLOURS)
+    for name, value in (brand.get("colors") or {}).items():
+        v = str(value).lstrip("#")
+        out[name] = "#" + ("".join(c * 2 for c in v) if len(v) == 3 else v).upper()
+    return out
+
+
+def rgb(hex_colour: str) -> tuple[int, int, int]:
+    """``#RRGGBB`` as a tuple of ints.
+
+    Examples
+    --------
+    >>> rgb("#0B3C5D")
+    (11, 60, 93)
+    """
+    v = hex_colour.lstrip("#")
+    return int(v[0:2], 16), int(v[2:4], 16), int(v[4:6], 16)
+
+
+def is_numeric_text(text: str) -> bool:
+    """Whether a cell's text is a number as shown (``51,084``, ``92.42%``, ``-3.5 pp``, ``¥1,200``).
+
+    Examples
+    --------
+    >>> is_numeric_text("92.42%"), is_numeric_text("51,084"), is_numeric_text("7 s"), is_numeric_text("4.1.2 条款")
+    (True, True, True, False)
+    """
+    return bool(text) and bool(_NUMERIC.match(text)) and any(ch.isdigit() for ch in text)
+
+
+def plain(fragment: str) -> str:
+    """An HTML fragment as plain text (tags dropped, entities decoded, spaces collapsed)."""
+    return re.sub(r"\s+", " ", _html.unescape(_TAG.sub("", fragment or ""))).strip()
+
+
+def logo_image(brand: Mapping[str, Any]) -> bytes | None:
+    """The brand's logo as PNG or JPEG bytes (an SVG logo is left out: Office needs a raster copy)."""
+    uri = brand.get("logo") or ""
+    m = re.match(r"data:image/(png|jpeg);base64,(.*)$", uri, re.S)
+    return base64.b64decode(m.group(2)) if m else None
+
+
+@dataclass
+class Grid:
+    """A table as text: a title, headers, rows of cell texts, numeric columns."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    numeric: list[bool] = field(default_factory=list)
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.numeric:
+            self.numeric = [bool(col) and all(is_numeric_text(c) or c in ("", "–", "-") for c in col)
+                            and any(is_numeric_text(c) for c in col)
+                            for col in (list(x) for x in zip(*self.rows))] if self.rows else [False] * len(self.headers)
+        self.numeric += [False] * (len(self.headers) - len(self.numeric))
+
+    def split(self, max_rows: int) -> list["Grid"]:
+        """The grid in parts of at most ``max_rows`` rows, the header repeated."""
+        step = max(1, max_rows)
+        if len(self.rows) <= step:
+            return [self]
+        return [Grid(self.headers, self.rows[i:i + step], self.numeric, self.title)
+                for i in range(0, len(self.rows), step)]
+
+
+def html_table(table_html: str, title: str = "") -> Grid | None:
+    """An HTML table of a report as a :class:`Grid` (the first row of ``<th>`` cells is the header)."""
+    rows = []
+    header: list[str] = []
+    for m in _ROW.finditer(table_html):
+        cells = _CELL.findall(m.group(1))
+        if not cells:
+            continue
+        texts = [plain(c[2]) for c in cells]
+        if not header and not rows and all(c[0] == "h" for c in cells):
+            header = texts
+        else:
+            rows.append(texts)
+    if not header and not rows:
+        return None
+    width = max([len(header)] + [len(r) for r in rows])
+    header = header + [""] * (width - len(header))
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    return Grid(header, rows, title=title)
+
+
+def block_paragraphs(fragment: str) -> list[tuple[str, str]]:
+    """The paragraphs of an HTML text block: ``("p", text)``, ``("li", text)``, ``("h", text)``."""
+    out: list[tuple[str, str]] = []
+    pos = 0
+    for m in re.finditer(r"<(p|li|h[1-6]|blockquote|div)\b[^>]*>(.*?)</\1>", fragment, re.S):
+        between = plain(fragment[pos:m.start()])
+        if between:
+            out.append(("p", between))
+        tag, inner = m.group(1), m.group(2)
+        if tag in ("div", "blockquote") and re.search(r"<(p|li)\b", inner):
+            out += block_paragraphs(inner)
+        else:
+            text = plain(inner)
+            if text:
+                out.append(("li" if tag == "li" else "h" if tag.startswith("h") else "p", text))
+        pos = m.end()
+    rest = plain(fragment[pos:])
+    if rest:
+        out.append(("p", rest))
+    return out
+
+
+def commentary_sections(commentary: Any) -> list[tuple[str, str]]:
+    """Optional commentary as ``(heading, text)`` pairs.
+
+    The hook for the consultant's commentary (``data/clients/<id>/commentary/<period>.md``, read
+    elsewhere): a string (one untitled section), a mapping heading -> text, or a sequence of
+    pairs. Anything else gives no section.
+
+    Examples
+    --------
+    >>> commentary_sections("Good quarter."), commentary_sections({"Risks": "Churn."})
+    ([('', 'Good quarter.')], [('Risks', 'Churn.')])
+    """
+    if not commentary:
+        return []
+    if isinstance(commentary, str):
+        return [("", commentary)]
+    if isinstance(commentary, Mapping):
+        return [(str(k), str(v)) for k, v in commentary.items() if v]
+    try:
+        return [(str(h), str(t)) for h, t in commentary if t]
+    except (TypeError, ValueError):
+        return []
