@@ -101,7 +101,7 @@ def finish_notebook(job: Job, run_id: str, partial: Path, *, started: str, exec_
     import nbformat
 
     from ..report.results import SUFFIX, read_results
-    from .publish import publish_notebook, write_text_atomic
+    from .publish import commentary_of, publish_notebook, write_text_atomic
 
     t_publish = time.monotonic()
     out = Path(job.output_dir)
@@ -144,7 +144,10 @@ def finish_notebook(job: Job, run_id: str, partial: Path, *, started: str, exec_
     if publish and executed.exists():
         meta = {"title": (results or {}).get("title") or job.title or job.notebook, "client_id": job.client_id,
                 "client_name": job.client_name, "period": job.period, "lang": job.lang, "masked": job.mask,
-                "provenance": prov, "failure": error_text(error, job.lang) if error else "", "warnings": warnings}
+                "provenance": prov, "failure": error_text(error, job.lang) if error else "", "warnings": warnings,
+                "notebook": job.notebook, "data_root": job.data_root}
+        notes = commentary_of(meta)
+        meta["commentary"] = notes
         try:
             outputs = publish_notebook(executed, base, meta, job.formats, results=results, scrub=scrub,
                                        failed=status != "ok")
@@ -167,6 +170,8 @@ def finish_notebook(job: Job, run_id: str, partial: Path, *, started: str, exec_
         outputs["results"] = results_path.name
     write_text_atomic(base.with_name(base.name + ".provenance.json"),
                       json.dumps(prov, ensure_ascii=False, indent=2, sort_keys=True))
+    if publish and executed.exists():  # a commentary file's problems are the consultant's, not the panel's
+        warnings = warnings + notes.warnings(job.lang)
     return TaskResult(id=job.id, kind="notebook", status=status, error=error, error_kind=kind, started=started,
                       finished=finished, exec_s=round(exec_s, 3), publish_s=round(time.monotonic() - t_publish, 3),
                       outputs=outputs, key=job.key, run_id=run_id, warnings=warnings)

@@ -11,7 +11,8 @@ For every executed notebook (see ``docs/batch-and-publishing.md``):
   provenance in an appendix (``templates/print.css``).
 
 Firm name, logo, colours and confidentiality line come from ``branding.yaml``
-(:mod:`threec_helpers.batch.branding`).
+(:mod:`threec_helpers.batch.branding`); the consultant's executive summary and section notes
+from ``<client>/commentary/<period>.md`` (:mod:`threec_helpers.batch.commentary`), in every format.
 - ``<nb>.slides.html``: a reveal.js deck (reveal.js 5.2.0 vendored under
   ``templates/revealjs`` and inlined: no CDN): title slide, one slide per section, figure
   or table, long tables continued, a conclusion slide (:mod:`threec_helpers.batch.layout`).
@@ -244,15 +245,34 @@ def branding_for(meta: dict[str, Any]):
 
     if meta.get("branding") is not None:
         return meta["branding"]
-    root = meta.get("data_root")
-    if root is None:
-        src = ((meta.get("provenance") or {}).get("inputs") or {}).get("client.yaml", {}).get("file")
-        if src:
-            from ..paths import project_root
+    return load_branding(meta.get("client_id"), data_root_of(meta))
 
-            folder = Path(src) if Path(src).is_absolute() else project_root() / src
-            root = folder.parent.parent
-    return load_branding(meta.get("client_id"), root)
+
+def data_root_of(meta: dict[str, Any]) -> Path | None:
+    """The data root of a report's client: ``meta["data_root"]``, else the folder above the
+    client's ``client.yaml`` named in the provenance, else None (the default data root)."""
+    root = meta.get("data_root")
+    if root:
+        return Path(root)
+    src = ((meta.get("provenance") or {}).get("inputs") or {}).get("client.yaml", {}).get("file")
+    if src:
+        from ..paths import project_root
+
+        folder = Path(src) if Path(src).is_absolute() else project_root() / src
+        return folder.parent.parent
+    return None
+
+
+def commentary_of(meta: dict[str, Any]):
+    """The consultant's commentary of a report (:mod:`threec_helpers.batch.commentary`):
+    ``meta["commentary"]`` when given, else read for its client and period."""
+    from .commentary import Commentary, load_commentary
+
+    if meta.get("commentary") is not None:
+        return meta["commentary"]
+    if not meta.get("client_id") or not meta.get("period") or meta.get("period") == "-":
+        return Commentary()
+    return load_commentary(meta["client_id"], meta["period"], data_root_of(meta))
 
 
 def report_date(meta: dict[str, Any]) -> str:
@@ -529,7 +549,10 @@ def publish_notebook(executed_path: Path, out_base: Path, meta: dict[str, Any], 
     out_base : Path
         ``<folder>/<notebook>``; suffixes are added (``.html``, ``.pdf``, ``.slides.html``, ``.xlsx``).
     meta : dict
-        title, client_id, client_name, period, lang, masked, provenance, failure, warnings.
+        title, client_id, client_name, period, lang, masked, provenance, failure, warnings;
+        optionally notebook, data_root, branding and commentary (a
+        :class:`~threec_helpers.batch.commentary.Commentary`; read from the client's
+        ``commentary/<period>.md`` when not given, and put into every format).
     formats : tuple of str
         Subset of :data:`~threec_helpers.batch.plan.FORMATS`.
     results : dict, optional
@@ -549,6 +572,12 @@ def publish_notebook(executed_path: Path, out_base: Path, meta: dict[str, Any], 
     nb = nbformat.read(str(executed_path), as_version=4)
     note = meta.get("failure") if failed else None
     cleaned = clean_notebook(nb, scrub=scrub, failure_note=_escape(note) if note else None)
+    notes = commentary_of(meta)
+    if notes:
+        from .commentary import apply_to_notebook
+
+        cleaned = apply_to_notebook(cleaned, notes.map_text(scrub) if scrub else notes,
+                                    meta.get("notebook") or out_base.name, meta["lang"])
     meta = {**meta, "failed": failed}
     written: dict[str, str] = {}
     html = export_html(cleaned, meta)
