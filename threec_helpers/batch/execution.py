@@ -80,7 +80,7 @@ def _scrub_json(value: Any, scrub: Callable[[str], str]) -> Any:
     return value
 
 
-def _scrubber(job: Job):
+def job_scrubber(job: Job):
     """Masking of free text for ``job`` (None without --mask)."""
     if not job.mask:
         return None
@@ -107,7 +107,7 @@ def finish_notebook(job: Job, run_id: str, partial: Path, *, started: str, exec_
     out = Path(job.output_dir)
     base = out / job.notebook
     finished = now_iso()
-    scrub = _scrubber(job)
+    scrub = job_scrubber(job)
     warnings: list[str] = []
     if job.mask and not job.declares_mask:
         warnings.append(t("batch.report.mask_undeclared", job.lang, notebook=job.notebook))
