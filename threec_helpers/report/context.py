@@ -114,6 +114,9 @@ class NotebookContext:
                 self.tables[table.name] = recorded
                 self.extra.setdefault("columns", {})[table.name] = {c: table.header(c, self.lang)
                                                                     for c in recorded.columns}
+                kinds = {c: table.formats[c] for c in recorded.columns if c in table.formats}
+                if kinds:  # the XLSX formats the numbers as the report did
+                    self.extra.setdefault("formats", {})[table.name] = kinds
             return
         _display_html(render_table(frame, self.lang, labels, formats, max_rows, self.config.currency))
 
@@ -150,6 +153,7 @@ class NotebookContext:
             "period": self.period.id,
             "previous_period": self.previous.id if self.previous else None,
             "lang": self.lang,
+            "currency": self.config.currency,
             "title": self.t("notebook.title." + self.notebook),
             "headline": self.headline,
             "tables": self.tables,

@@ -18,6 +18,8 @@ The payload (all keys optional except ``notebook``)::
       ],
       "tables": {"objectives": [{...}, ...]},   # key tables as lists of records
       "columns": {"objectives": {"met": "达标"}},  # headers the report showed (ReportTable)
+      "formats": {"objectives": {"share": "pct1"}},  # number formats the report used (ReportTable)
+      "currency": "CNY",                   # the client's currency (money formats)
       "findings": [...], "actions": [...],       # free, notebook-specific
       "conclusion": "8 of 8 quality objectives met.",
       "skipped": ["surveys"]                # optional sections skipped for lack of data
