@@ -335,10 +335,11 @@ def load_commentary(client_id: str, period: str, data_root: Path | str | None = 
 
 def note_html(notes: list[Note], lang: str, *, summary: bool = False) -> str:
     """Notes as one ``<div class="commentary">`` block (safe HTML)."""
-    label = t("commentary.summary" if summary else "commentary.note", lang)
     body = "".join(n.html for n in notes)
-    kind = "commentary summary" if summary else "commentary"
-    return f'<div class="{kind}"><p class="commentary-label">{_html.escape(label)}</p>{body}</div>'
+    if summary:  # under its own heading ("Executive summary"): no label
+        return f'<div class="commentary summary">{body}</div>'
+    label = _html.escape(t("commentary.note", lang))
+    return f'<div class="commentary"><p class="commentary-label">{label}</p>{body}</div>'
 
 
 def _html_output(html: str):
