@@ -47,6 +47,8 @@ def cli(ctx: click.Context, lang: str) -> None:
     threec list                      the clients under data/clients
     threec validate CLIENT [--json]  check a client's files against the data contract
     threec generate --demo           write the three demo clients
+    threec run [BATCH]               execute a batch: reports, briefings, index
+    threec publish [BATCH]           make the reports again (commentary, branding) without executing
     threec generate --customers N --transactions M --out DIR
     threec request-workbook CLIENT --out FILE.xlsx [--fill]
     threec audit-form CLIENT --out FILE.xlsx | --fill --out FOLDER
@@ -252,6 +254,46 @@ def run_cmd(ctx: click.Context, batch: Path | None, clients: tuple[str, ...], no
             click.echo(f"  ○ {rec['id']}: {rec.get('note_en' if lang == 'en' else 'note') or ''}", err=True)
     click.echo(t("batch.cli.done", lang, ok=counts.get("ok", 0), unchanged=counts.get("unchanged", 0),
                  failed=len(result.failed), seconds=f"{result.wall_s:,.1f}", index=result.out_dir / "index.html"))
+    sys.exit(1 if result.failed else 0)
+
+
+@cli.command("publish")
+@click.argument("batch", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--client", "clients", multiple=True, help="Only this client (repeatable).")
+@click.option("--period", "periods", multiple=True, help="Period id, 'current' or 'previous' (repeatable).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Reports root [default: reports/ or THREEC_REPORTS_ROOT]; the batch's folder is OUT/<name>/.")
+@DATA_ROOT
+@click.option("--quiet", is_flag=True, help="No line per report.")
+@click.pass_context
+def publish_cmd(ctx: click.Context, batch: Path | None, clients: tuple[str, ...], periods: tuple[str, ...],
+                out: Path | None, data_root: Path | None, quiet: bool) -> None:
+    """Make every output of already-executed notebooks again, without executing any.
+
+    Renders HTML, PDF, slides, XLSX and briefings from the executed notebooks and results
+    files in the batch's reports folder, with the current commentary
+    (data/clients/<id>/commentary/<period>.md), branding and templates, and updates the
+    index. Exit code 0 when all were made, 1 when any failed, 2 for a bad batch file.
+    """
+    from .batch.republish import republish
+    from .batch.spec import load_batch
+    from .paths import reports_root
+
+    lang = ctx.obj["lang"]
+    try:
+        spec = load_batch(batch, data_root=data_root)
+        result = republish(spec, out or reports_root(), clients=list(clients) or None, periods=list(periods) or None,
+                           lang=lang, echo=None if quiet else (lambda line: click.echo(line, err=True)))
+    except ThreecError as exc:
+        _fail(exc, lang)
+        return
+    for warning in result.warnings:
+        click.echo("! " + warning, err=True)
+    if not result.republished and not result.failed:
+        click.echo(t("publish.nothing", lang, folder=result.out_dir), err=True)
+    click.echo(t("publish.done", lang, reports=len(result.republished), briefings=len(result.briefings),
+                 seconds=f"{result.wall_s:,.1f}", skipped=len(result.skipped), failed=len(result.failed),
+                 index=result.out_dir / "index.html"))
     sys.exit(1 if result.failed else 0)
 
 

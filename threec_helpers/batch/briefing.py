@@ -415,11 +415,15 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
 def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, formats: tuple[str, ...] = ("html", "pdf"),
                    previous_folder: str | None = None, run: dict[str, Any] | None = None,
                    engagement: str | None = None, client_name: str | None = None,
-                   commentary: Any = None) -> dict[str, str]:
+                   data_root: Path | str | None = None, commentary=None) -> dict[str, str]:
     """Compose and write ``briefing.html`` (and ``briefing.pdf``, ``briefing.docx``, and the period's
     PowerPoint deck ``deck.pptx``: :mod:`threec_helpers.batch.word`, :mod:`threec_helpers.batch.powerpoint`)
-    in ``folder``. ``commentary``: the consultant's, for the Word and PowerPoint files
-    (:func:`threec_helpers.batch.office.commentary_sections`).
+    in ``folder``.
+
+    The consultant's executive summary comes first and each section's notes under its
+    heading (:mod:`threec_helpers.batch.commentary`): ``commentary`` when given, else the
+    client's ``commentary/<period>.md`` under ``data_root`` (default: the data root of the
+    notebooks' provenance).
 
     Returns
     -------
@@ -455,6 +459,13 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
         client_name = client_name or client_id
     model = compose_briefing(results, engagement, lang, previous=previous, previous_period=previous_period,
                              failed=failed, targets=targets)
+    from .commentary import apply_to_briefing
+    from .publish import commentary_of
+
+    first_prov = next(iter(provs.values()), {})
+    notes = commentary if commentary is not None else commentary_of(
+        {"client_id": client_id, "period": period, "data_root": data_root, "provenance": first_prov})
+    model = apply_to_briefing(model, notes, lang)
     inputs: dict[str, dict[str, str]] = {}
     for p in provs.values():
         inputs.update(p.get("inputs") or {})
@@ -484,7 +495,7 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
         write_bytes_atomic(folder / "briefing.pdf", html_to_pdf(html))
         written["pdf"] = "briefing.pdf"
     office = {"title": title, "client_id": client_id, "client_name": client_name, "period": period, "lang": lang,
-              "brand": brand, "date": report_date(cover_meta), "masked": masked, "commentary": commentary}
+              "brand": brand, "date": report_date(cover_meta), "masked": masked, "commentary": notes}
     if "docx" in formats:
         from .word import briefing_docx
 

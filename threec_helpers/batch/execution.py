@@ -80,7 +80,7 @@ def _scrub_json(value: Any, scrub: Callable[[str], str]) -> Any:
     return value
 
 
-def _scrubber(job: Job):
+def job_scrubber(job: Job):
     """Masking of free text for ``job`` (None without --mask)."""
     if not job.mask:
         return None
@@ -101,13 +101,13 @@ def finish_notebook(job: Job, run_id: str, partial: Path, *, started: str, exec_
     import nbformat
 
     from ..report.results import SUFFIX, read_results
-    from .publish import publish_notebook, write_text_atomic
+    from .publish import commentary_of, publish_notebook, write_text_atomic
 
     t_publish = time.monotonic()
     out = Path(job.output_dir)
     base = out / job.notebook
     finished = now_iso()
-    scrub = _scrubber(job)
+    scrub = job_scrubber(job)
     warnings: list[str] = []
     if job.mask and not job.declares_mask:
         warnings.append(t("batch.report.mask_undeclared", job.lang, notebook=job.notebook))
@@ -148,7 +148,10 @@ def finish_notebook(job: Job, run_id: str, partial: Path, *, started: str, exec_
         meta = {"title": (results or {}).get("title") or job.title or job.notebook, "client_id": job.client_id,
                 "client_name": job.client_name, "period": job.period, "lang": job.lang, "masked": job.mask,
                 "provenance": prov, "failure": error_text(error, job.lang) if error else "", "warnings": warnings,
-                "not_assessed": not_assessed_text(missing, job.lang) if missing is not None else ""}
+                "not_assessed": not_assessed_text(missing, job.lang) if missing is not None else "",
+                "notebook": job.notebook, "data_root": job.data_root}
+        notes = commentary_of(meta)
+        meta["commentary"] = notes
         try:
             outputs = publish_notebook(executed, base, meta, job.formats, results=results, scrub=scrub,
                                        failed=status != "ok")
@@ -173,6 +176,8 @@ def finish_notebook(job: Job, run_id: str, partial: Path, *, started: str, exec_
                       json.dumps(prov, ensure_ascii=False, indent=2, sort_keys=True))
     if status == "ok" and missing is not None:  # it ran, but could assess nothing: never a green "done"
         status = "not_assessed"
+    if publish and executed.exists():  # a commentary file's problems are the consultant's, not the panel's
+        warnings = warnings + notes.warnings(job.lang)
     return TaskResult(id=job.id, kind="notebook", status=status, error=error, error_kind=kind, started=started,
                       finished=finished, exec_s=round(exec_s, 3), publish_s=round(time.monotonic() - t_publish, 3),
                       outputs=outputs, key=job.key, run_id=run_id, warnings=warnings,

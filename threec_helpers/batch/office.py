@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from ..i18n import t
+
 
 #: the East Asian font named on every run (see the module docstring)
 EAST_ASIAN_FONT = "Microsoft YaHei"
@@ -154,12 +156,27 @@ def block_paragraphs(fragment: str) -> list[tuple[str, str]]:
     return out
 
 
-def commentary_sections(commentary: Any) -> list[tuple[str, str]]:
+def commentary_file_sections(commentary: Any, lang: str) -> list[tuple[str, str]]:
+    """A :class:`~threec_helpers.batch.commentary.Commentary` as ``(heading, text)`` pairs: the
+    executive summary first, then each section's note under the section's heading in words."""
+    from .commentary import section_ids
+
+    titles = section_ids(lang)
+    pairs = []
+    if commentary.summary is not None:
+        pairs.append((t("commentary.summary", lang), "\n\n".join(commentary.summary.paragraphs())))
+    for sid, note in commentary.sections.items():
+        section = sid.split("/", 1)[-1]
+        pairs.append((titles.get(section, titles.get(sid, "")), "\n\n".join(note.paragraphs())))
+    return [(h, text) for h, text in pairs if text]
+
+
+def commentary_sections(commentary: Any, lang: str = "zh") -> list[tuple[str, str]]:
     """Optional commentary as ``(heading, text)`` pairs.
 
-    The hook for the consultant's commentary (``data/clients/<id>/commentary/<period>.md``, read
-    elsewhere): a string (one untitled section), a mapping heading -> text, or a sequence of
-    pairs. Anything else gives no section.
+    The consultant's commentary: a :class:`~threec_helpers.batch.commentary.Commentary` (the
+    client's ``commentary/<period>.md``, headings in ``lang``), a string (one untitled section),
+    a mapping heading -> text, or a sequence of pairs. Anything else gives no section.
 
     Examples
     --------
@@ -168,6 +185,8 @@ def commentary_sections(commentary: Any) -> list[tuple[str, str]]:
     """
     if not commentary:
         return []
+    if hasattr(commentary, "sections") and hasattr(commentary, "summary"):  # a commentary file
+        return commentary_file_sections(commentary, lang)
     if isinstance(commentary, str):
         return [("", commentary)]
     if isinstance(commentary, Mapping):

@@ -207,7 +207,7 @@ class Deck:
     def cards(self, title: str, cards: Sequence[Mapping[str, Any]], notes: str = "") -> None:
         """Key figures as cards (label, value, status colour), :data:`CARDS_PER_SLIDE` a slide."""
         from pptx.enum.shapes import MSO_SHAPE
-        from pptx.util import Emu, Pt
+        from pptx.util import Pt
         from pptx.dml.color import RGBColor
 
         cont = t("panel.cont", self.lang)
@@ -474,9 +474,9 @@ def deck_pptx(results: Mapping[str, Mapping[str, Any]], model: Mapping[str, Any]
     if changes and changes.get("tables"):
         deck.table(t("office.what_changed", lang), _model_grid(changes["tables"][0]))
     conclusions = [str(p.get("conclusion")) for p in results.values() if p.get("conclusion")]
-    notes = "\n\n".join(f"{h}\n{text}" if h else text for h, text in commentary_sections(commentary))
+    notes = "\n\n".join(f"{h}\n{text}" if h else text for h, text in commentary_sections(commentary, lang))
     slide = deck.slide(t("office.conclusion", lang), notes or "\n".join(conclusions))
-    body = conclusions + [text for _, text in commentary_sections(commentary)]
+    body = conclusions + [text for _, text in commentary_sections(commentary, lang)]
     deck.text(slide, *deck.box(0.18, 0.72), body or [t("batch.brief.no_conclusion", lang)],
               size=18 if sum(len(b) for b in body) < 400 else 14)
     return deck.to_bytes(title)

@@ -11,7 +11,8 @@ For every executed notebook (see ``docs/batch-and-publishing.md``):
   provenance in an appendix (``templates/print.css``).
 
 Firm name, logo, colours and confidentiality line come from ``branding.yaml``
-(:mod:`threec_helpers.batch.branding`).
+(:mod:`threec_helpers.batch.branding`); the consultant's executive summary and section notes
+from ``<client>/commentary/<period>.md`` (:mod:`threec_helpers.batch.commentary`), in every format.
 - ``<nb>.slides.html``: a reveal.js deck (reveal.js 5.2.0 vendored under
   ``templates/revealjs`` and inlined: no CDN): title slide, one slide per section, figure
   or table, long tables continued, a conclusion slide (:mod:`threec_helpers.batch.layout`).
@@ -246,15 +247,34 @@ def branding_for(meta: dict[str, Any]):
 
     if meta.get("branding") is not None:
         return meta["branding"]
-    root = meta.get("data_root")
-    if root is None:
-        src = ((meta.get("provenance") or {}).get("inputs") or {}).get("client.yaml", {}).get("file")
-        if src:
-            from ..paths import project_root
+    return load_branding(meta.get("client_id"), data_root_of(meta))
 
-            folder = Path(src) if Path(src).is_absolute() else project_root() / src
-            root = folder.parent.parent
-    return load_branding(meta.get("client_id"), root)
+
+def data_root_of(meta: dict[str, Any]) -> Path | None:
+    """The data root of a report's client: ``meta["data_root"]``, else the folder above the
+    client's ``client.yaml`` named in the provenance, else None (the default data root)."""
+    root = meta.get("data_root")
+    if root:
+        return Path(root)
+    src = ((meta.get("provenance") or {}).get("inputs") or {}).get("client.yaml", {}).get("file")
+    if src:
+        from ..paths import project_root
+
+        folder = Path(src) if Path(src).is_absolute() else project_root() / src
+        return folder.parent.parent
+    return None
+
+
+def commentary_of(meta: dict[str, Any]):
+    """The consultant's commentary of a report (:mod:`threec_helpers.batch.commentary`):
+    ``meta["commentary"]`` when given, else read for its client and period."""
+    from .commentary import Commentary, load_commentary
+
+    if meta.get("commentary") is not None:
+        return meta["commentary"]
+    if not meta.get("client_id") or not meta.get("period") or meta.get("period") == "-":
+        return Commentary()
+    return load_commentary(meta["client_id"], meta["period"], data_root_of(meta))
 
 
 def report_date(meta: dict[str, Any]) -> str:
@@ -460,8 +480,80 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | None = None) -> bytes:
-    """The XLSX workbook of a notebook's results file (summary, key tables, provenance).
+#: Excel number formats of the report formats (:data:`threec_helpers.report.tables.TABLE_FORMATS`)
+XLSX_FORMATS = {"int": "#,##0", "num": "#,##0.0", "num2": "#,##0.00", "pct": "0.00%", "pct1": "0.0%",
+                "pct0": "0%", "float": "#,##0.00", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}
+#: currency symbols of the money format, as :func:`threec_helpers.i18n.fmt_money` writes them
+CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "HKD": "HK$", "TWD": "NT$"}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
+
+
+def money_format(currency: str | None) -> str:
+    """The Excel number format of an amount in ``currency`` (thousands separators, no decimals).
+
+    Examples
+    --------
+    >>> money_format("CNY"), money_format("GBP"), money_format(None)
+    ('"¥"#,##0', '"GBP "#,##0', '#,##0')
+    """
+    if not currency:
+        return "#,##0"
+    symbol = CURRENCY_SYMBOLS.get(currency.upper(), currency.upper() + " ")
+    return '"' + symbol.replace('"', "") + '"#,##0'
+
+
+def text_width(text: str) -> int:
+    """Width of text in a spreadsheet column, in characters: CJK and full-width characters count two.
+
+    Examples
+    --------
+    >>> text_width("abc"), text_width("客户价值"), text_width("A股")
+    (3, 8, 3)
+    """
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in str(text))
+
+
+def clean_float(value: float) -> float:
+    """A float without binary noise (12 significant digits): 5816459.500000002 -> 5816459.5.
+
+    Examples
+    --------
+    >>> clean_float(5816459.500000002), clean_float(0.1 + 0.2)
+    (5816459.5, 0.3)
+    """
+    return float(f"{value:.12g}")
+
+
+def column_kind(column: str, values: list[Any], declared: dict[str, str] | None = None) -> str | None:
+    """How a column's numbers are shown: the report's own format for it (``declared``, as the
+    results file recorded it), else the phase reports' format of that column name
+    (:data:`~threec_helpers.report.tables.TABLE_FORMATS`), else a percentage for the ratio
+    columns (:data:`PERCENT_COLUMNS`), else by its values (whole numbers ``int``, others ``float``)."""
+    from ..report.tables import TABLE_FORMATS
+
+    if declared and declared.get(column):
+        return declared[column]
+    if column in TABLE_FORMATS:
+        return TABLE_FORMATS[column]
+    if column in PERCENT_COLUMNS:
+        return "pct1"
+    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v]
+    if not numbers:
+        return None
+    return "int" if all(float(v).is_integer() for v in numbers) else "float"
+
+
+def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | None = None,
+               currency: str | None = None) -> bytes:
+    """The XLSX workbook of a notebook's results file (summary, key tables, provenance), for a client.
+
+    Sheets are named by the tables' titles in the report's language (``result_table.*``,
+    at most 31 characters, unique), headers are those the report showed (else ``col.*``);
+    numbers keep their value with a number format (percent, money in the client's currency,
+    thousands separators: the report's formats where the results file records them), ISO
+    dates are dates, booleans are 是/否 or yes/no, columns are as wide as their text (CJK
+    characters count two), and text that a spreadsheet would run as a formula is neutralised.
 
     Parameters
     ----------
@@ -469,6 +561,8 @@ def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | 
         A results payload (:mod:`threec_helpers.results`).
     lang : {"zh", "en"}
     provenance : dict, optional
+    currency : str, optional
+        ISO code of the money columns (default: the results file's ``currency``).
 
     Returns
     -------
@@ -477,38 +571,73 @@ def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | 
     """
     import xlsxwriter
 
+    from ..report.tables import table_title
+
+    currency = currency or results.get("currency")
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                    "strings_to_numbers": False})
     wb.set_properties({"title": str(results.get("title", "")), "created": dt.datetime(2000, 1, 1),
                        "author": "threec", "comments": "generated by threec"})
-    bold = wb.add_format({"bold": True, "bg_color": "#F6F8FA", "border": 1})
+    bold = wb.add_format({"bold": True, "bg_color": "#F6F8FA", "border": 1, "text_wrap": True, "valign": "top"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    formats: dict[str, Any] = {}
+
+    def number_format(kind: str | None):
+        if kind is None:
+            return None
+        spec = money_format(currency) if kind == "money" else XLSX_FORMATS.get(kind, XLSX_FORMATS["float"])
+        if spec not in formats:
+            formats[spec] = wb.add_format({"num_format": spec})
+        return formats[spec]
+
+    def shown_width(value: Any, kind: str | None) -> int:
+        if isinstance(value, bool):
+            return text_width(t("common.yes" if value else "common.no", lang))
+        if isinstance(value, (int, float)):
+            if kind in ("pct", "pct1", "pct0"):
+                return len(fmt_pct(value, 2)) + 1
+            if kind == "money":
+                return len(f"{value:,.0f}") + 4
+            return len(f"{value:,.2f}") + 1
+        return text_width(value)
+
     used: set[str] = set()
 
-    def write_table(ws, rows: list[dict[str, Any]], start: int = 0, headers: dict[str, str] | None = None) -> None:
+    def write_table(ws, rows: list[dict[str, Any]], start: int = 0, headers: dict[str, str] | None = None,
+                    declared: dict[str, str] | None = None) -> None:
         columns: list[str] = []
         for r in rows:
             for k in r:
                 if k not in columns:
                     columns.append(k)
+        kinds = {c: column_kind(c, [r.get(c) for r in rows], declared) for c in columns}
         for j, col in enumerate(columns):
             label = table_header(col, lang, headers)
             ws.write_string(start, j, neutralise(label), bold)
-            width = max([len(label)] + [len(str(r.get(col, ""))) for r in rows[:200]])
-            ws.set_column(j, j, min(max(10, width * 1.2 + 2), 60))
+            widest = max([min(text_width(label), 30)] + [shown_width(r.get(col), kinds[col]) for r in rows[:500]
+                                                          if r.get(col) is not None])
+            ws.set_column(j, j, min(max(8, widest + 2), 60), wrap if widest > 58 else None)
         for i, r in enumerate(rows, start=start + 1):
             for j, col in enumerate(columns):
                 v = r.get(col)
                 if v is None:
                     continue
                 if isinstance(v, bool):
-                    ws.write_boolean(i, j, v)
+                    ws.write_string(i, j, t("common.yes" if v else "common.no", lang))
                 elif isinstance(v, (int, float)):
                     if v == v and v not in (float("inf"), float("-inf")):
-                        ws.write_number(i, j, v)
+                        value = clean_float(v) if isinstance(v, float) else v
+                        ws.write_number(i, j, value, number_format(kinds[col]))
+                elif isinstance(v, str) and (_ISO_DATE.match(v) or _ISO_DATETIME.match(v)):
+                    try:
+                        when = dt.datetime.fromisoformat(v)
+                    except ValueError:
+                        ws.write_string(i, j, neutralise(v))
+                        continue
+                    ws.write_datetime(i, j, when, number_format("date" if len(v) == 10 else "datetime"))
                 elif isinstance(v, (dict, list)):
-                    ws.write_string(i, j, neutralise(str(v)))
+                    ws.write_string(i, j, neutralise(json_text(v)))
                 else:
                     ws.write_string(i, j, neutralise(str(v)))
         if rows:
@@ -516,16 +645,17 @@ def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | 
             ws.freeze_panes(start + 1, 0)
 
     summary = wb.add_worksheet(_sheet_name(t("batch.xlsx.summary", lang), used))
-    summary.set_column(0, 0, 28)
-    summary.set_column(1, 1, 60)
     rows = [(t("batch.label.report", lang), results.get("title", results.get("notebook", ""))),
-            (t("batch.label.client", lang), results.get("client_id", "")),
+            (t("batch.label.client", lang), results.get("client_name") or results.get("client_id", "")),
             (t("batch.label.period", lang), results.get("period", ""))]
+    summary.set_column(0, 0, max(12, max(text_width(k) for k, _ in rows) + 2))
     for i, (k, v) in enumerate(rows):
         summary.write_string(i, 0, neutralise(str(k)), bold)
         summary.write_string(i, 1, neutralise(str(v)))
-    headline = [{"label": h.get("label", h.get("key", "")), "text": h.get("text", ""), "value": h.get("value"),
-                 "status": h.get("status", "")} for h in results.get("headline", []) or []]
+    headline = [{"label": h.get("label", h.get("key", "")), "text": h.get("text", ""),
+                 "status": t(f"batch.status.{h.get('status')}", lang)
+                 if has_key(f"batch.status.{h.get('status')}") else str(h.get("status") or "")}
+                for h in results.get("headline", []) or []]
     if headline:
         write_table(summary, headline, start=len(rows) + 1)
     if results.get("conclusion"):
@@ -534,17 +664,29 @@ def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | 
         summary.write_string(r, 1, neutralise(str(results["conclusion"])), wrap)
     for name, table in (results.get("tables") or {}).items():
         if isinstance(table, list) and table and all(isinstance(r, dict) for r in table):
-            ws = wb.add_worksheet(_sheet_name(name, used))
-            write_table(ws, table, headers=(results.get("columns") or {}).get(name))
+            ws = wb.add_worksheet(_sheet_name(table_title(name, lang), used))
+            write_table(ws, table, headers=(results.get("columns") or {}).get(name),
+                        declared=(results.get("formats") or {}).get(name))
     if provenance:
         ws = wb.add_worksheet(_sheet_name(t("batch.prov.title", lang), used))
-        prov_rows = [{"field": k, "value": v if isinstance(v, (str, int, float)) else str(v)}
+        prov_rows = [{"field": column_label(k, lang) if has_key(f"col.{k}") else k,
+                      "value": v if isinstance(v, (str, int, float)) else json_text(v)}
                      for k, v in provenance.items() if k != "inputs"]
-        prov_rows += [{"field": f"input:{k}", "value": f"{v.get('file', '')} sha256={v.get('sha256', '')}"}
+        prov_rows += [{"field": f"{t('batch.prov.input', lang)}: {k}",
+                       "value": f"{v.get('file', '')} sha256={v.get('sha256', '')}"}
                       for k, v in (provenance.get("inputs") or {}).items()]
-        write_table(ws, prov_rows)
+        write_table(ws, prov_rows, declared={"value": "float"})
     wb.close()
     return buf.getvalue()
+
+
+def json_text(value: Any) -> str:
+    """A list or mapping as readable text (``a: 1; b: 2``)."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {json_text(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(json_text(v) for v in value)
+    return str(value)
 
 
 # --------------------------------------------------------------------------- one notebook
@@ -562,8 +704,10 @@ def publish_notebook(executed_path: Path, out_base: Path, meta: dict[str, Any], 
     out_base : Path
         ``<folder>/<notebook>``; suffixes are added (``.html``, ``.pdf``, ``.slides.html``, ``.xlsx``, ``.docx``).
     meta : dict
-        title, client_id, client_name, period, lang, masked, provenance, failure, warnings; optional
-        ``commentary`` (the consultant's, for the Word file: :mod:`threec_helpers.batch.word`).
+        title, client_id, client_name, period, lang, masked, provenance, failure, warnings;
+        optionally notebook, data_root, branding and commentary (a
+        :class:`~threec_helpers.batch.commentary.Commentary`; read from the client's
+        ``commentary/<period>.md`` when not given, and put into every format).
     formats : tuple of str
         Subset of :data:`~threec_helpers.batch.plan.FORMATS`.
     results : dict, optional
@@ -583,6 +727,14 @@ def publish_notebook(executed_path: Path, out_base: Path, meta: dict[str, Any], 
     nb = nbformat.read(str(executed_path), as_version=4)
     note = meta.get("failure") if failed else None
     cleaned = clean_notebook(nb, scrub=scrub, failure_note=_escape(note) if note else None)
+    notes = commentary_of(meta)
+    if scrub and notes:
+        notes = notes.map_text(scrub)
+    without_notes = cleaned  # the Word report places the notes itself (word.Document.commentary)
+    if notes:
+        from .commentary import apply_to_notebook
+
+        cleaned = apply_to_notebook(cleaned, notes, meta.get("notebook") or out_base.name, meta["lang"])
     meta = {**meta, "failed": failed}
     written: dict[str, str] = {}
     html = export_html(cleaned, meta)
@@ -599,13 +751,13 @@ def publish_notebook(executed_path: Path, out_base: Path, meta: dict[str, Any], 
         written["slides"] = out_base.name + ".slides.html"
     if "xlsx" in formats and results:
         write_bytes_atomic(out_base.with_name(out_base.name + ".xlsx"),
-                           xlsx_bytes(results, meta["lang"], meta.get("provenance")))
+                           xlsx_bytes(results, meta["lang"], meta.get("provenance"), meta.get("currency")))
         written["xlsx"] = out_base.name + ".xlsx"
     if "docx" in formats:
         from .word import report_docx
 
         write_bytes_atomic(out_base.with_name(out_base.name + ".docx"),
-                           report_docx(cleaned, meta, results, commentary=meta.get("commentary"),
+                           report_docx(without_notes, meta, results, commentary=notes,
                                        brand=branding_for(meta).context(meta["lang"]), date=report_date(meta)))
         written["docx"] = out_base.name + ".docx"
     return written

@@ -300,7 +300,7 @@ class WordDocument:
 
     def commentary(self, commentary: Any) -> None:
         """The consultant's commentary sections (see :func:`~threec_helpers.batch.office.commentary_sections`)."""
-        sections = commentary_sections(commentary)
+        sections = commentary_sections(commentary, self.lang)
         if not sections:
             return
         self.heading(t("office.commentary", self.lang), 1)

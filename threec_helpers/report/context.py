@@ -126,6 +126,9 @@ class NotebookContext:
                 # the columns the report showed, in order (the deck shows the same ones)
                 self.extra.setdefault("shown_columns", {})[table.name] = [str(c) for c in shown.columns
                                                                           if c in recorded.columns]
+                kinds = {c: table.formats[c] for c in recorded.columns if c in table.formats}
+                if kinds:  # the XLSX formats the numbers as the report did
+                    self.extra.setdefault("formats", {})[table.name] = kinds
             return
         _display_html(render_table(frame, self.lang, labels, formats, max_rows, self.config.currency))
 
@@ -196,6 +199,7 @@ class NotebookContext:
             "period": self.period.id,
             "previous_period": self.previous.id if self.previous else None,
             "lang": self.lang,
+            "currency": self.config.currency,
             "title": self.t("notebook.title." + self.notebook),
             "headline": self.headline,
             "tables": self.tables,

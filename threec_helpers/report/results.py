@@ -20,6 +20,8 @@ The payload (all keys optional except ``notebook``)::
       "columns": {"objectives": {"met": "达标"}},  # headers the report showed (ReportTable)
       "shown_columns": {"objectives": ["objective", "target", "actual", "met"]},  # ... and which, in order
       "charts": [{"title": "...", "panels": [...]}],  # each chart's data (threec_helpers.plots.chartdata)
+      "formats": {"objectives": {"share": "pct1"}},  # number formats the report used (ReportTable)
+      "currency": "CNY",                   # the client's currency (money formats)
       "findings": [...], "actions": [...],       # free, notebook-specific
       "conclusion": "8 of 8 quality objectives met.",
       "skipped": ["surveys"],               # optional sections skipped for lack of data

@@ -17,7 +17,7 @@ from threec_helpers.batch.publish import xlsx_bytes
 from threec_helpers.report import context as nb
 from threec_helpers.i18n import catalog, has_key
 from threec_helpers.report.audits import VIEWS
-from threec_helpers.report.tables import ReportTable, column_label
+from threec_helpers.report.tables import ReportTable, column_label, table_title
 
 
 def _table() -> ReportTable:
@@ -36,7 +36,7 @@ def test_html_report_xlsx_and_briefing_carry_identical_headers(client_root, tmp_
     assert len(html_headers) == 3 and html_headers[2] == "Plan (own words)" and "tier" not in html_headers
     data = json.loads(ctx.finish("").read_text(encoding="utf-8"))
     assert data["columns"]["tiers"] == dict(zip(["tier", "attainment", "plan"], html_headers))
-    ws = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(data, "zh")))["tiers"]
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(data, "zh")))[table_title("tiers", "zh")]  # sheets named by title
     assert [c.value for c in ws[1]] == html_headers
     brief = compose_briefing({"04_realization": data}, "3c", "zh")
     other = next(s for s in brief["sections"] if s["id"] == "other")
