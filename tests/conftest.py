@@ -119,3 +119,23 @@ def tiny(tmp_path_factory):
     path = Path(tmp_path_factory.mktemp("cl")) / "tiny.yaml"
     path.write_text(TINY_CHECKLIST, encoding="utf-8")
     return load_checklist(path)
+
+
+# One run of the demo batch for the whole session: the integration tests that read the demo
+# outputs as a panel would (the words on every page, the Word and PowerPoint files, the decks
+# in a browser) share this run of data/batches/demo.yaml with every format.
+@pytest.fixture(scope="session")
+def demo_reports(tmp_path_factory) -> Path:
+    """The reports folder of the demo batch (every client, both periods, every format)."""
+    import yaml
+
+    from testpaths import ROOT
+    from threec_helpers.batch.orchestrate import run_batch
+    from threec_helpers.batch.plan import parse_batch, plan_batch
+
+    source = ROOT / "data" / "batches" / "demo.yaml"
+    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    spec = parse_batch(raw, str(source), base=source.parent)
+    result = run_batch(plan_batch(spec, tmp_path_factory.mktemp("demo") / "reports"), workers=2, progress=False)
+    assert result.ok, result.failed
+    return result.out_dir

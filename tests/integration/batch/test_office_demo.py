@@ -14,7 +14,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from testpaths import ROOT
 
 docx = pytest.importorskip("docx")
 pptx = pytest.importorskip("pptx")
@@ -23,20 +22,9 @@ A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    """The demo batch with only the Word and PowerPoint files (and the briefing's)."""
-    import yaml
-
-    from threec_helpers.batch.execute import run_batch
-    from threec_helpers.batch.plan import parse_batch, plan_batch
-
-    source = ROOT / "data" / "batches" / "demo.yaml"
-    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
-    raw.update({"formats": ["docx", "pptx"]})
-    spec = parse_batch(raw, str(source), base=source.parent)
-    result = run_batch(plan_batch(spec, tmp_path_factory.mktemp("office") / "reports"), workers=2, progress=False)
-    assert result.ok, result.failed
-    return result.out_dir
+def demo(demo_reports) -> Path:
+    """The session's demo batch (tests/integration/conftest.py), which makes every format."""
+    return demo_reports
 
 
 def _docx_text(path: Path) -> str:
