@@ -204,11 +204,12 @@ NOTEBOOKS: dict[str, NotebookContract] = {
                 _audit("management_gap", "points", "down")),
         ("areas", "priorities", "disagreement"), frozenset({"management_gap"})),
     "iso9001_certification_audit": NotebookContract(
-        _audits(_audit("utilisation", "share", "up"), _audit("objectives_met", "count", "up"),
+        _audits(Figure("readiness", "certification.kf.readiness", "text", "readiness", "up", "caller"),
+                _audit("utilisation", "share", "up"), _audit("objectives_met", "count", "up"),
                 _audit("satisfaction", "score_100", "target"), _audit("open_findings", "count", "down"),
                 _audit("closure_rate", "share", "up"), _audit("documents", "count")),
         ("org_overview", "objectives", "documents", "findings_by_round", "clause_coverage", "open_findings",
-         "improvements"),
+         "improvements", "milestones", "training", "management_review", "baseline_comparison", "readiness"),
         frozenset({"utilisation", "satisfaction", "open_findings", "closure_rate"})),
     "clinical_quality_self_assessment": NotebookContract(
         _audits(_audit("overall_score", "share", "target"), _audit("grade", "band", "up"),

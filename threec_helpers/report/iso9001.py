@@ -236,8 +236,12 @@ def iso_key_figures(overview: pd.DataFrame, objectives: pd.DataFrame, documents:
     return out
 
 
-def iso_conclusion(key_figures: list[dict[str, Any]], counts: Mapping[str, Any] | None, lang: str = "zh") -> str:
+def iso_conclusion(key_figures: list[dict[str, Any]], counts: Mapping[str, Any] | None, lang: str = "zh",
+                   readiness: Any = None) -> str:
     """The briefing's closing sentence from its key figures, e.g. ``'8 of 8 quality objectives met; …'``.
+
+    With ``readiness`` (:func:`~threec_helpers.audit.certification.assess_readiness`) the
+    readiness conclusion follows (``'… Conclusion: Ready with conditions.'``).
 
     Examples
     --------
@@ -260,7 +264,10 @@ def iso_conclusion(key_figures: list[dict[str, Any]], counts: Mapping[str, Any] 
                        open=fmt_int(counts["open"]), overdue=fmt_int(counts["overdue"])))
     if "documents" in by:
         parts.append(t("audit_report.conclusion.iso_documents", lang, documents=by["documents"]["text"]))
-    return t("audit_report.conclusion.sep", lang).join(parts) + t("audit_report.conclusion.end", lang)
+    text = t("audit_report.conclusion.sep", lang).join(parts) + t("audit_report.conclusion.end", lang)
+    if readiness is not None:
+        text += ("" if lang == "zh" else " ") + readiness_paragraphs(readiness, lang)[0]
+    return text
 
 
 # ---------------------------------------------------------------------------------------------
