@@ -4,9 +4,12 @@ The briefing is composed only from the results files the notebooks wrote
 (:mod:`threec_helpers.results`), so it needs no data access and no code. Its structure
 follows the engagement type:
 
-- ``iso9001`` - the seed's ISO 9001 briefing to the on-site audit panel: 1. overview,
-  2. quality objectives, target vs actual, 3. what changed since the last period,
-  4. findings and continuous improvement, 5. conclusion;
+- ``iso9001`` - the seed's ISO 9001 briefing to the on-site audit panel, in the structure
+  of a real 迎审汇报: overview; quality policy and scope; quality objectives, target vs
+  actual, with each objective's last 12 months as a small chart; how the system was built
+  and run (milestones, documents, training); internal audits and management review;
+  what certification changed (baseline vs now); continuous improvement; what changed
+  since the last period; readiness (declared rules); conclusion;
 - ``3c`` - the 3C scorecard: customer performance (value, behavior, satisfaction) and
   customer focus (organization, communications, information), then each phase's
   results, the plan status, what changed, conclusion;
@@ -22,6 +25,7 @@ section list out); :func:`write_briefing` renders it to HTML and PDF.
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -35,10 +39,15 @@ from .publish import asset, format_cell, html_lang, html_to_pdf, render, table_h
 #: per engagement: section id -> tables (by name) it shows, in order; only names some
 #: notebook writes (the results contract, :data:`threec_helpers.report.catalog.NOTEBOOKS`)
 LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
-    "iso9001": [("overview", ("org_overview", "documents")),
+    "iso9001": [("overview", ("org_overview",)),
+                ("policy", ()),
                 ("objectives", ("objectives",)),
+                ("system", ("milestones", "documents", "training")),
+                ("audits", ("findings_by_round", "clause_coverage", "management_review")),
+                ("effects", ("baseline_comparison",)),
+                ("findings", ("open_findings", "improvements")),
                 ("changes", ()),
-                ("findings", ("findings_by_round", "open_findings", "improvements", "clause_coverage")),
+                ("readiness", ("readiness",)),
                 ("conclusion", ())],
     "3c": [("scorecard", ()),
            ("phases", ()),
@@ -52,6 +61,29 @@ LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
                  ("changes", ()),
                  ("conclusion", ())],
 }
+
+
+#: per engagement: section id -> keys of the notebook's ``section_text`` (paragraphs it wrote for
+#: that part of the briefing, in the report's language), shown before the section's tables
+SECTION_TEXT: dict[str, dict[str, tuple[str, ...]]] = {
+    "iso9001": {"overview": ("overview",), "policy": ("policy",), "system": ("system", "training"), "audits": ("review",),
+                "effects": ("effects",), "readiness": ("readiness",)},
+}
+
+
+def _trend_charts(payload: dict[str, Any]) -> list[dict[str, str]]:
+    """Small SVG charts of the ``trends`` a notebook recorded (one per objective)."""
+    from ..report.sparkline import sparkline_svg
+
+    charts = []
+    for tr in payload.get("trends") or []:
+        if not isinstance(tr, dict) or not tr.get("values"):
+            continue
+        months = tr.get("months") or ["", ""]
+        charts.append({"title": str(tr.get("objective") or tr.get("objective_id") or ""),
+                       "svg": sparkline_svg(tr["values"], tr.get("target"), tr.get("met"),
+                                            (str(months[0]), str(months[-1])))})
+    return charts
 
 
 def _table(rows: list[dict[str, Any]], lang: str, title: str = "",
@@ -208,7 +240,11 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
         banners.append(t("batch.brief.failed_notebooks", lang, notebooks=", ".join(failed)))
     for sid, table_names in layout:
         sec = {"id": sid, "title": t(f"batch.brief.section.{sid}", lang), "cards": [], "tables": [],
-               "paragraphs": [], "bullets": [], "subsections": []}
+               "paragraphs": [], "bullets": [], "subsections": [], "charts": []}
+        for key in SECTION_TEXT.get(engagement, {}).get(sid, ()):
+            for payload in ordered.values():
+                # the notebook's sentences are escaped for its Markdown; the template escapes them again
+                sec["paragraphs"] += [html.unescape(str(p)) for p in (payload.get("section_text") or {}).get(key) or []]
         for nb, payload in ordered.items():
             tables = payload.get("tables") or {}
             for name in table_names:
@@ -221,6 +257,15 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
                         sentence = _objectives_sentence(rows, lang)
                         if sentence:
                             sec["paragraphs"].append(sentence)
+        if sid == "objectives" and engagement == "iso9001":
+            for payload in ordered.values():
+                sec["charts"] += _trend_charts(payload)
+            if sec["charts"]:
+                sec["charts_title"] = t("certification.h.trends", lang)
+                sec["charts_note"] = t("certification.note.trends", lang)
+        elif sid == "readiness":
+            for payload in ordered.values():
+                sec["cards"] += [dict(h) for h in payload.get("headline") or [] if h.get("key") == "readiness"]
         if sid == "overview":
             for nb, payload in ordered.items():
                 sec["cards"] += [dict(h, status=h.get("status", "neutral")) for h in payload.get("headline") or []]
@@ -248,7 +293,8 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
         elif sid == "findings":
             for payload in ordered.values():
                 for key in ("findings", "actions"):
-                    for item in payload.get(key) or []:
+                    items = payload.get(key)
+                    for item in items if isinstance(items, list) else []:  # the ISO counts dict is not a list
                         sec["bullets"].append(item if isinstance(item, str) else
                                             "; ".join(f"{column_label(k, lang)}: {format_cell(v, lang)}"
                                                       for k, v in item.items()))
@@ -265,7 +311,7 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
             sec["paragraphs"].append(t("batch.brief.no_data", lang))
         sections.append(sec)
     other = {"id": "other", "title": t("batch.brief.section.other", lang), "cards": [], "tables": [],
-             "paragraphs": [], "bullets": [], "subsections": []}
+             "paragraphs": [], "bullets": [], "subsections": [], "charts": []}
     for nb, payload in ordered.items():
         for name, rows in (payload.get("tables") or {}).items():
             if (nb, name) in used or not (isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows)):

@@ -365,15 +365,15 @@ def programme_paragraphs(cert: Any, milestones: pd.DataFrame | None, overview: p
 
 
 def training_table(training: pd.DataFrame) -> pd.DataFrame:
-    """The training sessions in date order (dates as text; pass rate 0-1, empty without an exam).
+    """The training sessions in date order (dates and the exam pass rate as text; ``–`` without an exam).
 
     Examples
     --------
     >>> tr = pd.DataFrame({"date": pd.to_datetime(["2026-08-10"]), "topic": ["ISO 9001"], "attendees": [126],
     ...                    "exam_pass_rate": [0.96]})
     >>> r = training_table(tr).iloc[0]
-    >>> r["date"], int(r["attendees"]), float(r["exam_pass_rate"])
-    ('2026-08-10', 126, 0.96)
+    >>> r["date"], int(r["attendees"]), r["exam_pass_rate"]
+    ('2026-08-10', 126, '96.0%')
     """
     tr = training.sort_values("date", kind="stable")
 
@@ -383,7 +383,8 @@ def training_table(training: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"date": date_text(tr["date"]).to_numpy(), "topic": col("topic"), "audience": col("audience"),
                          "attendees": pd.to_numeric(tr["attendees"]).astype("Int64").to_numpy(),
                          "headcount": pd.to_numeric(pd.Series(col("headcount")), errors="coerce").astype("Int64").to_numpy(),
-                         "exam_pass_rate": pd.to_numeric(pd.Series(col("exam_pass_rate")), errors="coerce").to_numpy()})
+                         "exam_pass_rate": [fmt_pct(v, 1) if pd.notna(v) else "–" for v in
+                                            pd.to_numeric(pd.Series(col("exam_pass_rate")), errors="coerce")]})
 
 
 def training_sentence(summary: Mapping[str, Any], lang: str = "zh") -> str:
