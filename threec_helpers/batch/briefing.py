@@ -227,7 +227,7 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
     ...     "conclusion": "All objectives met."}}
     >>> b = compose_briefing(r, "iso9001", "en")
     >>> [s["id"] for s in b["sections"]]
-    ['overview', 'objectives', 'changes', 'findings', 'conclusion']
+    ['overview', 'policy', 'objectives', 'system', 'audits', 'effects', 'findings', 'changes', 'readiness', 'conclusion']
     """
     ordered = dict(sorted(results.items()))
     layout = LAYOUTS.get(engagement) or [("overview", ()), ("changes", ()), ("conclusion", ())]
