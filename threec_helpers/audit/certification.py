@@ -131,6 +131,11 @@ def review_coverage(review: pd.Series | None, lang: str = "zh") -> pd.DataFrame:
 def training_summary(training: pd.DataFrame | None) -> dict[str, Any]:
     """Sessions, people trained, exams and the attendee-weighted exam pass rate.
 
+    Parameters
+    ----------
+    training : pandas.DataFrame or None
+        Table ``training`` (None or empty: no training recorded).
+
     Returns
     -------
     dict
@@ -234,6 +239,14 @@ class Readiness:
     checks : pandas.DataFrame
         One row per rule of :data:`READINESS_RULES`: ``rule``, ``severity``, ``clause``,
         ``passed`` (bool), ``detail`` (what was found, in the report's language).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"rule": ["no_open_major", "objectives_met"], "severity": ["blocking", "condition"],
+    ...                   "clause": ["10.2", "6.2"], "passed": [True, False], "detail": ["", ""]})
+    >>> r = Readiness("ready_with_conditions", c)
+    >>> r.blocking, r.conditions
+    ([], ['objectives_met'])
     """
 
     status: str
