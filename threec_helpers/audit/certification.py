@@ -349,3 +349,77 @@ def assess_readiness(*, findings: pd.DataFrame | None, findings_counts: Mapping[
     else:
         status = "ready"
     return Readiness(status, checks)
+
+
+#: the clinical self-assessment's conclusion rules (rule id, severity), in the order the briefing lists them:
+#: ``no_veto_failed`` (blocking: a one-vote veto item failed), ``areas_on_target`` (every one of the five areas
+#: at its target), ``weak_items_rectified`` (every weak item has a rectification action: the seed's first
+#: purpose, find the weak links and fix them), ``no_overdue_rectification``, ``indicators_met`` (every monthly
+#: indicator met its provincial-standard target in the period)
+CLINICAL_RULES: tuple[tuple[str, str], ...] = (
+    ("no_veto_failed", "blocking"),
+    ("areas_on_target", "condition"),
+    ("weak_items_rectified", "condition"),
+    ("no_overdue_rectification", "condition"),
+    ("indicators_met", "condition"),
+)
+CLINICAL_STATUSES = ("passed", "passed_with_conditions", "failed")
+
+
+def assess_self_assessment(*, vetoes_failed: list[str], areas: pd.DataFrame, weak_items: list[str],
+                           rectifications: pd.DataFrame | None, indicators: pd.DataFrame,
+                           lang: str = "zh") -> Readiness:
+    """Apply :data:`CLINICAL_RULES` to a clinical self-assessment round.
+
+    Parameters
+    ----------
+    vetoes_failed : list of str
+        Ids of the veto items that failed (``AuditResult.overall["vetoes_failed"]``).
+    areas : pandas.DataFrame
+        :func:`~threec_helpers.report.audits.area_table` (``area``, ``below_target``).
+    weak_items : list of str
+        Item ids below their target.
+    rectifications : pandas.DataFrame or None
+        :func:`~threec_helpers.audit.rectifications.rectification_table` (``item_id``, ``overdue``).
+    indicators : pandas.DataFrame
+        Indicators with ``met`` (nullable bool) and a name column (``objective``).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    Readiness
+        ``status`` one of ``passed``, ``passed_with_conditions``, ``failed``; ``clause`` empty.
+
+    Examples
+    --------
+    >>> areas = pd.DataFrame({"area": ["a", "b"], "below_target": [False, True]})
+    >>> ind = pd.DataFrame({"objective": ["x"], "met": pd.array([True], dtype="boolean")})
+    >>> r = assess_self_assessment(vetoes_failed=[], areas=areas, weak_items=["OB.2.2"], rectifications=None,
+    ...                            indicators=ind, lang="en")
+    >>> r.status, r.conditions
+    ('passed_with_conditions', ['areas_on_target', 'weak_items_rectified'])
+    """
+    check_lang(lang)
+    sep = "、" if lang == "zh" else ", "
+    below = [str(a) for a, b in zip(areas["area"], areas["below_target"]) if bool(b)]
+    covered = set(rectifications["item_id"].dropna().astype(str)) if rectifications is not None and len(rectifications) else set()
+    uncovered = [i for i in weak_items if i not in covered]
+    overdue = (rectifications.loc[rectifications["overdue"].astype(bool), "action_id"].astype(str).tolist()
+               if rectifications is not None and len(rectifications) else [])
+    met = indicators["met"].astype("boolean")
+    missed = [str(n) for n, m in zip(indicators["objective"], met) if not pd.isna(m) and not bool(m)]
+    none = t("certification.detail.none", lang)
+    results = {
+        "no_veto_failed": (not vetoes_failed, sep.join(vetoes_failed) or none),
+        "areas_on_target": (not below, sep.join(below) or none),
+        "weak_items_rectified": (not uncovered, t("certification.detail.no_action", lang, ids=sep.join(uncovered))
+                                 if uncovered else none),
+        "no_overdue_rectification": (not overdue, sep.join(overdue) or none),
+        "indicators_met": (not missed, sep.join(missed) or none),
+    }
+    checks = pd.DataFrame([{"rule": rule, "severity": sev, "clause": "", "passed": bool(results[rule][0]),
+                            "detail": results[rule][1]} for rule, sev in CLINICAL_RULES])
+    failed = checks[~checks["passed"]]
+    status = ("failed" if (failed["severity"] == "blocking").any() else
+              "passed_with_conditions" if len(failed) else "passed")
+    return Readiness(status, checks)

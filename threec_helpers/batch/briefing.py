@@ -13,8 +13,10 @@ follows the engagement type:
 - ``3c`` - the 3C scorecard: customer performance (value, behavior, satisfaction) and
   customer focus (organization, communications, information), then each phase's
   results, the plan status, what changed, conclusion;
-- ``clinical`` - the five assessment areas, veto items, indicators, rectification
-  status, what changed, conclusion.
+- ``clinical`` - the seed's self-assessment (part 3): its purposes, the five assessment
+  areas with their items and scores and the weak links, veto items, rectification and its
+  verification, the monthly indicators against the provincial standard's targets (small
+  charts), what changed, the conclusion from declared rules, conclusion.
 
 Each section takes what it knows from the results: the scorecard the figures that declare a
 3C dimension (the results contract, :mod:`threec_helpers.report.catalog`), the other
@@ -54,11 +56,13 @@ LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
            ("plan", ("focus_plan", "reconciliation", "variance")),
            ("changes", ()),
            ("conclusion", ())],
-    "clinical": [("areas", ("areas", "weak_items")),
+    "clinical": [("purposes", ()),
+                 ("areas", ("areas", "area_items", "weak_items")),
                  ("veto", ("vetoes",)),
-                 ("indicators", ("indicators",)),
                  ("rectification", ("rectifications",)),
+                 ("indicators", ("indicators",)),
                  ("changes", ()),
+                 ("verdict", ("verdict",)),
                  ("conclusion", ())],
 }
 
@@ -68,6 +72,7 @@ LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
 SECTION_TEXT: dict[str, dict[str, tuple[str, ...]]] = {
     "iso9001": {"overview": ("overview",), "policy": ("policy",), "system": ("system", "training"), "audits": ("review",),
                 "effects": ("effects",), "readiness": ("readiness",)},
+    "clinical": {"purposes": ("purposes",), "verdict": ("verdict",)},
 }
 
 
@@ -257,7 +262,7 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
                         sentence = _objectives_sentence(rows, lang)
                         if sentence:
                             sec["paragraphs"].append(sentence)
-        if sid == "objectives" and engagement == "iso9001":
+        if (sid, engagement) in (("objectives", "iso9001"), ("indicators", "clinical")):
             for payload in ordered.values():
                 sec["charts"] += _trend_charts(payload)
             if sec["charts"]:

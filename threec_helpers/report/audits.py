@@ -82,6 +82,11 @@ VIEWS: dict[str, tuple[list[str] | None, dict[str, str], dict[str, str], str | N
                        {"action_id": "col.id", "description": "col.rectification", "closed": "col.closed_on",
                         "status_label": "col.status"}, {}, "rectifications", None),
     "indicators": (_OBJECTIVES, {"objective": "col.indicator"}, {}, "indicators", _RECORDED_OBJECTIVES),
+    "area_items": (["area", "item_id", "text", "score", "target", "gap", "previous"],
+                   {"area": "col.area", "previous": "col.previous_round"}, {}, "area_items",
+                   ["area", "item_id", "text", "score", "target", "gap", "previous"]),
+    "verdict": (["rule_label", "passed", "detail"], {"rule_label": "col.rule"}, {}, "verdict",
+                ["rule_label", "severity_label", "passed", "detail"]),
     "indicator_charts": (_CHARTS, {"objective": "col.indicator"}, {}, None, None),
     # customer-focus audit
     "factors": (["area", "score", "target", "gap", "band", "previous", "change_text"],

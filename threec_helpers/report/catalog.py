@@ -215,7 +215,8 @@ NOTEBOOKS: dict[str, NotebookContract] = {
         _audits(_audit("overall_score", "share", "target"), _audit("grade", "band", "up"),
                 _audit("vetoes_failed", "count", "down"), _audit("areas_below_target", "count", "down"),
                 _audit("open_rectifications", "count", "down"), _audit("indicators_met", "count", "up")),
-        ("areas", "vetoes", "weak_items", "rectifications", "indicators"), frozenset({"open_rectifications"})),
+        ("areas", "vetoes", "weak_items", "rectifications", "indicators", "area_items", "verdict"),
+        frozenset({"open_rectifications"})),
 }
 
 

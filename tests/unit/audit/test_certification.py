@@ -265,3 +265,80 @@ def test_client_yaml_certification_of_demo_telecom_is_the_seed():
     assert str(cert["programme_start"]).startswith("2026-07")  # seed: 今年7月份全面启动
     assert cert["body"]["zh"] == "长城（天津）质量保证中心"
     assert len(cert["sites"]) == 10  # seed: 3 departments, 7 township branches
+
+
+# ---------------------------------------------------------------- the clinical self-assessment (seed, part 3)
+
+def test_obstetrics_checklist_has_the_seeds_purposes_and_five_areas():
+    """Seed part 3: four purposes (一、1-4) and five assessment areas (二、1-5), in that order."""
+    from threec_helpers.audit.checklists import load_checklist
+
+    cl = load_checklist("obstetrics_quality")
+    assert [p["zh"] for p in cl.purposes] == [
+        "通过评估及时发现医院产科管理工作中的薄弱环节并积极整改",
+        "提高产科医护人员对医院产科质量管理工作的重视程度",
+        "提高各级医务人员对育龄妇女，特别是孕产妇医疗救治的责任意识和协作意识",
+        "提高我院产科对孕产妇的诊治水平和处置能力，切实保障母婴安全与健康"]
+    titles = cl.areas["area_title_zh"].tolist()
+    assert len(titles) == 5
+    for title, words in zip(titles, (("沟通", "协作"), ("硬件设施", "人员配置", "产科许可"), ("危重孕产妇", "抢救"),
+                                     ("首诊负责制",), ("知识技能",))):
+        assert all(w in title for w in words), title
+
+
+def test_a_checklist_without_purposes_still_loads_and_a_bad_one_is_refused(tmp_path):
+    from threec_helpers.audit.checklists import load_checklist
+    from threec_helpers.errors import ChecklistError
+
+    assert load_checklist("iso9001_2015").purposes == ()
+    text = (ROOT / "data" / "checklists" / "obstetrics_quality.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("purposes:\n", "purposes: one purpose\nx_purposes:\n", 1), encoding="utf-8")
+    with pytest.raises(ChecklistError):
+        load_checklist(bad)
+
+
+def _clinical(vetoes=(), below=(False, False), weak=(), rect=None, met=(True, True)):
+    from threec_helpers.audit.certification import assess_self_assessment
+
+    areas = pd.DataFrame({"area": ["Communication", "Staffing"], "below_target": list(below)})
+    ind = pd.DataFrame({"objective": ["PPH", "C-section in 30 min"], "met": pd.array(list(met), dtype="boolean")})
+    return assess_self_assessment(vetoes_failed=list(vetoes), areas=areas, weak_items=list(weak), rectifications=rect,
+                                  indicators=ind, lang="en")
+
+
+def test_clinical_rules_on_crafted_cases():
+    from threec_helpers.report.clinical import verdict_paragraphs
+
+    assert _clinical().status == "passed"
+    failed = _clinical(vetoes=["OB.3.1"])
+    assert failed.status == "failed" and failed.blocking == ["no_veto_failed"]
+    assert verdict_paragraphs(failed, "en")[1] == "Why it failed: No one-vote veto item failed (OB.3.1)."
+    rect = pd.DataFrame({"action_id": ["R1", "R2"], "item_id": ["OB.2.2", None], "overdue": [False, True]})
+    r = _clinical(below=(False, True), weak=["OB.2.2", "OB.5.2"], rect=rect, met=(True, False))
+    assert r.status == "passed_with_conditions"
+    assert r.conditions == ["areas_on_target", "weak_items_rectified", "no_overdue_rectification", "indicators_met"]
+    detail = r.checks.set_index("rule")["detail"]
+    assert (detail["areas_on_target"], detail["weak_items_rectified"], detail["no_overdue_rectification"],
+            detail["indicators_met"]) == ("Staffing", "no action for OB.5.2", "R2", "C-section in 30 min")
+    # an indicator without data is not a miss
+    assert _clinical(met=(True, None)).status == "passed"
+
+
+def test_clinical_briefing_has_purposes_areas_charts_and_verdict():
+    from threec_helpers.report.clinical import verdict_paragraphs
+
+    v = _clinical(vetoes=["OB.3.1"])
+    results = {"clinical_quality_self_assessment": {
+        "headline": [], "tables": {"areas": [{"area": "Communication", "score": 0.9}],
+                                   "verdict": [{"rule_label": "x", "passed": False, "detail": "OB.3.1"}]},
+        "section_text": {"purposes": ["The assessment's purposes:", "1. Find the weak links"],
+                         "verdict": verdict_paragraphs(v, "en")},
+        "trends": [{"objective": "PPH", "months": ["2025-11", "2026-10"], "values": [1.0, 0.5], "target": 1.0,
+                    "met": [True, True]}]}}
+    b = compose_briefing(results, "clinical", "en")
+    by = {s["id"]: s for s in b["sections"]}
+    assert list(by)[:2] == ["purposes", "areas"]
+    assert by["purposes"]["paragraphs"] == ["The assessment's purposes:", "1. Find the weak links"]
+    assert by["indicators"]["charts"] and by["indicators"]["charts"][0]["svg"].startswith("<svg")
+    assert by["verdict"]["paragraphs"][1] == "Why it failed: No one-vote veto item failed (OB.3.1)."
