@@ -11,8 +11,11 @@ follows the engagement type:
   what certification changed (baseline vs now); continuous improvement; what changed
   since the last period; readiness (declared rules); conclusion;
 - ``3c`` - the 3C scorecard: customer performance (value, behavior, satisfaction) and
-  customer focus (organization, communications, information), then each phase's
-  results, the plan status, what changed, conclusion;
+  customer focus (organization, communications, information); the CRM chain as the seed
+  tells it (focus -> satisfaction -> behavior -> value -> operating profit, with the measured
+  links of satisfaction to behavior and value); pyramid migration and its money effect;
+  each phase's results; plan vs actual; the priorities for the next period; what changed;
+  conclusion;
 - ``clinical`` - the seed's self-assessment (part 3): its purposes, the five assessment
   areas with their items and scores and the weak links, veto items, rectification and its
   verification, the monthly indicators against the provincial standard's targets (small
@@ -52,8 +55,11 @@ LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
                 ("readiness", ("readiness",)),
                 ("conclusion", ())],
     "3c": [("scorecard", ()),
+           ("chain", ("crm_chain",)),
+           ("migration", ("migration",)),
            ("phases", ()),
            ("plan", ("focus_plan", "reconciliation", "variance")),
+           ("priorities", ("priorities", "opportunities")),
            ("changes", ()),
            ("conclusion", ())],
     "clinical": [("purposes", ()),
@@ -67,12 +73,17 @@ LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
 }
 
 
+#: the CRM model as the seed tells it: focus (organization, communications, information) -> satisfaction ->
+#: behavior -> value (operating profit)
+CHAIN = FOCUS + ("satisfaction", "behavior", "value")
+
 #: per engagement: section id -> keys of the notebook's ``section_text`` (paragraphs it wrote for
 #: that part of the briefing, in the report's language), shown before the section's tables
 SECTION_TEXT: dict[str, dict[str, tuple[str, ...]]] = {
     "iso9001": {"overview": ("overview",), "policy": ("policy",), "system": ("system", "training"), "audits": ("review",),
                 "effects": ("effects",), "readiness": ("readiness",)},
     "clinical": {"purposes": ("purposes",), "verdict": ("verdict",)},
+    "3c": {"chain": ("chain",), "migration": ("migration",)},
 }
 
 
@@ -268,6 +279,15 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
             if sec["charts"]:
                 sec["charts_title"] = t("certification.h.trends", lang)
                 sec["charts_note"] = t("certification.note.trends", lang)
+        elif sid == "chain":
+            sec["paragraphs"].insert(0, t("batch.brief.chain_intro", lang))
+            rows = [r for r in _scorecard(ordered, lang) if r["result"] != t("batch.brief.no_data", lang)]
+            order = {d: i for i, d in enumerate(CHAIN)}
+            dims = {t(f"batch.brief.dim.{d}", lang): d for d in CHAIN}
+            rows = sorted((r for r in rows if r["dimension"] in dims), key=lambda r: order[dims[r["dimension"]]])
+            if rows:
+                sec["tables"].insert(0, _table([{k: r[k] for k in ("dimension", "indicator", "result", "status")}
+                                                for r in rows], lang))
         elif sid == "readiness":
             for payload in ordered.values():
                 sec["cards"] += [dict(h) for h in payload.get("headline") or [] if h.get("key") == "readiness"]

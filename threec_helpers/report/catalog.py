@@ -185,7 +185,7 @@ NOTEBOOKS: dict[str, NotebookContract] = {
         _phases("revenue", "operating_profit", "profitable_profit", "unprofitable_loss", "top20_revenue_share",
                 "value_destroying_share", "retention", "satisfaction", "nps", "preferred_supplier", "clv_total",
                 "organization", "communications", "information", "opportunities"),
-        ("tiers", "opportunities", "priorities"),
+        ("tiers", "opportunities", "priorities", "migration", "crm_chain"),
         frozenset({"retention", "satisfaction", "nps", "preferred_supplier", "clv_total", "organization",
                    "communications", "information"})),
     "03_planning": NotebookContract(

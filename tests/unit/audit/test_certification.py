@@ -342,3 +342,29 @@ def test_clinical_briefing_has_purposes_areas_charts_and_verdict():
     assert by["purposes"]["paragraphs"] == ["The assessment's purposes:", "1. Find the weak links"]
     assert by["indicators"]["charts"] and by["indicators"]["charts"][0]["svg"].startswith("<svg")
     assert by["verdict"]["paragraphs"][1] == "Why it failed: No one-vote veto item failed (OB.3.1)."
+
+
+def test_3c_briefing_tells_the_crm_chain_migration_and_priorities():
+    """The seed's CRM model, in its order: focus -> satisfaction -> behavior -> value (operating profit)."""
+    results = {
+        "02_analysis": {"headline": [
+            {"key": "operating_profit", "label": "Operating profit", "value": 1.0, "text": "¥1", "status": "good",
+             "dimension": "value"},
+            {"key": "retention", "label": "Retention", "value": 0.8, "text": "80%", "status": "good", "dimension": "behavior"},
+            {"key": "satisfaction", "label": "CSAT", "value": 3.9, "text": "3.90", "status": "warn",
+             "dimension": "satisfaction"}],
+            "tables": {"crm_chain": [{"measure": "Retained", "n": 500, "rho": 0.31}],
+                       "migration": [{"label": "Moved up", "customers": 90, "revenue_change": 1200.0}],
+                       "priorities": [{"area": "Information", "priority": 0.3}]},
+            "section_text": {"chain": ["CSAT 3.90"], "migration": ["90 customers moved up"]}},
+        "customer_focus_audit": {"headline": [
+            {"key": "organization", "label": "Organization", "value": 0.7, "text": "70%", "status": "warn",
+             "dimension": "organization"}]}}
+    by = {s["id"]: s for s in compose_briefing(results, "3c", "en")["sections"]}
+    assert list(by)[:3] == ["scorecard", "chain", "migration"] and "priorities" in by
+    chain = by["chain"]["tables"][0]
+    assert [row[0]["text"] for row in chain["rows"]] == ["Organization", "Customer satisfaction", "Customer behavior", "Customer value"]
+    assert by["chain"]["paragraphs"][0].startswith("The 3C CRM model: stronger customer focus")
+    assert by["chain"]["paragraphs"][1] == "CSAT 3.90" and len(by["chain"]["tables"]) == 2
+    assert by["migration"]["paragraphs"] == ["90 customers moved up"] and by["migration"]["tables"]
+    assert by["priorities"]["tables"][0]["rows"]
