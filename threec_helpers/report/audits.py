@@ -85,7 +85,8 @@ VIEWS: dict[str, tuple[list[str] | None, dict[str, str], dict[str, str], str | N
     "area_items": (["area", "item_id", "text", "score", "target", "gap", "previous"],
                    {"area": "col.area", "previous": "col.previous_round"}, {}, "area_items",
                    ["area", "item_id", "text", "score", "target", "gap", "previous"]),
-    "verdict": (["rule_label", "passed", "detail"], {"rule_label": "col.rule"}, {}, "verdict",
+    "verdict": (["rule_label", "severity_label", "passed", "detail"],
+                {"rule_label": "col.rule", "severity_label": "col.severity"}, {}, "verdict",
                 ["rule_label", "severity_label", "passed", "detail"]),
     "indicator_charts": (_CHARTS, {"objective": "col.indicator"}, {}, None, None),
     # customer-focus audit
