@@ -40,7 +40,7 @@ CHECKLIST_DIR = checklists_root()
 #: scale kinds: ``range`` accepts any number from min to max; ``choice`` only the listed values
 SCALE_KINDS = ("range", "choice")
 
-_TOP_KEYS = {"id", "title", "version", "description", "scales", "bands", "pass_mark", "areas", "reference"}
+_TOP_KEYS = {"id", "title", "version", "description", "scales", "bands", "pass_mark", "areas", "reference", "purposes"}
 _AREA_KEYS = {"id", "title", "weight", "items", "reference"}
 _ITEM_KEYS = {"id", "text", "weight", "scale", "evidence", "veto", "reference", "target", "max", "veto_min"}
 _SCALE_KEYS = {"kind", "min", "max", "values", "target", "veto_min", "labels", "title"}
@@ -203,6 +203,9 @@ class Checklist:
         ``item_id``, ``text_zh``, ``text_en``, ``evidence_zh``, ``evidence_en``, ``weight``,
         ``scale``, ``scale_kind``, ``scale_min``, ``scale_max``, ``veto``, ``veto_min``,
         ``reference``, ``target``, ``line``.
+    purposes : tuple of dict
+        What the assessment is for, each ``{zh: ..., en: ...}`` (optional; the seed's clinical
+        self-assessment states four).
 
     See Also
     --------
@@ -227,6 +230,7 @@ class Checklist:
     pass_mark: float | None
     areas: pd.DataFrame
     items: pd.DataFrame
+    purposes: tuple[dict[str, str], ...] = ()
 
     @property
     def item_ids(self) -> list[str]:
@@ -598,6 +602,11 @@ def parse_checklist(raw: Any, path: str | Path) -> Checklist:
         if not 0 <= pass_mark <= 100:
             raise chk.fail(raw.line_of("pass_mark"), "", key="checklists.error.pass_mark", value=f"{pass_mark:g}")
 
+    purposes_raw = raw.get("purposes") or []
+    if not isinstance(purposes_raw, list):
+        raise chk.fail(raw.line_of("purposes"), "purposes", key="checklists.error.purposes_not_list")
+    purposes = tuple(chk.text(p, "purposes", raw.line_of("purposes"), "purposes") for p in purposes_raw)
+
     areas_raw = raw["areas"]
     if not isinstance(areas_raw, list) or not areas_raw:
         raise chk.fail(raw.line_of("areas"), "areas", key="checklists.error.areas_not_list")
@@ -676,7 +685,7 @@ def parse_checklist(raw: Any, path: str | Path) -> Checklist:
     areas = pd.DataFrame(area_rows)
     items = pd.DataFrame(item_rows)
     items["veto"] = items["veto"].astype(bool)
-    return Checklist(cid, title, version, path, scales, bands, pass_mark, areas, items)
+    return Checklist(cid, title, version, path, scales, bands, pass_mark, areas, items, purposes)
 
 
 def load_checklist(name_or_path: str | Path) -> Checklist:

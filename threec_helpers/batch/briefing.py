@@ -4,14 +4,22 @@ The briefing is composed only from the results files the notebooks wrote
 (:mod:`threec_helpers.results`), so it needs no data access and no code. Its structure
 follows the engagement type:
 
-- ``iso9001`` - the seed's ISO 9001 briefing to the on-site audit panel: 1. overview,
-  2. quality objectives, target vs actual, 3. what changed since the last period,
-  4. findings and continuous improvement, 5. conclusion;
+- ``iso9001`` - the seed's ISO 9001 briefing to the on-site audit panel, in the structure
+  of a real 迎审汇报: overview; quality policy and scope; quality objectives, target vs
+  actual, with each objective's last 12 months as a small chart; how the system was built
+  and run (milestones, documents, training); internal audits and management review;
+  what certification changed (baseline vs now); continuous improvement; what changed
+  since the last period; readiness (declared rules); conclusion;
 - ``3c`` - the 3C scorecard: customer performance (value, behavior, satisfaction) and
-  customer focus (organization, communications, information), then each phase's
-  results, the plan status, what changed, conclusion;
-- ``clinical`` - the five assessment areas, veto items, indicators, rectification
-  status, what changed, conclusion.
+  customer focus (organization, communications, information); the CRM chain as the seed
+  tells it (focus -> satisfaction -> behavior -> value -> operating profit, with the measured
+  links of satisfaction to behavior and value); pyramid migration and its money effect;
+  each phase's results; plan vs actual; the priorities for the next period; what changed;
+  conclusion;
+- ``clinical`` - the seed's self-assessment (part 3): its purposes, the five assessment
+  areas with their items and scores and the weak links, veto items, rectification and its
+  verification, the monthly indicators against the provincial standard's targets (small
+  charts), what changed, the conclusion from declared rules, conclusion.
 
 Each section takes what it knows from the results: the scorecard the figures that declare a
 3C dimension (the results contract, :mod:`threec_helpers.report.catalog`), the other
@@ -23,6 +31,7 @@ section list out); :func:`write_briefing` renders it to HTML and PDF.
 from __future__ import annotations
 
 import functools
+import html
 import json
 from pathlib import Path
 from typing import Any, Mapping
@@ -38,21 +47,31 @@ from .publish import (asset, file_name, format_cell, html_lang, html_to_pdf, not
 #: per engagement: section id -> tables (by name) it shows, in order; only names some
 #: notebook writes (the results contract, :data:`threec_helpers.report.catalog.NOTEBOOKS`)
 LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
-    "iso9001": [("overview", ("org_overview", "documents")),
+    "iso9001": [("overview", ("org_overview",)),
+                ("policy", ()),
                 ("objectives", ("objectives",)),
+                ("system", ("milestones", "documents", "training")),
+                ("audits", ("findings_by_round", "clause_coverage", "management_review")),
+                ("effects", ("baseline_comparison",)),
+                ("findings", ("open_findings", "improvements")),
                 ("changes", ()),
-                ("findings", ("findings_by_round", "open_findings", "improvements", "clause_coverage")),
+                ("readiness", ("readiness",)),
                 ("conclusion", ())],
     "3c": [("scorecard", ()),
+           ("chain", ("crm_chain",)),
+           ("migration", ("migration",)),
            ("phases", ()),
            ("plan", ("focus_plan", "reconciliation", "variance")),
+           ("priorities", ("priorities", "opportunities")),
            ("changes", ()),
            ("conclusion", ())],
-    "clinical": [("areas", ("areas", "weak_items")),
+    "clinical": [("purposes", ()),
+                 ("areas", ("areas", "area_items", "weak_items")),
                  ("veto", ("vetoes",)),
-                 ("indicators", ("indicators",)),
                  ("rectification", ("rectifications",)),
+                 ("indicators", ("indicators",)),
                  ("changes", ()),
+                 ("verdict", ("verdict",)),
                  ("conclusion", ())],
 }
 
@@ -86,6 +105,33 @@ def _recorded_table(payload: Mapping[str, Any], name: str, lang: str, title: str
     if isinstance(view, Mapping) and view.get("columns"):
         return _view_table(rows, view, title)
     return _table(rows, lang, title, (payload.get("columns") or {}).get(name))
+#: the CRM model as the seed tells it: focus (organization, communications, information) -> satisfaction ->
+#: behavior -> value (operating profit)
+CHAIN = FOCUS + ("satisfaction", "behavior", "value")
+
+#: per engagement: section id -> keys of the notebook's ``section_text`` (paragraphs it wrote for
+#: that part of the briefing, in the report's language), shown before the section's tables
+SECTION_TEXT: dict[str, dict[str, tuple[str, ...]]] = {
+    "iso9001": {"overview": ("overview",), "policy": ("policy",), "system": ("system", "training"), "audits": ("review",),
+                "effects": ("effects",), "readiness": ("readiness",)},
+    "clinical": {"purposes": ("purposes",), "verdict": ("verdict",)},
+    "3c": {"chain": ("chain",), "migration": ("migration",)},
+}
+
+
+def _trend_charts(payload: dict[str, Any]) -> list[dict[str, str]]:
+    """Small SVG charts of the ``trends`` a notebook recorded (one per objective)."""
+    from ..report.sparkline import sparkline_svg
+
+    charts = []
+    for tr in payload.get("trends") or []:
+        if not isinstance(tr, dict) or not tr.get("values"):
+            continue
+        months = tr.get("months") or ["", ""]
+        charts.append({"title": str(tr.get("objective") or tr.get("objective_id") or ""),
+                       "svg": sparkline_svg(tr["values"], tr.get("target"), tr.get("met"),
+                                            (str(months[0]), str(months[-1])))})
+    return charts
 
 
 def _table(rows: list[dict[str, Any]], lang: str, title: str = "",
@@ -323,7 +369,7 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
     ...     "conclusion": "All objectives met."}}
     >>> b = compose_briefing(r, "iso9001", "en")
     >>> [s["id"] for s in b["sections"]]
-    ['overview', 'objectives', 'changes', 'findings', 'conclusion']
+    ['overview', 'policy', 'objectives', 'system', 'audits', 'effects', 'findings', 'changes', 'readiness', 'conclusion']
     """
     ordered = dict(sorted(results.items()))
     layout = LAYOUTS.get(engagement) or [("overview", ()), ("changes", ()), ("conclusion", ())]
@@ -339,7 +385,11 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
                     for nb, payload in ordered.items() if (info := not_assessed_info(payload)) is not None]
     for sid, table_names in layout:
         sec = {"id": sid, "title": t(f"batch.brief.section.{sid}", lang), "cards": [], "tables": [],
-               "paragraphs": [], "bullets": [], "subsections": []}
+               "paragraphs": [], "bullets": [], "subsections": [], "charts": []}
+        for key in SECTION_TEXT.get(engagement, {}).get(sid, ()):
+            for payload in ordered.values():
+                # the notebook's sentences are escaped for its Markdown; the template escapes them again
+                sec["paragraphs"] += [html.unescape(str(p)) for p in (payload.get("section_text") or {}).get(key) or []]
         for nb, payload in ordered.items():
             tables = payload.get("tables") or {}
             for name in table_names:
@@ -351,6 +401,24 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
                         sentence = _objectives_sentence(rows, lang)
                         if sentence:
                             sec["paragraphs"].append(sentence)
+        if (sid, engagement) in (("objectives", "iso9001"), ("indicators", "clinical")):
+            for payload in ordered.values():
+                sec["charts"] += _trend_charts(payload)
+            if sec["charts"]:
+                sec["charts_title"] = t("certification.h.trends", lang)
+                sec["charts_note"] = t("certification.note.trends", lang)
+        elif sid == "chain":
+            sec["paragraphs"].insert(0, t("batch.brief.chain_intro", lang))
+            rows = [r for r in _scorecard(ordered, lang) if r["result"] != t("batch.brief.no_data", lang)]
+            order = {d: i for i, d in enumerate(CHAIN)}
+            dims = {t(f"batch.brief.dim.{d}", lang): d for d in CHAIN}
+            rows = sorted((r for r in rows if r["dimension"] in dims), key=lambda r: order[dims[r["dimension"]]])
+            if rows:
+                sec["tables"].insert(0, _table([{k: r[k] for k in ("dimension", "indicator", "result", "status")}
+                                                for r in rows], lang))
+        elif sid == "readiness":
+            for payload in ordered.values():
+                sec["cards"] += [dict(h) for h in payload.get("headline") or [] if h.get("key") == "readiness"]
         if sid == "overview":
             for nb, payload in ordered.items():
                 sec["cards"] += [dict(h, status=h.get("status", "neutral")) for h in payload.get("headline") or []]
@@ -400,7 +468,7 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
             sec["paragraphs"].append(t("batch.brief.no_data", lang))
         sections.append(sec)
     other = {"id": "other", "title": t("batch.brief.section.other", lang), "cards": [], "tables": [],
-             "paragraphs": [], "bullets": [], "subsections": []}
+             "paragraphs": [], "bullets": [], "subsections": [], "charts": []}
     for nb, payload in ordered.items():
         for name, rows in (payload.get("tables") or {}).items():
             if (nb, name) in used or not (isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows)):

@@ -126,7 +126,6 @@ def republish(spec: BatchSpec, out_root: Path, *, clients: list[str] | None = No
     ThreecError
         The batch file or its parameters are wrong (as for ``threec run``).
     """
-    from ..i18n import t
     from .execution import execute_briefing
     from .orchestrate import check_writable, run_lock
     from .schedule import Schedule

@@ -15,6 +15,16 @@ quality staff. The current month (2026-10) carries the seed's figures exactly:
   clarified, ISO 9001 training and exams, quality-objective assessment corrected; two
   observations stay open as continuous improvement.
 
+How the system was built and run (issue 17) follows the seed where it speaks: the programme
+started in July (2026-07) as a "一把手工程" led by the general manager, with the leadership
+members each in charge of an area; the 《质量管理认证工作实施方案》, the kick-off meeting, the
+《ISO9001质量管理体系认证工作责任状》 and the filing of every document and work order since
+2000-06-26; the manual; training of all managers, then of all staff with an exam; two internal
+audit rounds and their corrections. Invented (plausible, documented in ``docs/demo-data.md``):
+the quality policy's wording, the scope and its exclusion of clause 8.3, the exact dates, the
+attendance figures and the exam pass rates, the management review of 2026-10-20 and its
+minutes, and the baseline months 2025-07..2026-06 (the 12 months before the programme).
+
 The 23 months before carry a plausible history that mostly meets the targets, with three
 months that miss one (a winter storm, a satisfaction dip, one complaint).
 """
@@ -274,6 +284,92 @@ def _kpis(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["objective_id", "period", "numerator", "denominator", "value"])
 
 
+# date, milestone, owner, evidence  (seed: what was done; invented: the exact days and evidence names)
+MILESTONES = (
+    ("2026-07-01", "ISO 9001 认证列入“一把手工程”：总经理亲自挂帅，领导班子成员分片主管，保障认证兼职人员的办公场地和工作设施",
+     "总经理", "《关于成立ISO9001认证工作领导小组的通知》"),
+    ("2026-07-03", "制定《质量管理认证工作实施方案》，按市公司认证时间表安排工作", "管理者代表", "《质量管理认证工作实施方案》"),
+    ("2026-07-06", "召开《XX县分公司ISO9001质量管理体系认证工作启动会议》", "总经理", "启动会议纪要"),
+    ("2026-07-08", "实行《ISO9001质量管理体系认证工作责任状》，整理任务分解到各部室，到期不报或质量低下者给予处罚", "综合部",
+     "各部室签订的责任状"),
+    ("2026-07-15", "对 2000年6月26日以后收、发的各类文件及工单清整、装订、登记造册并备案", "各部室", "文件及工单登记册"),
+    ("2026-07-18", "《基础管理手册》五个分册发布实施：职责权限 35 条、记录台帐 91 项、考核标准 6 项、规章制度 33 项、工作流程 22 条",
+     "管理者代表", "手册发布令"),
+    ("2026-07-21", "第一次内部审核（7 项发现）", "管理者代表", "第一次内审报告"),
+    ("2026-08-29", "第一次内审整改完成：质量记录重新制定，增设《性质变动登记本》和《程控业务登记本》，职责权限和业务流程重新整改下发",
+     "管理者代表", "纠正措施记录"),
+    ("2026-09-22", "第二次内部审核（5 项发现）", "管理者代表", "第二次内审报告"),
+    ("2026-10-16", "纠正质量目标考核不规范之处：大客户流失率分解到各乡镇支局按月考核", "营销部", "《质量目标考核办法》修订版"),
+    ("2026-10-20", "管理评审", "总经理", "管理评审报告 MR-2026-01"),
+)
+
+# date, topic, audience, attendees, headcount, exam pass rate (seed: who was trained, that all staff sat an exam;
+# invented: dates, numbers, rates)
+TRAINING = (
+    ("2026-07-10", "ISO 9001 质量管理体系认证知识", "班组长以上管理人员", 38, 38, None),
+    ("2026-07-24", "《基础管理手册》宣贯", "各部室及支局职能人员", 64, 66, None),
+    ("2026-08-27", "ISO 9001 知识及公司质量方针、质量目标", "全体员工", 182, 188, 0.956),
+    ("2026-10-10", "ISO 9001 知识补考（新入职员工）", "新入职员工", 2, 2, 1.0),
+    ("2026-10-14", "《程控业务登记本》填写", "哈达支局", 6, 6, None),
+)
+
+# one management review (invented: the seed does not mention one; ISO 9001 clause 9.3 requires it)
+REVIEWS = (
+    {"review_id": "MR-2026-01", "date": "2026-10-20", "chair": "总经理",
+     "input_previous_actions": "首次管理评审；两轮内审的 12 项发现中 10 项已关闭、9 项验证有效",
+     "input_context_changes": "县域移动通信和宽带竞争加剧；市公司将质量目标纳入年度考核",
+     "input_performance": "8 项质量目标 2026-10 全部达成；顾客综合满意度 81.3 分；企业责任投诉 0",
+     "input_resources": "质量认证兼职人员 3 人；乡镇支局登记本使用培训不足",
+     "input_risks": "大客户流失风险：已将流失率分解到支局按月考核",
+     "input_improvement": "网络接通率改由网管系统自动采集；系统查找体系文件中的不足",
+     "output_improvement": "网络接通率自动采集（运维部，2026-12-31前）；修订《基础管理手册》（管理者代表，2027-01-31前）",
+     "output_qms_changes": "修订《质量目标考核办法》；新员工入职培训纳入 ISO 9001 知识",
+     "output_resources": "为乡镇支局增配登记本和培训课时",
+     "actions": "运维部 2026-12-31 前完成网络接通率自动采集；管理者代表 2027-01-31 前完成手册修订；综合部 2026-11-30 前验证 IA2-02 整改效果"},
+)
+
+
+def certification_config() -> dict:
+    """``client.yaml``'s ``certification`` block of demo_telecom (see ``docs/demo-data.md`` for what is the seed's)."""
+    return {
+        "standard": "ISO 9001:2015",
+        "body": {"zh": "长城（天津）质量保证中心", "en": "Great Wall (Tianjin) Quality Assurance Center"},
+        "programme_start": "2026-07-01",
+        "quality_policy": {"zh": "规范管理，优质服务，顾客满意，持续改进。",
+                           "en": "Sound management, quality service, satisfied customers, continual improvement."},
+        "objectives_statement": {
+            "zh": "通过认证使公司通信质量达到或超过市公司要求，并不断提高；创造地区性知名品牌，持久地为用户提供满意服务。",
+            "en": "Through certification, bring communication quality up to or above the city company's requirements "
+                  "and keep raising it; build a regional brand and serve users to their satisfaction, lastingly."},
+        "scope": {"zh": "固定电话、数据通信业务的受理、装移机、电路开通、网络运行维护和客户服务。",
+                  "en": "Order taking, installation and moves, circuit opening, network operation and maintenance, and "
+                        "customer service of fixed-line telephone and data services."},
+        "leadership": {"zh": "将 ISO 9001 认证列入“一把手工程”，由总经理亲自挂帅，领导班子成员分片主管。",
+                       "en": "ISO 9001 certification is a \"top-leader project\" (一把手工程) led by the general "
+                             "manager in person, each member of the leadership in charge of an area."},
+        "exclusions": [{"clause": "8.3", "reason": {
+            "zh": "通信服务按市公司统一的业务规范提供，本公司不从事产品和服务的设计和开发",
+            "en": "services follow the city company's standard specifications; the branch designs no products or "
+                  "services"}}],
+        "sites": ([{"name": {"zh": d, "en": e}, "kind": "department"}
+                   for d, e in zip(DEPARTMENTS, ("General affairs", "Operations and maintenance", "Marketing"))]
+                  + [{"name": {"zh": f"{b}支局", "en": f"{b} branch"}, "kind": "branch"} for b in BRANCHES]),
+        "baseline": {"first": "2025-07", "last": "2026-06"},
+    }
+
+
+def certification_tables() -> dict[str, pd.DataFrame]:
+    """demo_telecom's ``milestones``, ``training`` and ``management_reviews`` (canonical names)."""
+    ms = pd.DataFrame(MILESTONES, columns=["date", "milestone", "owner", "evidence"])
+    ms["date"] = pd.to_datetime(ms["date"]).astype("datetime64[ns]")
+    tr = pd.DataFrame(TRAINING, columns=["date", "topic", "audience", "attendees", "headcount", "exam_pass_rate"])
+    tr["date"] = pd.to_datetime(tr["date"]).astype("datetime64[ns]")
+    tr["exam_pass_rate"] = tr["exam_pass_rate"].astype(float)
+    mr = pd.DataFrame(list(REVIEWS))
+    mr["date"] = pd.to_datetime(mr["date"]).astype("datetime64[ns]")
+    return {"milestones": ms, "training": tr, "management_reviews": mr}
+
+
 def telecom_tables(seed: int) -> dict[str, pd.DataFrame]:
     """Build demo_telecom's tables (canonical names; ``unit``/``comparator`` canonical).
 
@@ -287,7 +383,7 @@ def telecom_tables(seed: int) -> dict[str, pd.DataFrame]:
     -------
     dict of str to DataFrame
         ``org_profile``, ``quality_objectives``, ``kpi_measurements``, ``documents``,
-        ``audit_findings``.
+        ``audit_findings``, ``milestones``, ``training``, ``management_reviews``.
 
     Examples
     --------
@@ -303,7 +399,7 @@ def telecom_tables(seed: int) -> dict[str, pd.DataFrame]:
     qo = pd.DataFrame([(o[0], o[1], o[2], unit_map[o[3]], cmp_map[o[4]], float(o[5]), o[6]) for o in OBJECTIVES],
                       columns=["objective_id", "name_zh", "name_en", "unit", "comparator", "target", "category"])
     return {"org_profile": org, "quality_objectives": qo, "kpi_measurements": _kpis(rng),
-            "documents": documents_table(), "audit_findings": _findings()}
+            "documents": documents_table(), "audit_findings": _findings(), **certification_tables()}
 
 
 def client_config(seed: int) -> dict:
@@ -320,7 +416,9 @@ def client_config(seed: int) -> dict:
         "previous_period": month_ids(CURRENT, 2)[0],
         "checklist": "iso9001_2015",
         "tables": {"quality_objectives": {"file": "quality_objectives.xlsx", "sheet": "质量目标"},
-                   "audit_findings": {"file": "audit_findings.xlsx", "sheet": "内审发现"}},
+                   "audit_findings": {"file": "audit_findings.xlsx", "sheet": "内审发现"},
+                   "management_reviews": {"file": "management_reviews.xlsx", "sheet": "管理评审"}},
+        "certification": certification_config(),
     }
 
 
@@ -367,4 +465,16 @@ def write_telecom(out_dir: Path, seed: int) -> Path:
                formats={c: "yyyy-mm-dd" for c in ("raised", "due", "closed")},
                widths={"description": 40, "root_cause": 28, "corrective_action": 44, "raised": 12, "due": 12,
                        "closed": 12})
+
+    ms = t["milestones"].assign(date=t["milestones"]["date"].dt.strftime("%Y-%m-%d"))
+    write_csv(folder / "milestones.csv", ms, header=["日期", "工作事项", "负责人", "佐证材料"], encoding="gb18030")
+    tr = t["training"].assign(date=t["training"]["date"].dt.strftime("%Y-%m-%d"),
+                              exam_pass_rate=[None if pd.isna(v) else f"{v * 100:.1f}%" for v in t["training"]["exam_pass_rate"]])
+    write_csv(folder / "training.csv", tr, header=["培训日期", "培训内容", "培训对象", "参训人数", "应训人数", "考试合格率"],
+              encoding="gb18030")
+    mr = t["management_reviews"]
+    write_xlsx(folder / "management_reviews.xlsx", mr, sheet="管理评审",
+               header=["评审编号", "评审日期", "主持人", "以往评审措施状况", "内外部因素变化", "绩效和有效性信息", "资源充分性",
+                       "风险和机遇措施有效性", "改进机会", "改进决定", "体系变更需求", "资源需求", "后续措施"],
+               formats={"date": "yyyy-mm-dd"}, widths={c: 36 for c in mr.columns if c not in ("review_id", "date", "chair")})
     return folder

@@ -68,6 +68,74 @@ class TableSource:
     date_order: str | None = None
 
 
+#: kinds of a certified site (``certification.sites[].kind``)
+SITE_KINDS = ("head_office", "department", "branch", "site")
+
+
+@dataclass(frozen=True)
+class Site:
+    """One site or unit in the scope of certification."""
+
+    name: dict[str, str]
+    kind: str = "site"
+
+    def label(self, lang: str) -> str:
+        """The site's name in ``lang`` (falls back to the other language)."""
+        return self.name.get(lang) or next(iter(self.name.values()))
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A requirement of the standard declared not applicable (ISO 9001:2015 clause 4.3)."""
+
+    clause: str
+    reason: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Certification:
+    """``client.yaml``'s ``certification`` block: the texts an ISO 9001 briefing opens with.
+
+    A consultant fills them once per client: they are a few sentences, not rows, so they live
+    in ``client.yaml`` beside the client's name rather than in a table (the dated, repeated
+    facts - milestones, training, management reviews - are tables).
+
+    Attributes
+    ----------
+    standard : str
+        The standard, e.g. ``"ISO 9001:2015"``.
+    body : dict
+        The certification body, per language.
+    programme_start : datetime.date or None
+        When the certification programme started.
+    quality_policy, objectives_statement, scope, leadership : dict
+        Language -> text (clause 5.2 policy, 6.2 objectives statement, 4.3 scope, 5.1 how top
+        management leads the programme).
+    exclusions : tuple of Exclusion
+        Requirements declared not applicable, each with its reason.
+    sites : tuple of Site
+        Sites and units in the scope.
+    baseline : tuple of str or None
+        ``(first, last)`` month (``YYYY-MM``) of the period before certification, for "before vs after".
+    """
+
+    standard: str = "ISO 9001:2015"
+    body: dict[str, str] = field(default_factory=dict)
+    programme_start: dt.date | None = None
+    quality_policy: dict[str, str] = field(default_factory=dict)
+    objectives_statement: dict[str, str] = field(default_factory=dict)
+    scope: dict[str, str] = field(default_factory=dict)
+    leadership: dict[str, str] = field(default_factory=dict)
+    exclusions: tuple[Exclusion, ...] = ()
+    sites: tuple[Site, ...] = ()
+    baseline: tuple[str, str] | None = None
+
+    def text(self, name: str, lang: str) -> str:
+        """The text field ``name`` in ``lang`` (falls back to the other language; ``""`` when not given)."""
+        value = getattr(self, name)
+        return value.get(lang) or next(iter(value.values()), "") if value else ""
+
+
 @dataclass(frozen=True)
 class ClientConfig:
     """The parsed ``client.yaml`` of one client folder."""
@@ -88,6 +156,7 @@ class ClientConfig:
     date_order: str | None = None
     folder: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    certification: Certification | None = None
 
     def display_name(self, lang: str | None = None) -> str:
         """The client's name in ``lang`` (falls back to the other language)."""
@@ -166,6 +235,68 @@ def _date_order(path: Path, name: str, value: Any) -> str | None:
     if str(value).lower() not in ("dmy", "mdy", "ymd"):
         raise _err(path, name, "date_order", value=repr(value))
     return str(value).lower()
+
+
+def _bilingual(path: Path, name: str, value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {lang: value for lang in LANGUAGES}
+    if isinstance(value, dict) and value and all(k in LANGUAGES and isinstance(v, str) for k, v in value.items()):
+        return {str(k): v for k, v in value.items()}
+    raise _err(path, name, "bilingual_text", value=repr(value))
+
+
+_MONTH = __import__("re").compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _certification(path: Path, raw: Any) -> Certification | None:
+    """Check the ``certification`` block (see :class:`Certification`)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise _err(path, "certification", "certification_mapping")
+    allowed = {"standard", "body", "programme_start", "quality_policy", "objectives_statement", "scope",
+               "leadership", "exclusions", "sites", "baseline"}
+    unknown = set(raw) - allowed
+    if unknown:
+        raise _err(path, "certification", "unknown_keys", keys=", ".join(sorted(map(str, unknown))),
+                   allowed=", ".join(sorted(allowed)))
+    exclusions = []
+    for i, ex in enumerate(raw.get("exclusions") or []):
+        where = f"certification.exclusions[{i}]"
+        if not isinstance(ex, dict) or "clause" not in ex or "reason" not in ex:
+            raise _err(path, where, "exclusion_entry", value=repr(ex))
+        exclusions.append(Exclusion(str(ex["clause"]), _bilingual(path, where + ".reason", ex["reason"])))
+    sites = []
+    for i, site in enumerate(raw.get("sites") or []):
+        where = f"certification.sites[{i}]"
+        if isinstance(site, (str, dict)) and not (isinstance(site, dict) and "name" in site):
+            site = {"name": site}
+        if not isinstance(site, dict):
+            raise _err(path, where, "site_entry", value=repr(site))
+        kind = str(site.get("kind", "site"))
+        if kind not in SITE_KINDS:
+            raise _err(path, where + ".kind", "site_kind", value=repr(kind), allowed=", ".join(SITE_KINDS))
+        sites.append(Site(_bilingual(path, where + ".name", site["name"]), kind))
+    baseline = raw.get("baseline")
+    if baseline is not None:
+        if not (isinstance(baseline, dict) and {"first", "last"} <= set(baseline)
+                and all(_MONTH.match(str(baseline[k])) for k in ("first", "last"))
+                and str(baseline["first"]) <= str(baseline["last"])):
+            raise _err(path, "certification.baseline", "baseline", value=repr(baseline))
+        baseline = (str(baseline["first"]), str(baseline["last"]))
+    start = raw.get("programme_start")
+    return Certification(
+        standard=str(raw.get("standard", "ISO 9001:2015")),
+        body=_bilingual(path, "certification.body", raw.get("body")),
+        programme_start=None if start is None else _as_date(path, "certification.programme_start", start),
+        quality_policy=_bilingual(path, "certification.quality_policy", raw.get("quality_policy")),
+        objectives_statement=_bilingual(path, "certification.objectives_statement", raw.get("objectives_statement")),
+        scope=_bilingual(path, "certification.scope", raw.get("scope")),
+        leadership=_bilingual(path, "certification.leadership", raw.get("leadership")),
+        exclusions=tuple(exclusions), sites=tuple(sites), baseline=baseline,
+    )
 
 
 def parse_client_config(raw: Any, path: Path, folder_name: str | None = None) -> ClientConfig:
@@ -281,7 +412,7 @@ def parse_client_config(raw: Any, path: Path, folder_name: str | None = None) ->
                                     {str(k): str(v) for k, v in mapping.items()},
                                     _date_order(path, f"tables.{tname}.date_order", src.get("date_order")))
     known = {"client_id", "name", "engagement", "industry", "currency", "language", "periods", "current_period",
-             "previous_period", "targets", "pyramid", "checklist", "tables", "date_order"}
+             "previous_period", "targets", "pyramid", "checklist", "tables", "date_order", "certification"}
     return ClientConfig(
         client_id=client_id,
         name={k: str(v) for k, v in name.items()},
@@ -299,6 +430,7 @@ def parse_client_config(raw: Any, path: Path, folder_name: str | None = None) ->
         date_order=date_order,
         folder=path.parent,
         extra={k: v for k, v in raw.items() if k not in known},
+        certification=_certification(path, raw.get("certification")),
     )
 
 

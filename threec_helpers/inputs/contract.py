@@ -12,7 +12,9 @@ Engagement types and their tables:
 - ``3c`` (customer-performance engagement): customers, transactions, cost_to_serve,
   surveys, focus_responses
 - ``iso9001`` (ISO 9001 certification audit): org_profile, quality_objectives,
-  kpi_measurements, documents, audit_findings
+  kpi_measurements, documents, audit_findings, milestones, training, management_reviews
+  (the quality policy, scope, exclusions, sites and the baseline period are text of
+  ``client.yaml``'s ``certification`` block, :mod:`threec_helpers.inputs.config`)
 - ``clinical`` (clinical quality self-assessment): assessment_scores, quality_objectives,
   kpi_measurements, rectifications
 """
@@ -27,7 +29,7 @@ from typing import Literal
 ColumnType = Literal["string", "float", "int", "date", "bool", "category", "period", "month"]
 
 #: bumped whenever a rule changes, so cached validated data is not reused across rule changes
-CONTRACT_VERSION = "3"
+CONTRACT_VERSION = "4"
 
 ENGAGEMENTS = ("3c", "iso9001", "clinical")
 
@@ -358,6 +360,81 @@ AUDIT_FINDINGS = Table(
     doc_zh="内审发现及纠正措施（第 9.2、10.2 条）。",
 )
 
+MILESTONES = Table(
+    "milestones",
+    (
+        Column("date", "date", aliases=("日期", "时间", "完成日期"), doc_en="Date of the milestone", doc_zh="日期"),
+        Column("milestone", "string", aliases=("里程碑", "事项", "工作事项", "节点"),
+               doc_en="What was done (kick-off meeting, manual issued, internal audit, ...)", doc_zh="工作事项"),
+        Column("owner", "string", nullable=True, aliases=("负责人", "责任人", "责任部门"), doc_en="Who led it",
+               doc_zh="负责人"),
+        Column("evidence", "string", required=False, nullable=True, aliases=("证据", "佐证材料", "记录"),
+               doc_en="The record that shows it (minutes, issued document, report)", doc_zh="佐证材料"),
+    ),
+    required=False, doc_en="How the quality management system was built and run: dated milestones.",
+    doc_zh="质量管理体系建立和运行的里程碑。",
+)
+
+TRAINING = Table(
+    "training",
+    (
+        Column("date", "date", not_future=True, aliases=("日期", "培训日期"), doc_en="Training date", doc_zh="培训日期"),
+        Column("topic", "string", aliases=("主题", "培训内容", "培训主题", "课程"), doc_en="Topic", doc_zh="培训内容"),
+        Column("audience", "string", required=False, nullable=True, aliases=("对象", "培训对象", "参加人员"),
+               doc_en="Who was trained (all staff, managers, a branch)", doc_zh="培训对象"),
+        Column("attendees", "int", min=0, aliases=("人数", "参训人数", "参加人数"), doc_en="Number of attendees",
+               doc_zh="参训人数"),
+        Column("headcount", "int", required=False, nullable=True, min=0, aliases=("应训人数", "应到人数"),
+               doc_en="Staff who should attend (for the coverage)", doc_zh="应训人数"),
+        Column("exam_pass_rate", "float", required=False, nullable=True, min=0, max=1, percent="ratio",
+               aliases=("考试合格率", "合格率", "通过率"),
+               doc_en="Share who passed the exam, 0-1 or 0-100% (empty: no exam)", doc_zh="考试合格率（无考试为空）"),
+    ),
+    required=False, doc_en="Quality-system training sessions and their exams (clause 7.2).",
+    doc_zh="质量体系培训及考试（第 7.2 条）。",
+)
+
+#: the inputs of a management review, ISO 9001:2015 clause 9.3.2 a)-f), as columns of ``management_reviews``
+REVIEW_INPUTS = ("input_previous_actions", "input_context_changes", "input_performance", "input_resources",
+                 "input_risks", "input_improvement")
+#: the outputs of a management review, clause 9.3.3 a)-c)
+REVIEW_OUTPUTS = ("output_improvement", "output_qms_changes", "output_resources")
+
+MANAGEMENT_REVIEWS = Table(
+    "management_reviews",
+    (
+        _id("review_id", "评审编号", "编号", unique=True, doc_en="Review id", doc_zh="评审编号"),
+        Column("date", "date", not_future=True, aliases=("日期", "评审日期", "会议日期"), doc_en="Date of the review",
+               doc_zh="评审日期"),
+        Column("chair", "string", aliases=("主持人", "主持", "主持领导"), doc_en="Who chaired it (top management)",
+               doc_zh="主持人"),
+        Column("input_previous_actions", "string", nullable=True, aliases=("以往评审措施状况", "输入a"),
+               doc_en="9.3.2 a) status of actions from previous reviews", doc_zh="9.3.2 a) 以往管理评审所采取措施的情况"),
+        Column("input_context_changes", "string", nullable=True, aliases=("内外部因素变化", "输入b"),
+               doc_en="9.3.2 b) changes in external and internal issues", doc_zh="9.3.2 b) 内外部因素的变化"),
+        Column("input_performance", "string", nullable=True, aliases=("绩效和有效性信息", "输入c"),
+               doc_en="9.3.2 c) performance: satisfaction, objectives, processes, nonconformities, audits, providers",
+               doc_zh="9.3.2 c) 绩效和有效性信息（满意度、质量目标、过程、不合格、审核、外部供方）"),
+        Column("input_resources", "string", nullable=True, aliases=("资源充分性", "输入d"),
+               doc_en="9.3.2 d) adequacy of resources", doc_zh="9.3.2 d) 资源的充分性"),
+        Column("input_risks", "string", nullable=True, aliases=("风险和机遇措施有效性", "输入e"),
+               doc_en="9.3.2 e) effectiveness of actions on risks and opportunities",
+               doc_zh="9.3.2 e) 应对风险和机遇所采取措施的有效性"),
+        Column("input_improvement", "string", nullable=True, aliases=("改进机会", "输入f"),
+               doc_en="9.3.2 f) opportunities for improvement", doc_zh="9.3.2 f) 改进的机会"),
+        Column("output_improvement", "string", nullable=True, aliases=("改进决定", "输出a"),
+               doc_en="9.3.3 a) decisions on opportunities for improvement", doc_zh="9.3.3 a) 改进的机会（决定）"),
+        Column("output_qms_changes", "string", nullable=True, aliases=("体系变更需求", "输出b"),
+               doc_en="9.3.3 b) any need for changes to the QMS", doc_zh="9.3.3 b) 质量管理体系变更的需求"),
+        Column("output_resources", "string", nullable=True, aliases=("资源需求", "输出c"),
+               doc_en="9.3.3 c) resource needs", doc_zh="9.3.3 c) 资源需求"),
+        Column("actions", "string", required=False, nullable=True, aliases=("措施", "后续措施", "行动"),
+               doc_en="Actions decided, with owners and dates", doc_zh="决定的措施（责任人、期限）"),
+    ),
+    required=False, doc_en="Management reviews (clause 9.3): one row per review, its inputs and outputs.",
+    doc_zh="管理评审（第 9.3 条）：每次评审一行，含输入和输出。",
+)
+
 ASSESSMENT_SCORES = Table(
     "assessment_scores",
     (
@@ -399,13 +476,15 @@ RECTIFICATIONS = Table(
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (CUSTOMERS, TRANSACTIONS, COST_TO_SERVE, SURVEYS, FOCUS_RESPONSES, ORG_PROFILE, QUALITY_OBJECTIVES,
-              KPI_MEASUREMENTS, DOCUMENTS, AUDIT_FINDINGS, ASSESSMENT_SCORES, RECTIFICATIONS)
+              KPI_MEASUREMENTS, DOCUMENTS, AUDIT_FINDINGS, MILESTONES, TRAINING, MANAGEMENT_REVIEWS, ASSESSMENT_SCORES,
+              RECTIFICATIONS)
 }
 
 #: tables of each engagement type, in load order (referenced tables first)
 ENGAGEMENT_TABLES: dict[str, tuple[str, ...]] = {
     "3c": ("customers", "transactions", "cost_to_serve", "surveys", "focus_responses"),
-    "iso9001": ("org_profile", "quality_objectives", "kpi_measurements", "documents", "audit_findings"),
+    "iso9001": ("org_profile", "quality_objectives", "kpi_measurements", "documents", "audit_findings", "milestones",
+                "training", "management_reviews"),
     "clinical": ("assessment_scores", "quality_objectives", "kpi_measurements", "rectifications"),
 }
 
@@ -432,6 +511,9 @@ SHEET_TITLES: dict[str, tuple[str, str]] = {
     "audit_findings": ("内审发现", "Audit findings"),
     "assessment_scores": ("自评得分", "Assessment scores"),
     "rectifications": ("整改措施", "Rectifications"),
+    "milestones": ("体系建设里程碑", "Milestones"),
+    "training": ("培训与考试", "Training"),
+    "management_reviews": ("管理评审", "Management reviews"),
 }
 
 

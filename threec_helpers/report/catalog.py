@@ -198,7 +198,7 @@ NOTEBOOKS: dict[str, NotebookContract] = {
         _phases("revenue", "operating_profit", "operating_margin", "profitable_profit", "unprofitable_loss", "top20_revenue_share",
                 "value_destroying_share", "retention", "satisfaction", "nps", "preferred_supplier", "clv_total",
                 "organization", "communications", "information", "opportunities"),
-        ("tiers", "opportunities", "priorities"),
+        ("tiers", "opportunities", "priorities", "migration", "crm_chain"),
         frozenset({"retention", "satisfaction", "nps", "preferred_supplier", "clv_total", "organization",
                    "communications", "information"})),
     "03_planning": NotebookContract(
@@ -217,17 +217,19 @@ NOTEBOOKS: dict[str, NotebookContract] = {
                 _audit("management_gap", "points", "down")),
         ("areas", "priorities", "disagreement"), frozenset({"management_gap"})),
     "iso9001_certification_audit": NotebookContract(
-        _audits(_audit("utilisation", "share", "up"), _audit("objectives_met", "count", "up"),
+        _audits(Figure("readiness", "certification.kf.readiness", "text", "readiness", "up", "caller"),
+                _audit("utilisation", "share", "up"), _audit("objectives_met", "count", "up"),
                 _audit("satisfaction", "score_100", "target"), _audit("open_findings", "count", "down"),
                 _audit("closure_rate", "share", "up"), _audit("documents", "count")),
         ("org_overview", "objectives", "documents", "findings_by_round", "clause_coverage", "open_findings",
-         "improvements"),
+         "improvements", "milestones", "training", "management_review", "baseline_comparison", "readiness"),
         frozenset({"utilisation", "satisfaction", "open_findings", "closure_rate"})),
     "clinical_quality_self_assessment": NotebookContract(
         _audits(_audit("overall_score", "share", "target"), _audit("grade", "band", "up"),
                 _audit("vetoes_failed", "count", "down"), _audit("areas_below_target", "count", "down"),
                 _audit("open_rectifications", "count", "down"), _audit("indicators_met", "count", "up")),
-        ("areas", "vetoes", "weak_items", "rectifications", "indicators"), frozenset({"open_rectifications"})),
+        ("areas", "vetoes", "weak_items", "rectifications", "indicators", "area_items", "verdict"),
+        frozenset({"open_rectifications"})),
 }
 
 

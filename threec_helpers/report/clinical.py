@@ -14,7 +14,9 @@ import pandas as pd
 
 from ..audit.scoring import AuditResult
 from ..i18n import check_lang, fmt_int, fmt_pct, t
-from .audits import points_text
+from .audits import join_list, points_text
+from .context import esc
+from .iso9001 import objective_trends, readiness_table  # noqa: F401  (the clinical notebook uses both)
 from .figures import audit_figure
 
 
@@ -109,3 +111,73 @@ def clinical_conclusion(result: AuditResult, previous: AuditResult | None, areas
     parts.append(t("audit_report.conclusion.clinical_indicators", lang, met=int(met_col.fillna(False).sum()),
                    assessed=int(met_col.notna().sum()), period=period_id))
     return sep.join(parts) + t("audit_report.conclusion.end", lang)
+
+
+def purposes_paragraphs(checklist: Any, lang: str = "zh") -> list[str]:
+    """The assessment's purposes (the checklist's ``purposes``) and its five areas, as sentences.
+
+    Parameters
+    ----------
+    checklist : Checklist
+        The self-assessment checklist (:func:`~threec_helpers.audit.checklists.load_checklist`).
+
+    Examples
+    --------
+    >>> from threec_helpers.audit.checklists import load_checklist
+    >>> p = purposes_paragraphs(load_checklist("obstetrics_quality"), "en")
+    >>> p[0], p[1][:40], len(p)
+    ("The assessment's purposes:", '1. Find the weak links of the obstetric ', 6)
+    """
+    check_lang(lang)
+    out = []
+    if checklist.purposes:
+        out.append(t("certification.note.purposes", lang))
+        out += [f"{i}. {esc(p[lang])}" for i, p in enumerate(checklist.purposes, start=1)]
+    areas = [esc(a) for a in checklist.areas[f"area_title_{lang}"]]
+    out.append(t("certification.note.areas_intro", lang, areas=join_list(areas, lang)))
+    return out
+
+
+def verdict_paragraphs(verdict: Any, lang: str = "zh") -> list[str]:
+    """The self-assessment's conclusion from :func:`~threec_helpers.audit.certification.assess_self_assessment`.
+
+    Examples
+    --------
+    >>> from threec_helpers.audit.certification import Readiness
+    >>> v = Readiness("failed", pd.DataFrame({"rule": ["no_veto_failed"], "severity": ["blocking"], "clause": [""],
+    ...                                       "passed": [False], "detail": ["OB.3.1"]}))
+    >>> verdict_paragraphs(v, "en")[:2]
+    ['Conclusion: Failed.', 'Why it failed: No one-vote veto item failed (OB.3.1).']
+    """
+    check_lang(lang)
+    out = [t("certification.note.readiness", lang, status=t(f"certification.status.{verdict.status}", lang))]
+    c = verdict.checks
+    open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+    for severity, key in (("blocking", "clinical_blocking"), ("condition", "clinical_conditions")):
+        failed = c[~c["passed"] & (c["severity"] == severity)]
+        if len(failed):
+            items = [f"{t(f'certification.rule.{r}', lang)}{open_}{d}{close}" for r, d in zip(failed["rule"], failed["detail"])]
+            out.append(t(f"certification.note.{key}", lang, items=join_list(items, lang)))
+    out.append(t("certification.note.clinical_rules", lang))
+    return out
+
+
+def area_items_table(current: AuditResult, previous: AuditResult | None = None, lang: str = "zh") -> pd.DataFrame:
+    """Every item of the five areas with its score, target, gap and previous round, as percent text.
+
+    Examples
+    --------
+    >>> from threec_helpers.audit.checklists import load_checklist
+    >>> from threec_helpers.audit.scoring import score_responses
+    >>> cl = load_checklist("obstetrics_quality")
+    >>> res = score_responses(cl, pd.DataFrame({"item_id": ["OB.1.1"], "score": [8.0]}))
+    >>> area_items_table(res, None, "en").iloc[0][["item_id", "score", "target"]].tolist()
+    ['OB.1.1', '80.0%', '80.0%']
+    """
+    from .audits import item_table
+
+    it = item_table(current, previous, lang)
+    pct = lambda s: [fmt_pct(v, 1) if pd.notna(v) else "–" for v in s]  # noqa: E731
+    return pd.DataFrame({"area": it["area"].to_numpy(), "item_id": it["item_id"].to_numpy(), "text": it["text"].to_numpy(),
+                         "score": pct(it["score"]), "target": pct(it["target"]), "gap": pct(it["gap"]),
+                         "previous": pct(it["previous"])})

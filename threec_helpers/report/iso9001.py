@@ -236,8 +236,12 @@ def iso_key_figures(overview: pd.DataFrame, objectives: pd.DataFrame, documents:
     return out
 
 
-def iso_conclusion(key_figures: list[dict[str, Any]], counts: Mapping[str, Any] | None, lang: str = "zh") -> str:
+def iso_conclusion(key_figures: list[dict[str, Any]], counts: Mapping[str, Any] | None, lang: str = "zh",
+                   readiness: Any = None) -> str:
     """The briefing's closing sentence from its key figures, e.g. ``'8 of 8 quality objectives met; …'``.
+
+    With ``readiness`` (:func:`~threec_helpers.audit.certification.assess_readiness`) the
+    readiness conclusion follows (``'… Conclusion: Ready with conditions.'``).
 
     Examples
     --------
@@ -260,4 +264,325 @@ def iso_conclusion(key_figures: list[dict[str, Any]], counts: Mapping[str, Any] 
                        open=fmt_int(counts["open"]), overdue=fmt_int(counts["overdue"])))
     if "documents" in by:
         parts.append(t("audit_report.conclusion.iso_documents", lang, documents=by["documents"]["text"]))
-    return t("audit_report.conclusion.sep", lang).join(parts) + t("audit_report.conclusion.end", lang)
+    text = t("audit_report.conclusion.sep", lang).join(parts) + t("audit_report.conclusion.end", lang)
+    if readiness is not None:
+        text += ("" if lang == "zh" else " ") + readiness_paragraphs(readiness, lang)[0]
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# The parts of a real on-site audit briefing beyond figures (issue 17): policy and scope, how the
+# system was built and run, training, management review, effects, readiness. Each helper returns
+# display-ready frames or sentences in the report's language; client text is HTML-escaped.
+
+
+def policy_paragraphs(cert: Any, lang: str = "zh") -> list[str]:
+    """Quality policy, objectives statement, scope, sites and exclusions as sentences.
+
+    Parameters
+    ----------
+    cert : Certification or None
+        ``ClientConfig.certification`` (:class:`~threec_helpers.inputs.config.Certification`).
+
+    Examples
+    --------
+    >>> from threec_helpers.inputs.config import Certification, Site
+    >>> c = Certification(quality_policy={"en": "Customers first."}, scope={"en": "Fixed-line services"},
+    ...                   sites=(Site({"en": "Head office"}),))
+    >>> policy_paragraphs(c, "en")
+    ['Quality policy: Customers first.', 'Scope of certification (ISO 9001:2015): Fixed-line services', '1 sites in scope: Head office.', 'No requirement excluded.']
+    """
+    check_lang(lang)
+    if cert is None:
+        return [t("certification.note.no_policy", lang)]
+    out = []
+    for name, key in (("quality_policy", "policy"), ("objectives_statement", "objectives_statement")):
+        text = cert.text(name, lang)
+        if text:
+            out.append(t(f"certification.note.{key}", lang, text=esc(text)))
+    if cert.text("scope", lang):
+        out.append(t("certification.note.scope", lang, standard=esc(cert.standard), text=esc(cert.text("scope", lang))))
+    if cert.sites:
+        out.append(t("certification.note.sites", lang, n=len(cert.sites),
+                     names=join_list([esc(s.label(lang)) for s in cert.sites], lang)))
+    if cert.exclusions:
+        items = [t("certification.note.exclusion_item", lang, clause=esc(e.clause),
+                   reason=esc(e.reason.get(lang) or next(iter(e.reason.values()), ""))) for e in cert.exclusions]
+        out.append(t("certification.note.exclusions", lang, items=join_list(items, lang)))
+    else:
+        out.append(t("certification.note.no_exclusions", lang))
+    return out
+
+
+def milestones_table(milestones: pd.DataFrame) -> pd.DataFrame:
+    """The milestones in date order, dates as text: ``date``, ``milestone``, ``owner``, ``evidence``.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"date": pd.to_datetime(["2026-08-01", "2026-07-05"]), "milestone": ["b", "a"],
+    ...                   "owner": ["x", "y"]})
+    >>> milestones_table(m)[["date", "milestone"]].values.tolist()
+    [['2026-07-05', 'a'], ['2026-08-01', 'b']]
+    """
+    m = milestones.sort_values("date", kind="stable")
+    return pd.DataFrame({"date": date_text(m["date"]).to_numpy(), "milestone": m["milestone"].to_numpy(),
+                         "owner": m["owner"].to_numpy(),
+                         "evidence": (m["evidence"] if "evidence" in m.columns else pd.Series([None] * len(m))).to_numpy()})
+
+
+def programme_paragraphs(cert: Any, milestones: pd.DataFrame | None, overview: pd.DataFrame | None,
+                         lang: str = "zh") -> list[str]:
+    """How the system was built and run: start, milestones reached, leadership, quality staff.
+
+    Parameters
+    ----------
+    cert : Certification or None
+    milestones : pandas.DataFrame or None
+        Table ``milestones``.
+    overview : pandas.DataFrame or None
+        :func:`org_overview_table` (its ``quality_staff`` row, when given).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"date": pd.to_datetime(["2026-07-05", "2026-10-20"]), "milestone": ["a", "b"]})
+    >>> programme_paragraphs(None, m, None, "en")
+    ['The certification programme started on 2026-07-05; 2 milestones were reached by 2026-10-20.']
+    """
+    check_lang(lang)
+    out = []
+    if milestones is not None and len(milestones):
+        dates = pd.to_datetime(milestones["date"])
+        start = cert.programme_start if cert is not None and cert.programme_start else dates.min().date()
+        out.append(t("certification.note.programme", lang, start=pd.Timestamp(start).strftime("%Y-%m-%d"),
+                     n=len(milestones), end=dates.max().strftime("%Y-%m-%d")))
+    if cert is not None and cert.text("leadership", lang):
+        out.append(t("certification.note.leadership", lang, text=esc(cert.text("leadership", lang))))
+    if overview is not None and len(overview):
+        staff = overview[overview["metric"] == "quality_staff"]
+        if len(staff):
+            out.append(t("certification.note.staff", lang, n=fmt_int(staff.iloc[0]["value"])))
+    return out
+
+
+def training_table(training: pd.DataFrame) -> pd.DataFrame:
+    """The training sessions in date order (dates and the exam pass rate as text; ``–`` without an exam).
+
+    Examples
+    --------
+    >>> tr = pd.DataFrame({"date": pd.to_datetime(["2026-08-10"]), "topic": ["ISO 9001"], "attendees": [126],
+    ...                    "exam_pass_rate": [0.96]})
+    >>> r = training_table(tr).iloc[0]
+    >>> r["date"], int(r["attendees"]), r["exam_pass_rate"]
+    ('2026-08-10', 126, '96.0%')
+    """
+    tr = training.sort_values("date", kind="stable")
+
+    def col(name: str) -> Any:
+        return tr[name].to_numpy() if name in tr.columns else [None] * len(tr)
+
+    return pd.DataFrame({"date": date_text(tr["date"]).to_numpy(), "topic": col("topic"), "audience": col("audience"),
+                         "attendees": pd.to_numeric(tr["attendees"]).astype("Int64").to_numpy(),
+                         "headcount": pd.to_numeric(pd.Series(col("headcount")), errors="coerce").astype("Int64").to_numpy(),
+                         "exam_pass_rate": [fmt_pct(v, 1) if pd.notna(v) else "–" for v in
+                                            pd.to_numeric(pd.Series(col("exam_pass_rate")), errors="coerce")]})
+
+
+def training_sentence(summary: Mapping[str, Any], lang: str = "zh") -> str:
+    """:func:`~threec_helpers.audit.certification.training_summary` in one sentence.
+
+    Examples
+    --------
+    >>> s = {"sessions": 2, "attendees": 150, "exams": 1, "examined": 126, "pass_rate": 0.96, "coverage": float("nan")}
+    >>> training_sentence(s, "en")
+    '2 training sessions, 150 attendances; 1 with an exam (126 examined), pass rate 96.0%.'
+    """
+    check_lang(lang)
+    if not summary["sessions"]:
+        return t("certification.note.no_training", lang)
+    text = t("certification.note.training", lang, sessions=fmt_int(summary["sessions"]),
+             attendees=fmt_int(summary["attendees"]), exams=fmt_int(summary["exams"]),
+             examined=fmt_int(summary["examined"]),
+             pass_rate=fmt_pct(summary["pass_rate"], 1) if not pd.isna(summary["pass_rate"]) else "–")
+    if not pd.isna(summary["coverage"]):
+        text += ("" if lang == "zh" else " ") + t("certification.note.training_coverage", lang,
+                                                  coverage=fmt_pct(summary["coverage"], 1))
+    return text
+
+
+def review_table(coverage: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """:func:`~threec_helpers.audit.certification.review_coverage` with the kind labelled.
+
+    Examples
+    --------
+    >>> cov = pd.DataFrame({"clause": ["9.3.2 a)"], "kind": ["input"], "item": ["x"], "covered": [True],
+    ...                     "record": ["done"]})
+    >>> review_table(cov, "en")["kind_label"].tolist()
+    ['Input']
+    """
+    check_lang(lang)
+    return coverage.assign(kind_label=[t(f"certification.kind.{k}", lang) for k in coverage["kind"]])
+
+
+def review_paragraphs(review: pd.Series | None, coverage: pd.DataFrame, lang: str = "zh") -> list[str]:
+    """The management review in sentences; its absence said as the veto it is.
+
+    Examples
+    --------
+    >>> review_paragraphs(None, pd.DataFrame({"kind": [], "covered": []}), "en")[0][:40]
+    'No management review in the last 12 mont'
+    """
+    check_lang(lang)
+    if review is None:
+        return [t("certification.note.no_review", lang)]
+    cov = coverage["covered"].astype(bool)
+    out = [t("certification.note.review", lang, date=pd.Timestamp(review["date"]).strftime("%Y-%m-%d"),
+             chair=esc(review.get("chair", "")), inputs=int((cov & (coverage["kind"] == "input")).sum()),
+             outputs=int((cov & (coverage["kind"] == "output")).sum()))]
+    actions = review.get("actions")
+    if isinstance(actions, str) and actions.strip():
+        out.append(t("certification.note.review_actions", lang, text=esc(actions.strip())))
+    return out
+
+
+def baseline_table(comparison: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """:func:`~threec_helpers.audit.certification.baseline_comparison` with the effect labelled.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"objective": ["x"], "effect": ["now_met"]})
+    >>> baseline_table(c, "en")["effect_label"].tolist()
+    ['Now met (missed before)']
+    """
+    check_lang(lang)
+    return comparison.assign(effect_label=[t(f"certification.effect.{e}", lang) for e in comparison["effect"]])
+
+
+def effects_paragraphs(comparison: pd.DataFrame | None, baseline: tuple[str, str] | None, lang: str = "zh") -> list[str]:
+    """Before vs after in words and numbers: how many objectives improved, and which changed.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"objective": ["Timeliness", "Answer time"], "baseline": ["99.2%", "7 s"],
+    ...                   "current": ["100%", "7 s"], "effect": ["improved", "kept"]})
+    >>> effects_paragraphs(c, ("2025-07", "2026-06"), "en")[0]
+    'Against the baseline before certification (2025-07 to 2026-06): 1 improved, 0 now met after being missed, 1 kept, 0 worse.'
+    """
+    check_lang(lang)
+    if comparison is None or baseline is None:
+        return [t("certification.note.no_baseline", lang)]
+    n = comparison["effect"].value_counts()
+    out = [t("certification.note.effects", lang, first=baseline[0], last=baseline[1],
+             improved=int(n.get("improved", 0)), now_met=int(n.get("now_met", 0)), kept=int(n.get("kept", 0)),
+             worse=int(n.get("worse", 0)))]
+    changed = comparison[comparison["effect"].isin(["improved", "now_met", "worse"])]
+    if len(changed):
+        items = [t("certification.note.effects_item", lang, name=esc(r["objective"]), before=r["baseline"],
+                   after=r["current"]) for _, r in changed.iterrows()]
+        out.append(join_list(items, lang) + ("。" if lang == "zh" else "."))
+    return out
+
+
+def readiness_table(readiness: Any, lang: str = "zh") -> pd.DataFrame:
+    """The readiness rules, each with its label, severity, result and what was found.
+
+    Parameters
+    ----------
+    readiness : Readiness
+        :func:`~threec_helpers.audit.certification.assess_readiness`.
+
+    Examples
+    --------
+    >>> from threec_helpers.audit.certification import Readiness
+    >>> r = Readiness("ready", pd.DataFrame({"rule": ["no_open_major"], "severity": ["blocking"], "clause": ["10.2"],
+    ...                                      "passed": [True], "detail": ["0"]}))
+    >>> readiness_table(r, "en")[["rule_label", "severity_label"]].values.tolist()
+    [['No open major finding', 'Blocking']]
+    """
+    check_lang(lang)
+    c = readiness.checks
+    return c.assign(rule_label=[t(f"certification.rule.{r}", lang) for r in c["rule"]],
+                    severity_label=[t(f"certification.severity.{s}", lang) for s in c["severity"]])
+
+
+def readiness_paragraphs(readiness: Any, lang: str = "zh") -> list[str]:
+    """The readiness statement: the conclusion, what blocks it or its conditions, and the rules.
+
+    Examples
+    --------
+    >>> from threec_helpers.audit.certification import Readiness
+    >>> r = Readiness("not_ready", pd.DataFrame({"rule": ["no_open_major"], "severity": ["blocking"],
+    ...                                          "clause": ["10.2"], "passed": [False], "detail": ["1 major finding(s) open"]}))
+    >>> readiness_paragraphs(r, "en")[:2]
+    ['Conclusion: Not ready.', 'What blocks readiness: No open major finding (1 major finding(s) open).']
+    """
+    check_lang(lang)
+    out = [t("certification.note.readiness", lang, status=t(f"certification.status.{readiness.status}", lang))]
+    c = readiness.checks
+    open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+    for severity, key in (("blocking", "readiness_blocking"), ("condition", "readiness_conditions")):
+        failed = c[~c["passed"] & (c["severity"] == severity)]
+        if len(failed):
+            items = [f"{t(f'certification.rule.{r}', lang)}{open_}{d}{close}" for r, d in zip(failed["rule"], failed["detail"])]
+            out.append(t(f"certification.note.{key}", lang, items=join_list(items, lang)))
+    out.append(t("certification.note.readiness_rules", lang))
+    return out
+
+
+def readiness_figure(readiness: Any, lang: str = "zh") -> dict[str, Any]:
+    """The readiness conclusion as a headline figure (good / warn / bad).
+
+    Examples
+    --------
+    >>> from threec_helpers.audit.certification import Readiness
+    >>> f = readiness_figure(Readiness("ready_with_conditions", pd.DataFrame()), "en")
+    >>> f["text"], f["status"]
+    ('Ready with conditions', 'warn')
+    """
+    status = {"ready": "good", "ready_with_conditions": "warn", "not_ready": "bad"}[readiness.status]
+    return audit_figure("readiness", readiness.status, t(f"certification.status.{readiness.status}", lang), status, lang,
+                        label=t("certification.kf.readiness", lang))
+
+
+def objective_trends(objectives: pd.DataFrame, measurements: pd.DataFrame, until: Any, lang: str = "zh",
+                     months: int = 12) -> list[dict[str, Any]]:
+    """Each objective's monthly actual over the ``months`` months up to ``until``, for small charts.
+
+    ``until`` is a month (``"2026-10"``), a date or a :class:`~threec_helpers.inputs.config.Period`
+    (its end month).
+
+    Returns
+    -------
+    list of dict
+        ``objective_id``, ``objective`` (name), ``unit``, ``comparator``, ``target``,
+        ``months`` (``YYYY-MM``), ``values`` (float or None), ``met`` (bool or None).
+
+    Examples
+    --------
+    >>> obj = pd.DataFrame({"objective_id": ["T"], "name_zh": ["应答时限"], "unit": ["seconds"],
+    ...                     "comparator": ["<="], "target": [10.0]})
+    >>> kpi = pd.DataFrame({"objective_id": ["T", "T", "T"], "period": ["2026-08", "2026-09", "2026-10"],
+    ...                     "value": [8.0, 12.0, 7.0]})
+    >>> tr = objective_trends(obj, kpi, "2026-10", "en", months=2)[0]
+    >>> tr["months"], tr["values"], tr["met"]
+    (['2026-09', '2026-10'], [12.0, 7.0], [False, True])
+    """
+    from ..audit.objectives import objective_history
+
+    check_lang(lang)
+    end = getattr(until, "end", until)
+    last = pd.Period(pd.Timestamp(end if not isinstance(end, str) or len(end) > 7 else end + "-01"), "M")
+    first = last - (months - 1)
+    hist = objective_history(objectives, measurements, (str(first), str(last)))
+    axis = [str(first + i) for i in range(months)]
+    names = localized(objectives, "name", lang)
+    out = []
+    for (_, obj), name in zip(objectives.iterrows(), names):
+        h = hist[hist["objective_id"] == obj["objective_id"]].set_index("period")
+        values = [float(h.at[m, "actual"]) if m in h.index and pd.notna(h.at[m, "actual"]) else None for m in axis]
+        met = [bool(h.at[m, "met"]) if m in h.index and not pd.isna(h.at[m, "met"]) else None for m in axis]
+        out.append({"objective_id": str(obj["objective_id"]),
+                    "objective": name if isinstance(name, str) and name else str(obj["name_zh"]),
+                    "unit": str(h["unit"].iloc[0]) if len(h) else str(obj["unit"]),
+                    "comparator": str(h["comparator"].iloc[0]) if len(h) else str(obj["comparator"]),
+                    "target": float(obj["target"]), "months": axis, "values": values, "met": met})
+    return out

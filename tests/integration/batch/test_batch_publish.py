@@ -186,8 +186,14 @@ def test_seed_figures():
 def test_iso9001_briefing_structure():
     b = compose_briefing(_iso_results(), "iso9001", "zh")
     ids = [s["id"] for s in b["sections"]]
-    assert ids == ["overview", "objectives", "changes", "findings", "other", "conclusion"]
-    overview, objectives, changes, findings, other, conclusion = b["sections"]
+    # the structure of a real on-site audit briefing (issue 17)
+    assert ids == ["overview", "policy", "objectives", "system", "audits", "effects", "findings", "changes", "readiness",
+                   "other", "conclusion"]
+    sec = {s["id"]: s for s in b["sections"]}
+    overview, objectives, changes, findings, other, conclusion = (sec[k] for k in ("overview", "objectives", "changes",
+                                                                                   "findings", "other", "conclusion"))
+    assert [t["title"] for t in sec["system"]["tables"]] == ["质量体系文件"]
+    assert [t["title"] for t in sec["audits"]["tables"]] == ["各轮内审发现"]
     assert [c["text"] for c in overview["cards"]] == ["92.42%", "47,213"]
     assert objectives["paragraphs"] == ["8 项质量目标中有 8 项达成（100%）。"]
     rows = objectives["tables"][0]["rows"]
@@ -223,7 +229,8 @@ def test_3c_scorecard_picks_the_six_dimensions():
                     "Communications", "Information"]
     results_col = [r[3]["text"] for r in card["rows"]]
     assert results_col == ["¥1,200,000", "no data", "3.90", "no data", "no data", "62%"]
-    assert [s["title"] for s in b["sections"][1]["subsections"]] == ["Analysis", "Focus audit"]
+    phases = next(s for s in b["sections"] if s["id"] == "phases")
+    assert [s["title"] for s in phases["subsections"]] == ["Analysis", "Focus audit"]
 
 
 def test_write_briefing_html_and_pdf(tmp_path: Path):
@@ -238,7 +245,8 @@ def test_write_briefing_html_and_pdf(tmp_path: Path):
     assert out == {"html": "briefing.html", "pdf": "briefing.pdf"}
     html = (folder / "briefing.html").read_text(encoding="utf-8")
     _assert_offline(html)
-    for heading in ("组织概况", "质量目标：目标值与实际值", "与上期相比的变化", "审核发现与持续改进", "结论"):
+    for heading in ("组织概况", "质量方针与认证范围", "质量目标：目标值与实际值", "质量管理体系的建立和运行", "内部审核和管理评审",
+                    "通过认证所收到的效果", "持续改进", "与上期相比的变化", "认证准备情况结论", "结论"):
         assert heading in html
     assert "92.42%" in html and "+2.37 pp" in html and "XX县通信分公司" in html
     assert any("NotoSansCJKsc" in name for name in pdf_fonts(folder / "briefing.pdf"))
@@ -257,6 +265,6 @@ def test_clinical_layout(lang, word):
         "indicators": [{"indicator": "剖宫产率", "actual": "35%"}],
         "rectifications": [{"item": "培训", "status": "good"}]}, "conclusion": "ok"}}
     b = compose_briefing(results, "clinical", lang)
-    assert [s["id"] for s in b["sections"]] == ["areas", "veto", "indicators", "rectification", "changes",
-                                                "conclusion"]
+    assert [s["id"] for s in b["sections"]] == ["purposes", "areas", "veto", "rectification", "indicators", "changes",
+                                                "verdict", "conclusion"]
     assert b["sections"][-1]["title"] == word

@@ -72,6 +72,37 @@ def test_iso9001_briefing_shows_the_seed_figures(tmp_path):
     assert res["conclusion"].startswith("8 项质量目标中 8 项达标；交换机实装率 92.42%")
 
 
+def test_iso9001_briefing_tells_the_seeds_programme(tmp_path):
+    """Seed part 2: started in July, 一把手工程 led by the general manager, 3 part-time quality staff,
+    the manual's 35 / 91 / 6 / 33 / 22, training for all staff with an exam, two internal audit
+    rounds and their corrections (records redone, two new registers, responsibilities re-issued);
+    plus the management review, before vs after and the readiness statement (docs/demo-data.md)."""
+    res = run("iso9001_certification_audit", tmp_path)
+    text = res["section_text"]
+    system = " ".join(text["system"])
+    assert "2026-07-01" in system and "一把手工程" in system and "总经理亲自挂帅" in system
+    assert "质量认证兼职人员 3 人" in system
+    assert "职责权限 35 项、记录台帐 91 项、考核标准 6 项、规章制度 33 项、工作流程 22 项" in system
+    assert "质量方针：" in text["policy"][0] and any("删减条款：8.3" in p for p in text["policy"])
+    milestones = " ".join(r["milestone"] for r in res["tables"]["milestones"])
+    for fact in ("《性质变动登记本》", "《程控业务登记本》", "职责权限和业务流程重新整改下发", "第一次内部审核", "第二次内部审核",
+                 "《质量管理认证工作实施方案》", "启动会议"):
+        assert fact in milestones, fact
+    training = {r["audience"]: r for r in res["tables"]["training"]}
+    assert training["全体员工"]["exam_pass_rate"] == "95.6%"
+    assert text["training"][0].startswith("共组织培训 5 次")
+    assert text["review"][0] == "最近一次管理评审于 2026-10-20 召开，由总经理主持；9.3.2 输入 6/6 项、9.3.3 输出 3/3 项有记录。"
+    assert len(res["tables"]["management_review"]) == 9
+    assert text["effects"][0].startswith("与认证前基准期（2025-07 至 2026-06）相比：")
+    assert res["readiness"] == {"status": "ready_with_conditions", "failed": ["actions_verified"]}
+    assert text["readiness"][:2] == ["结论：有条件具备认证条件。",
+                                     "需在现场审核前完成的条件：已关闭不符合项的纠正措施均已验证有效（待验证：IA2-02）。"]
+    assert headline(res)["readiness"]["text"] == "有条件具备认证条件"
+    assert res["conclusion"].endswith("结论：有条件具备认证条件。")
+    assert [tr["objective_id"] for tr in res["trends"]] == [f"QO{i}" for i in range(1, 9)]
+    assert res["trends"][4]["months"][0] == "2025-11" and res["trends"][4]["values"][-1] == 81.3
+
+
 def test_iso9001_briefing_in_english_for_the_previous_month(tmp_path):
     res = run("iso9001_certification_audit", tmp_path, lang="en", period="2026-09", previous_period="2026-08")
     assert (res["period"], res["previous_period"], res["lang"]) == ("2026-09", "2026-08", "en")

@@ -32,3 +32,10 @@ def test_references_point_to_tables_of_the_same_engagement():
                     ref_table, ref_col = col.references.split(".")
                     assert ref_table in names, f"{engagement}: {name}.{col.name} -> {ref_table}"
                     assert ref_col in TABLES[ref_table].column_names
+
+
+def test_every_table_has_a_request_workbook_sheet_title():
+    """A table added to the contract needs its sheet name in both languages (request workbooks)."""
+    from threec_helpers.inputs.contract import SHEET_TITLES
+
+    assert set(TABLES) <= set(SHEET_TITLES), sorted(set(TABLES) - set(SHEET_TITLES))
