@@ -371,7 +371,7 @@ def audit_form_cmd(ctx: click.Context, client: str, checklist_name: str | None, 
                 paths.append(write_bytes_atomic(pdf, html_to_pdf(form_html(checklist, config, round_id=round_id))))
         else:
             if responses is None:
-                raise click.UsageError(f"{client}: no {table or 'responses'} table to fill the forms from")
+                raise click.UsageError(t("cli.forms.no_table", lang, client=client, table=table or "responses"))
             rnd, forms = answers_by_respondent(responses, config.engagement, round_id)
             out.mkdir(parents=True, exist_ok=True)
             paths = [write_audit_form(checklist, out / f"{checklist.id}_{rnd}_{who}.xlsx", config, round_id=rnd,

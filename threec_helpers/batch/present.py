@@ -72,7 +72,9 @@ def prepare(client_id: str, notebook: str, folder: Path, *, period: str | None =
     plan = plan_batch(spec, folder / "out")
     job = plan.jobs[0]
     if job.error:
-        raise InputError(error_text(job.error, lang or "en"))
+        if "key" in job.error:
+            raise InputError(key=job.error["key"], **job.error.get("fields", {}))
+        raise InputError(key="batch.error.text", detail=error_text(job.error))
     params = dict(job.parameters)
     if "output_dir" in params:
         (folder / "out").mkdir(parents=True, exist_ok=True)
@@ -112,7 +114,7 @@ def start(notebook_path: Path, port: int | None = None, *, timeout: float = 120.
     try:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise PresentError(t("batch.present.failed", "en", detail=f"exit code {proc.returncode}"))
+                raise PresentError(key="batch.present.exited", code=proc.returncode)
             try:
                 with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 - our own server on 127.0.0.1
                     if resp.status == 200:
@@ -123,7 +125,7 @@ def start(notebook_path: Path, port: int | None = None, *, timeout: float = 120.
         stop(proc)
         raise
     stop(proc)
-    raise PresentError(t("batch.present.failed", "en", detail=f"no answer on {url} after {timeout:g} s"))
+    raise PresentError(key="batch.present.no_answer", url=url, seconds=f"{timeout:g}")
 
 
 def stop(proc: subprocess.Popen, *, timeout: float = 15.0) -> None:

@@ -94,7 +94,7 @@ def require_previous(ctx) -> Period:
     from ..errors import ParameterError
 
     if ctx.previous is None:
-        raise ParameterError(t("phases.real.need_previous", "en", client=ctx.config.client_id))
+        raise ParameterError(key="phases.real.need_previous", client=ctx.config.client_id)
     return ctx.previous
 
 
