@@ -2,8 +2,7 @@
 
 Every public function and class of the modules below has a numpydoc docstring with a
 "Parameters" section (when it takes parameters) and an "Examples" section; pytest runs
-those Examples as doctests (``--doctest-modules`` over ``threec_helpers``). The modules of
-inputs/, batch/, report/ and plots/ join the list when their rework is merged.
+those Examples as doctests (``--doctest-modules`` over ``threec_helpers``).
 """
 
 from __future__ import annotations
@@ -19,8 +18,10 @@ import pytest
 import threec_helpers
 
 PACKAGE = Path(threec_helpers.__file__).parent
-SUBPACKAGES = ("measures", "measures.clv", "audit")  # spc/ has its own docstring tests
+SUBPACKAGES = ("measures", "measures.clv", "audit", "inputs")  # spc/ has its own docstring tests
 MODULES = ("arrays", "storage", "ordering", "i18n", "paths")
+#: modules being reworked on other branches; they leave this list when those branches land
+NOT_YET = ()
 
 
 def _module_names() -> list[str]:
@@ -29,7 +30,7 @@ def _module_names() -> list[str]:
         pkg = importlib.import_module(f"threec_helpers.{sub}")
         names += [f"{pkg.__name__}.{m.name}" for m in pkgutil.iter_modules(pkg.__path__)
                   if not m.name.startswith("_") and not m.ispkg]
-    return sorted(names)
+    return sorted(n for n in names if n not in NOT_YET)
 
 
 def _public_callables():
