@@ -32,7 +32,23 @@ CLIENT_KEYS = {"id", "lang", "periods", "notebooks", "parameters", "notebook_par
 
 @dataclass
 class ClientSpec:
-    """One client of a batch, with its own overrides."""
+    """One client of a batch, with its own overrides.
+
+    Attributes
+    ----------
+    id : str
+        The client folder's name.
+    lang : {"zh", "en"}, optional
+    periods, notebooks : list of str, optional
+        Override the batch's.
+    parameters, notebook_parameters : dict
+        Added to (and overriding) the batch's.
+
+    Examples
+    --------
+    >>> parse_batch({"name": "b", "clients": [{"id": "acme", "lang": "en", "periods": ["2025"]}]}).clients[0]
+    ClientSpec(id='acme', lang='en', periods=['2025'], notebooks=None, parameters={}, notebook_parameters={})
+    """
 
     id: str
     lang: str | None = None
@@ -67,6 +83,19 @@ class BatchSpec:
     notebooks_dir, data_root : Path
     source : str
         The batch file (for messages).
+    briefing : bool
+        Compose each client and period's briefing.
+
+    See Also
+    --------
+    load_batch : reads a batch file.
+    parse_batch : checks an already loaded one.
+
+    Examples
+    --------
+    >>> spec = load_batch()
+    >>> spec.name, [c.id for c in spec.clients]
+    ('demo', ['demo_manufacturer', 'demo_telecom', 'demo_hospital'])
     """
 
     name: str
@@ -220,17 +249,50 @@ def parse_batch(raw: Any, source: str = "<batch>", *, base: Path | None = None,
 
 
 def demo_batch_path() -> Path:
-    """The bundled demo batch, ``data/batches/demo.yaml``."""
+    """The bundled demo batch, ``data/batches/demo.yaml``.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> demo_batch_path().relative_to(project_root()).as_posix()
+    'data/batches/demo.yaml'
+    """
     return project_root() / "data" / "batches" / "demo.yaml"
 
 
 def load_batch(path: str | Path | None = None, *, data_root: Path | None = None) -> BatchSpec:
     """Read a batch file (default: the bundled demo batch).
 
+    Parameters
+    ----------
+    path : str or Path, optional
+    data_root : Path, optional
+        Overrides the file's ``data_root``.
+
+    Returns
+    -------
+    BatchSpec
+
     Raises
     ------
     InputError
         When the file is missing, is not YAML, or a field is wrong.
+
+    See Also
+    --------
+    parse_batch : the checks, on an already loaded mapping.
+
+    Examples
+    --------
+    >>> load_batch().formats
+    ('html', 'pdf', 'slides', 'xlsx')
+    >>> load_batch("/nonexistent/batch.yaml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    threec_helpers.errors.InputError: Batch file /nonexistent/batch.yaml not found...
     """
     path = Path(path) if path is not None else demo_batch_path()
     if not path.is_file():
