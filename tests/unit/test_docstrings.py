@@ -18,10 +18,10 @@ import pytest
 import threec_helpers
 
 PACKAGE = Path(threec_helpers.__file__).parent
-SUBPACKAGES = ("measures", "measures.clv", "audit", "inputs", "report")  # spc/ has its own docstring tests
+SUBPACKAGES = ("measures", "measures.clv", "audit", "inputs", "report", "batch")  # spc/ has its own docstring tests
 MODULES = ("arrays", "storage", "ordering", "i18n", "paths")
 #: modules being reworked on other branches; they leave this list when those branches land
-NOT_YET = ()
+NOT_YET = ("threec_helpers.batch.briefing", "threec_helpers.batch.publish")
 
 
 def _module_names() -> list[str]:
