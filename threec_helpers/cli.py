@@ -388,7 +388,27 @@ def audit_form_cmd(ctx: click.Context, client: str, checklist_name: str | None, 
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``threec`` console script."""
+    """Entry point of the ``threec`` console script.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: the command line's).
+
+    Raises
+    ------
+    SystemExit
+        Always, with the command's exit code (0 done, 1 failed reports, 2 bad input).
+
+    Examples
+    --------
+    >>> try:
+    ...     main(["--version"])
+    ... except SystemExit as exit:
+    ...     print("exit code", exit.code)  # doctest: +ELLIPSIS
+    threec, version ...
+    exit code 0
+    """
     lang = _default_lang()
     try:
         cli.main(args=argv, prog_name="threec", standalone_mode=True)
