@@ -413,7 +413,7 @@ def audit_form_cmd(ctx: click.Context, client: str, checklist_name: str | None, 
                 paths.append(write_bytes_atomic(pdf, html_to_pdf(form_html(checklist, config, round_id=round_id))))
         else:
             if responses is None:
-                raise click.UsageError(f"{client}: no {table or 'responses'} table to fill the forms from")
+                raise click.UsageError(t("cli.forms.no_table", lang, client=client, table=table or "responses"))
             rnd, forms = answers_by_respondent(responses, config.engagement, round_id)
             out.mkdir(parents=True, exist_ok=True)
             paths = [write_audit_form(checklist, out / f"{checklist.id}_{rnd}_{who}.xlsx", config, round_id=rnd,
@@ -430,7 +430,27 @@ def audit_form_cmd(ctx: click.Context, client: str, checklist_name: str | None, 
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``threec`` console script."""
+    """Entry point of the ``threec`` console script.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: the command line's).
+
+    Raises
+    ------
+    SystemExit
+        Always, with the command's exit code (0 done, 1 failed reports, 2 bad input).
+
+    Examples
+    --------
+    >>> try:
+    ...     main(["--version"])
+    ... except SystemExit as exit:
+    ...     print("exit code", exit.code)  # doctest: +ELLIPSIS
+    threec, version ...
+    exit code 0
+    """
     lang = _default_lang()
     try:
         cli.main(args=argv, prog_name="threec", standalone_mode=True)

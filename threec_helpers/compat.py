@@ -55,7 +55,18 @@ def _io_module(name: str) -> types.ModuleType:
 
 
 class OldPathFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Answers an old module name with the moved module (see the module docstring)."""
+    """Answers an old module name with the moved module (see the module docstring).
+
+    See Also
+    --------
+    install_old_paths : puts it on ``sys.meta_path``.
+
+    Examples
+    --------
+    >>> finder = OldPathFinder()
+    >>> finder.find_spec("threec_helpers.pyramid").name, finder.find_spec("json")
+    ('threec_helpers.pyramid', None)
+    """
 
     def __init__(self):
         self._own: dict[str, tuple[Any, Any]] = {}
@@ -97,6 +108,19 @@ def install_old_paths() -> None:
 
 def forward(module: str, name: str, moved: Mapping[str, str]) -> Any:
     """The object ``name`` that left ``module`` for ``threec_helpers.<moved[name]>``.
+
+    Parameters
+    ----------
+    module : str
+        The module asked (its ``__name__``).
+    name : str
+        The attribute asked.
+    moved : mapping
+        Name -> its new module under ``threec_helpers``.
+
+    Returns
+    -------
+    object
 
     Raises
     ------

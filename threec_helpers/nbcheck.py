@@ -30,7 +30,22 @@ KERNEL = "threec"
 
 
 def notebooks(root: Path | None = None) -> list[Path]:
-    """Every notebook under ``notebooks/`` (checkpoints excluded), sorted."""
+    """Every notebook under ``notebooks/`` (checkpoints excluded), sorted.
+
+    Parameters
+    ----------
+    root : Path, optional
+        The project (default: this one).
+
+    Returns
+    -------
+    list of Path
+
+    Examples
+    --------
+    >>> [p.name for p in notebooks()][:2]
+    ['clinical_quality_self_assessment.ipynb', 'customer_focus_audit.ipynb']
+    """
     folder = (root or project_root()) / "notebooks"
     return sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
@@ -46,6 +61,31 @@ def problems(nb: dict) -> list[str]:
     output; no other cell with outputs or an execution count; no error outputs; no cell
     defining functions or classes (logic belongs in ``threec_helpers``); no papermill
     injected-parameters cell.
+
+    Parameters
+    ----------
+    nb : dict
+        The notebook's JSON.
+
+    Returns
+    -------
+    list of str
+
+    See Also
+    --------
+    clean : makes a notebook fit.
+
+    Examples
+    --------
+    >>> nb = {"cells": [
+    ...     {"id": "p", "cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "x = 6", "outputs": [],
+    ...      "execution_count": None},
+    ...     {"id": "c", "cell_type": "code", "metadata": {"tags": ["nbval-check-output"]}, "source": "print(x * 7)",
+    ...      "outputs": [{"output_type": "stream", "name": "stdout", "text": "42\\n"}], "execution_count": 2}]}
+    >>> problems(nb)
+    []
+    >>> problems({"cells": []})
+    ["no cell tagged 'parameters'", "no cell tagged 'nbval-check-output'"]
     """
     out = []
     cells = nb.get("cells", [])
@@ -73,7 +113,36 @@ def problems(nb: dict) -> list[str]:
 
 
 def clean(nb: dict, keep_from: dict | None = None) -> dict:
-    """Clear outputs except the check cells (taken from ``keep_from`` when given)."""
+    """Clear outputs except the check cells (taken from ``keep_from`` when given).
+
+    Parameters
+    ----------
+    nb : dict
+        The notebook's JSON; changed in place.
+    keep_from : dict, optional
+        An executed copy whose check cells' outputs are kept.
+
+    Returns
+    -------
+    dict
+        ``nb``.
+
+    See Also
+    --------
+    problems : what a clean notebook must satisfy.
+
+    Examples
+    --------
+    >>> nb = {"cells": [
+    ...     {"id": "p", "cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "x = 6", "outputs": [],
+    ...      "execution_count": None},
+    ...     {"id": "c", "cell_type": "code", "metadata": {"tags": ["nbval-check-output"]}, "source": "print(x * 7)",
+    ...      "outputs": [{"output_type": "stream", "name": "stdout", "text": "42\\n"}], "execution_count": 2}]}
+    >>> nb["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "noise"}]
+    >>> cleaned = clean(nb)
+    >>> cleaned["cells"][0]["outputs"], problems(cleaned)
+    ([], [])
+    """
     executed = {}
     if keep_from is not None:
         for cell in keep_from.get("cells", []):
@@ -103,7 +172,32 @@ def _dump(nb: dict) -> str:
 
 
 def refresh(path: Path, kernel: str = KERNEL) -> None:
-    """Run ``path`` with its defaults and store its check cells' outputs in it."""
+    """Run ``path`` with its defaults and store its check cells' outputs in it.
+
+    Parameters
+    ----------
+    path : Path
+        A notebook (rewritten atomically).
+    kernel : str
+        The Jupyter kernel to run it in.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> nb = {"cells": [
+    ...     {"id": "p", "cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "x = 6", "outputs": [],
+    ...      "execution_count": None},
+    ...     {"id": "c", "cell_type": "code", "metadata": {"tags": ["nbval-check-output"]}, "source": "print(x * 7)",
+    ...      "outputs": [{"output_type": "stream", "name": "stdout", "text": "42\\n"}], "execution_count": 2}]}
+    >>> nb.update({"metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    ...            "nbformat": 4, "nbformat_minor": 5})
+    >>> nb["cells"][1]["outputs"] = []
+    >>> path = Path(tempfile.mkdtemp()) / "check.ipynb"
+    >>> _ = path.write_text(json.dumps(nb), encoding="utf-8")
+    >>> refresh(path, kernel="python3")
+    >>> "".join(json.loads(path.read_text(encoding="utf-8"))["cells"][1]["outputs"][0]["text"])
+    '42\\n'
+    """
     import papermill as pm
 
     os.environ["THREEC_BATCH"] = "1"
@@ -119,6 +213,23 @@ def refresh(path: Path, kernel: str = KERNEL) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m threec_helpers.nbcheck check`` or ``refresh [PATHS] [--all]``.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: the command line's).
+
+    Returns
+    -------
+    int
+        The exit code: 1 when ``check`` found a notebook that is not clean.
+
+    Examples
+    --------
+    >>> main(["check"])
+    0
+    """
     parser = argparse.ArgumentParser(prog="python -m threec_helpers.nbcheck", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)

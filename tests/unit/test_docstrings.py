@@ -2,8 +2,7 @@
 
 Every public function and class of the modules below has a numpydoc docstring with a
 "Parameters" section (when it takes parameters) and an "Examples" section; pytest runs
-those Examples as doctests (``--doctest-modules`` over ``threec_helpers``). The modules of
-inputs/, batch/, report/ and plots/ join the list when their rework is merged.
+those Examples as doctests (``--doctest-modules`` over ``threec_helpers``).
 """
 
 from __future__ import annotations
@@ -19,8 +18,68 @@ import pytest
 import threec_helpers
 
 PACKAGE = Path(threec_helpers.__file__).parent
-SUBPACKAGES = ("measures", "measures.clv", "audit")  # spc/ has its own docstring tests
-MODULES = ("arrays", "storage", "ordering", "i18n", "paths")
+SUBPACKAGES = ("measures", "measures.clv", "audit", "inputs", "report", "batch")  # spc/ has its own docstring tests
+MODULES = ("arrays", "storage", "ordering", "i18n", "paths", "cli", "nbcheck", "compat")
+#: modules being reworked on other branches; they leave this list when those branches land
+NOT_YET = ("threec_helpers.batch.briefing", "threec_helpers.batch.publish")
+
+#: callables merged from branches that ran beside the docstring work; each leaves this list when
+#: its docstring is written (the list may only shrink: test_not_yet_list_is_current)
+NOT_YET_CALLABLES = {
+    "threec_helpers.batch.commentary.Commentary",
+    "threec_helpers.batch.commentary.Note",
+    "threec_helpers.batch.commentary.apply_to_briefing",
+    "threec_helpers.batch.commentary.apply_to_notebook",
+    "threec_helpers.batch.commentary.commentary_path",
+    "threec_helpers.batch.commentary.heading_section",
+    "threec_helpers.batch.commentary.load_commentary",
+    "threec_helpers.batch.commentary.note_html",
+    "threec_helpers.batch.commentary.notebook_names",
+    "threec_helpers.batch.commentary.plain_paragraphs",
+    "threec_helpers.batch.commentary.render_markdown",
+    "threec_helpers.batch.execution.job_scrubber",
+    "threec_helpers.batch.office.Grid",
+    "threec_helpers.batch.office.block_paragraphs",
+    "threec_helpers.batch.office.colours",
+    "threec_helpers.batch.office.commentary_file_sections",
+    "threec_helpers.batch.office.commentary_sections",
+    "threec_helpers.batch.office.html_table",
+    "threec_helpers.batch.office.is_numeric_text",
+    "threec_helpers.batch.office.logo_image",
+    "threec_helpers.batch.office.plain",
+    "threec_helpers.batch.office.rgb",
+    "threec_helpers.batch.powerpoint.Deck",
+    "threec_helpers.batch.powerpoint.add_chart",
+    "threec_helpers.batch.powerpoint.build_default_template",
+    "threec_helpers.batch.powerpoint.chart_type",
+    "threec_helpers.batch.powerpoint.deck_pptx",
+    "threec_helpers.batch.powerpoint.records_table",
+    "threec_helpers.batch.powerpoint.set_fonts",
+    "threec_helpers.batch.republish.RepublishResult",
+    "threec_helpers.batch.republish.republish",
+    "threec_helpers.batch.word.WordDocument",
+    "threec_helpers.batch.word.briefing_docx",
+    "threec_helpers.batch.word.report_docx",
+    "threec_helpers.inputs.config.Certification",
+    "threec_helpers.inputs.config.Exclusion",
+    "threec_helpers.inputs.config.Site",
+    "threec_helpers.report.catalog.target_text",
+    "threec_helpers.report.clinical.area_items_table",
+    "threec_helpers.report.clinical.verdict_paragraphs",
+    "threec_helpers.report.context.format_frame",
+    "threec_helpers.report.iso9001.baseline_table",
+    "threec_helpers.report.iso9001.effects_paragraphs",
+    "threec_helpers.report.iso9001.milestones_table",
+    "threec_helpers.report.iso9001.objective_trends",
+    "threec_helpers.report.iso9001.readiness_figure",
+    "threec_helpers.report.iso9001.readiness_paragraphs",
+    "threec_helpers.report.iso9001.review_paragraphs",
+    "threec_helpers.report.iso9001.review_table",
+    "threec_helpers.report.iso9001.training_sentence",
+    "threec_helpers.report.iso9001.training_table",
+    "threec_helpers.report.phases.gross_margin_note",
+    "threec_helpers.report.phases.value_note",
+}
 
 
 def _module_names() -> list[str]:
@@ -29,7 +88,7 @@ def _module_names() -> list[str]:
         pkg = importlib.import_module(f"threec_helpers.{sub}")
         names += [f"{pkg.__name__}.{m.name}" for m in pkgutil.iter_modules(pkg.__path__)
                   if not m.name.startswith("_") and not m.ispkg]
-    return sorted(names)
+    return sorted(n for n in names if n not in NOT_YET)
 
 
 def _public_callables():
@@ -51,7 +110,16 @@ def _takes_parameters(obj) -> bool:
     return any(p not in ("self", "cls") for p in sig.parameters)
 
 
-CALLABLES = sorted(_public_callables(), key=lambda item: item[0])
+ALL_CALLABLES = sorted(_public_callables(), key=lambda item: item[0])
+CALLABLES = [(n, o) for n, o in ALL_CALLABLES if n not in NOT_YET_CALLABLES]
+
+
+def test_not_yet_list_is_current():
+    """An entry of NOT_YET_CALLABLES that has its docstring now, or no longer exists, leaves the list."""
+    names = {n for n, _ in ALL_CALLABLES}
+    assert NOT_YET_CALLABLES <= names, sorted(NOT_YET_CALLABLES - names)
+    done = [n for n, o in ALL_CALLABLES if n in NOT_YET_CALLABLES and _doc_problem(n, o) is None]
+    assert not done, f"documented now, take off NOT_YET_CALLABLES: {done}"
 
 
 def test_the_scan_finds_the_modules_and_their_callables():
@@ -63,14 +131,25 @@ def test_the_scan_finds_the_modules_and_their_callables():
 
 @pytest.mark.parametrize("name, obj", CALLABLES, ids=[n for n, _ in CALLABLES])
 def test_public_callable_has_a_numpydoc_docstring(name, obj):
+    problem = _doc_problem(name, obj)
+    assert problem is None, problem
+
+
+def _doc_problem(name, obj) -> str | None:
+    """What the docstring of ``obj`` lacks, or None."""
     doc = inspect.getdoc(obj) or ""
-    assert doc.strip(), f"{name} has no docstring at run time"
-    assert re.search(r"^Examples\n-{8}", doc, re.M), f"{name}: no Examples section"
-    assert re.search(r"^\s*>>> ", doc, re.M), f"{name}: the Examples show no doctest"
+    if not doc.strip():
+        return f"{name} has no docstring at run time"
+    if not re.search(r"^Examples\n-{8}", doc, re.M):
+        return f"{name}: no Examples section"
+    if not re.search(r"^\s*>>> ", doc, re.M):
+        return f"{name}: the Examples show no doctest"
     if _takes_parameters(obj):
         # a class documents its constructor's parameters, or its fields as Attributes
         sections = ("Parameters", "Attributes") if inspect.isclass(obj) else ("Parameters",)
-        assert any(re.search(rf"^{s}\n-+", doc, re.M) for s in sections), f"{name}: no Parameters section"
+        if not any(re.search(rf"^{s}\n-+", doc, re.M) for s in sections):
+            return f"{name}: no Parameters section"
+    return None
 
 
 def test_no_placeholder_examples():

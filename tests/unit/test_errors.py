@@ -65,13 +65,14 @@ def test_a_keyed_error_speaks_both_languages():
     assert exc.message("en") != exc.message("zh") and "lang" in exc.message("zh")
 
 
-#: modules whose every ThreecError carries a locale key; inputs/, batch/, report/ and plots/
-#: are being reworked on other branches and join the list when they are converted
-KEYED_MODULES = ("measures/", "audit/", "spc/", "plots/", "generate/", "arrays.py", "storage.py", "ordering.py",
-                 "i18n.py", "paths.py")
+#: modules not yet keyed: every other module's ThreecError carries a locale key. briefing.py and
+#: publish.py are being reworked on other branches; they leave this list when those branches land
+NOT_YET_KEYED = ("batch/briefing.py", "batch/publish.py")
+#: errors built from an object that renders itself in both languages (the validation report)
+SELF_RENDERING = {"DataValidationError"}
 
 
-def _error_calls_without_key(keyed_modules=KEYED_MODULES):
+def _error_calls_without_key(not_yet_keyed=NOT_YET_KEYED):
     """Every ``SomeError(...)`` call of a ThreecError subclass that passes a message, not ``key=``.
 
     Internal programming errors (TypeError, AssertionError, plain ValueError/KeyError, ...) are
@@ -79,17 +80,18 @@ def _error_calls_without_key(keyed_modules=KEYED_MODULES):
     """
     plain = []
     for rel, tree in _modules():
-        if not rel.startswith(keyed_modules):
+        if rel.startswith(not_yet_keyed):
             continue
         for node in ast.walk(tree):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ERROR_NAMES
+                    and node.func.id not in SELF_RENDERING
                     and node.args and not any(kw.arg == "key" for kw in node.keywords)):
                 plain.append(f"{rel}:{node.lineno} {node.func.id}")
     return plain
 
 
-def test_every_user_facing_error_in_converted_modules_is_keyed():
-    """A new ``raise ParameterError("plain English")`` in these modules fails here: give it a key."""
+def test_every_user_facing_error_is_keyed():
+    """A new ``raise ParameterError("plain English")`` fails here: give it a key."""
     assert _error_calls_without_key() == []
 
 
@@ -122,3 +124,26 @@ def test_converted_errors_read_in_chinese(call, zh):
     with pytest.raises(ThreecError) as info:
         call()
     assert zh in info.value.message("zh") and info.value.message("en") == str(info.value)
+
+
+def test_client_yaml_errors_name_keys_that_exist():
+    """``inputs/config.py`` raises through ``_err(path, field, "what")``, which reads ``config.<what>``."""
+    tree = ast.parse((PACKAGE / "inputs" / "config.py").read_text(encoding="utf-8"))
+    keys = {f"config.{node.args[2].value}" for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_err"
+            and len(node.args) > 2 and isinstance(node.args[2], ast.Constant)}
+    assert len(keys) > 20
+    texts = catalog()
+    assert sorted(k for k in keys if k not in texts) == []
+    for k in keys:
+        assert texts[k]["zh"].strip() and texts[k]["en"].strip()
+
+
+def test_a_batch_file_error_reads_in_both_languages_with_the_old_english():
+    from threec_helpers.batch.spec import parse_batch
+    from threec_helpers.errors import InputError
+
+    with pytest.raises(InputError) as info:
+        parse_batch({"name": "b", "clients": ["acme"], "timeout": -1}, "b.yaml")
+    assert str(info.value) == "Batch file b.yaml, field timeout: must be a positive number of seconds."
+    assert "批次文件 b.yaml 的字段 timeout" in info.value.message("zh")

@@ -61,6 +61,16 @@ class Branding:
         The files read, in order.
     pptx_template : str or None
         The firm's PowerPoint template (a ``.pptx`` path), or None for the bundled one.
+
+    See Also
+    --------
+    load_branding : merges the files that apply to a client.
+
+    Examples
+    --------
+    >>> b = Branding(firm={"zh": "某咨询", "en": "Some Consulting"})
+    >>> b.text("firm", "en"), b.text("confidentiality", "en")
+    ('Some Consulting', '')
     """
 
     firm: dict[str, str] = field(default_factory=dict)
@@ -114,11 +124,33 @@ def _logo_uri(logo: Path, path: Path) -> str:
 def read_branding_file(path: Path) -> dict[str, Any]:
     """One ``branding.yaml``, checked: texts per language, colours as hex, the logo as a data URI.
 
+    Parameters
+    ----------
+    path : Path
+
+    Returns
+    -------
+    dict
+        The file's keys, checked (empty for an empty file).
+
     Raises
     ------
     BrandingError
         Unreadable YAML, an unknown key or colour name, a colour that is not ``#RRGGBB``,
         a missing or unusable logo file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / FILE_NAME
+    >>> _ = path.write_text("firm: Some Consulting\\ncolors: {primary: '#123456'}\\n", encoding="utf-8")
+    >>> read_branding_file(path)["colors"]
+    {'primary': '#123456'}
+    >>> _ = path.write_text("colors: {primary: blue}\\n", encoding="utf-8")
+    >>> read_branding_file(path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    threec_helpers.errors.BrandingError: ...
     """
     import yaml
 
@@ -166,7 +198,28 @@ def read_branding_file(path: Path) -> dict[str, Any]:
 
 
 def branding_files(client_id: str | None = None, data_root: str | Path | None = None) -> list[Path]:
-    """The branding files that apply, in order (the bundled default first; only files that exist)."""
+    """The branding files that apply, in order (the bundled default first; only files that exist).
+
+    Parameters
+    ----------
+    client_id : str, optional
+        Adds the client folder's ``branding.yaml``.
+    data_root : str or Path, optional
+        Folder of client folders; its parent may hold a firm-wide ``branding.yaml``.
+
+    Returns
+    -------
+    list of Path
+
+    See Also
+    --------
+    load_branding : reads and merges them.
+
+    Examples
+    --------
+    >>> branding_files(data_root="/nonexistent/clients") == [DEFAULT_FILE]
+    True
+    """
     from ..paths import data_root as default_root
 
     root = Path(data_root) if data_root is not None else default_root()
@@ -215,5 +268,20 @@ def load_branding(client_id: str | None = None, data_root: str | Path | None = N
 
 
 def describe(branding: Branding, lang: str = "en") -> str:
-    """One line naming the firm and the files read (for logs)."""
+    """One line naming the firm and the files read (for logs).
+
+    Parameters
+    ----------
+    branding : Branding
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> describe(Branding(firm={"en": "Some Consulting"}, sources=("/x/branding.yaml",)))
+    'Some Consulting (branding.yaml)'
+    """
     return f"{branding.text('firm', lang)} ({', '.join(Path(s).name for s in branding.sources) or '-'})"

@@ -39,6 +39,17 @@ class WarmWorkerPlugin(WorkerPlugin):
         Environment of the batch workers (what their kernels import ahead, the kernel name).
     max_tasks : int
         Tasks a batch worker runs before it is replaced (bounds its memory).
+
+    See Also
+    --------
+    register_warm_workers : installs it on a cluster.
+    DaskRunner : the runner that uses it.
+
+    Examples
+    --------
+    >>> plugin = WarmWorkerPlugin({"THREEC_WARM_KERNELS": "0"}, max_tasks=5)
+    >>> plugin.name == PLUGIN_NAME, plugin.max_tasks
+    (True, 5)
     """
 
     name = PLUGIN_NAME
@@ -87,12 +98,47 @@ class WarmWorkerPlugin(WorkerPlugin):
 
 
 def register_warm_workers(client, env: dict[str, str]) -> None:
-    """Install :class:`WarmWorkerPlugin` on every worker of ``client``'s cluster."""
+    """Install :class:`WarmWorkerPlugin` on every worker of ``client``'s cluster.
+
+    Parameters
+    ----------
+    client : distributed.Client
+    env : dict
+        Environment of the batch workers.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> client = SimpleNamespace(register_plugin=lambda plugin, name: print(type(plugin).__name__, name))
+    >>> register_warm_workers(client, {})
+    WarmWorkerPlugin threec-warm-workers
+    """
     client.register_plugin(WarmWorkerPlugin(env), name=PLUGIN_NAME)
 
 
 def run_on_worker(task: Task) -> TaskResult:
-    """The Dask task: run ``task`` on this worker's warm batch workers (see module docstring)."""
+    """The Dask task: run ``task`` on this worker's warm batch workers (see module docstring).
+
+    Off a Dask worker (or without the plugin) the task runs in a new worker process.
+
+    Parameters
+    ----------
+    task : NotebookTask or BriefingTask
+
+    Returns
+    -------
+    TaskResult
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.batch.tasks import BriefingTask
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> task = BriefingTask(id="acme/2025/briefing", folder=str(folder / "acme"), client="acme", period="2025",
+    ...                     lang="en", result_path=str(folder / "result.json"))
+    >>> run_on_worker(task).status
+    'ok'
+    """
     try:
         plugin = get_worker().plugins.get(PLUGIN_NAME)
     except ValueError:  # not on a Dask worker
@@ -111,6 +157,15 @@ class DaskRunner:
         The scheduler's address (``tcp://host:8786``; a client is made and closed here) or a client.
     env : dict
         Environment of the batch workers (:func:`~threec_helpers.batch.runners.worker_env_for`).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> client = SimpleNamespace(submit=None, register_plugin=lambda plugin, name: None)
+    >>> runner = DaskRunner(client)
+    >>> runner.client is client, runner.done.empty()
+    (True, True)
+    >>> runner.close()  # a client given is left open
     """
 
     def __init__(self, scheduler: Any, env: dict[str, str] | None = None):
@@ -129,12 +184,14 @@ class DaskRunner:
         self.done.put((task, result))
 
     def submit(self, task: Task, priority: int = 1) -> None:
+        """Send ``task`` to the cluster (lower ``priority`` first)."""
         # Dask runs higher priorities first; within one priority, earlier submissions first
         fut = self.client.submit(run_on_worker, task, pure=False, key=f"threec-{task.kind}-{task.seq}",
                                  priority=1 - priority)
         fut.add_done_callback(lambda f, task=task: self._finished(task, f))
 
     def close(self) -> None:
+        """Close the client when this runner made it."""
         if self._own_client:
             self.client.close()
 

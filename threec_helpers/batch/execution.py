@@ -33,7 +33,22 @@ JOB_SUFFIXES = (".ipynb", ".html", ".pdf", ".slides.html", ".xlsx", ".results.js
 
 
 def remove_outputs(base: Path) -> None:
-    """Remove every file a job writes (:data:`JOB_SUFFIXES`), so none is stale after it runs again."""
+    """Remove every file a job writes (:data:`JOB_SUFFIXES`), so none is stale after it runs again.
+
+    Parameters
+    ----------
+    base : Path
+        The job's folder and notebook name (``out/02_analysis``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> base = Path(tempfile.mkdtemp()) / "02_analysis"
+    >>> _ = base.with_name("02_analysis.html").write_text("old")
+    >>> remove_outputs(base)
+    >>> list(base.parent.iterdir())
+    []
+    """
     for suffix in JOB_SUFFIXES:
         with contextlib.suppress(FileNotFoundError):
             base.with_name(base.name + suffix).unlink()
@@ -44,6 +59,26 @@ def mark_failed_cell(nb, ename: str, evalue: str) -> int | None:
 
     Papermill marks a cell that raised; a timeout or a dead kernel leaves no mark, so the
     cell is found from papermill's per-cell status and start times.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The executed (partial) notebook; changed in place.
+    ename, evalue : str
+        The error's name and message.
+
+    Returns
+    -------
+    int or None
+        The cell's index (None when no cell ran).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1"), nbformat.v4.new_code_cell("1 / 0")])
+    >>> nb.cells[1].metadata["papermill"] = {"status": "failed", "exception": True}
+    >>> mark_failed_cell(nb, "ZeroDivisionError", "division by zero"), nb.cells[1].metadata["tags"]
+    (1, ['threec-failed'])
     """
     import nbformat
 
@@ -97,7 +132,47 @@ def job_scrubber(job: Job):
 def finish_notebook(job: Job, run_id: str, partial: Path, *, started: str, exec_s: float, status: str,
                     error: dict[str, Any] | None, kind: str | None, ename: str = "", evalue: str = "",
                     publish: bool = True) -> TaskResult:
-    """Keep the executed notebook (failing cell marked), publish it, write its provenance."""
+    """Keep the executed notebook (failing cell marked), publish it, write its provenance.
+
+    Parameters
+    ----------
+    job : Job
+    run_id : str
+    partial : Path
+        The notebook as papermill left it.
+    started : str
+    exec_s : float
+    status : {"ok", "failed"}
+    error : dict or None
+    kind : str or None
+        The error's kind (``error``, ``timeout``, ...).
+    ename, evalue : str
+        For the failing cell's mark.
+    publish : bool
+        Write the job's formats (HTML, PDF, ...).
+
+    Returns
+    -------
+    TaskResult
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> import tempfile
+    >>> from threec_helpers.batch.jobs import Job
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> job = Job(client_id="acme", period="2025", notebook="x", notebook_path=str(folder / "missing.ipynb"),
+    ...           output_dir=str(folder / "out"), parameters={}, lang="en", timeout=60.0, formats=(), mask=False,
+    ...           kernel_name="python3", data_root="data/clients")
+    >>> (folder / "out").mkdir()
+    >>> partial = folder / "out" / ".x.partial.ipynb"
+    >>> nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")]), str(partial))
+    >>> result = finish_notebook(job, "r1", partial, started="", exec_s=0.1, status="failed",
+    ...                          error={"key": "batch.error.crash", "fields": {"detail": "x"}}, kind="error",
+    ...                          publish=False)
+    >>> result.outputs, sorted(p.name for p in (folder / "out").iterdir())
+    ({'ipynb': 'x.ipynb'}, ['x.ipynb', 'x.provenance.json'])
+    """
     import nbformat
 
     from ..report.results import SUFFIX, read_results
@@ -200,6 +275,22 @@ def execute_job(job: Job, run_id: str, pool=None) -> TaskResult:
     TaskResult
         status ``ok`` | ``failed``; error_kind ``error`` | ``timeout`` | ``kernel_died`` |
         ``crash`` | ``publish``.
+
+    See Also
+    --------
+    run_task_here : runs a task of either kind and writes its result file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.batch.jobs import Job
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> job = Job(client_id="acme", period="2025", notebook="x", notebook_path=str(folder / "missing.ipynb"),
+    ...           output_dir=str(folder / "out"), parameters={}, lang="en", timeout=60.0, formats=(), mask=False,
+    ...           kernel_name="python3", data_root="data/clients")
+    >>> result = execute_job(job, "r1")
+    >>> result.status, result.error_kind
+    ('failed', 'crash')
     """
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -267,7 +358,26 @@ def _startup_s(executed: Path, started: str) -> float | None:
 
 
 def execute_briefing(task: BriefingTask) -> TaskResult:
-    """Compose one briefing (runs in the worker process)."""
+    """Compose one briefing (runs in the worker process).
+
+    Parameters
+    ----------
+    task : BriefingTask
+
+    Returns
+    -------
+    TaskResult
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.batch.tasks import BriefingTask
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> task = BriefingTask(id="acme/2025/briefing", folder=str(folder / "acme"), client="acme", period="2025",
+    ...                     lang="en", result_path=str(folder / "result.json"))
+    >>> execute_briefing(task).kind
+    'briefing'
+    """
     from .briefing import write_briefing
 
     started = now_iso()
@@ -285,7 +395,29 @@ def execute_briefing(task: BriefingTask) -> TaskResult:
 
 
 def run_task_here(task: Task, pool=None) -> TaskResult:
-    """Run ``task`` in this process and write its result file (``task.result_path``)."""
+    """Run ``task`` in this process and write its result file (``task.result_path``).
+
+    Parameters
+    ----------
+    task : NotebookTask or BriefingTask
+    pool : KernelPool, optional
+        Warm kernels for a notebook.
+
+    Returns
+    -------
+    TaskResult
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.batch.tasks import BriefingTask
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> task = BriefingTask(id="acme/2025/briefing", folder=str(folder / "acme"), client="acme", period="2025",
+    ...                     lang="en", result_path=str(folder / "result.json"))
+    >>> result = run_task_here(task)
+    >>> Path(task.result_path).is_file()
+    True
+    """
     from .publish import write_text_atomic
 
     if isinstance(task, NotebookTask):

@@ -29,7 +29,26 @@ _SOURCE = "NotoSansCJKsc-Regular.otf"
 
 
 def source_font() -> Path:
-    """The full Noto Sans CJK SC file inside the mplfonts package."""
+    """The full Noto Sans CJK SC file inside the mplfonts package.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    RuntimeError
+        When the package lacks the file (a broken install).
+
+    See Also
+    --------
+    pdf_font : the subset the PDFs embed.
+
+    Examples
+    --------
+    >>> source_font().name
+    'NotoSansCJKsc-Regular.otf'
+    """
     import mplfonts
 
     path = Path(mplfonts.__file__).parent / "fonts" / _SOURCE
@@ -109,6 +128,24 @@ def pdf_font(build: bool = True) -> Path | None:
     """The cached TrueType subset, built on first use (None when ``build`` is False and it is missing).
 
     Concurrent callers (several batch workers) wait for one build under a file lock.
+
+    Parameters
+    ----------
+    build : bool
+        Build the subset when it is not cached yet.
+
+    Returns
+    -------
+    Path or None
+
+    See Also
+    --------
+    source_font : the full font the subset is cut from.
+
+    Examples
+    --------
+    >>> pdf_font().suffix, pdf_font(build=False) == pdf_font()
+    ('.ttf', True)
     """
     name = f"NotoSansCJKsc-GB2312-{FONT_BUILD}.ttf"
     for folder in _cache_dirs():
@@ -137,7 +174,17 @@ def pdf_font(build: bool = True) -> Path | None:
 
 @lru_cache(maxsize=1)
 def covered_chars() -> frozenset[int]:
-    """Code points the cached subset font covers."""
+    """Code points the cached subset font covers.
+
+    Returns
+    -------
+    frozenset of int
+
+    Examples
+    --------
+    >>> ord("中") in covered_chars(), ord("A") in covered_chars()
+    (True, True)
+    """
     from fontTools.ttLib import TTFont
 
     path = pdf_font()
@@ -145,7 +192,27 @@ def covered_chars() -> frozenset[int]:
 
 
 def font_face_css(text: str = "") -> str:
-    """``@font-face`` rules for the PDF; adds the full font only when ``text`` needs it."""
+    """``@font-face`` rules for the PDF; adds the full font only when ``text`` needs it.
+
+    Parameters
+    ----------
+    text : str
+        The text the PDF will show.
+
+    Returns
+    -------
+    str
+        CSS.
+
+    See Also
+    --------
+    font_stack : the ``font-family`` that uses these faces.
+
+    Examples
+    --------
+    >>> font_face_css("中文").count("@font-face"), FULL_FAMILY in font_face_css("中文")
+    (1, False)
+    """
     path = pdf_font()
     css = f'@font-face {{ font-family: "{FAMILY}"; src: url("{path.resolve().as_uri()}"); }}\n'
     needs_full = any(ord(ch) >= 0x2E80 and ord(ch) not in covered_chars() for ch in set(text))
@@ -155,7 +222,21 @@ def font_face_css(text: str = "") -> str:
 
 
 def font_stack() -> str:
-    """CSS ``font-family`` value for the PDF."""
+    """CSS ``font-family`` value for the PDF.
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    font_face_css : the faces it names.
+
+    Examples
+    --------
+    >>> font_stack() == f'"{FAMILY}", "{FULL_FAMILY}", sans-serif'
+    True
+    """
     return f'"{FAMILY}", "{FULL_FAMILY}", sans-serif'
 
 

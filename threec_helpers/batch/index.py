@@ -26,7 +26,22 @@ INDEX = "index.html"
 
 
 def previous_summary(out_dir: Path) -> dict[str, Any]:
-    """The summary of the last run into ``out_dir`` (empty when there is none or it is unreadable)."""
+    """The summary of the last run into ``out_dir`` (empty when there is none or it is unreadable).
+
+    Parameters
+    ----------
+    out_dir : Path
+        The batch's folder.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> previous_summary(Path("/nonexistent"))
+    {}
+    """
     try:
         return json.loads((out_dir / SUMMARY).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
@@ -40,6 +55,12 @@ def kept_records(plan: Plan, previous: dict[str, Any]) -> dict[str, list[dict[st
     pairs it holds no job of; a record the last run left "pending" (it was killed) is "not
     run". A run that is not restricted (``plan.restricted`` false) keeps nothing: its plan
     is the whole batch.
+
+    Parameters
+    ----------
+    plan : Plan
+    previous : dict
+        :func:`previous_summary`.
 
     Returns
     -------
@@ -80,6 +101,34 @@ def write_run_index(out_dir: Path, plan: Plan, results: dict[str, TaskResult], b
 
     ``previous`` is the summary before this run: a restricted run keeps its other records
     (:func:`kept_records`).
+
+    Parameters
+    ----------
+    out_dir : Path
+    plan : Plan
+    results, briefings : dict of TaskResult
+        By task id.
+    run : dict
+        The run's record: ``run_id``, ``started``, ``finished``, ``running`` (and timings).
+    lang : {"zh", "en"}
+    previous : dict, optional
+
+    Returns
+    -------
+    dict
+        The summary written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.batch.plan import plan_batch
+    >>> from threec_helpers.batch.spec import load_batch
+    >>> out = Path(tempfile.mkdtemp())
+    >>> plan = plan_batch(load_batch(), out, clients=["demo_telecom"])
+    >>> run = {"run_id": "r1", "started": "", "finished": "", "running": True}
+    >>> summary = write_run_index(plan.out_dir, plan, {}, {}, run=run, lang="en")
+    >>> sorted(p.name for p in plan.out_dir.iterdir())
+    ['batch-summary.json', 'index.html']
     """
     from .publish import write_index
 

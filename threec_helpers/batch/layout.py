@@ -43,7 +43,21 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def plain(text: str) -> str:
-    """HTML or Markdown inline text as plain text (tags removed, entities decoded)."""
+    """HTML or Markdown inline text as plain text (tags removed, entities decoded).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> plain("<b>Profit</b> &amp; loss ")
+    'Profit & loss'
+    """
     return _html.unescape(_TAG.sub("", text or "")).strip()
 
 
@@ -63,11 +77,27 @@ def split_title(nb):
     (:meth:`threec_helpers.report.context.NotebookContext.title`) and the Markdown line
     displayed right after it (period, software version, input-data fingerprint).
 
+    Parameters
+    ----------
+    nb : NotebookNode
+        An executed, cleaned notebook.
+
     Returns
     -------
     (NotebookNode, str, str)
         The notebook without them (a copy), the title's text and the subtitle's Markdown
         ("" when there is none).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_code_cell("ctx.title()")
+    >>> cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": md}) for md in
+    ...                 ("# Annual report", "FY2025 · threec 1.0", "## Findings\\n\\nAll good.")]
+    >>> nb = nbformat.v4.new_notebook(cells=[cell])
+    >>> rest, title, subtitle = split_title(nb)
+    >>> title, subtitle, len(rest.cells[0].outputs)
+    ('Annual report', 'FY2025 · threec 1.0', 1)
     """
     import copy
 
@@ -127,6 +157,14 @@ def add_contents(body: str, lang: str, *, min_sections: int = 3) -> tuple[str, s
     (str, str)
         The HTML with ``id="sec-N"`` on each heading, and the contents ``<nav>`` ("" when
         there are fewer than ``min_sections`` sections). print.css adds the page numbers.
+
+    Examples
+    --------
+    >>> body, nav = add_contents("<h2>A</h2><p>x</p><h2>B</h2><h2>C</h2>", "en")
+    >>> body
+    '<h2 id="sec-1">A</h2><p>x</p><h2 id="sec-2">B</h2><h2 id="sec-3">C</h2>'
+    >>> nav.count("<li>"), add_contents("<h2>A</h2>", "en")[1]
+    (3, '')
     """
     entries: list[tuple[str, str]] = []
 
@@ -150,7 +188,21 @@ _TABLE = re.compile(r"<table(\s[^>]*)?>(.*?)</table>", re.S)
 
 
 def table_columns(table_html: str) -> int:
-    """Number of columns of an HTML table (its header row, else its first row)."""
+    """Number of columns of an HTML table (its header row, else its first row).
+
+    Parameters
+    ----------
+    table_html : str
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> table_columns("<table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2</td></tr></table>")
+    2
+    """
     head = re.search(r"<tr[^>]*>(.*?)</tr>", table_html, re.S)
     return len(re.findall(r"<t[hd][\s>]", head.group(1))) if head else 0
 
@@ -158,7 +210,24 @@ def table_columns(table_html: str) -> int:
 def mark_tables(body: str) -> str:
     """Class the tables of a report for print: ``many`` (>= :data:`MANY_COLUMNS` columns: the
     page's full width), ``wide`` (>= :data:`WIDE_COLUMNS`: smaller type) and ``long``
-    (more than 6 rows: may break across pages between rows, header repeated)."""
+    (more than 6 rows: may break across pages between rows, header repeated).
+
+    Parameters
+    ----------
+    body : str
+        A report's HTML.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> table = ("<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody>"
+    ...          + "<tr><td>1</td><td>2</td></tr>" * 8 + "</tbody></table>")
+    >>> mark_tables(table)[:21]
+    '<table class="long"><'
+    """
 
     def mark(m: re.Match) -> str:
         attrs, inner = m.group(1) or "", m.group(2)
@@ -187,7 +256,27 @@ def mark_tables(body: str) -> str:
 
 @dataclass
 class Block:
-    """One piece of a slide: ``heading`` (level, text), ``text``, ``table``, ``figure`` or ``pre``."""
+    """One piece of a slide: ``heading`` (level, text), ``text``, ``table``, ``figure`` or ``pre``.
+
+    Attributes
+    ----------
+    kind : str
+    html : str
+        What the slide shows.
+    level : int
+        A heading's level.
+    text : str
+        Plain text (headings, paragraphs), for measuring and titles.
+
+    See Also
+    --------
+    notebook_blocks : a notebook's outputs as blocks.
+
+    Examples
+    --------
+    >>> Block("heading", "<h2>Findings</h2>", level=2, text="Findings").kind
+    'heading'
+    """
 
     kind: str
     html: str = ""
@@ -197,7 +286,25 @@ class Block:
 
 @dataclass
 class Slide:
-    """One slide: its title, an optional kicker (the section it belongs to) and its blocks."""
+    """One slide: its title, an optional kicker (the section it belongs to) and its blocks.
+
+    Attributes
+    ----------
+    title : str
+    blocks : list of Block
+    kicker : str
+    kind : str
+        ``content`` (others are the caller's, e.g. the title slide).
+
+    See Also
+    --------
+    paginate : lays blocks out as slides.
+
+    Examples
+    --------
+    >>> Slide("Findings", [Block("text", "<p>All good.</p>", text="All good.")]).html
+    '<p>All good.</p>'
+    """
 
     title: str
     blocks: list[Block] = field(default_factory=list)
@@ -206,6 +313,7 @@ class Slide:
 
     @property
     def html(self) -> str:
+        """The blocks' HTML, in order."""
         return "\n".join(b.html for b in self.blocks)
 
 
@@ -231,7 +339,30 @@ def _markdown_blocks(md: str) -> list[Block]:
 
 
 def notebook_blocks(nb) -> list[Block]:
-    """The outputs of a cleaned notebook as a flat list of blocks, in order."""
+    """The outputs of a cleaned notebook as a flat list of blocks, in order.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+
+    Returns
+    -------
+    list of Block
+
+    See Also
+    --------
+    paginate : the blocks as slides.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_code_cell("ctx.title()")
+    >>> cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": md}) for md in
+    ...                 ("# Annual report", "FY2025 · threec 1.0", "## Findings\\n\\nAll good.")]
+    >>> nb = nbformat.v4.new_notebook(cells=[cell])
+    >>> [(b.kind, b.text) for b in notebook_blocks(split_title(nb)[0])]
+    [('heading', 'Findings'), ('text', 'All good.')]
+    """
     blocks: list[Block] = []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -283,6 +414,15 @@ def _html_blocks(value: str) -> list[Block]:
 def split_table(table_html: str, max_rows: int) -> list[str]:
     """An HTML table as tables of at most ``max_rows`` body rows each, the header repeated.
 
+    Parameters
+    ----------
+    table_html : str
+    max_rows : int
+
+    Returns
+    -------
+    list of str
+
     Examples
     --------
     >>> t = "<table><thead><tr><th>a</th></tr></thead><tbody>" + "<tr><td>1</td></tr>" * 5 + "</tbody></table>"
@@ -323,7 +463,25 @@ def _lines(text: str, width: float, px: float) -> int:
 
 
 def text_height(text: str) -> float:
-    """Estimated height (px) of a paragraph on a slide."""
+    """Estimated height (px) of a paragraph on a slide.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    float
+
+    See Also
+    --------
+    row_heights : the same for a table's rows.
+
+    Examples
+    --------
+    >>> text_height("a long paragraph " * 40) > text_height("short")
+    True
+    """
     return _lines(text, CONTENT_W, TEXT_PX) * TEXT_PX * 1.45 + 14
 
 
@@ -332,6 +490,27 @@ def row_heights(table_html: str) -> tuple[float, list[float]]:
 
     Each column gets a share of the slide's width in proportion to its longest cell (at
     least 3 em), and a row is as tall as its cell that wraps to the most lines.
+
+    Parameters
+    ----------
+    table_html : str
+
+    Returns
+    -------
+    (float, list of float)
+        The header row's height and each body row's.
+
+    See Also
+    --------
+    text_height : the same for a paragraph.
+
+    Examples
+    --------
+    >>> table = ("<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody>"
+    ...          + "<tr><td>1</td><td>2</td></tr>" * 8 + "</tbody></table>")
+    >>> header, rows = row_heights(table)
+    >>> len(rows), header > 0
+    (8, True)
     """
     rows = re.findall(r"<tr[\s>](.*?)</tr>", table_html, re.S)
     cells = [[plain(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)] for r in rows]
@@ -356,10 +535,24 @@ def paginate(blocks: list[Block], lang: str) -> list[Slide]:
     a table split over slides when it does not fit (its continuation titled "(续)"/"(cont.)"),
     text kept with what follows while it fits.
 
+    Parameters
+    ----------
+    blocks : list of Block
+        :func:`notebook_blocks`.
+    lang : {"zh", "en"}
+        For the continuation titles.
+
     Returns
     -------
     list of Slide
         Content slides only (the title and conclusion slides are added by the caller).
+
+    Examples
+    --------
+    >>> blocks = [Block("heading", "<h2>A</h2>", level=2, text="A"), Block("text", "<p>x</p>", text="x"),
+    ...           Block("heading", "<h2>B</h2>", level=2, text="B"), Block("text", "<p>y</p>", text="y")]
+    >>> [(s.title, len(s.blocks)) for s in paginate(blocks, "en")]
+    [('A', 1), ('B', 1)]
     """
     cont = t("panel.cont", lang)
     slides: list[Slide] = []
@@ -453,5 +646,19 @@ def _cut_rows(table_html: str, counts: list[int]) -> list[str]:
 
 
 def deck_context(slides: list[Slide]) -> list[dict[str, Any]]:
-    """Slides as plain dicts for the template."""
+    """Slides as plain dicts for the template.
+
+    Parameters
+    ----------
+    slides : list of Slide
+
+    Returns
+    -------
+    list of dict
+
+    Examples
+    --------
+    >>> deck_context([Slide("Findings", [Block("text", "<p>ok</p>")])])
+    [{'title': 'Findings', 'kicker': '', 'kind': 'content', 'html': '<p>ok</p>'}]
+    """
     return [{"title": s.title, "kicker": s.kicker, "kind": s.kind, "html": s.html} for s in slides]

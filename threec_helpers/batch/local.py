@@ -38,14 +38,41 @@ WORKER = "threec_helpers.batch.worker"
 
 
 def worker_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment of a worker process (``extra``: what its warm kernels import, the kernel name)."""
+    """The environment of a worker process (``extra``: what its warm kernels import, the kernel name).
+
+    Parameters
+    ----------
+    extra : dict, optional
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> env = worker_env({"THREEC_WARM_KERNELS": "0"})
+    >>> env["THREEC_BATCH"], env["PYTHONHASHSEED"], env["THREEC_WARM_KERNELS"], "MPLBACKEND" in env
+    ('1', '0', '0', False)
+    """
     env = {**os.environ, **(extra or {}), "PYTHONHASHSEED": "0", "PYTHONUTF8": "1", "THREEC_BATCH": "1"}
     env.pop("MPLBACKEND", None)  # kernels must draw inline (embedded PNGs), not to a headless backend
     return env
 
 
 def kill_tree(pid: int) -> None:
-    """Kill a process, its kernel and everything else below it."""
+    """Kill a process, its kernel and everything else below it.
+
+    Parameters
+    ----------
+    pid : int
+
+    Examples
+    --------
+    >>> proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    >>> kill_tree(proc.pid)
+    >>> proc.wait(timeout=10) is not None
+    True
+    """
     try:
         import psutil
 
@@ -74,6 +101,29 @@ def run_task(task: Task) -> TaskResult:
 
     A worker that dies or passes its deadline (``task.deadline_s``) is killed with its
     kernel; the job is then finished here (:func:`lost_task`).
+
+    Parameters
+    ----------
+    task : NotebookTask or BriefingTask
+        With its ``result_path`` set.
+
+    Returns
+    -------
+    TaskResult
+
+    See Also
+    --------
+    ProcessPerTaskRunner : runs tasks this way, several at once.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.batch.tasks import BriefingTask
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> task = BriefingTask(id="acme/2025/briefing", folder=str(folder / "acme"), client="acme", period="2025",
+    ...                     lang="en", result_path=str(folder / "result.json"))
+    >>> run_task(task).status
+    'ok'
     """
     result_path = Path(task.result_path)
     with contextlib.suppress(FileNotFoundError):
@@ -106,7 +156,33 @@ def run_task(task: Task) -> TaskResult:
 
 
 def lost_task(task: Task, *, killed: bool, returncode: int | None, tail: str, elapsed: float) -> TaskResult:
-    """The result of a task whose process was killed (deadline) or died before it reported."""
+    """The result of a task whose process was killed (deadline) or died before it reported.
+
+    Parameters
+    ----------
+    task : NotebookTask or BriefingTask
+    killed : bool
+        It passed its deadline (else it died).
+    returncode : int or None
+    tail : str
+        The end of its log.
+    elapsed : float
+        Seconds it ran.
+
+    Returns
+    -------
+    TaskResult
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.batch.tasks import BriefingTask
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> task = BriefingTask(id="acme/2025/briefing", folder=str(folder / "acme"), client="acme", period="2025",
+    ...                     lang="en", result_path=str(folder / "result.json"))
+    >>> lost_task(task, killed=False, returncode=-9, tail="", elapsed=1.0).error
+    {'key': 'batch.error.worker_died', 'fields': {'code': '-9', 'tail': ''}}
+    """
     t0 = time.monotonic() - elapsed
     if not isinstance(task, NotebookTask):
         return TaskResult(id=task.id, kind=task.kind, status="failed", finished=now_iso(),
@@ -134,6 +210,27 @@ class LocalWorker:
     It keeps warm kernels (:mod:`.warm`); :meth:`run` gives each task its deadline, and a
     worker that passes it is killed with its kernels (``alive`` is then False: replace it).
     Used by :class:`LocalPool` and, on a Dask cluster, by :class:`.cluster.WarmWorkerPlugin`.
+
+    Parameters
+    ----------
+    log_path : Path
+        The worker's log (its stderr).
+    env : dict, optional
+        Added to its environment (:func:`worker_env`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.batch.tasks import BriefingTask
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> task = BriefingTask(id="acme/2025/briefing", folder=str(folder / "acme"), client="acme", period="2025",
+    ...                     lang="en", result_path=str(folder / "result.json"))
+    >>> worker = LocalWorker(folder / "worker.log", {"THREEC_WARM_KERNELS": "0"})
+    >>> worker.run(task).status, worker.alive
+    ('ok', True)
+    >>> worker.close()
+    >>> worker.alive
+    False
     """
 
     def __init__(self, log_path: Path, env: dict[str, str] | None = None):
@@ -223,6 +320,31 @@ class LocalPool:
 
     A worker that passes a task's deadline is killed with its kernel and replaced; one that
     dies is replaced; each is recycled after :attr:`MAX_TASKS` tasks to bound its memory.
+
+    Parameters
+    ----------
+    workers : int
+    log_dir : Path
+        The workers' logs.
+    env : dict, optional
+
+    See Also
+    --------
+    ProcessPerTaskRunner : one process per task instead.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.batch.tasks import BriefingTask
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> task = BriefingTask(id="acme/2025/briefing", folder=str(folder / "acme"), client="acme", period="2025",
+    ...                     lang="en", result_path=str(folder / "result.json"))
+    >>> pool = LocalPool(1, folder / "logs", env={"THREEC_WARM_KERNELS": "0"})
+    >>> pool.submit(task)
+    >>> done, result = pool.done.get()
+    >>> pool.close()
+    >>> done.id, result.status
+    ('acme/2025/briefing', 'ok')
     """
 
     MAX_TASKS = 50
@@ -275,7 +397,32 @@ class LocalPool:
 
 
 class ProcessPerTaskRunner:
-    """The ``process`` runner: one worker process per task (:func:`run_task`), ``workers`` at once."""
+    """The ``process`` runner: one worker process per task (:func:`run_task`), ``workers`` at once.
+
+    Parameters
+    ----------
+    workers : int
+    env : dict, optional
+        Not used (each process gets :func:`worker_env`).
+
+    See Also
+    --------
+    LocalPool : persistent workers instead.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.batch.tasks import BriefingTask
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> task = BriefingTask(id="acme/2025/briefing", folder=str(folder / "acme"), client="acme", period="2025",
+    ...                     lang="en", result_path=str(folder / "result.json"))
+    >>> runner = ProcessPerTaskRunner(1)
+    >>> runner.submit(task)
+    >>> done, result = runner.done.get()
+    >>> runner.close()
+    >>> result.status
+    'ok'
+    """
 
     def __init__(self, workers: int, env: dict[str, str] | None = None):
         from concurrent.futures import ThreadPoolExecutor

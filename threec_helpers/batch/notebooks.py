@@ -44,6 +44,16 @@ class NotebookInfo:
     parameters : dict
         name -> ``{"type": "str" | "int" | "float" | "bool" | "list" | "dict" | None, "default": text}``
         from the ``parameters`` cell.
+
+    See Also
+    --------
+    read_notebook_info : reads one from a notebook file.
+
+    Examples
+    --------
+    >>> info = NotebookInfo("x", Path("x.ipynb"), title={"zh": "报告", "en": "Report"})
+    >>> info.display_title("en"), NotebookInfo("y", Path("y.ipynb")).display_title("zh")
+    ('Report', 'y')
     """
 
     name: str
@@ -55,6 +65,7 @@ class NotebookInfo:
     parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def display_title(self, lang: str) -> str:
+        """The title in ``lang`` (the other language, or the name, when missing)."""
         return self.title.get(lang) or self.title.get("en") or self.title.get("zh") or self.name
 
 
@@ -80,10 +91,31 @@ def _infer_type(annotation: str, default: str) -> str | None:
 def read_notebook_info(path: Path) -> NotebookInfo:
     """Read one notebook's metadata and parameters cell.
 
+    Parameters
+    ----------
+    path : Path
+        An ``.ipynb`` file.
+
+    Returns
+    -------
+    NotebookInfo
+
     Raises
     ------
     InputError
         When the file is not a readable notebook.
+
+    See Also
+    --------
+    discover_notebooks : every notebook of a folder.
+
+    Examples
+    --------
+    >>> from threec_helpers.paths import project_root
+    >>> path = project_root() / "notebooks" / "audits" / "iso9001_certification_audit.ipynb"
+    >>> info = read_notebook_info(path)
+    >>> info.engagements, info.parameters["client_id"]["type"]
+    (['iso9001'], 'str')
     """
     import nbformat
     import papermill as pm
@@ -109,6 +141,10 @@ def read_notebook_info(path: Path) -> NotebookInfo:
 def discover_notebooks(folder: Path) -> dict[str, NotebookInfo]:
     """Every notebook under ``folder`` (recursively; checkpoints and ``_``/``.`` files left out).
 
+    Parameters
+    ----------
+    folder : Path
+
     Returns
     -------
     dict
@@ -118,6 +154,16 @@ def discover_notebooks(folder: Path) -> dict[str, NotebookInfo]:
     ------
     InputError
         When two notebooks have the same name (the name identifies a report).
+
+    See Also
+    --------
+    read_notebook_info : one notebook.
+
+    Examples
+    --------
+    >>> from threec_helpers.paths import project_root
+    >>> list(discover_notebooks(project_root() / "notebooks" / "phases"))
+    ['01_registration', '02_analysis', '03_planning', '04_realization']
     """
     folder = Path(folder)
     found: dict[str, NotebookInfo] = {}
@@ -136,7 +182,21 @@ def discover_notebooks(folder: Path) -> dict[str, NotebookInfo]:
 
 
 def resolve_kernel(preferred: str = "threec") -> str:
-    """``preferred`` if that Jupyter kernel is installed, else ``python3`` (the current Python)."""
+    """``preferred`` if that Jupyter kernel is installed, else ``python3`` (the current Python).
+
+    Parameters
+    ----------
+    preferred : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> resolve_kernel("no-such-kernel")
+    'python3'
+    """
     try:
         from jupyter_client.kernelspec import KernelSpecManager
 
@@ -153,6 +213,15 @@ def notebook_imports(paths: Iterable[str | Path]) -> list[str]:
     ``from pkg import name`` gives ``pkg`` and ``pkg.name`` (``name`` may be a submodule;
     if it is not, importing it ahead fails quietly). Cells that do not parse (magics) are
     skipped line by line.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        Notebook files (unreadable ones are skipped).
+
+    Returns
+    -------
+    list of str
 
     Examples
     --------

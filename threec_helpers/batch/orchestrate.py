@@ -49,7 +49,29 @@ DEFAULT_GRACE = 180.0
 
 @dataclass
 class BatchResult:
-    """What a batch run did."""
+    """What a batch run did.
+
+    Attributes
+    ----------
+    out_dir : Path
+    run_id : str
+    jobs, briefings : list of dict
+        Summary records of this run's notebooks and briefings.
+    started, finished : str
+    wall_s : float
+    workers : int
+    scheduler : str, optional
+    counts : dict
+        Jobs by status.
+
+    Examples
+    --------
+    >>> result = BatchResult(out_dir=Path("reports/demo"), run_id="r1", briefings=[], started="", finished="",
+    ...                      jobs=[{"id": "a", "status": "ok"}, {"id": "b", "status": "failed"}], wall_s=1.0,
+    ...                      workers=1)
+    >>> result.ok, [j["id"] for j in result.failed]
+    (False, ['b'])
+    """
 
     out_dir: Path
     run_id: str
@@ -64,15 +86,35 @@ class BatchResult:
 
     @property
     def failed(self) -> list[dict[str, Any]]:
+        """The failed jobs and briefings."""
         return [j for j in self.jobs + self.briefings if j["status"] == "failed"]
 
     @property
     def ok(self) -> bool:
+        """Nothing failed."""
         return not self.failed
 
 
 def check_writable(folder: Path) -> None:
-    """Create ``folder`` and check a file can be written in it (else :class:`ReportsFolderError`)."""
+    """Create ``folder`` and check a file can be written in it (else :class:`ReportsFolderError`).
+
+    Parameters
+    ----------
+    folder : Path
+
+    Raises
+    ------
+    ReportsFolderError
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> check_writable(Path(tempfile.mkdtemp()) / "reports" / "demo")
+    >>> check_writable(Path("/proc/threec"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    threec_helpers.errors.ReportsFolderError: Cannot write to the reports folder /proc/threec ...
+    """
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / f".write-test-{os.getpid()}"
@@ -85,7 +127,29 @@ def check_writable(folder: Path) -> None:
 
 @contextlib.contextmanager
 def run_lock(folder: Path):
-    """Hold the lock of a reports folder for one run (a second run gets :class:`BatchLockedError`)."""
+    """Hold the lock of a reports folder for one run (a second run gets :class:`BatchLockedError`).
+
+    Parameters
+    ----------
+    folder : Path
+        An existing reports folder.
+
+    Raises
+    ------
+    BatchLockedError
+        Another run holds it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> with run_lock(folder):
+    ...     with run_lock(folder):  # doctest: +ELLIPSIS
+    ...         pass
+    Traceback (most recent call last):
+    ...
+    threec_helpers.errors.BatchLockedError: Another run (...) is writing into ...
+    """
     path = folder / LOCK
     fh = open(path, "a+")
     try:
@@ -115,7 +179,23 @@ def run_lock(folder: Path):
 
 @dataclass
 class Selection:
-    """The jobs to run, and the results of those that do not run."""
+    """The jobs to run, and the results of those that do not run.
+
+    Attributes
+    ----------
+    to_run : list of Job
+    results : dict of TaskResult
+        By job id: planning failures, kept and unchanged results.
+
+    See Also
+    --------
+    select : makes one.
+
+    Examples
+    --------
+    >>> Selection(to_run=[], results={}).to_run
+    []
+    """
 
     to_run: list[Job]
     results: dict[str, TaskResult]
@@ -123,7 +203,34 @@ class Selection:
 
 def select(plan: Plan, run_id: str, previous: dict[str, Any], *, force: bool = False,
            retry_failed: bool = False) -> Selection:
-    """Which jobs of ``plan`` run (see the module docstring); ``previous`` is the last run's summary."""
+    """Which jobs of ``plan`` run (see the module docstring); ``previous`` is the last run's summary.
+
+    Parameters
+    ----------
+    plan : Plan
+    run_id : str
+    previous : dict
+        :func:`~threec_helpers.batch.index.previous_summary`.
+    force : bool
+        Run unchanged jobs too.
+    retry_failed : bool
+        Run only the jobs that failed last time.
+
+    Returns
+    -------
+    Selection
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.batch.plan import plan_batch
+    >>> from threec_helpers.batch.spec import load_batch
+    >>> plan = plan_batch(load_batch(), Path(tempfile.mkdtemp()), clients=["demo_telecom", "nobody"],
+    ...                   periods=["current"])
+    >>> chosen = select(plan, "r1", {})
+    >>> [job.id for job in chosen.to_run], {k: r.error_kind for k, r in chosen.results.items()}
+    (['demo_telecom/2026-10/iso9001_certification_audit'], {'nobody/-/-': 'plan'})
+    """
     prev_jobs = {j["id"]: j for j in previous.get("jobs", [])}
     results: dict[str, TaskResult] = {}
     to_run: list[Job] = []
@@ -150,7 +257,27 @@ def select(plan: Plan, run_id: str, previous: dict[str, Any], *, force: bool = F
 
 
 class Submitter:
-    """Numbers each task and gives it the run id and its result file, then hands it to the runner."""
+    """Numbers each task and gives it the run id and its result file, then hands it to the runner.
+
+    Parameters
+    ----------
+    runner : Runner
+    run_id : str
+    scratch : Path
+        Where the result files go.
+
+    Examples
+    --------
+    >>> import queue, tempfile
+    >>> from types import SimpleNamespace
+    >>> from threec_helpers.batch.tasks import BriefingTask
+    >>> runner = SimpleNamespace(done=queue.Queue(), submit=lambda task, priority: None)
+    >>> submit = Submitter(runner, "r1", Path(tempfile.mkdtemp()) / ".tasks")
+    >>> task = BriefingTask(id="acme/2025/briefing", folder="x", client="acme", period="2025", lang="en")
+    >>> submit(task)
+    >>> task.seq, task.run_id, Path(task.result_path).name, submit.outstanding
+    (1, 'r1', '000001.result.json', 1)
+    """
 
     def __init__(self, runner: Runner, run_id: str, scratch: Path):
         self.runner, self.run_id, self.scratch = runner, run_id, scratch
@@ -171,7 +298,35 @@ class Submitter:
 def collect(runner: Runner, submit: Submitter, schedule: Schedule, results: dict[str, TaskResult],
             briefings: dict[str, TaskResult], *, on_notebook: Callable[[TaskResult], None],
             say: Callable[[str], None], lang: str) -> None:
-    """Take every result from ``runner`` until none is outstanding, submitting briefings as they become ready."""
+    """Take every result from ``runner`` until none is outstanding, submitting briefings as they become ready.
+
+    Parameters
+    ----------
+    runner : Runner
+    submit : Submitter
+    schedule : Schedule
+    results, briefings : dict
+        Filled with each notebook's and briefing's result, by task id.
+    on_notebook : callable
+        Called with each notebook's result.
+    say : callable
+        Prints a line (a failed briefing).
+    lang : {"zh", "en"}
+
+    Examples
+    --------
+    >>> import queue
+    >>> from types import SimpleNamespace
+    >>> from threec_helpers.batch.tasks import BriefingTask, TaskResult
+    >>> runner = SimpleNamespace(done=queue.Queue())
+    >>> task = BriefingTask(id="acme/2025/briefing", folder="x", client="acme", period="2025", lang="en")
+    >>> runner.done.put((task, TaskResult(id=task.id, kind="briefing", status="ok")))
+    >>> submit = SimpleNamespace(outstanding=1)
+    >>> briefings = {}
+    >>> collect(runner, submit, None, {}, briefings, on_notebook=print, say=print, lang="en")
+    >>> briefings[task.id].status, submit.outstanding
+    ('ok', 0)
+    """
     while submit.outstanding:
         task, result = runner.done.get()
         submit.outstanding -= 1
@@ -226,6 +381,20 @@ def run_batch(plan: Plan, *, workers: int | None = None, force: bool = False, re
         The reports folder cannot be written.
     BatchLockedError
         Another run is writing into the same folder.
+
+    See Also
+    --------
+    threec_helpers.batch.plan.plan_batch : the plan this runs.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.batch.plan import plan_batch
+    >>> from threec_helpers.batch.spec import load_batch
+    >>> plan = plan_batch(load_batch(), Path(tempfile.mkdtemp()), clients=["nobody"])  # nothing can run
+    >>> result = run_batch(plan, workers=1, runner="process", progress=False, lang="en")
+    >>> result.counts, (plan.out_dir / "index.html").is_file()
+    ({'failed': 1}, True)
     """
     from tqdm import tqdm
 
@@ -302,7 +471,23 @@ def run_batch(plan: Plan, *, workers: int | None = None, force: bool = False, re
 
 
 def clean_scratch(folder: Path) -> None:
-    """Remove the run's scratch folder (task files, worker logs: the summary holds what failed)."""
+    """Remove the run's scratch folder (task files, worker logs: the summary holds what failed).
+
+    Parameters
+    ----------
+    folder : Path
+        :func:`~threec_helpers.batch.schedule.scratch_folder`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> scratch = Path(tempfile.mkdtemp()) / ".tasks"
+    >>> scratch.mkdir()
+    >>> _ = (scratch / "000001.result.json").write_text("{}")
+    >>> clean_scratch(scratch)
+    >>> scratch.exists()
+    False
+    """
     if not folder.is_dir():
         return
     for path in folder.iterdir():

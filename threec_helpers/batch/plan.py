@@ -53,13 +53,31 @@ AUTO_PARAMETERS = ("client_id", "period", "previous_period", "comparison_period"
 
 
 class BatchParameterError(ParameterError):
-    """Every parameter problem of a batch, listed; shown in Chinese or English."""
+    """Every parameter problem of a batch, listed; shown in Chinese or English.
+
+    Parameters
+    ----------
+    problems : list of dict
+        :func:`~threec_helpers.batch.jobs.make_error` records (each rendered in the
+        message's language).
+
+    Examples
+    --------
+    >>> exc = BatchParameterError([make_error("batch.error.param_unused", file="b.yaml", name="x")])
+    >>> print(exc.message("en"))
+    1 problem(s) with the batch parameters; nothing was run:
+      - b.yaml: no selected notebook declares parameter 'x'. Check the spelling or remove it.
+    >>> print(exc.message("zh"))
+    批次参数有 1 处问题，未运行任何笔记本：
+      - b.yaml：参数 x 没有任何所选笔记本声明。请检查拼写，或删除它。
+    """
 
     def __init__(self, problems: list[dict[str, Any]]):
         self.problems = problems
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "en") -> str:
+        """Every problem, one a line, in ``lang``."""
         lines = [t("batch.error.params_header", lang, n=len(self.problems))]
         lines += ["  - " + error_text(p, lang) for p in self.problems]
         return "\n".join(lines)
@@ -77,6 +95,29 @@ def job_key(job: Job) -> str:
     """What makes a job's outputs what they are: notebook, parameters, inputs, package, options.
 
     Two runs with the same key produce the same reports, so the second can be skipped.
+
+    Parameters
+    ----------
+    job : Job
+
+    Returns
+    -------
+    str
+        24 hex digits.
+
+    See Also
+    --------
+    unchanged_result : finds an earlier run's outputs by this key.
+
+    Examples
+    --------
+    >>> from threec_helpers.batch.jobs import Job
+    >>> job = Job(client_id="acme", period="2025", notebook="02_analysis", notebook_path="02_analysis.ipynb",
+    ...           output_dir="reports/demo/acme/2025", parameters={"lang": "en"}, lang="en", timeout=600.0,
+    ...           formats=("html",), mask=False, kernel_name="python3", data_root="data/clients")
+    >>> key = job_key(job)
+    >>> len(key), key == job_key(Job.from_dict({**job.to_dict(), "output_dir": "elsewhere"}))
+    (24, True)
     """
     payload = {"notebook": job.notebook_sha256, "parameters": {k: v for k, v in job.parameters.items()
                                                                if k != "output_dir"},
@@ -116,6 +157,19 @@ def check_parameters(info: NotebookInfo, params: dict[str, Any], *, where: str,
     must_exist : set of str
         Names that the notebook must declare (those given for this notebook specifically);
         other names were given for every notebook and are passed only where declared.
+
+    Returns
+    -------
+    list of dict
+        :func:`~threec_helpers.batch.jobs.make_error` records.
+
+    Examples
+    --------
+    >>> info = NotebookInfo("02_analysis", Path("02_analysis.ipynb"),
+    ...                     parameters={"top_n": {"type": "int", "default": "10"}})
+    >>> [p["key"] for p in check_parameters(info, {"top_n": "ten", "colour": "red"}, where="b.yaml, acme",
+    ...                                      must_exist={"colour"})]
+    ['batch.error.param_unknown', 'batch.error.param_type']
     """
     problems = []
     declared = info.parameters
@@ -160,7 +214,30 @@ def _resolve_periods(wanted: list[str], config: ClientConfig) -> list[str]:
 
 @dataclass
 class Plan:
-    """The jobs of a batch, in run order, with the notebooks found."""
+    """The jobs of a batch, in run order, with the notebooks found.
+
+    Attributes
+    ----------
+    spec : BatchSpec
+    jobs : list of Job
+    notebooks : dict of NotebookInfo
+    out_dir : Path
+        The batch's folder.
+    problems : list of dict
+    restricted : bool
+        The run was restricted to some clients, notebooks or periods.
+
+    See Also
+    --------
+    plan_batch : makes one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> plan = plan_batch(load_batch(), Path(tempfile.mkdtemp()), clients=["demo_telecom"])
+    >>> [job.id for job in plan.jobs], plan.restricted
+    (['demo_telecom/2026-09/iso9001_certification_audit', 'demo_telecom/2026-10/iso9001_certification_audit'], True)
+    """
 
     spec: BatchSpec
     jobs: list[Job]
@@ -200,6 +277,14 @@ def plan_batch(spec: BatchSpec, out_root: Path, *, clients: list[str] | None = N
     ------
     ParameterError
         For any unknown parameter name or value of the wrong type (all of them listed).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> plan = plan_batch(load_batch(), Path(tempfile.mkdtemp()), clients=["demo_telecom", "nobody"],
+    ...                   periods=["current"])
+    >>> [(job.id, job.error is None) for job in plan.jobs]
+    [('demo_telecom/2026-10/iso9001_certification_audit', True), ('nobody/-/-', False)]
     """
     from ..inputs.validation import find_table_file, input_fingerprint
 
@@ -304,7 +389,31 @@ FORMAT_SUFFIX = {"html": ".html", "pdf": ".pdf", "slides": ".slides.html", "xlsx
 
 
 def unchanged_result(job: Job) -> TaskResult | None:
-    """The previous result of ``job`` when its key matches and all its files are there (else None)."""
+    """The previous result of ``job`` when its key matches and all its files are there (else None).
+
+    Parameters
+    ----------
+    job : Job
+        Planned, with its :func:`job_key`.
+
+    Returns
+    -------
+    TaskResult or None
+        Status ``unchanged`` (or ``not_assessed`` when the kept report assessed nothing).
+
+    See Also
+    --------
+    job_key : what must match.
+
+    Examples
+    --------
+    >>> from threec_helpers.batch.jobs import Job
+    >>> job = Job(client_id="acme", period="2025", notebook="02_analysis", notebook_path="02_analysis.ipynb",
+    ...           output_dir="reports/demo/acme/2025", parameters={"lang": "en"}, lang="en", timeout=600.0,
+    ...           formats=("html",), mask=False, kernel_name="python3", data_root="data/clients")
+    >>> unchanged_result(job) is None  # never run: no provenance file
+    True
+    """
     base = Path(job.output_dir) / job.notebook
     prov_path = base.with_name(base.name + ".provenance.json")
     if not prov_path.is_file():

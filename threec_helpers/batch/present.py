@@ -45,7 +45,17 @@ VOILA_TEMPLATE = "threec"
 
 
 def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
+    """A free TCP port on 127.0.0.1.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> 0 < free_port() < 65536
+    True
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -55,10 +65,35 @@ def prepare(client_id: str, notebook: str, folder: Path, *, period: str | None =
             data_root: Path | None = None, notebooks_dir: Path | None = None, lang: str | None = None) -> Path:
     """Write the notebook parameterised for ``client_id`` into ``folder``; return its path.
 
+    Parameters
+    ----------
+    client_id, notebook : str
+    folder : Path
+        A temporary folder.
+    period : str, optional
+        Default: the client's current period.
+    mask : bool
+    data_root, notebooks_dir : Path, optional
+    lang : {"zh", "en"}, optional
+
+    Returns
+    -------
+    Path
+
     Raises
     ------
     InputError
         Unknown client or notebook, a missing table, or bad parameters.
+
+    See Also
+    --------
+    start : serves the prepared notebook.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> prepare("demo_telecom", "iso9001_certification_audit", Path(tempfile.mkdtemp())).name
+    'iso9001_certification_audit.ipynb'
     """
     import papermill as pm
 
@@ -72,7 +107,9 @@ def prepare(client_id: str, notebook: str, folder: Path, *, period: str | None =
     plan = plan_batch(spec, folder / "out")
     job = plan.jobs[0]
     if job.error:
-        raise InputError(error_text(job.error, lang or "en"))
+        if "key" in job.error:
+            raise InputError(key=job.error["key"], **job.error.get("fields", {}))
+        raise InputError(key="batch.error.text", detail=error_text(job.error))
     params = dict(job.parameters)
     if "output_dir" in params:
         (folder / "out").mkdir(parents=True, exist_ok=True)
@@ -92,10 +129,37 @@ def start(notebook_path: Path, port: int | None = None, *, timeout: float = 120.
           log: Path | None = None) -> tuple[subprocess.Popen, str]:
     """Start Voilà on ``notebook_path`` and wait until it answers; return (process, url).
 
+    Parameters
+    ----------
+    notebook_path : Path
+        :func:`prepare`.
+    port : int, optional
+        Default: a free port.
+    timeout : float
+        Seconds to wait for an answer.
+    log : Path, optional
+        Voilà's output.
+
+    Returns
+    -------
+    (subprocess.Popen, str)
+
     Raises
     ------
     PresentError
         When Voilà exits or does not answer within ``timeout`` seconds.
+
+    See Also
+    --------
+    stop : stops it.
+    serve : prepare, start and wait.
+
+    Examples
+    --------
+    >>> start(Path("nothing.ipynb"), timeout=0.0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    threec_helpers.errors.PresentError: Voilà did not start: no answer on http://127.0.0.1:.../ after 0 s
     """
     port = port or free_port()
     url = f"http://127.0.0.1:{port}/"
@@ -112,7 +176,7 @@ def start(notebook_path: Path, port: int | None = None, *, timeout: float = 120.
     try:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise PresentError(t("batch.present.failed", "en", detail=f"exit code {proc.returncode}"))
+                raise PresentError(key="batch.present.exited", code=proc.returncode)
             try:
                 with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 - our own server on 127.0.0.1
                     if resp.status == 200:
@@ -123,7 +187,7 @@ def start(notebook_path: Path, port: int | None = None, *, timeout: float = 120.
         stop(proc)
         raise
     stop(proc)
-    raise PresentError(t("batch.present.failed", "en", detail=f"no answer on {url} after {timeout:g} s"))
+    raise PresentError(key="batch.present.no_answer", url=url, seconds=f"{timeout:g}")
 
 
 def stop(proc: subprocess.Popen, *, timeout: float = 15.0) -> None:
@@ -132,6 +196,19 @@ def stop(proc: subprocess.Popen, *, timeout: float = 15.0) -> None:
     Voilà is asked to stop (SIGTERM: it shuts its kernels down) and killed after
     ``timeout`` seconds; a kernel or other child still running after that is killed too
     (kernels run in their own session, so they are found by ancestry, not process group).
+
+    Parameters
+    ----------
+    proc : subprocess.Popen
+    timeout : float
+        Seconds before it is killed.
+
+    Examples
+    --------
+    >>> proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    >>> stop(proc)
+    >>> proc.poll() is not None
+    True
     """
     import psutil
 
@@ -188,6 +265,31 @@ def serve(client_id: str, notebook: str, *, period: str | None = None, port: int
     """Prepare, start, print the URL and serve until Ctrl-C or SIGTERM (the ``threec present`` command).
 
     Either way Voilà and its kernels are stopped (:func:`stop`) and the temporary folder removed.
+
+    Parameters
+    ----------
+    client_id, notebook : str
+    period : str, optional
+    port : int, optional
+    mask : bool
+    data_root : Path, optional
+    lang : {"zh", "en"}
+    echo : callable
+        Prints the URL.
+
+    Raises
+    ------
+    InputError
+        From :func:`prepare`.
+    PresentError
+        From :func:`start`.
+
+    Examples
+    --------
+    >>> serve("nobody", "02_analysis")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    threec_helpers.errors.InputError: Unknown client nobody: ...
     """
     folder = Path(tempfile.mkdtemp(prefix="threec-present-"))
     try:

@@ -25,7 +25,22 @@ VOLATILE_FIELDS = ("run_id", "started", "finished", "duration_s")
 
 @functools.lru_cache(maxsize=1)
 def git_commit(root: str | None = None) -> str:
-    """The git commit of the code (``+dirty`` when the work tree has changes), or ``unknown``."""
+    """The git commit of the code (``+dirty`` when the work tree has changes), or ``unknown``.
+
+    Parameters
+    ----------
+    root : str, optional
+        The repository (default: the project root).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> git_commit("/nonexistent")
+    'unknown'
+    """
     folder = Path(root) if root else project_root()
     try:
         sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, timeout=10,
@@ -38,7 +53,17 @@ def git_commit(root: str | None = None) -> str:
 
 
 def now_iso() -> str:
-    """The current time, UTC, to the second (ISO 8601)."""
+    """The current time, UTC, to the second (ISO 8601).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> now_iso().endswith("+00:00"), len(now_iso())
+    (True, 25)
+    """
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
@@ -60,6 +85,20 @@ def make_provenance(job: dict[str, Any], *, run_id: str, started: str, finished:
         JSON-serialisable; keys: client_id, period, notebook, notebook_sha256, parameters,
         inputs (table -> {file, sha256}), threec_version, git_commit, python, kernel,
         job_key, status, run_id, started, finished, duration_s.
+
+    See Also
+    --------
+    stable_part : the record without its run-time fields.
+
+    Examples
+    --------
+    >>> from threec_helpers.batch.jobs import Job
+    >>> job = Job(client_id="acme", period="2025", notebook="02_analysis", notebook_path="02_analysis.ipynb",
+    ...           output_dir="reports/demo/acme/2025", parameters={"lang": "en"}, lang="en", timeout=600.0,
+    ...           formats=("html",), mask=False, kernel_name="python3", data_root="data/clients")
+    >>> rec = make_provenance(job.to_dict(), run_id="r1", started="s", finished="f", duration_s=1.234, status="ok")
+    >>> rec["notebook"], rec["duration_s"], rec["parameters"]
+    ('02_analysis', 1.23, {'lang': 'en'})
     """
     params = {k: v for k, v in job.get("parameters", {}).items() if k not in ("output_dir", "data_root")}
     return {
@@ -75,5 +114,20 @@ def make_provenance(job: dict[str, Any], *, run_id: str, started: str, finished:
 
 
 def stable_part(record: dict[str, Any]) -> dict[str, Any]:
-    """``record`` without the run-time fields (for comparing two runs)."""
+    """``record`` without the run-time fields (for comparing two runs).
+
+    Parameters
+    ----------
+    record : dict
+        :func:`make_provenance`.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> stable_part({"notebook": "x", "run_id": "r1", "started": "s", "duration_s": 2.0})
+    {'notebook': 'x'}
+    """
     return {k: v for k, v in record.items() if k not in VOLATILE_FIELDS}

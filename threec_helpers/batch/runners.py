@@ -31,7 +31,32 @@ from .tasks import Task
 
 @runtime_checkable
 class Runner(Protocol):
-    """Runs tasks; each finished one appears on :attr:`done` as ``(task, TaskResult)``."""
+    """Runs tasks; each finished one appears on :attr:`done` as ``(task, TaskResult)``.
+
+    Attributes
+    ----------
+    done : queue.Queue
+        ``(task, TaskResult)`` of each finished task.
+
+    See Also
+    --------
+    make_runner : a registered runner by name.
+
+    Examples
+    --------
+    >>> import queue
+    >>> class Inline:
+    ...     def __init__(self):
+    ...         self.done = queue.Queue()
+    ...     def submit(self, task, priority=1):
+    ...         self.done.put((task, None))
+    ...     def close(self):
+    ...         pass
+    ...     def kill(self):
+    ...         pass
+    >>> isinstance(Inline(), Runner)
+    True
+    """
 
     done: queue.Queue
 
@@ -59,6 +84,11 @@ class RunnerOptions:
         Environment of the worker processes (:func:`worker_env_for`).
     scheduler : str or distributed.Client or None
         The Dask scheduler (``dask`` runner).
+
+    Examples
+    --------
+    >>> RunnerOptions(workers=2, scratch=Path("reports/demo/.tasks")).env
+    {}
     """
 
     workers: int
@@ -94,14 +124,52 @@ _REGISTRY: dict[str, RunnerFactory] = {"local": _local, "process": _process, "da
 
 
 def register_runner(name: str, factory: RunnerFactory) -> RunnerFactory | None:
-    """Make ``factory`` the runner called ``name``; return the factory it replaced (None if new)."""
+    """Make ``factory`` the runner called ``name``; return the factory it replaced (None if new).
+
+    Parameters
+    ----------
+    name : str
+    factory : callable
+        ``factory(opts: RunnerOptions) -> Runner``.
+
+    Returns
+    -------
+    callable or None
+
+    See Also
+    --------
+    unregister_runner : the reverse.
+
+    Examples
+    --------
+    >>> register_runner("inline-example", lambda opts: None) is None
+    True
+    >>> "inline-example" in runner_names()
+    True
+    >>> unregister_runner("inline-example")
+    """
     previous = _REGISTRY.get(name)
     _REGISTRY[name] = factory
     return previous
 
 
 def unregister_runner(name: str) -> None:
-    """Forget the runner called ``name`` (nothing happens if there is none)."""
+    """Forget the runner called ``name`` (nothing happens if there is none).
+
+    Parameters
+    ----------
+    name : str
+
+    See Also
+    --------
+    register_runner : the reverse.
+
+    Examples
+    --------
+    >>> unregister_runner("no-such-runner")
+    >>> "no-such-runner" in runner_names()
+    False
+    """
     _REGISTRY.pop(name, None)
 
 
@@ -117,7 +185,23 @@ def runner_names() -> list[str]:
 
 
 def default_runner(scheduler: Any = None) -> str:
-    """``dask`` with a scheduler, else ``local`` on POSIX (its workers' pipes are polled), else ``process``."""
+    """``dask`` with a scheduler, else ``local`` on POSIX (its workers' pipes are polled), else ``process``.
+
+    Parameters
+    ----------
+    scheduler : str or distributed.Client, optional
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> default_runner("tcp://127.0.0.1:8786")
+    'dask'
+    >>> default_runner() == ("local" if os.name == "posix" else "process")
+    True
+    """
     if scheduler is not None:
         return "dask"
     return "local" if os.name == "posix" else "process"
@@ -126,10 +210,27 @@ def default_runner(scheduler: Any = None) -> str:
 def make_runner(name: str, opts: RunnerOptions) -> Runner:
     """The runner called ``name``, made with ``opts``.
 
+    Parameters
+    ----------
+    name : str
+        One of :func:`runner_names`.
+    opts : RunnerOptions
+
+    Returns
+    -------
+    Runner
+
     Raises
     ------
     KeyError
         When no runner has that name.
+
+    Examples
+    --------
+    >>> make_runner("nope", RunnerOptions(workers=1, scratch=Path(".")))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    KeyError: "no batch runner 'nope'; known: ..."
     """
     try:
         factory = _REGISTRY[name]
@@ -139,7 +240,25 @@ def make_runner(name: str, opts: RunnerOptions) -> Runner:
 
 
 def worker_env_for(notebook_paths: list[str], kernel_names: list[str]) -> dict[str, str]:
-    """What the workers' warm kernels import ahead and which kernel they start (see :mod:`.warm`)."""
+    """What the workers' warm kernels import ahead and which kernel they start (see :mod:`.warm`).
+
+    Parameters
+    ----------
+    notebook_paths : list of str
+        The notebooks of the run.
+    kernel_names : list of str
+        Their kernels.
+
+    Returns
+    -------
+    dict
+        Environment variables for the worker processes.
+
+    Examples
+    --------
+    >>> worker_env_for([], ["threec"])
+    {'THREEC_WARM_IMPORTS': '', 'THREEC_WARM_KERNEL_NAME': 'threec'}
+    """
     from .notebooks import notebook_imports
     from .warm import ENV_IMPORTS
 

@@ -28,6 +28,19 @@ def briefings_ready(candidates, pending: dict[Group, set[str]], previous_of: dic
     A briefing reads its own period's results and, for "what changed", those of the period
     it compares with; so it waits for the notebooks of both, and for nothing else.
 
+    Parameters
+    ----------
+    candidates : iterable of (str, str)
+        (client, period) groups whose briefing is still to compose.
+    pending : dict
+        Group -> ids of its notebook tasks not yet finished.
+    previous_of : dict
+        Group -> the period it compares with (None: none).
+
+    Returns
+    -------
+    list of (str, str)
+
     Examples
     --------
     >>> pending = {("a", "P1"): set(), ("a", "P2"): {"a/P2/nb"}, ("b", "P2"): set()}
@@ -55,6 +68,20 @@ class Schedule:
         Seconds a notebook task may take past its timeout before it is killed.
     last_exec_s : dict
         job id -> execution seconds in the previous run (for the order).
+
+    See Also
+    --------
+    briefings_ready : when a briefing may start.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.batch.plan import plan_batch
+    >>> from threec_helpers.batch.spec import load_batch
+    >>> plan = plan_batch(load_batch(), Path(tempfile.mkdtemp()), clients=["demo_telecom"])
+    >>> schedule = Schedule(plan, plan.jobs, grace=5.0, last_exec_s={})
+    >>> sorted(schedule.groups), len(schedule.pending[("demo_telecom", "2026-10")])
+    ([('demo_telecom', '2026-09'), ('demo_telecom', '2026-10')], 1)
     """
 
     def __init__(self, plan: Plan, to_run: list[Job], *, grace: float, last_exec_s: dict[str, float]):
@@ -112,5 +139,20 @@ class Schedule:
 
 
 def scratch_folder(out_dir: Path) -> Path:
-    """The run's scratch folder (task result files, worker logs), removed at the end."""
+    """The run's scratch folder (task result files, worker logs), removed at the end.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The batch's folder.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> scratch_folder(Path("reports/demo")).as_posix()
+    'reports/demo/.tasks'
+    """
     return out_dir / ".tasks"

@@ -35,7 +35,23 @@ CLIENT_KEYS = {"id", "lang", "periods", "notebooks", "parameters", "notebook_par
 
 @dataclass
 class ClientSpec:
-    """One client of a batch, with its own overrides."""
+    """One client of a batch, with its own overrides.
+
+    Attributes
+    ----------
+    id : str
+        The client folder's name.
+    lang : {"zh", "en"}, optional
+    periods, notebooks : list of str, optional
+        Override the batch's.
+    parameters, notebook_parameters : dict
+        Added to (and overriding) the batch's.
+
+    Examples
+    --------
+    >>> parse_batch({"name": "b", "clients": [{"id": "acme", "lang": "en", "periods": ["2025"]}]}).clients[0]
+    ClientSpec(id='acme', lang='en', periods=['2025'], notebooks=None, parameters={}, notebook_parameters={})
+    """
 
     id: str
     lang: str | None = None
@@ -70,6 +86,19 @@ class BatchSpec:
     notebooks_dir, data_root : Path
     source : str
         The batch file (for messages).
+    briefing : bool
+        Compose each client and period's briefing.
+
+    See Also
+    --------
+    load_batch : reads a batch file.
+    parse_batch : checks an already loaded one.
+
+    Examples
+    --------
+    >>> spec = load_batch()
+    >>> spec.name, [c.id for c in spec.clients]
+    ('demo', ['demo_manufacturer', 'demo_telecom', 'demo_hospital'])
     """
 
     name: str
@@ -89,23 +118,19 @@ class BatchSpec:
     briefing: bool = True
 
 
-def _bad(source: str, field_name: str, problem: str) -> InputError:
-    return InputError(key="batch.error.batch_field", file=source, field=field_name, problem=problem)
-
-
 def _str_list(value: Any, source: str, field_name: str) -> list[str]:
     if isinstance(value, (str, int, float)):
         return [str(value)]
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
         return [str(v) for v in value]
-    raise _bad(source, field_name, "expected a name or a list of names")
+    raise InputError(key="batch.error.field.names", file=source, field=field_name)
 
 
 def _mapping(value: Any, source: str, field_name: str) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise _bad(source, field_name, "expected a mapping of name: value")
+        raise InputError(key="batch.error.field.mapping", file=source, field=field_name)
     return {str(k): v for k, v in value.items()}
 
 
@@ -113,7 +138,8 @@ def _lang(value: Any, source: str, field_name: str) -> str | None:
     if value is None:
         return None
     if value not in LANGUAGES:
-        raise _bad(source, field_name, f"must be one of {', '.join(LANGUAGES)}, not {value!r}")
+        raise InputError(key="batch.error.field.lang", file=source, field=field_name, allowed=", ".join(LANGUAGES),
+                         value=repr(value))
     return str(value)
 
 
@@ -149,10 +175,11 @@ def parse_batch(raw: Any, source: str = "<batch>", *, base: Path | None = None,
     ('monthly', 'acme', 'en')
     """
     if not isinstance(raw, dict):
-        raise _bad(source, "(file)", "the file must be a YAML mapping (name: ..., clients: ...)")
+        raise InputError(key="batch.error.field.not_mapping", file=source, field="(file)")
     unknown = sorted(set(map(str, raw)) - BATCH_KEYS)
     if unknown:
-        raise _bad(source, unknown[0], f"unknown key; allowed keys: {', '.join(sorted(BATCH_KEYS))}")
+        raise InputError(key="batch.error.field.unknown_key", file=source, field=unknown[0],
+                         allowed=", ".join(sorted(BATCH_KEYS)))
     base = Path(base) if base is not None else project_root()
     name = str(raw.get("name") or Path(source).stem or "batch")
     check_client_id(name)  # the name becomes a folder: same rules as a client id
@@ -176,7 +203,8 @@ def parse_batch(raw: Any, source: str = "<batch>", *, base: Path | None = None,
             where = f"clients[{i}]"
             bad = sorted(set(map(str, entry)) - CLIENT_KEYS)
             if bad or "id" not in entry:
-                raise _bad(source, where, f"each client needs 'id'; allowed keys: {', '.join(sorted(CLIENT_KEYS))}")
+                raise InputError(key="batch.error.field.client_keys", file=source, field=where,
+                                 allowed=", ".join(sorted(CLIENT_KEYS)))
             clients.append(ClientSpec(
                 id=str(entry["id"]), lang=_lang(entry.get("lang"), source, f"{where}.lang"),
                 periods=_str_list(entry["periods"], source, f"{where}.periods") if entry.get("periods") else None,
@@ -187,7 +215,7 @@ def parse_batch(raw: Any, source: str = "<batch>", *, base: Path | None = None,
                                      _mapping(entry.get("notebook_parameters"), source,
                                               f"{where}.notebook_parameters").items()}))
         else:
-            raise _bad(source, f"clients[{i}]", "expected a client id, a pattern like demo_*, or a mapping with id")
+            raise InputError(key="batch.error.field.client_entry", file=source, field=f"clients[{i}]")
     seen: set[str] = set()
     clients = [c for c in clients if not (c.id in seen or seen.add(c.id))]
     notebooks = raw.get("notebooks")
@@ -199,16 +227,17 @@ def parse_batch(raw: Any, source: str = "<batch>", *, base: Path | None = None,
     formats = _str_list(formats, source, "formats")
     wrong = [f for f in formats if f not in FORMATS]
     if wrong:
-        raise _bad(source, "formats", f"unknown format {wrong[0]!r}; use some of {', '.join(FORMATS)}")
+        raise InputError(key="batch.error.field.format", file=source, field="formats", value=repr(wrong[0]),
+                         allowed=", ".join(FORMATS))
     timeout = raw.get("timeout", DEFAULT_TIMEOUT)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise _bad(source, "timeout", "must be a positive number of seconds")
+        raise InputError(key="batch.error.field.timeout", file=source, field="timeout")
     workers = raw.get("workers")
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
-        raise _bad(source, "workers", "must be a whole number of at least 1")
+        raise InputError(key="batch.error.field.workers", file=source, field="workers")
     mask = raw.get("mask", False)
     if not isinstance(mask, bool):
-        raise _bad(source, "mask", "must be true or false")
+        raise InputError(key="batch.error.field.mask", file=source, field="mask")
     return BatchSpec(
         name=name, clients=clients,
         periods=_str_list(raw.get("periods", "current"), source, "periods"),
@@ -223,17 +252,50 @@ def parse_batch(raw: Any, source: str = "<batch>", *, base: Path | None = None,
 
 
 def demo_batch_path() -> Path:
-    """The bundled demo batch, ``data/batches/demo.yaml``."""
+    """The bundled demo batch, ``data/batches/demo.yaml``.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> demo_batch_path().relative_to(project_root()).as_posix()
+    'data/batches/demo.yaml'
+    """
     return project_root() / "data" / "batches" / "demo.yaml"
 
 
 def load_batch(path: str | Path | None = None, *, data_root: Path | None = None) -> BatchSpec:
     """Read a batch file (default: the bundled demo batch).
 
+    Parameters
+    ----------
+    path : str or Path, optional
+    data_root : Path, optional
+        Overrides the file's ``data_root``.
+
+    Returns
+    -------
+    BatchSpec
+
     Raises
     ------
     InputError
         When the file is missing, is not YAML, or a field is wrong.
+
+    See Also
+    --------
+    parse_batch : the checks, on an already loaded mapping.
+
+    Examples
+    --------
+    >>> load_batch().formats
+    ('html', 'pdf', 'slides', 'xlsx', 'docx', 'pptx')
+    >>> load_batch("/nonexistent/batch.yaml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    threec_helpers.errors.InputError: Batch file /nonexistent/batch.yaml not found...
     """
     path = Path(path) if path is not None else demo_batch_path()
     if not path.is_file():

@@ -43,7 +43,31 @@ class _TaskBase:
 
 @dataclass(kw_only=True)
 class NotebookTask(_TaskBase):
-    """Execute and publish one notebook job."""
+    """Execute and publish one notebook job.
+
+    Attributes
+    ----------
+    job : Job
+        (A dict from :meth:`Job.to_dict` is turned into a Job.)
+    id, deadline_s, seq, run_id, submitted, result_path
+        As every task: its id (default: the job's), the seconds before its worker is killed,
+        and what the scheduler fills in on submission.
+
+    See Also
+    --------
+    BriefingTask : the other kind of task.
+    task_from_dict : a task back from its data.
+
+    Examples
+    --------
+    >>> from threec_helpers.batch.jobs import Job
+    >>> job = Job(client_id="acme", period="2025", notebook="02_analysis", notebook_path="02_analysis.ipynb",
+    ...           output_dir="reports/demo/acme/2025", parameters={"lang": "en"}, lang="en", timeout=600.0,
+    ...           formats=("html",), mask=False, kernel_name="python3", data_root="data/clients")
+    >>> task = NotebookTask(job=job)
+    >>> task.id, task.to_dict()["kind"]
+    ('acme/2025/02_analysis', 'notebook')
+    """
 
     kind: ClassVar[str] = "notebook"
 
@@ -55,6 +79,7 @@ class NotebookTask(_TaskBase):
         self.id = self.id or self.job.id
 
     def to_dict(self) -> dict[str, Any]:
+        """The task as JSON-ready data, with its ``kind`` and its job."""
         d = super().to_dict()
         d["job"] = self.job.to_dict()
         return d
@@ -62,7 +87,29 @@ class NotebookTask(_TaskBase):
 
 @dataclass(kw_only=True)
 class BriefingTask(_TaskBase):
-    """Compose the briefing of one client and period from its notebooks' results files."""
+    """Compose the briefing of one client and period from its notebooks' results files.
+
+    Attributes
+    ----------
+    folder : str
+        The client and period's report folder.
+    client, period, lang : str
+    engagement, client_name : str, optional
+    formats : list of str
+    previous_folder : str, optional
+        The folder of the period it compares with.
+
+    See Also
+    --------
+    NotebookTask : the other kind of task.
+
+    Examples
+    --------
+    >>> task = BriefingTask(id="acme/2025/briefing", folder="reports/demo/acme/2025", client="acme",
+    ...                     period="2025", lang="en")
+    >>> task.kind, task.formats
+    ('briefing', ['html'])
+    """
 
     kind: ClassVar[str] = "briefing"
 
@@ -85,6 +132,15 @@ TASK_KINDS: dict[str, type] = {"notebook": NotebookTask, "briefing": BriefingTas
 
 def task_from_dict(data: dict[str, Any]) -> Task:
     """The task that :meth:`to_dict` gave ``data`` (unknown keys are ignored).
+
+    Parameters
+    ----------
+    data : dict
+        With ``kind`` (``notebook`` or ``briefing``).
+
+    Returns
+    -------
+    NotebookTask or BriefingTask
 
     Examples
     --------
@@ -129,6 +185,16 @@ class TaskResult:
     not_assessed : dict or None
         With status ``not_assessed``: what was missing (the results file's ``not_assessed``
         record, :func:`threec_helpers.report.results.not_assessed_text` says it in words).
+
+    See Also
+    --------
+    failed_result, crash_result : the result of a task that could not finish.
+
+    Examples
+    --------
+    >>> result = TaskResult(id="acme/2025/02_analysis", status="ok", outputs={"html": "02_analysis.html"})
+    >>> TaskResult.from_dict(result.to_dict()) == result
+    True
     """
 
     id: str
@@ -172,7 +238,37 @@ class TaskResult:
 
 
 def failed_result(task: Task, error: dict[str, Any], error_kind: str, *, exec_s: float = 0.0) -> TaskResult:
-    """A failed result for ``task`` without any files (the task could not run or finish)."""
+    """A failed result for ``task`` without any files (the task could not run or finish).
+
+    Parameters
+    ----------
+    task : NotebookTask or BriefingTask
+    error : dict
+        :func:`~threec_helpers.batch.jobs.make_error`.
+    error_kind : str
+        ``timeout``, ``kernel_died``, ``crash``, ...
+    exec_s : float
+        Seconds it ran.
+
+    Returns
+    -------
+    TaskResult
+
+    See Also
+    --------
+    crash_result : for a runner's exception.
+
+    Examples
+    --------
+    >>> from threec_helpers.batch.jobs import Job
+    >>> job = Job(client_id="acme", period="2025", notebook="02_analysis", notebook_path="02_analysis.ipynb",
+    ...           output_dir="reports/demo/acme/2025", parameters={"lang": "en"}, lang="en", timeout=600.0,
+    ...           formats=("html",), mask=False, kernel_name="python3", data_root="data/clients")
+    >>> result = failed_result(NotebookTask(job=job), {"key": "batch.error.timeout", "fields": {"seconds": "600"}},
+    ...                        "timeout")
+    >>> result.status, result.error_kind
+    ('failed', 'timeout')
+    """
     job = task.job if isinstance(task, NotebookTask) else None
     return TaskResult(id=task.id, kind=task.kind, status="failed", error=error, error_kind=error_kind,
                       finished=now_iso(), exec_s=round(exec_s, 3), key=job.key if job else "",
@@ -180,6 +276,30 @@ def failed_result(task: Task, error: dict[str, Any], error_kind: str, *, exec_s:
 
 
 def crash_result(task: Task, exc: BaseException) -> TaskResult:
-    """The result of a task whose runner failed (for example a Dask worker was lost)."""
+    """The result of a task whose runner failed (for example a Dask worker was lost).
+
+    Parameters
+    ----------
+    task : NotebookTask or BriefingTask
+    exc : BaseException
+        What the runner raised.
+
+    Returns
+    -------
+    TaskResult
+
+    See Also
+    --------
+    failed_result : the general case.
+
+    Examples
+    --------
+    >>> from threec_helpers.batch.jobs import Job
+    >>> job = Job(client_id="acme", period="2025", notebook="02_analysis", notebook_path="02_analysis.ipynb",
+    ...           output_dir="reports/demo/acme/2025", parameters={"lang": "en"}, lang="en", timeout=600.0,
+    ...           formats=("html",), mask=False, kernel_name="python3", data_root="data/clients")
+    >>> crash_result(NotebookTask(job=job), RuntimeError("worker lost")).error
+    {'key': 'batch.error.crash', 'fields': {'detail': 'RuntimeError: worker lost'}}
+    """
     return failed_result(task, make_error("batch.error.crash", detail=f"{type(exc).__name__}: {exc}"[:500]),
                          "crash")

@@ -44,12 +44,36 @@ READY_TIMEOUT = 120.0
 
 
 def enabled() -> bool:
-    """Whether batch workers use warm kernels (``THREEC_WARM_KERNELS`` not ``0``)."""
+    """Whether batch workers use warm kernels (``THREEC_WARM_KERNELS`` not ``0``).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> enabled() == (os.environ.get(ENV_ENABLED, "1").lower() not in ("0", "false", "no", "off"))
+    True
+    """
     return os.environ.get(ENV_ENABLED, "1").strip().lower() not in ("0", "false", "no", "off")
 
 
 def warm_imports() -> list[str]:
-    """What a warm kernel imports ahead: :data:`BASE_IMPORTS` and ``THREEC_WARM_IMPORTS``."""
+    """What a warm kernel imports ahead: :data:`BASE_IMPORTS` and ``THREEC_WARM_IMPORTS``.
+
+    Returns
+    -------
+    list of str
+
+    See Also
+    --------
+    warmup_line : the code that imports them.
+
+    Examples
+    --------
+    >>> warm_imports()[:len(BASE_IMPORTS)] == list(BASE_IMPORTS)
+    True
+    """
     extra = [m.strip() for m in os.environ.get(ENV_IMPORTS, "").split(",") if m.strip()]
     return list(dict.fromkeys([*BASE_IMPORTS, *extra]))
 
@@ -59,6 +83,22 @@ def warmup_line(modules: Iterable[str]) -> str:
 
     It runs the imports with ``exec`` in a new dictionary, so the kernel's user namespace
     is untouched; the modules stay in ``sys.modules``, which is the point.
+
+    Parameters
+    ----------
+    modules : iterable of str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import sys
+    >>> namespace = {}
+    >>> exec(warmup_line(["json", "no_such_module"]), namespace)
+    >>> sorted(k for k in namespace if not k.startswith("__")), "json" in sys.modules
+    ([], True)
     """
     code = ("import importlib\n"
             f"for _m in {list(modules)!r}:\n"
@@ -82,6 +122,17 @@ class KernelPool:
     Notes
     -----
     Use it from one thread: the kernel managers run on that thread's event loop.
+
+    See Also
+    --------
+    execute_notebook : runs a notebook in a kernel taken from the pool.
+
+    Examples
+    --------
+    >>> pool = KernelPool(spare=0, imports=["json"])
+    >>> pool.spare, pool.imports, pool.started
+    (0, ['json'], 0)
+    >>> pool.close()
     """
 
     def __init__(self, spare: int = 1, imports: Iterable[str] | None = None):
@@ -221,6 +272,33 @@ def execute_notebook(km, input_path: str, output_path: str, **kwargs):
 
     Papermill's nbclient engine, given the kernel and the client already connected to it,
     so it does not connect and wait for the kernel a second time.
+
+    Parameters
+    ----------
+    km : KernelManager
+        From :meth:`KernelPool.take`.
+    input_path, output_path : str
+    **kwargs
+        Passed to ``papermill.execute_notebook`` (``kernel_name``, ``parameters``, ...).
+
+    Returns
+    -------
+    NotebookNode
+        The executed notebook.
+
+    Examples
+    --------
+    >>> import tempfile, nbformat
+    >>> folder = tempfile.mkdtemp()
+    >>> source = f"{folder}/in.ipynb"
+    >>> nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")]), source)
+    >>> pool = KernelPool(spare=0, imports=[])
+    >>> km = pool.take("python3", folder)
+    >>> done = execute_notebook(km, source, f"{folder}/out.ipynb", kernel_name="python3", progress_bar=False)
+    >>> pool.release(km)
+    >>> pool.close()
+    >>> done.cells[0].outputs[0]["text"]
+    '42\\n'
     """
     import papermill as pm
     from papermill.engines import papermill_engines

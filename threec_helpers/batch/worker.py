@@ -33,7 +33,29 @@ PRELOAD = ("papermill", "nbconvert", "weasyprint", "threec_helpers.batch.publish
 
 
 def main(argv: list[str]) -> None:
-    """Run one task from stdin, or serve tasks line by line with ``--serve`` (see the module docstring)."""
+    """Run one task from stdin, or serve tasks line by line with ``--serve`` (see the module docstring).
+
+    Parameters
+    ----------
+    argv : list of str
+        The command line's arguments (``--serve`` or nothing).
+
+    Examples
+    --------
+    >>> import io, tempfile
+    >>> from pathlib import Path
+    >>> from threec_helpers.batch.tasks import BriefingTask
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> task = BriefingTask(id="acme/2025/briefing", folder=str(folder / "acme"), client="acme", period="2025",
+    ...                     lang="en", result_path=str(folder / "result.json"))
+    >>> stdin, sys.stdin = sys.stdin, io.StringIO(json.dumps(task.to_dict()))
+    >>> try:
+    ...     main([])
+    ... finally:
+    ...     sys.stdin = stdin
+    >>> json.loads((folder / "result.json").read_text())["status"]
+    'ok'
+    """
     os.environ["PYTHONHASHSEED"] = "0"  # kernels inherit it: the same run gives the same output order
     os.environ["THREEC_BATCH"] = "1"  # explorers render static output (threec_helpers.explore.is_batch)
     if "--serve" not in argv:
@@ -67,7 +89,20 @@ def main(argv: list[str]) -> None:
 
 
 def watch_parent(pool=None) -> None:
-    """Exit, with the waiting kernels of ``pool``, when the process that started this worker is gone."""
+    """Exit, with the waiting kernels of ``pool``, when the process that started this worker is gone.
+
+    Parameters
+    ----------
+    pool : KernelPool, optional
+        Its kernels are killed first.
+
+    Examples
+    --------
+    >>> import subprocess
+    >>> code = "from threec_helpers.batch.worker import watch_parent; watch_parent(); print('watching')"
+    >>> subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    'watching\\n'
+    """
     parent = os.getppid()
 
     def watch():

@@ -25,19 +25,49 @@ CONFIG_FILE = "client.yaml"
 
 @dataclass(frozen=True)
 class Period:
-    """A reporting period: an id (``"2025"``, ``"2025-Q3"``, ``"2025-10"``) and its dates."""
+    """A reporting period: an id (``"2025"``, ``"2025-Q3"``, ``"2025-10"``) and its dates.
+
+    Attributes
+    ----------
+    id : str
+        The period's name in ``client.yaml`` and in report folders.
+    start, end : datetime.date
+        First and last day, both included.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> q3 = Period("2025-Q3", dt.date(2025, 7, 1), dt.date(2025, 9, 30))
+    >>> q3.contains(dt.date(2025, 9, 30)), q3.contains(dt.date(2025, 10, 1))
+    (True, False)
+    """
 
     id: str
     start: dt.date
     end: dt.date
 
     def contains(self, day: dt.date) -> bool:
+        """Whether ``day`` falls within the period (both ends included)."""
         return self.start <= day <= self.end
 
 
 @dataclass(frozen=True)
 class PyramidThresholds:
-    """Curry's customer pyramid cut-offs, as shares of active customers ranked by revenue."""
+    """Curry's customer pyramid cut-offs, as shares of active customers ranked by revenue.
+
+    Attributes
+    ----------
+    top, big, medium : float
+        Cumulative shares of the active customers, ranked by revenue, in each tier
+        (the rest are small).
+    inactive_months : int
+        Months without a purchase after which a customer counts as inactive.
+
+    Examples
+    --------
+    >>> PyramidThresholds()
+    PyramidThresholds(top=0.01, big=0.04, medium=0.15, inactive_months=12)
+    """
 
     top: float = 0.01
     big: float = 0.04
@@ -60,6 +90,11 @@ class TableSource:
         so the client's files are never edited.
     date_order : {"dmy", "mdy", "ymd"}, optional
         Order of day and month in this table's dates (overrides the client's).
+
+    Examples
+    --------
+    >>> TableSource(file="销售明细.xlsx", sheet="2025", columns={"单据日期": "date"}).columns["单据日期"]
+    'date'
     """
 
     file: str | None = None
@@ -138,7 +173,43 @@ class Certification:
 
 @dataclass(frozen=True)
 class ClientConfig:
-    """The parsed ``client.yaml`` of one client folder."""
+    """The parsed ``client.yaml`` of one client folder.
+
+    Attributes
+    ----------
+    client_id : str
+        Equal to the client folder's name.
+    name : dict
+        The client's name by language (``{"zh": ..., "en": ...}``).
+    engagement : str
+        One of :data:`~threec_helpers.inputs.contract.ENGAGEMENTS`.
+    industry, currency, language : str
+    periods : tuple of Period
+    current_period, previous_period : str
+        Ids of ``periods`` (``previous_period`` may be None).
+    targets : dict
+    pyramid : PyramidThresholds
+    checklist : str, optional
+        The audit checklist this client is assessed against.
+    tables : dict of TableSource
+        Files not at their default name, and how to read them.
+    date_order : {"dmy", "mdy", "ymd"}, optional
+    folder : Path, optional
+    extra : dict
+        Keys of ``client.yaml`` the workbench does not use itself.
+
+    See Also
+    --------
+    load_client_config : read and check a client folder's ``client.yaml``.
+    parse_client_config : check an already loaded mapping.
+
+    Examples
+    --------
+    >>> from threec_helpers.paths import client_folder
+    >>> cfg = load_client_config(client_folder("demo_telecom"))
+    >>> cfg.engagement, cfg.period(cfg.current_period).id == cfg.current_period
+    ('iso9001', True)
+    """
 
     client_id: str
     name: dict[str, str]
@@ -314,6 +385,29 @@ def parse_client_config(raw: Any, path: Path, folder_name: str | None = None) ->
     Returns
     -------
     ClientConfig
+
+    Raises
+    ------
+    ClientConfigError
+        Naming the file, the field and what to do.
+
+    See Also
+    --------
+    load_client_config : read the file first, then this.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> cfg = parse_client_config({"client_id": "acme", "name": {"zh": "艾克美", "en": "Acme"},
+    ...                            "engagement": "3c", "current_period": "2025",
+    ...                            "periods": [{"id": "2025", "start": "2025-01-01", "end": "2025-12-31"}]},
+    ...                           Path("acme/client.yaml"))
+    >>> cfg.display_name("en"), cfg.periods[0].end
+    ('Acme', datetime.date(2025, 12, 31))
+    >>> parse_client_config([], Path("acme/client.yaml"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    threec_helpers.errors.ClientConfigError: ...
     """
     if not isinstance(raw, dict):
         raise ClientConfigError(key="config.not_a_mapping", path=path, found=type(raw).__name__)
@@ -437,10 +531,29 @@ def parse_client_config(raw: Any, path: Path, folder_name: str | None = None) ->
 def load_client_config(folder: Path) -> ClientConfig:
     """Read and check ``folder/client.yaml``.
 
+    Parameters
+    ----------
+    folder : Path
+        The client folder.
+
+    Returns
+    -------
+    ClientConfig
+
     Raises
     ------
     ClientConfigError
         If the file is missing, is not valid YAML, uses Python tags or breaks a rule.
+
+    See Also
+    --------
+    parse_client_config : the checks, on an already loaded mapping.
+
+    Examples
+    --------
+    >>> from threec_helpers.paths import client_folder
+    >>> load_client_config(client_folder("demo_manufacturer")).client_id
+    'demo_manufacturer'
     """
     folder = Path(folder)
     path = folder / CONFIG_FILE

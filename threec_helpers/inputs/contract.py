@@ -68,6 +68,16 @@ class Column:
         Other headers this column is recognised by (Chinese and English).
     doc_en, doc_zh : str
         Description for ``docs/data-contract.md``.
+
+    See Also
+    --------
+    Table : the columns of one input table.
+
+    Examples
+    --------
+    >>> col = Column("status", "category", allowed=("active", "inactive"), value_aliases={"活跃": "active"})
+    >>> col.allowed, col.nullable
+    (('active', 'inactive'), False)
     """
 
     name: str
@@ -89,7 +99,30 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """One input table of a client folder."""
+    """One input table of a client folder.
+
+    Attributes
+    ----------
+    name : str
+        Canonical table name (also the default file name, e.g. ``customers.csv``).
+    columns : tuple of Column
+    required : bool
+        An engagement cannot be analysed without it.
+    doc_en, doc_zh : str
+        Description for ``docs/data-contract.md``.
+
+    See Also
+    --------
+    Column : one column's rules.
+    tables_for : the tables of an engagement type.
+
+    Examples
+    --------
+    >>> TABLES["customers"].column_names[:3]
+    ['customer_id', 'name', 'status']
+    >>> TABLES["customers"].column("status").type
+    'category'
+    """
 
     name: str
     columns: tuple[Column, ...]
@@ -106,6 +139,7 @@ class Table:
 
     @property
     def column_names(self) -> list[str]:
+        """Canonical names of the columns, in order."""
         return [c.name for c in self.columns]
 
 
@@ -490,7 +524,22 @@ ENGAGEMENT_TABLES: dict[str, tuple[str, ...]] = {
 
 
 def tables_for(engagement: str) -> list[Table]:
-    """Return the tables of an engagement type, referenced tables first."""
+    """Return the tables of an engagement type, referenced tables first.
+
+    Parameters
+    ----------
+    engagement : str
+        One of :data:`ENGAGEMENTS`.
+
+    Returns
+    -------
+    list of Table
+
+    Examples
+    --------
+    >>> [t.name for t in tables_for("clinical")]
+    ['assessment_scores', 'quality_objectives', 'kpi_measurements', 'rectifications']
+    """
     if engagement not in ENGAGEMENT_TABLES:
         raise KeyError(f"unknown engagement {engagement!r}; use one of {', '.join(ENGAGEMENTS)}")
     return [TABLES[name] for name in ENGAGEMENT_TABLES[engagement]]
@@ -518,13 +567,48 @@ SHEET_TITLES: dict[str, tuple[str, str]] = {
 
 
 def sheet_title(table: str, lang: str) -> str:
-    """The sheet name of ``table`` in a request workbook, in ``lang`` (``zh`` or ``en``)."""
+    """The sheet name of ``table`` in a request workbook, in ``lang`` (``zh`` or ``en``).
+
+    Parameters
+    ----------
+    table : str
+        Canonical table name.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    table_for_sheet : the reverse, a sheet name to its table.
+
+    Examples
+    --------
+    >>> sheet_title("customers", "zh"), sheet_title("customers", "en")
+    ('客户', 'Customers')
+    """
     zh, en = SHEET_TITLES[table]
     return zh if lang == "zh" else en
 
 
 def table_for_sheet(sheet: str, candidates: tuple[str, ...] | list[str] | None = None) -> str | None:
     """The table a worksheet called ``sheet`` holds (its name, Chinese or English title), or None.
+
+    Parameters
+    ----------
+    sheet : str
+        The worksheet's name.
+    candidates : sequence of str, optional
+        Tables to consider (default: every table with a sheet title).
+
+    Returns
+    -------
+    str or None
+
+    See Also
+    --------
+    sheet_title : a table's sheet name.
 
     Examples
     --------
@@ -544,7 +628,27 @@ def _is_cjk(text: str) -> bool:
 
 def display_header(column: Column, lang: str) -> str:
     """The header a request workbook writes for ``column``: its first Chinese accepted header
-    (``客户编号``) for ``zh``, its canonical name for ``en``; both are read back as the column."""
+    (``客户编号``) for ``zh``, its canonical name for ``en``; both are read back as the column.
+
+    Parameters
+    ----------
+    column : Column
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    display_value : the same for a category value.
+
+    Examples
+    --------
+    >>> col = TABLES["customers"].column("customer_id")
+    >>> display_header(col, "zh"), display_header(col, "en")
+    ('客户编号', 'customer_id')
+    """
     if lang == "zh":
         for alias in column.aliases:
             if _is_cjk(alias):
@@ -554,7 +658,32 @@ def display_header(column: Column, lang: str) -> str:
 
 def display_value(column: Column, value: str, lang: str) -> str:
     """A canonical category or yes/no value as a request workbook shows it in ``lang``
-    (``active`` -> ``活跃``); the reader maps it back. Symbols (``%``, ``>=``) stay as they are."""
+    (``active`` -> ``活跃``); the reader maps it back. Symbols (``%``, ``>=``) stay as they are.
+
+    Parameters
+    ----------
+    column : Column
+    value : str
+        Canonical value (``"true"``/``"false"`` for a yes/no column).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    display_header : the same for a column's header.
+    choices : every value of a column, displayed.
+
+    Examples
+    --------
+    >>> status = TABLES["customers"].column("status")
+    >>> display_value(status, "active", "zh"), display_value(status, "active", "en")
+    ('活跃', 'active')
+    >>> display_value(TABLES["quality_objectives"].column("comparator"), ">=", "zh")
+    '>='
+    """
     if column.type == "bool":
         truth = str(value).lower() in ("true", "1", "yes")
         return ("是" if truth else "否") if lang == "zh" else ("yes" if truth else "no")
@@ -567,7 +696,26 @@ def display_value(column: Column, value: str, lang: str) -> str:
 
 
 def choices(column: Column, lang: str) -> list[str]:
-    """The values a request workbook's drop-down offers for a category or yes/no column."""
+    """The values a request workbook's drop-down offers for a category or yes/no column.
+
+    Parameters
+    ----------
+    column : Column
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    list of str
+
+    See Also
+    --------
+    display_value : how each value is shown.
+
+    Examples
+    --------
+    >>> choices(TABLES["customers"].column("status"), "en")
+    ['active', 'inactive', 'prospect', 'suspect']
+    """
     if column.type == "bool":
         return [display_value(column, "true", lang), display_value(column, "false", lang)]
     return [display_value(column, v, lang) for v in column.allowed]
@@ -578,6 +726,19 @@ _SPACES = re.compile(r"[\s_\-./（）()]+")
 
 def normalise_header(text: object) -> str:
     """Normalise a header for alias matching: NFKC, lower case, no spaces/underscores/brackets.
+
+    Parameters
+    ----------
+    text : object
+        A header as found in a file.
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    alias_table : every normalised spelling of a table's headers.
 
     Examples
     --------
@@ -591,7 +752,23 @@ def normalise_header(text: object) -> str:
 
 
 def alias_table(table: Table) -> dict[str, str]:
-    """Map every normalised header spelling of ``table``'s columns to the canonical name."""
+    """Map every normalised header spelling of ``table``'s columns to the canonical name.
+
+    Parameters
+    ----------
+    table : Table
+
+    Returns
+    -------
+    dict
+        :func:`normalise_header` of each accepted header -> canonical column name.
+
+    Examples
+    --------
+    >>> aliases = alias_table(TABLES["customers"])
+    >>> aliases["customerid"], aliases["客户编号"]
+    ('customer_id', 'customer_id')
+    """
     out: dict[str, str] = {}
     for col in table.columns:
         for spelling in (col.name, *col.aliases):
@@ -604,6 +781,16 @@ def render_markdown() -> str:
 
     ``python -m threec_helpers.contract`` prints it; a test checks the document holds
     exactly this text, so the document and the rules cannot drift apart.
+
+    Returns
+    -------
+    str
+        Markdown: one section per engagement, one table of columns per input table.
+
+    Examples
+    --------
+    >>> render_markdown().splitlines()[0]
+    '### Engagement `3c`'
     """
     type_names = {"string": "text", "float": "number", "int": "whole number", "date": "date",
                   "bool": "yes/no", "category": "one of", "period": "period id", "month": "YYYY-MM"}

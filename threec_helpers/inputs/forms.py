@@ -55,7 +55,28 @@ FORM_ITEMS = Table("audit_form", (
 
 @dataclass
 class FormProblem:
-    """One refusal (or warning) about a form, named by its file."""
+    """One refusal (or warning) about a form, named by its file.
+
+    Attributes
+    ----------
+    file : Path
+        The form.
+    rule : str
+        What is wrong (``form_not_a_form``, ``form_other_client``, ...); the validation
+        report words it from the locale.
+    row : int, optional
+        Sheet row (1-based as in Excel).
+    column, value : str, optional
+        The column and the value refused.
+    params : dict
+        Further fields of the message.
+    severity : {"error", "warning"}
+
+    Examples
+    --------
+    >>> FormProblem(Path("audit_forms/r1.xlsx"), "form_not_a_form").severity
+    'error'
+    """
 
     file: Path
     rule: str
@@ -67,12 +88,50 @@ class FormProblem:
 
 
 def expected_checklist(config: ClientConfig) -> str | None:
-    """The checklist a client's forms must be for (``checklist`` of client.yaml, else the engagement's)."""
+    """The checklist a client's forms must be for (``checklist`` of client.yaml, else the engagement's).
+
+    Parameters
+    ----------
+    config : ClientConfig
+
+    Returns
+    -------
+    str or None
+        None for an engagement without audit forms and no ``checklist`` in client.yaml.
+
+    Examples
+    --------
+    >>> from threec_helpers.inputs.config import load_client_config
+    >>> from threec_helpers.paths import client_folder
+    >>> expected_checklist(load_client_config(client_folder("demo_manufacturer")))
+    'customer_focus'
+    """
     return config.checklist or DEFAULT_CHECKLIST.get(config.engagement)
 
 
 def form_files(folder: Path) -> list[Path]:
-    """The workbooks in a client's ``audit_forms`` folder (Excel's lock files ``~$...`` left out)."""
+    """The workbooks in a client's ``audit_forms`` folder (Excel's lock files ``~$...`` left out).
+
+    Parameters
+    ----------
+    folder : Path
+        The client folder.
+
+    Returns
+    -------
+    list of Path
+        Sorted by name; empty when there is no ``audit_forms`` folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / FORMS_FOLDER).mkdir()
+    >>> for name in ("b.xlsx", "a.xlsx", "~$a.xlsx", "notes.txt"):
+    ...     _ = (folder / FORMS_FOLDER / name).write_bytes(b"")
+    >>> [p.name for p in form_files(folder)]
+    ['a.xlsx', 'b.xlsx']
+    """
     forms = Path(folder) / FORMS_FOLDER
     if not forms.is_dir():
         return []
@@ -103,12 +162,37 @@ def _sheet(path: Path, name: str | None) -> tuple[list[list[Any]], list[str]]:
 def read_form_meta(path: Path) -> dict[str, Any] | None:
     """What a form was made for (hidden sheet ``threec``), or None for a file that is no threec form.
 
+    Parameters
+    ----------
+    path : Path
+        A workbook.
+
     Returns
     -------
     dict or None
         ``form``, ``version``, ``client_id``, ``checklist``, ``checklist_version``, ``round``,
         ``lang``, ``sheet`` and ``items``: item id -> ``(min, max, values)`` where ``values`` is
         the tuple of allowed scores of a choice scale (empty for a range scale).
+
+    See Also
+    --------
+    read_form : the answers of one form.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.audit.checklists import load_checklist
+    >>> from threec_helpers.audit.forms import write_audit_form
+    >>> from threec_helpers.inputs.config import load_client_config
+    >>> from threec_helpers.paths import client_folder
+    >>> config = load_client_config(client_folder("demo_manufacturer"))
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> path = write_audit_form(load_checklist("customer_focus"), folder / FORMS_FOLDER / "r1.xlsx", config,
+    ...                         lang="en", respondent="R1", role="manager",
+    ...                         answers=pd.DataFrame({"item_id": ["ORG.1", "ORG.2"], "score": [4, 3]}))
+    >>> meta = read_form_meta(path)
+    >>> meta["client_id"], meta["checklist"], meta["items"]["ORG.1"]
+    ('demo_manufacturer', 'customer_focus', (1.0, 5.0, ()))
     """
     rows, _ = _sheet(path, META_SHEET)
     if not rows:
@@ -150,8 +234,44 @@ def _text(series: pd.Series) -> pd.Series:
 
 def read_form(path: Path, config: ClientConfig) -> tuple[pd.DataFrame | None, dict[str, Any] | None,
                                                          list[FormProblem]]:
-    """Read one filled form: its answers (item_id, score, evidence, remarks; index = sheet row),
-    what it was made for, and its problems."""
+    """Read one filled form: its answers, what it was made for, and its problems.
+
+    Parameters
+    ----------
+    path : Path
+        The form.
+    config : ClientConfig
+        The client it must be for.
+
+    Returns
+    -------
+    answers : DataFrame or None
+        ``item_id``, ``score``, ``evidence``, ``remarks``; the index is the sheet row. None when
+        the file was refused as a whole.
+    meta : dict or None
+        :func:`read_form_meta`, with ``respondent`` and ``role`` added.
+    problems : list of FormProblem
+
+    See Also
+    --------
+    read_audit_forms : every form of a client, as its responses table.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.audit.checklists import load_checklist
+    >>> from threec_helpers.audit.forms import write_audit_form
+    >>> from threec_helpers.inputs.config import load_client_config
+    >>> from threec_helpers.paths import client_folder
+    >>> config = load_client_config(client_folder("demo_manufacturer"))
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> path = write_audit_form(load_checklist("customer_focus"), folder / FORMS_FOLDER / "r1.xlsx", config,
+    ...                         lang="en", respondent="R1", role="manager",
+    ...                         answers=pd.DataFrame({"item_id": ["ORG.1", "ORG.2"], "score": [4, 3]}))
+    >>> answers, meta, problems = read_form(path, config)
+    >>> answers.dropna(subset=["score"])[["item_id", "score"]].values.tolist(), meta["respondent"], problems
+    ([['ORG.1', 4.0], ['ORG.2', 3.0]], 'R1', [])
+    """
     problems: list[FormProblem] = []
     try:
         meta = read_form_meta(path)
@@ -230,6 +350,26 @@ def read_audit_forms(folder: Path, config: ClientConfig) -> tuple[pd.DataFrame |
         evidence), typed; None when there are no forms or any form was refused.
     problems : list of FormProblem
         Each naming the form's file (and row).
+
+    See Also
+    --------
+    read_form : one form.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.audit.checklists import load_checklist
+    >>> from threec_helpers.audit.forms import write_audit_form
+    >>> from threec_helpers.inputs.config import load_client_config
+    >>> from threec_helpers.paths import client_folder
+    >>> config = load_client_config(client_folder("demo_manufacturer"))
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> path = write_audit_form(load_checklist("customer_focus"), folder / FORMS_FOLDER / "r1.xlsx", config,
+    ...                         lang="en", respondent="R1", role="manager",
+    ...                         answers=pd.DataFrame({"item_id": ["ORG.1", "ORG.2"], "score": [4, 3]}))
+    >>> frame, problems = read_audit_forms(folder, config)
+    >>> frame[["respondent_id", "item_id", "score"]].values.tolist(), problems
+    ([['R1', 'ORG.1', 4.0], ['R1', 'ORG.2', 3.0]], [])
     """
     files = form_files(folder)
     if not files:

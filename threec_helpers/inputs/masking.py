@@ -86,10 +86,29 @@ def pseudonym_map(ids: Iterable[str], client_id: str, lang: str = "zh", *, salt:
     sorted order) then gets 8, 10, ... digits until it is unique, so the map stays
     one-to-one and stable for a given set of ids.
 
+    Parameters
+    ----------
+    ids : iterable of str
+        Customer ids (missing values are left out).
+    client_id : str
+    lang : {"zh", "en"}
+    salt : str, optional
+        As in :func:`pseudonym`.
+
     Returns
     -------
     dict
         id -> pseudonym.
+
+    See Also
+    --------
+    pseudonym : one id.
+    mask_tables : apply the map to loaded tables.
+
+    Examples
+    --------
+    >>> pseudonym_map(["C001", "C002"], "acme", "en")
+    {'C001': 'Customer-4B11B4', 'C002': 'Customer-16786D'}
     """
     check_lang(lang)
     key = _key(client_id, salt)
@@ -108,7 +127,22 @@ def pseudonym_map(ids: Iterable[str], client_id: str, lang: str = "zh", *, salt:
 
 
 def customer_names(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
-    """``{customer name: customer id}`` from the ``customers`` table (empty names left out)."""
+    """``{customer name: customer id}`` from the ``customers`` table (empty names left out).
+
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        Loaded tables; only ``customers`` is read.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> customer_names({"customers": pd.DataFrame({"customer_id": ["C001", "C2"], "name": ["Alpha", None]})})
+    {'Alpha': 'C001'}
+    """
     customers = tables.get("customers")
     if customers is None or "name" not in customers.columns or "customer_id" not in customers.columns:
         return {}
@@ -172,6 +206,30 @@ def text_replacements(tables: Mapping[str, pd.DataFrame], client_id: str, lang: 
     Used by the batch runner as a safety net over the text a notebook printed (tables,
     markdown, results files). Ids and names shorter than ``min_length`` are left out: a
     one- or two-character token would match ordinary numbers and words.
+
+    Parameters
+    ----------
+    tables : dict of DataFrame
+    client_id : str
+    lang : {"zh", "en"}
+    salt : str, optional
+    min_length : int
+        Shortest id or name replaced.
+
+    Returns
+    -------
+    dict
+        Original text -> pseudonym; a customer's name maps to its id's pseudonym.
+
+    See Also
+    --------
+    compile_scrubber : turn the replacements into a function over text.
+
+    Examples
+    --------
+    >>> t = {"customers": pd.DataFrame({"customer_id": ["C001", "C2"], "name": ["Alpha Hotel", "Bo"]})}
+    >>> text_replacements(t, "acme", "en")
+    {'C001': 'Customer-4B11B4', 'Alpha Hotel': 'Customer-4B11B4'}
     """
     ids: set[str] = set()
     for frame in tables.values():
@@ -192,6 +250,26 @@ def compile_scrubber(replacements: Mapping[str, str]):
     matches only where it is not part of a longer Latin word or number (so ``C001`` does
     not match inside ``C0012``); Chinese text has no word spaces, so a Chinese name
     matches anywhere.
+
+    Parameters
+    ----------
+    replacements : dict
+        Text -> replacement, e.g. from :func:`text_replacements`.
+
+    Returns
+    -------
+    callable
+        Leaves anything that is not a ``str`` as it is.
+
+    See Also
+    --------
+    text_replacements : the replacements of a client's customers.
+
+    Examples
+    --------
+    >>> scrub = compile_scrubber({"Alpha Hotel": "Customer-4B11B4", "C001": "Customer-4B11B4"})
+    >>> scrub("Alpha Hotel (C001) is not C0012")
+    'Customer-4B11B4 (Customer-4B11B4) is not C0012'
     """
     if not replacements:
         return lambda text: text

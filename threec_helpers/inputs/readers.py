@@ -82,6 +82,18 @@ class RawTable:
         (row, column) of formula cells with no saved result (read as empty).
     hidden_rows : list of int
         Data rows hidden in the workbook (kept as data; the validator warns).
+
+    See Also
+    --------
+    read_table : makes one from a file.
+
+    Examples
+    --------
+    >>> from threec_helpers.inputs.contract import TABLES
+    >>> from threec_helpers.paths import client_folder
+    >>> raw = read_table(client_folder("demo_manufacturer") / "transactions.csv", TABLES["transactions"])
+    >>> raw.header_row, raw.encoding, raw.frame.index[0]
+    (1, 'utf-8-sig', 2)
     """
 
     frame: pd.DataFrame
@@ -102,8 +114,28 @@ EXAMPLE_MARKERS = ("【示例】", "[示例]", "【example】", "[example]")
 
 
 def drop_example_row(raw: RawTable) -> RawTable:
-    """Drop the example row of a request workbook (the first data row, marked in its first
-    cell by one of :data:`EXAMPLE_MARKERS`) and remember its row number."""
+    """Drop the example row of a request workbook and remember its row number.
+
+    The example row is the first data row, marked in its first cell by one of
+    :data:`EXAMPLE_MARKERS` (``【示例】``, ``[example]``, ...).
+
+    Parameters
+    ----------
+    raw : RawTable
+
+    Returns
+    -------
+    RawTable
+        ``raw`` itself, its ``frame`` without the example row and ``example_row`` set
+        (unchanged when the first data row is no example).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"customer_id": ["【示例】C001", "C002"]}, index=[2, 3])
+    >>> raw = drop_example_row(RawTable(frame, Path("request.xlsx"), 1, None, {}, []))
+    >>> raw.frame.index.tolist(), raw.example_row
+    ([3], 2)
+    """
     frame = raw.frame
     if frame.empty or not len(frame.columns):
         return raw
@@ -177,6 +209,32 @@ def decide_legacy_encoding(path: Path, data: bytes) -> str:
     Big5 are each tried on the whole file; when both decode, the one whose Chinese
     characters are frequent ones wins, and a file where neither is clearly more plausible
     is refused.
+
+    Parameters
+    ----------
+    path : Path
+        The file (for messages).
+    data : bytes
+        All of its bytes.
+
+    Returns
+    -------
+    str
+        ``"gb18030"`` or ``"big5"``.
+
+    Raises
+    ------
+    FileFormatError
+        Binary, mixed-encoding or undecidable content.
+
+    See Also
+    --------
+    detect_encoding : tries the BOM and UTF-8 first, then this.
+
+    Examples
+    --------
+    >>> decide_legacy_encoding(Path("sales.csv"), "客户编号,金额".encode("gb18030"))
+    'gb18030'
     """
     if b"\x00" in data:
         raise FileFormatError(key="io.binary", path=path)
@@ -231,6 +289,15 @@ def detect_encoding(path: Path, sample: bytes | None = None) -> str:
     ------
     FileFormatError
         For an empty, binary, undecodable or mixed-encoding file.
+
+    See Also
+    --------
+    decide_legacy_encoding : the choice between GB18030 and Big5.
+
+    Examples
+    --------
+    >>> detect_encoding(Path("a.csv"), "客户编号".encode("utf-8")), detect_encoding(Path("b.csv"), "客户编号".encode("gbk"))
+    ('utf-8', 'gb18030')
     """
     if sample is None:
         sample = Path(path).read_bytes()
@@ -261,6 +328,24 @@ def find_header_row(rows: list[list[object]], aliases: dict[str, str]) -> int:
     The header is the first row with the most cells matching the alias table (at least
     one); rows above it (titles, notes, blank rows) are skipped. If no row matches, the
     first non-blank row is taken, so the validator can list the headers it found.
+
+    Parameters
+    ----------
+    rows : list of list
+        The first rows of a sheet or file, cells as read.
+    aliases : dict
+        :func:`~threec_helpers.inputs.contract.alias_table` of the expected table.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> from threec_helpers.inputs.contract import TABLES, alias_table
+    >>> rows = [["销售明细", None], [None, None], ["客户编号", "金额"], ["C1", 3]]
+    >>> find_header_row(rows, alias_table(TABLES["transactions"]))
+    2
     """
     best, best_score = None, 0
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -761,10 +846,11 @@ def read_table(path: str | Path, table: Table | None = None, *, sheet: str | int
 
     Examples
     --------
-    >>> from threec_helpers.contract import TABLES
-    >>> raw = read_table("data/clients/demo_manufacturer/transactions.csv", TABLES["transactions"])  # doctest: +SKIP
-    >>> raw.frame.columns[:3].tolist()  # doctest: +SKIP
-    ['date', 'customer_id', 'amount']
+    >>> from threec_helpers.inputs.contract import TABLES
+    >>> from threec_helpers.paths import client_folder
+    >>> raw = read_table(client_folder("demo_manufacturer") / "transactions.csv", TABLES["transactions"])
+    >>> raw.frame.columns[:3].tolist()
+    ['transaction_id', 'date', 'customer_id']
     """
     path = Path(path)
     if not path.is_file():
@@ -939,6 +1025,12 @@ def parse_dates(values: pd.Series, order: str | None = None,
     parsed : Series of datetime64[ns]
     invalid : Series of bool
         True where a non-empty cell is not a date.
+
+    Examples
+    --------
+    >>> parsed, invalid = parse_dates(pd.Series(["2025-03-05", "2025年3月6日", "20250307", "soon"]))
+    >>> [day.day for day in parsed[:3]], invalid.tolist()
+    ([5, 6, 7], [False, False, False, True])
     """
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         parsed = values
@@ -1012,10 +1104,26 @@ def parse_dates(values: pd.Series, order: str | None = None,
 def parse_bools(values: pd.Series, value_aliases: dict[str, str]) -> tuple[pd.Series, pd.Series]:
     """Parse yes/no cells (``yes``/``no``, ``是``/``否``, ``1``/``0``, ``true``/``false``).
 
+    Parameters
+    ----------
+    values : Series
+    value_aliases : dict
+        Spellings -> ``"true"`` / ``"false"`` (the column's ``value_aliases``).
+
     Returns
     -------
     parsed : Series of boolean (nullable)
     invalid : Series of bool
+
+    See Also
+    --------
+    parse_categories : the same for a category column.
+
+    Examples
+    --------
+    >>> parsed, invalid = parse_bools(pd.Series(["是", "no", "maybe"]), {"是": "true", "no": "false"})
+    >>> parsed.tolist(), invalid.tolist()
+    ([True, False, <NA>], [False, False, True])
     """
     if pd.api.types.is_bool_dtype(values.dtype):
         return values.astype("boolean"), pd.Series(False, index=values.index)
@@ -1038,6 +1146,23 @@ def parse_categories(values: pd.Series, column: Column) -> tuple[pd.Series, pd.S
         reports them).
     invalid : Series of bool
         Always False: allowed-value checks are the validator's.
+
+    Parameters
+    ----------
+    values : Series
+    column : Column
+        A ``category`` column of the contract.
+
+    See Also
+    --------
+    parse_bools : the same for a yes/no column.
+
+    Examples
+    --------
+    >>> from threec_helpers.inputs.contract import TABLES
+    >>> parsed, _ = parse_categories(pd.Series(["活跃", "Active", "old"]), TABLES["customers"].column("status"))
+    >>> parsed.tolist()
+    ['active', 'active', 'old']
     """
     lookup = {str(k).strip().lower(): v for k, v in column.value_aliases.items()}
     lookup.update({a.lower(): a for a in column.allowed})
@@ -1058,7 +1183,23 @@ def _to_str(values: pd.Series) -> pd.Series:
 
 def parse_text(values: pd.Series) -> pd.Series:
     """Text column: strings stripped, empty cells missing; whole numbers that a reader
-    turned into floats (``1001.0``) written back as ``1001``."""
+    turned into floats (``1001.0``) written back as ``1001``.
+
+    Parameters
+    ----------
+    values : Series
+
+    Returns
+    -------
+    Series
+
+    Examples
+    --------
+    >>> parse_text(pd.Series([1001.0, 1002.0])).tolist()
+    ['1001', '1002']
+    >>> parse_text(pd.Series([" a ", "", None])).isna().tolist()
+    [False, True, True]
+    """
     if pd.api.types.is_float_dtype(values.dtype):
         present = values.dropna()
         if (present == np.floor(present)).all():

@@ -111,7 +111,23 @@ def _cell(col: Column, value: Any, lang: str) -> Any:
 
 
 def default_contact(config: ClientConfig) -> tuple[str | None, str | None]:
-    """Contact and return date from ``client.yaml`` (``request: {contact: ..., due: ...}``), if given."""
+    """Contact and return date from ``client.yaml`` (``request: {contact: ..., due: ...}``), if given.
+
+    Parameters
+    ----------
+    config : ClientConfig
+
+    Returns
+    -------
+    contact, due : str or None
+
+    Examples
+    --------
+    >>> from threec_helpers.inputs.config import load_client_config
+    >>> from threec_helpers.paths import client_folder
+    >>> default_contact(load_client_config(client_folder("demo_telecom")))
+    (None, None)
+    """
     req = config.extra.get("request") if isinstance(config.extra.get("request"), dict) else {}
     contact = req.get("contact")
     due = req.get("due")
@@ -146,6 +162,21 @@ def write_request_workbook(config: ClientConfig, out: str | Path, *, tables: Map
     -------
     Path
         ``out``.
+
+    See Also
+    --------
+    threec_helpers.inputs.validation.find_table_sheet : reads the returned workbook's sheets.
+    request_lists_from_tables : drop-down lists from tables already received.
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl
+    >>> from threec_helpers.inputs.config import load_client_config
+    >>> from threec_helpers.paths import client_folder
+    >>> config = load_client_config(client_folder("demo_telecom"))
+    >>> path = write_request_workbook(config, Path(tempfile.mkdtemp()) / "request.xlsx", lang="en")
+    >>> openpyxl.load_workbook(path).sheetnames[:3]
+    ['Read me', 'Organisation profile', 'Quality objectives']
     """
     import xlsxwriter
 
@@ -331,7 +362,27 @@ def _write_cover(ws, config: ClientConfig, lang: str, engagement_tables: list[Ta
 
 
 def request_lists_from_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:
-    """Roles already used in a client's tables, as a drop-down list (``role``)."""
+    """Roles already used in a client's tables, as a drop-down list (``role``).
+
+    Parameters
+    ----------
+    tables : mapping of DataFrame
+        Validated tables; ``focus_responses`` and ``assessment_scores`` are read.
+
+    Returns
+    -------
+    dict
+        ``{"role": [...]}``, or empty when no role was found.
+
+    See Also
+    --------
+    write_request_workbook : takes these as ``lists``.
+
+    Examples
+    --------
+    >>> request_lists_from_tables({"focus_responses": pd.DataFrame({"role": ["sales", "manager", "sales", None]})})
+    {'role': ['manager', 'sales']}
+    """
     roles: list[str] = []
     for name in ("focus_responses", "assessment_scores"):
         frame = tables.get(name)

@@ -76,6 +76,18 @@ class Problem:
     params : dict
         Fields for the message (bounds, allowed values, ...).
     severity : {"error", "warning"}
+
+    See Also
+    --------
+    ValidationReport : collects the problems of a client folder.
+
+    Examples
+    --------
+    >>> p = Problem("customers", "customers.csv", 5, "customer_id", "unique", value="C001")
+    >>> p.message("en")
+    "column 'customer_id' holds a duplicate value"
+    >>> p.hint("en")
+    'Each id may appear once: merge or correct the duplicate rows.'
     """
 
     table: str
@@ -122,6 +134,26 @@ class ValidationReport:
         Total number of rows failing each (file, column, rule), including those not kept.
     rows : dict
         Data rows read per table.
+
+    See Also
+    --------
+    validate_client : makes one for a client folder.
+    threec_helpers.errors.DataValidationError : carries one when a rule fails.
+
+    Examples
+    --------
+    >>> report = ValidationReport("acme", "data/clients/acme")
+    >>> report.ok
+    True
+    >>> report.add(Problem("customers", "customers.csv", 5, "customer_id", "unique", value="C001"))
+    >>> report.ok, report.n_failing()
+    (False, 1)
+    >>> print(report.format_text("en"))  # doctest: +NORMALIZE_WHITESPACE
+    acme: NOT valid, 1 error(s) and 0 warning(s). Fix the errors in the source files and run threec validate again.
+    <BLANKLINE>
+    ✗ column 'customer_id' holds a duplicate value
+        customers.csv, row 5, column customer_id: value 'C001'
+        → Each id may appear once: merge or correct the duplicate rows.
     """
 
     client_id: str
@@ -229,7 +261,35 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 def find_table_file(folder: Path, table: str, config: ClientConfig) -> tuple[Path | None, str | int | None]:
-    """Return the file holding ``table`` in a client folder (and its sheet), or ``(None, None)``."""
+    """Return the file holding ``table`` in a client folder (and its sheet), or ``(None, None)``.
+
+    Parameters
+    ----------
+    folder : Path
+        The client folder.
+    table : str
+        Canonical table name.
+    config : ClientConfig
+        Its ``tables:`` may name the file and sheet.
+
+    Returns
+    -------
+    path : Path or None
+    sheet : str or int or None
+
+    See Also
+    --------
+    find_table_sheet : a sheet named after the table in any workbook of the folder.
+
+    Examples
+    --------
+    >>> from threec_helpers.inputs.config import load_client_config
+    >>> from threec_helpers.paths import client_folder
+    >>> folder = client_folder("demo_manufacturer")
+    >>> path, sheet = find_table_file(folder, "customers", load_client_config(folder))
+    >>> path.name, sheet
+    ('customers.csv', None)
+    """
     source = config.tables.get(table)
     if source is not None and source.file is not None:
         from ..paths import safe_child
@@ -248,7 +308,30 @@ def find_table_file(folder: Path, table: str, config: ClientConfig) -> tuple[Pat
 
 
 def workbook_sheets(path: Path) -> list[str]:
-    """The visible worksheets of a workbook, in order (empty when it cannot be opened)."""
+    """The visible worksheets of a workbook, in order (empty when it cannot be opened).
+
+    Parameters
+    ----------
+    path : Path
+        An ``.xlsx``, ``.xlsm`` or ``.xls`` file.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl
+    >>> wb = openpyxl.Workbook()
+    >>> wb.active.title = "客户"
+    >>> wb.create_sheet("notes").sheet_state = "hidden"
+    >>> path = Path(tempfile.mkdtemp()) / "book.xlsx"
+    >>> wb.save(path)
+    >>> damaged = path.with_name("damaged.xlsx")
+    >>> _ = damaged.write_bytes(b"not a workbook")
+    >>> workbook_sheets(path), workbook_sheets(damaged)
+    (['客户'], [])
+    """
     import python_calamine as calamine
 
     stat = path.stat()
@@ -276,7 +359,39 @@ def find_table_sheet(folder: Path, table: str, config: ClientConfig) -> tuple[Pa
     """A sheet of a workbook in the client folder named after ``table`` (its name, or its Chinese
     or English title, :data:`~threec_helpers.inputs.contract.SHEET_TITLES`), e.g. a returned
     request workbook holding one sheet per table. Workbooks named after a table, or mapped under
-    ``tables:``, are left to their own table; the first workbook by name wins."""
+    ``tables:``, are left to their own table; the first workbook by name wins.
+
+    Parameters
+    ----------
+    folder : Path
+        The client folder.
+    table : str
+        Canonical table name.
+    config : ClientConfig
+
+    Returns
+    -------
+    (Path, str) or None
+        The workbook and the sheet.
+
+    See Also
+    --------
+    find_table_file : a table's own file, tried first.
+    threec_helpers.inputs.request.write_request_workbook : writes such a workbook.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.inputs.config import load_client_config
+    >>> from threec_helpers.inputs.request import write_request_workbook
+    >>> from threec_helpers.paths import client_folder
+    >>> config = load_client_config(client_folder("demo_telecom"))
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = write_request_workbook(config, folder / "returned.xlsx", lang="zh")
+    >>> path, sheet = find_table_sheet(folder, "documents", config)
+    >>> path.name, sheet
+    ('returned.xlsx', '文件清单')
+    """
     from .contract import TABLES, table_for_sheet
 
     claimed = {s.file for s in config.tables.values() if s.file}
@@ -812,9 +927,13 @@ def validate_client(client_id: str, data_root_dir: str | Path | None = None, *,
 
     Examples
     --------
-    >>> report, config, tables = validate_client("demo_telecom")  # doctest: +SKIP
-    >>> report.ok  # doctest: +SKIP
-    True
+    >>> report, config, tables = validate_client("demo_telecom")
+    >>> report.ok, sorted(tables)[:2]
+    (True, ['audit_findings', 'documents'])
+
+    See Also
+    --------
+    load_client : validate, cache and return the tables in one call.
     """
     root = Path(data_root_dir) if data_root_dir is not None else data_root()
     folder = client_folder(client_id, root)
@@ -918,6 +1037,14 @@ class ClientData:
     sources : dict
         table -> {"file": path, "sha256": hex digest}, for report provenance.
     cache_key : str
+    report : ValidationReport, optional
+        None when the tables came from the cache.
+
+    Examples
+    --------
+    >>> data = load_client("demo_telecom", use_cache=False)
+    >>> data.has("documents"), data.has("customers"), data.table("documents").shape[1]
+    (True, False, 5)
     """
 
     config: ClientConfig
@@ -938,7 +1065,26 @@ class ClientData:
 
 
 def file_sha256(path: Path, chunk: int = 1 << 22) -> str:
-    """SHA-256 hex digest of a file, read in chunks."""
+    """SHA-256 hex digest of a file, read in chunks.
+
+    Parameters
+    ----------
+    path : Path
+    chunk : int
+        Bytes read at a time.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "empty.csv"
+    >>> _ = path.write_bytes(b"")
+    >>> file_sha256(path)[:16]
+    'e3b0c44298fc1c14'
+    """
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         while block := fh.read(chunk):
@@ -956,6 +1102,22 @@ def input_fingerprint(client_id: str, data_root_dir: str | Path | None = None) -
         ``client.yaml`` and every input file's digest.
     sources : dict
         ``{"client.yaml": {...}, "<table>": {"file": ..., "sha256": ...}}``.
+
+    Parameters
+    ----------
+    client_id : str
+    data_root_dir : str or Path, optional
+        Folder of client folders (default ``data/clients``).
+
+    See Also
+    --------
+    load_client : uses the key to find validated tables in the cache.
+
+    Examples
+    --------
+    >>> key, sources = input_fingerprint("demo_telecom")
+    >>> len(key), "client.yaml" in sources, "documents" in sources
+    (16, True, True)
     """
     root = Path(data_root_dir) if data_root_dir is not None else data_root()
     folder = client_folder(client_id, root)
@@ -1009,6 +1171,16 @@ def load_client(client_id: str, data_root_dir: str | Path | None = None, *, use_
     ------
     DataValidationError
         With the full :class:`ValidationReport` when any rule fails.
+
+    See Also
+    --------
+    validate_client : the checks, without the cache.
+
+    Examples
+    --------
+    >>> data = load_client("demo_telecom", use_cache=False)
+    >>> data.config.engagement, data.report.ok
+    ('iso9001', True)
     """
     root = Path(data_root_dir) if data_root_dir is not None else data_root()
     cache = Path(cache_root) if cache_root is not None else processed_root()
@@ -1072,7 +1244,22 @@ def _write_cache(folder: Path, tables: dict[str, pd.DataFrame], sources: dict) -
 
 
 def list_clients(data_root_dir: str | Path | None = None) -> list[str]:
-    """Client ids under the data root (folders holding a ``client.yaml``), sorted."""
+    """Client ids under the data root (folders holding a ``client.yaml``), sorted.
+
+    Parameters
+    ----------
+    data_root_dir : str or Path, optional
+        Default ``data/clients`` (``THREEC_DATA_ROOT``).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> {"demo_hospital", "demo_manufacturer", "demo_telecom"} <= set(list_clients())
+    True
+    """
     root = Path(data_root_dir) if data_root_dir is not None else data_root()
     if not root.is_dir():
         return []

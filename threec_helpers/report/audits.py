@@ -167,6 +167,15 @@ def report_table(view: str, frame: pd.DataFrame, display: pd.DataFrame | None = 
 def join_list(parts: Iterable[str], lang: str) -> str:
     """Items of a sentence joined the report language's way (``、`` / ``, ``).
 
+    Parameters
+    ----------
+    parts : iterable of str
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> join_list(["a", "b"], "en"), join_list(["甲", "乙"], "zh")
@@ -177,6 +186,18 @@ def join_list(parts: Iterable[str], lang: str) -> str:
 
 def points_text(change: float, lang: str, signed: bool = True) -> str:
     """A difference of two 0-1 scores as percentage points: ``0.0837`` -> ``'+8.4 points'``.
+
+    Parameters
+    ----------
+    change : float
+        Difference of two 0-1 scores (missing: ``'–'``).
+    lang : {"zh", "en"}
+    signed : bool
+        Show the sign (``False``: the size of the difference only).
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -192,6 +213,20 @@ def points_text(change: float, lang: str, signed: bool = True) -> str:
 def role_label(role: Any, lang: str = "zh") -> str:
     """A respondent's role in the report language (``customer_service`` -> ``客户服务``); unknown roles as given.
 
+    Parameters
+    ----------
+    role : object
+        The role as written in the responses.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    with_role_labels : the same over a table's role column.
+
     Examples
     --------
     >>> role_label("customer_service", "zh"), role_label("Head_Nurse", "en"), role_label("质检员", "en")
@@ -204,6 +239,22 @@ def role_label(role: Any, lang: str = "zh") -> str:
 
 def with_role_labels(roles: pd.DataFrame, lang: str = "zh", role_col: str = "role") -> pd.DataFrame:
     """A copy of ``AuditResult.roles`` with the roles translated (for the heatmap's columns).
+
+    Parameters
+    ----------
+    roles : pandas.DataFrame
+        ``AuditResult.roles`` (or any frame with a role column).
+    lang : {"zh", "en"}
+    role_col : str
+        The column holding the roles.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    See Also
+    --------
+    role_label : one role.
 
     Examples
     --------
@@ -239,9 +290,19 @@ def area_table(current: AuditResult, previous: AuditResult | None = None, lang: 
         ``band`` (label), ``below_target`` (bool), ``previous``, ``change`` (scores 0-1) and
         ``change_text`` (``'+10.0 points'``, missing without a previous round).
 
+    See Also
+    --------
+    item_table : the same per checklist item.
+    change_table : overall and per-area change between two rounds.
+
     Examples
     --------
-    >>> # area_table(res["2026"], res["2025"], "en")[["area", "score", "change"]]
+    >>> from threec_helpers.audit.scoring import score_rounds
+    >>> res = score_rounds("customer_focus", pd.DataFrame({"round": ["2025", "2025", "2026", "2026"],
+    ...                    "item_id": ["ORG.1", "ORG.2"] * 2, "score": [2.0, 3.0, 4.0, 3.0]}))
+    >>> now, prev = res["2026"], res["2025"]
+    >>> area_table(now, prev, "en")[["area", "score", "change_text"]].head(1).values.tolist()
+    [['Organization', 0.6666666666666666, '+33.3 points']]
     """
     check_lang(lang)
     a = current.areas
@@ -265,15 +326,33 @@ def area_table(current: AuditResult, previous: AuditResult | None = None, lang: 
 def item_table(current: AuditResult, previous: AuditResult | None = None, lang: str = "zh") -> pd.DataFrame:
     """One row per checklist item: text, answers, score, target, gap, priority, previous round.
 
+    Parameters
+    ----------
+    current : AuditResult
+        The reported round.
+    previous : AuditResult, optional
+        The previous round (``previous`` is missing without it).
+    lang : {"zh", "en"}
+
     Returns
     -------
     pandas.DataFrame
         ``area_id``, ``area``, ``item_id``, ``text``, ``n``, ``score``, ``target``, ``gap``,
         ``priority``, ``priority_rank``, ``veto``, ``previous``, ``change`` (scores 0-1).
 
+    See Also
+    --------
+    area_table : the same per area.
+    weak_items : the items below target.
+
     Examples
     --------
-    >>> # item_table(res["2026"], res["2025"], "zh").head()
+    >>> from threec_helpers.audit.scoring import score_rounds
+    >>> res = score_rounds("customer_focus", pd.DataFrame({"round": ["2025", "2025", "2026", "2026"],
+    ...                    "item_id": ["ORG.1", "ORG.2"] * 2, "score": [2.0, 3.0, 4.0, 3.0]}))
+    >>> now, prev = res["2026"], res["2025"]
+    >>> item_table(now, prev, "zh")[["item_id", "score", "previous"]].head(2).values.tolist()
+    [['ORG.1', 0.75, 0.25], ['ORG.2', 0.5, 0.5]]
     """
     check_lang(lang)
     it = current.items
@@ -294,15 +373,32 @@ def item_table(current: AuditResult, previous: AuditResult | None = None, lang: 
 def priorities_table(current: AuditResult, lang: str = "zh", n: int = 5) -> pd.DataFrame:
     """The ``n`` most urgent improvements (overall weight x gap), most urgent first.
 
+    Parameters
+    ----------
+    current : AuditResult
+        The reported round.
+    lang : {"zh", "en"}
+    n : int
+        How many items.
+
     Returns
     -------
     pandas.DataFrame
         ``rank``, ``item_id``, ``text``, ``area``, ``score``, ``target``, ``gap``,
         ``priority`` (overall score points gained at target, 0-1).
 
+    See Also
+    --------
+    largest_gaps : the items furthest below target, whatever their weight.
+
     Examples
     --------
-    >>> # priorities_table(res["2026"], "en", n=5)
+    >>> from threec_helpers.audit.scoring import score_rounds
+    >>> res = score_rounds("customer_focus", pd.DataFrame({"round": ["2025", "2025", "2026", "2026"],
+    ...                    "item_id": ["ORG.1", "ORG.2"] * 2, "score": [2.0, 3.0, 4.0, 3.0]}))
+    >>> now, prev = res["2026"], res["2025"]
+    >>> priorities_table(now, "en", n=5)[["rank", "item_id", "gap"]].values.tolist()
+    [[1.0, 'ORG.2', 0.25]]
     """
     items = item_table(current, None, lang)
     top = items[items["priority"] > 0].sort_values(["priority", "item_id"], ascending=[False, True]).head(n)
@@ -313,14 +409,31 @@ def priorities_table(current: AuditResult, lang: str = "zh", n: int = 5) -> pd.D
 def largest_gaps(current: AuditResult, lang: str = "zh", n: int = 5) -> pd.DataFrame:
     """The ``n`` items furthest below their target (largest gap first; no item at target).
 
+    Parameters
+    ----------
+    current : AuditResult
+        The reported round.
+    lang : {"zh", "en"}
+    n : int
+        How many items.
+
     Returns
     -------
     pandas.DataFrame
         ``item_id``, ``text``, ``area``, ``score``, ``target``, ``gap``.
 
+    See Also
+    --------
+    priorities_table : the gaps weighted by the item's share of the overall score.
+
     Examples
     --------
-    >>> # largest_gaps(res["2026"], "zh", n=5)
+    >>> from threec_helpers.audit.scoring import score_rounds
+    >>> res = score_rounds("customer_focus", pd.DataFrame({"round": ["2025", "2025", "2026", "2026"],
+    ...                    "item_id": ["ORG.1", "ORG.2"] * 2, "score": [2.0, 3.0, 4.0, 3.0]}))
+    >>> now, prev = res["2026"], res["2025"]
+    >>> largest_gaps(now, "zh", n=5)[["item_id", "score", "target"]].values.tolist()
+    [['ORG.2', 0.5, 0.75]]
     """
     items = item_table(current, None, lang)
     top = items[items["gap"] > SCORE_TOL].sort_values(["gap", "item_id"], ascending=[False, True]).head(n)
@@ -330,15 +443,33 @@ def largest_gaps(current: AuditResult, lang: str = "zh", n: int = 5) -> pd.DataF
 def weak_items(current: AuditResult, previous: AuditResult | None = None, lang: str = "zh") -> pd.DataFrame:
     """The weak links: items below target or failing their veto, by improvement priority.
 
+    Parameters
+    ----------
+    current : AuditResult
+        The reported round.
+    previous : AuditResult, optional
+        The previous round (``previous`` is missing without it).
+    lang : {"zh", "en"}
+
     Returns
     -------
     pandas.DataFrame
         ``item_id``, ``text``, ``area``, ``score``, ``target``, ``gap``, ``veto``,
         ``previous`` (the item's score in the previous round), sorted by priority, then gap.
 
+    See Also
+    --------
+    veto_table : the veto items' results.
+    weak_items_note : the sentence around this table.
+
     Examples
     --------
-    >>> # weak_items(res["2026H2"], res["2025H2"], "en")
+    >>> from threec_helpers.audit.scoring import score_rounds
+    >>> res = score_rounds("obstetrics_quality", pd.DataFrame({"round": ["2025H2"] * 2 + ["2026H2"] * 2,
+    ...                    "item_id": ["OB.2.3", "OB.3.1"] * 2, "score": [1.0, 0.0, 0.0, 1.0]}))
+    >>> now, prev = res["2026H2"], res["2025H2"]
+    >>> weak_items(now, prev, "en")[["item_id", "score", "veto", "previous"]].values.tolist()
+    [['OB.2.3', 0.0, True, 1.0]]
     """
     items = item_table(current, previous, lang)
     failed = set(current.vetoes.loc[current.vetoes["state"] == "failed", "item_id"]) if len(current.vetoes) else set()
@@ -350,15 +481,32 @@ def weak_items(current: AuditResult, previous: AuditResult | None = None, lang: 
 def veto_table(current: AuditResult, previous: AuditResult | None = None, lang: str = "zh") -> pd.DataFrame:
     """The veto items with their mean, pass level and result, this round and the previous one.
 
+    Parameters
+    ----------
+    current : AuditResult
+        The reported round.
+    previous : AuditResult, optional
+        The previous round (``previous_state`` is missing without it).
+    lang : {"zh", "en"}
+
     Returns
     -------
     pandas.DataFrame
         ``item_id``, ``text``, ``mean``, ``veto_min`` (scale units), ``state`` (label),
         ``passed`` (bool), ``previous_state`` (label, missing without a previous round).
 
+    See Also
+    --------
+    weak_items : failed vetoes among the weak links.
+
     Examples
     --------
-    >>> # veto_table(res["2026H2"], res["2025H2"], "zh")
+    >>> from threec_helpers.audit.scoring import score_rounds
+    >>> res = score_rounds("obstetrics_quality", pd.DataFrame({"round": ["2025H2"] * 2 + ["2026H2"] * 2,
+    ...                    "item_id": ["OB.2.3", "OB.3.1"] * 2, "score": [1.0, 0.0, 0.0, 1.0]}))
+    >>> now, prev = res["2026H2"], res["2025H2"]
+    >>> veto_table(now, prev, "en")[["item_id", "state", "previous_state"]].values.tolist()
+    [['OB.2.3', 'failed', 'passed'], ['OB.3.1', 'passed', 'failed'], ['OB.4.3', 'not assessed', 'not assessed']]
     """
     check_lang(lang)
     v = current.vetoes
@@ -439,9 +587,31 @@ def objectives_table(evaluated: pd.DataFrame, previous: pd.DataFrame | None = No
 def charts_table(charts: list[ObjectiveChart], lang: str = "zh") -> pd.DataFrame:
     """One row per chart: chart type, centre line, months, months meeting target, signals, latest signal.
 
+    Parameters
+    ----------
+    charts : list of ObjectiveChart
+        :func:`~threec_helpers.audit.objective_charts.objective_charts`.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``objective_id``, ``objective``, ``chart``, ``center`` (text), ``months``,
+        ``months_met``, ``signals``, ``latest_signal``.
+
+    See Also
+    --------
+    show_objective_charts : draws the same charts.
+
     Examples
     --------
-    >>> # charts_table(objective_charts(obj, kpi, ctx.period, "zh"), "zh")
+    >>> from threec_helpers.audit.objective_charts import objective_charts
+    >>> obj = pd.DataFrame({"objective_id": ["T"], "name_zh": ["应答时限"], "name_en": ["Answer time"],
+    ...                     "unit": ["seconds"], "comparator": ["<="], "target": [10.0]})
+    >>> kpi = pd.DataFrame({"objective_id": "T", "period": ["2026-01", "2026-02", "2026-03"],
+    ...                     "value": [7.0, 8.0, 12.0]})
+    >>> charts_table(objective_charts(obj, kpi, "2026-03", "en"), "en")[["center", "months", "months_met"]].values.tolist()
+    [['9 s', 3, 2]]
     """
     check_lang(lang)
     rows = []
@@ -458,7 +628,32 @@ def charts_table(charts: list[ObjectiveChart], lang: str = "zh") -> pd.DataFrame
 
 
 def show_objective_charts(ctx: Any, charts: list[ObjectiveChart], source: str | None = None) -> None:
-    """Show every chart in the report (``ctx.figure``), in order, in ``ctx.lang``."""
+    """Show every chart in the report (``ctx.figure``), in order, in ``ctx.lang``.
+
+    Parameters
+    ----------
+    ctx : NotebookContext
+        Anything with ``lang`` and a ``figure(fig)`` method.
+    charts : list of ObjectiveChart
+    source : str, optional
+        Source line under each chart.
+
+    See Also
+    --------
+    charts_table : the same charts as a table.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from threec_helpers.audit.objective_charts import objective_charts
+    >>> obj = pd.DataFrame({"objective_id": ["T"], "name_zh": ["应答时限"], "name_en": ["Answer time"],
+    ...                     "unit": ["seconds"], "comparator": ["<="], "target": [10.0]})
+    >>> kpi = pd.DataFrame({"objective_id": "T", "period": ["2026-01", "2026-02"], "value": [7.0, 8.0]})
+    >>> shown = []
+    >>> show_objective_charts(SimpleNamespace(lang="en", figure=shown.append), objective_charts(obj, kpi, "2026-02", "en"))
+    >>> len(shown), type(shown[0]).__name__
+    (1, 'Figure')
+    """
     for ch in charts:
         ctx.figure(plot_objective_chart(ch, ctx.lang, source))
 
@@ -477,6 +672,18 @@ def rounds_note(current: str | None, previous: str | None, lang: str = "zh", n_r
     """Which rounds are compared: ``'This round: 2026H2; previous round: 2025H2.'``.
 
     With ``n_respondents`` the customer-focus wording is used (staff self-assessment).
+
+    Parameters
+    ----------
+    current, previous : str or None
+        The rounds' ids (client text, escaped here).
+    lang : {"zh", "en"}
+    n_respondents : int, optional
+        Respondents of the current round (customer-focus audit).
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -527,6 +734,24 @@ def weak_items_note(weak: pd.DataFrame, previous_weak: pd.DataFrame | None = Non
                     lang: str = "zh") -> str:
     """How many weak links this round, and which items were weak in the previous round.
 
+    Parameters
+    ----------
+    weak : pandas.DataFrame
+        :func:`weak_items` of this round.
+    previous_weak : pandas.DataFrame, optional
+        :func:`weak_items` of the previous round.
+    previous_round : str, optional
+        Its id.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    weak_items : the table this sentence introduces.
+
     Examples
     --------
     >>> weak_items_note(pd.DataFrame({"item_id": []}), pd.DataFrame({"item_id": ["OB.3.1"]}), "2025H2", "en")
@@ -546,6 +771,16 @@ def change_table(current: AuditResult, previous: AuditResult | None, lang: str =
                  levels: Iterable[str] = ("overall", "area")) -> pd.DataFrame:
     """:func:`~threec_helpers.audit.scoring.compare_rounds` for display: title, previous, current, change, bands.
 
+    Parameters
+    ----------
+    current : AuditResult
+        The reported round.
+    previous : AuditResult or None
+        The round compared with (no rows without one).
+    lang : {"zh", "en"}
+    levels : iterable of str
+        Which levels to keep (``overall``, ``area``, ``item``).
+
     Returns
     -------
     pandas.DataFrame
@@ -553,9 +788,18 @@ def change_table(current: AuditResult, previous: AuditResult | None, lang: str =
         ``band_previous``, ``band_current`` (labels; empty for items); no rows without a
         previous round.
 
+    See Also
+    --------
+    area_table : the areas of one round, with their change.
+
     Examples
     --------
-    >>> # change_table(res["2026"], res["2025"], "en")
+    >>> from threec_helpers.audit.scoring import score_rounds
+    >>> res = score_rounds("customer_focus", pd.DataFrame({"round": ["2025", "2025", "2026", "2026"],
+    ...                    "item_id": ["ORG.1", "ORG.2"] * 2, "score": [2.0, 3.0, 4.0, 3.0]}))
+    >>> now, prev = res["2026"], res["2025"]
+    >>> change_table(now, prev, "en")[["level", "id", "change_text"]].head(2).values.tolist()
+    [['overall', 'overall', '+33.3 points'], ['area', 'ORG', '+33.3 points']]
     """
     check_lang(lang)
     if previous is None:

@@ -96,7 +96,34 @@ RULES: dict[str, tuple[Callable[..., str] | None, str]] = {
 
 @dataclass(frozen=True)
 class Figure:
-    """One key figure of the results contract (see the module docstring)."""
+    """One key figure of the results contract (see the module docstring).
+
+    Attributes
+    ----------
+    key : str
+        The figure's key in a results file's ``headline``.
+    label : str
+        i18n key of its label.
+    format : str
+        How its value is shown (``money``, ``pct``, ``int``, ...).
+    unit : str
+    good : str
+        Which direction is good: one of :data:`GOOD_DIRECTIONS`.
+    rule : str
+        Its status rule.
+    dimension : str, optional
+        The 3C dimension it stands for.
+
+    See Also
+    --------
+    figure : a notebook's declared figure by key.
+
+    Examples
+    --------
+    >>> f = figure("02_analysis", "operating_margin")
+    >>> f.format, f.good, f.dimension
+    ('pct', 'target', 'value')
+    """
 
     key: str
     label: str
@@ -174,7 +201,24 @@ PHASE_FIGURES: dict[str, Figure] = {f.key: f for f in _PHASE_FIGURES}
 
 @dataclass(frozen=True)
 class NotebookContract:
-    """What one notebook writes into its results file: figures by key, table names."""
+    """What one notebook writes into its results file: figures by key, table names.
+
+    Attributes
+    ----------
+    figures : dict of Figure
+        The figures it may write, by key.
+    tables : tuple of str
+        The tables it records.
+    optional : frozenset of str
+        Figures written only when the data allow.
+
+    Examples
+    --------
+    >>> NOTEBOOKS["02_analysis"].tables[:3]
+    ('tiers', 'opportunities', 'priorities')
+    >>> "operating_profit" in NOTEBOOKS["02_analysis"].figures
+    True
+    """
 
     figures: dict[str, Figure]
     tables: tuple[str, ...] = ()
@@ -237,6 +281,21 @@ def figure(notebook: str | None, key: str) -> Figure | None:
     """The declared figure ``key`` of ``notebook`` (or of the phase notebooks when ``notebook`` is
     None or unknown); None when the contract does not know it.
 
+    Parameters
+    ----------
+    notebook : str or None
+        The notebook's name (``"02_analysis"``).
+    key : str
+        The figure's key.
+
+    Returns
+    -------
+    Figure or None
+
+    See Also
+    --------
+    dimension_of : the dimension of a figure already recorded.
+
     Examples
     --------
     >>> figure("02_analysis", "operating_margin").dimension, figure("02_analysis", "operating_profit").dimension
@@ -256,6 +315,21 @@ def dimension_of(notebook: str | None, headline: Mapping[str, Any]) -> str | Non
     """The 3C dimension a recorded headline figure stands for: the one its results file declares
     (``"dimension"``, written by :func:`threec_helpers.report.figures.record`), else the
     contract's for ``notebook`` and its key (older results files); None when neither declares one.
+
+    Parameters
+    ----------
+    notebook : str or None
+        The notebook that wrote the figure.
+    headline : mapping
+        One entry of a results file's ``headline``.
+
+    Returns
+    -------
+    str or None
+
+    See Also
+    --------
+    figure : the declared figure.
 
     Examples
     --------
@@ -293,5 +367,15 @@ def target_text(spec: Figure | None, targets: Mapping[str, Any] | None) -> str |
 
 
 def table_names() -> set[str]:
-    """Every table name some notebook of the contract writes."""
+    """Every table name some notebook of the contract writes.
+
+    Returns
+    -------
+    set of str
+
+    Examples
+    --------
+    >>> {"objectives", "tiers"} <= table_names()
+    True
+    """
     return {name for c in NOTEBOOKS.values() for name in c.tables}

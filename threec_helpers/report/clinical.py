@@ -23,6 +23,16 @@ from .figures import audit_figure
 def rectifications_note(counts: Mapping[str, int], lang: str = "zh") -> str:
     """``'10 rectification actions: 6 verified, 1 done, 2 in progress, 1 not started; 0 overdue.'``
 
+    Parameters
+    ----------
+    counts : mapping
+        :func:`~threec_helpers.audit.rectifications.rectification_counts`.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> rectifications_note({"total": 3, "verified": 1, "done": 1, "in_progress": 1, "open": 0, "overdue": 0}, "en")
@@ -48,6 +58,7 @@ def clinical_key_figures(result: AuditResult, areas: pd.DataFrame, rect: Mapping
         :func:`rectification_counts` (``None`` without a rectification plan).
     indicators : pandas.DataFrame
         :func:`objectives_table` of the monthly indicators for the report period.
+    lang : {"zh", "en"}
 
     Returns
     -------
@@ -55,9 +66,22 @@ def clinical_key_figures(result: AuditResult, areas: pd.DataFrame, rect: Mapping
         Keys ``overall_score`` (0-1), ``grade`` (band id, text its label),
         ``vetoes_failed``, ``areas_below_target``, ``open_rectifications``, ``indicators_met``.
 
+    See Also
+    --------
+    clinical_conclusion : the closing sentence.
+
     Examples
     --------
-    >>> # clinical_key_figures(now, area_table(now, prev, "en"), counts, table, "en")
+    >>> from threec_helpers.audit.scoring import score_rounds
+    >>> from threec_helpers.report.audits import area_table
+    >>> res = score_rounds("obstetrics_quality", pd.DataFrame({"round": ["2025H2"] * 2 + ["2026H2"] * 2,
+    ...                    "item_id": ["OB.2.3", "OB.3.1"] * 2, "score": [1.0, 0.0, 0.0, 1.0]}))
+    >>> now, prev = res["2026H2"], res["2025H2"]
+    >>> counts = {"total": 3, "verified": 1, "done": 0, "in_progress": 1, "open": 1, "overdue": 1, "open_total": 2}
+    >>> indicators = pd.DataFrame({"objective": ["A", "B"], "met": pd.array([True, False], dtype="boolean")})
+    >>> figures = clinical_key_figures(now, area_table(now, prev, "en"), counts, indicators, "en")
+    >>> [(f["key"], f["text"], f["status"]) for f in figures][:3]
+    [('overall_score', '50.00%', 'bad'), ('grade', 'Unqualified', 'bad'), ('vetoes_failed', '1/3', 'bad')]
     """
     check_lang(lang)
     o = result.overall
@@ -88,9 +112,41 @@ def clinical_conclusion(result: AuditResult, previous: AuditResult | None, areas
                         lang: str = "zh") -> str:
     """The self-assessment's closing sentence, e.g. ``'Self-assessment round 2026H2: overall 88.17% (Qualified), passed; …'``.
 
+    Parameters
+    ----------
+    result : AuditResult
+        The reported round.
+    previous : AuditResult or None
+        The previous round.
+    areas : pandas.DataFrame
+        :func:`~threec_helpers.report.audits.area_table` of the reported round.
+    rect : mapping or None
+        :func:`~threec_helpers.audit.rectifications.rectification_counts`.
+    indicators : pandas.DataFrame
+        :func:`~threec_helpers.report.audits.objectives_table` of the monthly indicators.
+    period_id : str
+        The indicators' period.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    clinical_key_figures : the headline figures.
+
     Examples
     --------
-    >>> # clinical_conclusion(now, prev, areas, counts, table, "2026-10", "en")
+    >>> from threec_helpers.audit.scoring import score_rounds
+    >>> from threec_helpers.report.audits import area_table
+    >>> res = score_rounds("obstetrics_quality", pd.DataFrame({"round": ["2025H2"] * 2 + ["2026H2"] * 2,
+    ...                    "item_id": ["OB.2.3", "OB.3.1"] * 2, "score": [1.0, 0.0, 0.0, 1.0]}))
+    >>> now, prev = res["2026H2"], res["2025H2"]
+    >>> counts = {"total": 3, "verified": 1, "done": 0, "in_progress": 1, "open": 1, "overdue": 1, "open_total": 2}
+    >>> indicators = pd.DataFrame({"objective": ["A", "B"], "met": pd.array([True, False], dtype="boolean")})
+    >>> clinical_conclusion(now, prev, area_table(now, prev, "en"), counts, indicators, "2026-10", "en")[:67]
+    'Self-assessment round 2026H2: overall 50.00% (Unqualified), failed;'
     """
     check_lang(lang)
     o = result.overall

@@ -45,7 +45,40 @@ def _check_type(name: str, value: Any, kind: type | tuple[type, ...], lang: str)
 
 @dataclass
 class NotebookContext:
-    """The state of one notebook run: client, periods, language, collected results."""
+    """The state of one notebook run: client, periods, language, collected results.
+
+    Attributes
+    ----------
+    notebook : str
+        The notebook's name.
+    client : ClientData
+        The validated client.
+    lang : {"zh", "en"}
+        The report language.
+    period, previous : Period
+        The reported period and the one compared with (None: no comparison).
+    output_dir : Path
+        Where :meth:`finish` writes the results file.
+    mask : bool
+        Customer names and ids are pseudonyms.
+    headline, tables, extra : list and dicts
+        What :meth:`finish` writes.
+
+    See Also
+    --------
+    start : checks a notebook's parameters and makes one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.inputs.validation import load_client
+    >>> client = load_client("demo_telecom", use_cache=False)
+    >>> period = client.config.period(client.config.current_period)
+    >>> ctx = NotebookContext("iso9001_certification_audit", client, "en", period, None, Path(tempfile.mkdtemp()))
+    >>> ctx.key_figure("documents", "QMS documents", 187, "187")
+    >>> ctx.finish("187 documents.").name
+    'iso9001_certification_audit.results.json'
+    """
 
     notebook: str
     client: ClientData
@@ -243,6 +276,23 @@ def start(notebook: str, *, client_id: Any, period: Any = "", lang: Any = "", ou
     Returns
     -------
     NotebookContext
+
+    Raises
+    ------
+    ParameterError
+        A parameter of the wrong type or value, an unknown client, another engagement type.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> ctx = start("iso9001_certification_audit", client_id="demo_telecom", lang="en",
+    ...             output_dir=tempfile.mkdtemp(), engagements=("iso9001",))
+    >>> ctx.lang, ctx.config.engagement
+    ('en', 'iso9001')
+    >>> start("02_analysis", client_id="demo_telecom", engagements=("3c",))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    threec_helpers.errors.ParameterError: ...
     """
     _check_type("client_id", client_id, str, "en")
     for name, value in (("period", period), ("lang", lang), ("output_dir", output_dir), ("data_root", data_root)):
@@ -294,7 +344,32 @@ _FORMATTERS = {
 
 def render_table(frame: pd.DataFrame, lang: str, labels: Mapping[str, str] | None = None,
                  formats: Mapping[str, str] | None = None, max_rows: int = 40, currency: str = "CNY") -> str:
-    """An HTML table with translated headers and formatted numbers (escaped: safe for any text)."""
+    """An HTML table with translated headers and formatted numbers (escaped: safe for any text).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    lang : {"zh", "en"}
+    labels : mapping, optional
+        Column -> header (an i18n key or the text); other columns: ``col.<name>``.
+    formats : mapping, optional
+        Column -> ``int``, ``pct``, ``pct1``, ``pct0``, ``num``, ``num2`` or ``money``.
+    max_rows : int
+        Rows shown; a note says how many more there are.
+    currency : str
+        For ``money`` columns.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> html = render_table(pd.DataFrame({"attainment": [0.5], "name": ["<b>x</b>"]}), "en",
+    ...                     formats={"attainment": "pct"})
+    >>> "<th>Attainment</th>" in html, "<td>50.00%</td>" in html, "&lt;b&gt;x&lt;/b&gt;" in html
+    (True, True, True)
+    """
     labels = dict(labels or {})
     shown = format_frame(frame.head(max_rows), lang, formats, currency)
     names = {c: header_text(labels[c], lang) if c in labels else column_label(c, lang) for c in shown.columns}
@@ -325,7 +400,23 @@ def format_frame(frame: pd.DataFrame, lang: str, formats: Mapping[str, str] | No
 
 
 def show_figure(fig, dpi: int = 110) -> None:
-    """Display a matplotlib Figure as an embedded PNG and close it."""
+    """Display a matplotlib Figure as an embedded PNG and close it.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    dpi : int
+        Resolution of the PNG.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plt.figure()
+    >>> show_figure(fig)
+    <IPython.core.display.Image object>
+    >>> plt.fignum_exists(fig.number)
+    False
+    """
     import io
 
     import matplotlib.pyplot as plt
@@ -338,7 +429,21 @@ def show_figure(fig, dpi: int = 110) -> None:
 
 
 def esc(text: Any) -> str:
-    """Escape client-provided text before it goes into Markdown or HTML (no script injection)."""
+    """Escape client-provided text before it goes into Markdown or HTML (no script injection).
+
+    Parameters
+    ----------
+    text : object
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> esc('<script>alert("x")</script>')
+    '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
+    """
     import html
 
     return html.escape(str(text), quote=True)

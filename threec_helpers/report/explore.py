@@ -27,7 +27,17 @@ from .tables import LABELS
 
 
 def is_batch() -> bool:
-    """True in batch runs (``THREEC_BATCH=1``): explorers render static output."""
+    """True in batch runs (``THREEC_BATCH=1``): explorers render static output.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_batch() == (os.environ.get("THREEC_BATCH") == "1")
+    True
+    """
     return os.environ.get("THREEC_BATCH", "") == "1"
 
 
@@ -41,8 +51,23 @@ class Explorer:
         Name -> ipywidgets control (anything with ``.value`` and ``.observe``).
     render : callable
         ``render(**values)`` displays the output for the given control values.
+    title : str
+        Shown above the controls.
     last_render_seconds : float
         Duration of the last render (for benchmarks).
+
+    See Also
+    --------
+    planning_explorer, completeness_explorer, analysis_explorer, realization_explorer : the notebooks' explorers.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> ex = Explorer({"n": SimpleNamespace(value=3)}, lambda n: print("rendered", n))
+    >>> ex.values()
+    {'n': 3}
+    >>> ex.show(interactive=False)
+    rendered 3
     """
 
     controls: dict[str, Any]
@@ -52,6 +77,7 @@ class Explorer:
     _output: Any = field(default=None, repr=False)
 
     def values(self) -> dict[str, Any]:
+        """The controls' current values, by name."""
         return {name: control.value for name, control in self.controls.items()}
 
     def refresh(self, *_: Any) -> None:
@@ -65,6 +91,7 @@ class Explorer:
 
     @property
     def output(self):
+        """The ipywidgets output area the explorer renders into (made on first use)."""
         if self._output is None:
             import ipywidgets as w
 
@@ -134,6 +161,16 @@ def planning_explorer(base: pd.DataFrame, targets: Mapping[str, float], lang: st
     Explorer
         Controls ``growth_<tier>`` and ``retention_<tier>``; the render shows the
         reconciliation table and a chart of top-down vs bottom-up revenue per tier.
+
+    Examples
+    --------
+    >>> from threec_helpers.inputs.validation import load_client
+    >>> from threec_helpers.measures.customer_table import customer_table
+    >>> client = load_client("demo_manufacturer")
+    >>> base = customer_table(client.tables, client.config, client.config.current_period)
+    >>> ex = planning_explorer(base, {"revenue_growth": 0.1}, "en")
+    >>> sorted(ex.controls)[:2], ex.controls["growth_top"].value
+    (['growth_big', 'growth_medium'], 0.1)
     """
     from ..measures.planning import DEFAULT_RETENTION, PlanAssumptions, bottom_up_plan, reconcile, top_down_plan
     from ..plots.planning import plot_reconciliation
@@ -172,6 +209,18 @@ def planning_explorer(base: pd.DataFrame, targets: Mapping[str, float], lang: st
 
 
 def display_html(html: str) -> None:
+    """Display an HTML fragment in the notebook (the explorers' tables).
+
+    Parameters
+    ----------
+    html : str
+        Already escaped (e.g. :func:`~threec_helpers.report.context.render_table`).
+
+    Examples
+    --------
+    >>> display_html("<p>ok</p>")
+    <IPython.core.display.HTML object>
+    """
     from IPython.display import HTML, display
 
     display(HTML(html))
@@ -194,6 +243,17 @@ def completeness_explorer(columns: pd.DataFrame, lang: str = "zh") -> Explorer:
     -------
     Explorer
         Control ``table``; the render shows that table's columns with the share of filled cells.
+
+    Examples
+    --------
+    >>> columns = pd.DataFrame({"table": ["customers", "customers", "surveys"],
+    ...                         "column": ["customer_id", "region", "nps"], "required": [True, False, True],
+    ...                         "provided": [True, True, True], "filled": [1.0, 0.5, 0.9]})
+    >>> ex = completeness_explorer(columns, "en")
+    >>> ex.controls["table"].options
+    (('customers', 'customers'), ('satisfaction surveys', 'surveys'))
+    >>> ex.render(table="surveys")
+    <IPython.core.display.HTML object>
     """
     tables = list(dict.fromkeys(columns["table"].tolist()))
     options = [(t("notebook.table." + name, lang), name) for name in tables]
@@ -215,11 +275,30 @@ _ALL = "__all__"
 def tier_groups(table: pd.DataFrame, by: tuple[str, ...] = ("segment", "region")) -> pd.DataFrame:
     """Per-tier sums of a customer table by ``by`` columns, for fast filtered tier summaries.
 
+    Parameters
+    ----------
+    table : DataFrame
+        A customer table (``tier``, ``revenue``, ``net_profit``, optionally ``satisfaction``).
+    by : tuple of str
+        The columns grouped by (a missing column counts as one empty group).
+
     Returns
     -------
     DataFrame
         ``*by, tier, customers, revenue, profit, sat_sum, n_satisfaction`` (one row per
         non-empty combination; missing ``by`` values become ``""``).
+
+    See Also
+    --------
+    summary_from_groups : the tier summary from these sums.
+
+    Examples
+    --------
+    >>> tb = pd.DataFrame({"tier": ["top", "big", "big", "small"], "revenue": [100.0, 50.0, 40.0, 5.0],
+    ...                    "net_profit": [30.0, 10.0, -2.0, 1.0], "segment": ["A", "A", "B", "B"],
+    ...                    "satisfaction": [4.5, None, 3.0, 4.0]})
+    >>> tier_groups(tb, by=("segment",))[["segment", "tier", "revenue", "n_satisfaction"]].values.tolist()
+    [['A', 'top', 100.0, 1.0], ['A', 'big', 50.0, 0.0], ['B', 'big', 40.0, 1.0], ['B', 'small', 5.0, 1.0]]
     """
     keys = {c: (table[c].astype("str").fillna("") if c in table.columns else pd.Series("", index=table.index))
             for c in by}
@@ -235,7 +314,32 @@ def tier_groups(table: pd.DataFrame, by: tuple[str, ...] = ("segment", "region")
 
 
 def summary_from_groups(groups: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """:func:`threec_helpers.pyramid.tier_summary` computed from :func:`tier_groups` rows (same columns)."""
+    """:func:`threec_helpers.pyramid.tier_summary` computed from :func:`tier_groups` rows (same columns).
+
+    Parameters
+    ----------
+    groups : DataFrame
+        :func:`tier_groups` rows (already filtered, e.g. to one segment).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    DataFrame
+        One row per tier.
+
+    See Also
+    --------
+    tier_groups : the sums this reads.
+
+    Examples
+    --------
+    >>> tb = pd.DataFrame({"tier": ["top", "big", "big", "small"], "revenue": [100.0, 50.0, 40.0, 5.0],
+    ...                    "net_profit": [30.0, 10.0, -2.0, 1.0], "segment": ["A", "A", "B", "B"],
+    ...                    "satisfaction": [4.5, None, 3.0, 4.0]})
+    >>> summary = summary_from_groups(tier_groups(tb), "en")
+    >>> summary.loc[["top", "big"], ["customers", "revenue"]].values.tolist()
+    [[1.0, 100.0], [2.0, 90.0]]
+    """
     from ..measures.pyramid import summary_from_sums
 
     return summary_from_sums(groups.groupby("tier")[["customers", "revenue", "profit", "sat_sum", "n_satisfaction"]]
@@ -263,6 +367,14 @@ def analysis_explorer(tables_by_period: Mapping[str, pd.DataFrame], lang: str = 
     -------
     Explorer
         Controls ``period``, ``segment``, ``region`` (``"__all__"`` = all).
+
+    Examples
+    --------
+    >>> tb = pd.DataFrame({"tier": ["top", "big", "big", "small"], "revenue": [100.0, 50.0, 40.0, 5.0],
+    ...                    "net_profit": [30.0, 10.0, -2.0, 1.0], "segment": ["A", "A", "B", "B"],
+    ...                    "satisfaction": [4.5, None, 3.0, 4.0]})
+    >>> analysis_explorer({"2025": tb}, "en").values()
+    {'period': '2025', 'segment': '__all__', 'region': '__all__'}
     """
     groups = {pid: tier_groups(tb) for pid, tb in tables_by_period.items()}
     periods = list(groups)
@@ -310,11 +422,22 @@ def realization_explorer(monthly: pd.DataFrame, lang: str = "zh", currency: str 
     monthly : DataFrame
         :func:`threec_helpers.phase_report.monthly_by_tier` (``group, month, plan, actual,
         cum_plan, cum_actual, attainment, rag``), computed once.
+    lang : {"zh", "en"}
+    currency : str
 
     Returns
     -------
     Explorer
         Control ``group`` (``total``, the planned tiers, ``new``).
+
+    Examples
+    --------
+    >>> monthly = pd.DataFrame({"group": ["total", "total", "top", "top"], "month": ["2026-01", "2026-02"] * 2,
+    ...                         "plan": 1.0, "actual": 1.0, "cum_plan": 1.0, "cum_actual": 1.0,
+    ...                         "attainment": 1.0, "rag": "green"})
+    >>> ex = realization_explorer(monthly, "en")
+    >>> [value for _, value in ex.controls["group"].options]
+    ['total', 'top']
     """
     from ..measures.pyramid import tier_label
 

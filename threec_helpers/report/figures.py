@@ -142,7 +142,27 @@ def key_figure(key: str, value: Any, lang: str = "zh", *, targets: Mapping[str, 
 def record(ctx, figures: Iterable[Mapping[str, Any]]) -> None:
     """Record figures (from :func:`key_figure` or :func:`audit_figure`) as the notebook's headline
     (``ctx.key_figure``), each with the 3C dimension the results contract declares for it in
-    ``ctx.notebook`` (:func:`threec_helpers.report.catalog.figure`; None when it declares none)."""
+    ``ctx.notebook`` (:func:`threec_helpers.report.catalog.figure`; None when it declares none).
+
+    Parameters
+    ----------
+    ctx : NotebookContext
+        Anything with ``notebook`` and a ``key_figure(...)`` method.
+    figures : iterable of mapping
+
+    See Also
+    --------
+    key_figure, audit_figure : make the figures.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> recorded = []
+    >>> ctx = SimpleNamespace(notebook="02_analysis", key_figure=lambda *a, **kw: recorded.append((a[0], kw)))
+    >>> record(ctx, [key_figure("operating_margin", 0.25, "en")])
+    >>> recorded
+    [('operating_margin', {'dimension': 'value'})]
+    """
     notebook = getattr(ctx, "notebook", None)
     for f in figures:
         spec = figure(notebook, f["key"])
@@ -155,6 +175,17 @@ def check_lines(figures: Iterable[Mapping[str, Any]], extra: Mapping[str, Any] |
 
     Numbers are printed in a language-independent form (4 significant decimals for ratios,
     2 for money), so the committed output does not depend on the report language.
+
+    Parameters
+    ----------
+    figures : iterable of mapping
+        The headline figures.
+    extra : mapping, optional
+        More ``key: value`` lines.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -191,6 +222,19 @@ def conclusion(phase: str, figures: Iterable[Mapping[str, Any]], lang: str = "zh
 
     Every figure's ``text`` is available to the template as ``{key}``; extra ``fields`` too.
 
+    Parameters
+    ----------
+    phase : str
+        ``registration``, ``analysis``, ...
+    figures : iterable of mapping
+    lang : {"zh", "en"}
+    **fields
+        More template fields.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> conclusion("registration", [key_figure("information_score", 82.0, "en"),
@@ -218,6 +262,14 @@ class _Missing(dict):
 def key_figures_table(figures: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """The headline figures as a two-column table (``label``, ``text``) for the report.
 
+    Parameters
+    ----------
+    figures : iterable of mapping
+
+    Returns
+    -------
+    pandas.DataFrame
+
     Examples
     --------
     >>> kf = [{"key": "k", "label": "Utilisation", "value": 0.9, "text": "90%", "status": "good"}]
@@ -232,6 +284,24 @@ def audit_figure(key: str, value: Any, text: str, status: str, lang: str, label:
     """One headline figure of an audit notebook, its text and status already decided by the caller.
 
     ``label`` defaults to ``audit_report.kf.<key>``.
+
+    Parameters
+    ----------
+    key : str
+    value : object
+    text : str
+        The value as shown.
+    status : {"good", "bad", "warn", "neutral"}
+    lang : {"zh", "en"}
+    label : str, optional
+
+    Returns
+    -------
+    dict
+
+    See Also
+    --------
+    key_figure : a phase notebook's figure, its text and status from the results contract.
 
     Examples
     --------

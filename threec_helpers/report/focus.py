@@ -20,15 +20,34 @@ from .figures import audit_figure
 def disagreement_table(current: AuditResult, lang: str = "zh", flagged_only: bool = True) -> pd.DataFrame:
     """Managers vs front line per item (flagged items only by default), largest difference first.
 
+    Parameters
+    ----------
+    current : AuditResult
+        A customer-focus round with respondents' roles.
+    lang : {"zh", "en"}
+    flagged_only : bool
+        Only the items whose groups differ by the flag threshold or more.
+
     Returns
     -------
     pandas.DataFrame
         ``item_id``, ``text``, ``management``, ``front_line``, ``difference`` (0-1),
         ``difference_text`` (``'+37.5 points'``), ``flag``.
 
+    See Also
+    --------
+    disagreement_note : the same in one sentence.
+
     Examples
     --------
-    >>> # disagreement_table(res["2026"], "en")
+    >>> from threec_helpers.audit.scoring import score_rounds
+    >>> res = score_rounds("customer_focus", pd.DataFrame({
+    ...     "round": ["2025"] * 2 + ["2026"] * 4, "respondent_id": ["A", "A", "A", "A", "B", "B"],
+    ...     "role": ["manager"] * 4 + ["sales"] * 2, "item_id": ["ORG.1", "ORG.2"] * 3,
+    ...     "score": [2.0, 3.0, 5.0, 4.0, 2.0, 3.0]}))
+    >>> now, prev = res["2026"], res["2025"]
+    >>> disagreement_table(now, "en")[["item_id", "management", "front_line", "difference_text"]].values.tolist()
+    [['ORG.1', 1.0, 0.25, '+75.0 points'], ['ORG.2', 0.75, 0.5, '+25.0 points']]
     """
     check_lang(lang)
     cols = ["item_id", "text", "management", "front_line", "difference", "difference_text", "flag"]
@@ -51,9 +70,32 @@ def disagreement_table(current: AuditResult, lang: str = "zh", flagged_only: boo
 def disagreement_note(result: AuditResult, lang: str = "zh", threshold: float = 0.25) -> str:
     """Managers vs front line in one sentence (overall scores of each group, flagged items).
 
+    Parameters
+    ----------
+    result : AuditResult
+        A customer-focus round.
+    lang : {"zh", "en"}
+    threshold : float
+        The difference (0-1) from which an item is flagged, as the sentence states it.
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    disagreement_table : the flagged items.
+
     Examples
     --------
-    >>> # disagreement_note(res["2026"], "en")
+    >>> from threec_helpers.audit.scoring import score_rounds
+    >>> res = score_rounds("customer_focus", pd.DataFrame({
+    ...     "round": ["2025"] * 2 + ["2026"] * 4, "respondent_id": ["A", "A", "A", "A", "B", "B"],
+    ...     "role": ["manager"] * 4 + ["sales"] * 2, "item_id": ["ORG.1", "ORG.2"] * 3,
+    ...     "score": [2.0, 3.0, 5.0, 4.0, 2.0, 3.0]}))
+    >>> now, prev = res["2026"], res["2025"]
+    >>> disagreement_note(now, "en")
+    'Managers score 91.7% overall, front-line staff 33.3%, a gap of +58.3 points; 2 item(s) differ by 25.0 points or more.'
     """
     check_lang(lang)
     o = result.overall
@@ -74,9 +116,34 @@ def focus_key_figures(result: AuditResult, areas: pd.DataFrame, lang: str = "zh"
     A factor is ``good`` at or above its target, ``bad`` in the lowest band, else ``warn``;
     the management gap is ``warn`` from 10 points on.
 
+    Parameters
+    ----------
+    result : AuditResult
+        The reported round.
+    areas : pandas.DataFrame
+        :func:`~threec_helpers.report.audits.area_table` of that round.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    list of dict
+        :func:`~threec_helpers.report.figures.audit_figure` records.
+
+    See Also
+    --------
+    focus_conclusion : the closing sentence.
+
     Examples
     --------
-    >>> # focus_key_figures(now, area_table(now, prev, "zh"), "zh")
+    >>> from threec_helpers.report.audits import area_table
+    >>> from threec_helpers.audit.scoring import score_rounds
+    >>> res = score_rounds("customer_focus", pd.DataFrame({
+    ...     "round": ["2025"] * 2 + ["2026"] * 4, "respondent_id": ["A", "A", "A", "A", "B", "B"],
+    ...     "role": ["manager"] * 4 + ["sales"] * 2, "item_id": ["ORG.1", "ORG.2"] * 3,
+    ...     "score": [2.0, 3.0, 5.0, 4.0, 2.0, 3.0]}))
+    >>> now, prev = res["2026"], res["2025"]
+    >>> [(f["key"], f["text"]) for f in focus_key_figures(now, area_table(now, prev, "en"), "en")][::5]
+    [('overall_score', '62.50%'), ('management_gap', '+58.3 points')]
     """
     check_lang(lang)
     o = result.overall
@@ -100,9 +167,35 @@ def focus_conclusion(result: AuditResult, previous: AuditResult | None, areas: p
                      lang: str = "zh") -> str:
     """The audit's closing sentence: score and band, change, weakest factor, managers vs front line, top priority.
 
+    Parameters
+    ----------
+    result : AuditResult
+        The reported round.
+    previous : AuditResult or None
+        The previous round.
+    areas : pandas.DataFrame
+        :func:`~threec_helpers.report.audits.area_table` of the reported round.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    focus_key_figures : the headline figures.
+
     Examples
     --------
-    >>> # focus_conclusion(now, prev, area_table(now, prev, "en"), "en")
+    >>> from threec_helpers.report.audits import area_table
+    >>> from threec_helpers.audit.scoring import score_rounds
+    >>> res = score_rounds("customer_focus", pd.DataFrame({
+    ...     "round": ["2025"] * 2 + ["2026"] * 4, "respondent_id": ["A", "A", "A", "A", "B", "B"],
+    ...     "role": ["manager"] * 4 + ["sales"] * 2, "item_id": ["ORG.1", "ORG.2"] * 3,
+    ...     "score": [2.0, 3.0, 5.0, 4.0, 2.0, 3.0]}))
+    >>> now, prev = res["2026"], res["2025"]
+    >>> focus_conclusion(now, prev, area_table(now, prev, "en"), "en")[:64]
+    'Customer-focus audit 2026: overall 62.50% (Established); +29.2 p'
     """
     check_lang(lang)
     o = result.overall

@@ -26,6 +26,7 @@ def org_overview_table(rates: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     ----------
     rates : pandas.DataFrame
         :func:`~threec_helpers.objectives.org_rates` output (made in the same ``lang``).
+    lang : {"zh", "en"}
 
     Returns
     -------
@@ -65,6 +66,15 @@ def org_sentence(overview: pd.DataFrame, name: str, lang: str = "zh") -> str:
         :func:`org_overview_table` output.
     name : str
         The organisation's display name. Client text (name, labels) is HTML-escaped here.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    org_overview_table : the same facts as a table.
 
     Examples
     --------
@@ -87,6 +97,15 @@ def documents_table(counts: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     ----------
     counts : pandas.DataFrame
         :func:`~threec_helpers.objectives.document_register_counts` output.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    See Also
+    --------
+    documents_sentence : the same in one sentence.
 
     Examples
     --------
@@ -101,6 +120,19 @@ def documents_table(counts: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 def with_total(frame: pd.DataFrame, label_col: str, count_cols: Iterable[str], lang: str = "zh") -> pd.DataFrame:
     """``frame`` with a total row (``合计`` / ``Total``) summing ``count_cols``; other columns empty.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    label_col : str
+        The column that reads ``Total`` in the new row.
+    count_cols : iterable of str
+        The columns summed.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    pandas.DataFrame
 
     Examples
     --------
@@ -119,6 +151,20 @@ def with_total(frame: pd.DataFrame, label_col: str, count_cols: Iterable[str], l
 def documents_sentence(table: pd.DataFrame, lang: str = "zh") -> str:
     """``'《基础管理手册》共收录成文信息 187 项：职责权限 35 项、…'`` from :func:`documents_table`.
 
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`documents_table` (``label``, ``count``).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    documents_table : the same counts as a table.
+
     Examples
     --------
     >>> df = pd.DataFrame({"label": ["regulations", "workflows"], "count": [33, 22]})
@@ -133,6 +179,13 @@ def documents_sentence(table: pd.DataFrame, lang: str = "zh") -> str:
 def open_findings_table(open_findings: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The open findings for display, most overdue first (``FindingsSummary.open_findings``).
 
+    Parameters
+    ----------
+    open_findings : pandas.DataFrame
+        ``FindingsSummary.open_findings``
+        (:func:`~threec_helpers.audit.findings.findings_summary`).
+    lang : {"zh", "en"}
+
     Returns
     -------
     pandas.DataFrame
@@ -140,9 +193,21 @@ def open_findings_table(open_findings: pd.DataFrame, lang: str = "zh") -> pd.Dat
         ``description``, ``corrective_action``, ``owner``, ``due`` (text), ``days_open``,
         ``overdue`` (bool).
 
+    See Also
+    --------
+    findings_note : the register in one sentence.
+
     Examples
     --------
-    >>> # open_findings_table(findings_summary(f, "2026-10-31").open_findings, "en")
+    >>> from threec_helpers.audit.findings import findings_summary
+    >>> f = pd.DataFrame({"finding_id": ["F1", "F2"], "round": [1.0, 2.0], "clause": ["7.5", "9.2"],
+    ...                   "grade": ["minor", "observation"], "department": ["a", "b"],
+    ...                   "raised": pd.to_datetime(["2026-07-21", "2026-09-22"]),
+    ...                   "due": pd.to_datetime(["2026-08-20", "2026-10-15"]),
+    ...                   "closed": pd.to_datetime(["2026-08-15", None])})
+    >>> summary = findings_summary(f, "2026-10-31")
+    >>> open_findings_table(summary.open_findings, "en")[["finding_id", "grade", "due", "overdue"]].values.tolist()
+    [['F2', 'Observation', '2026-10-15', True]]
     """
     check_lang(lang)
     f = open_findings
@@ -163,6 +228,24 @@ def open_findings_table(open_findings: pd.DataFrame, lang: str = "zh") -> pd.Dat
 
 def findings_note(counts: Mapping[str, Any], n_rounds: int, as_of: Any, lang: str = "zh") -> str:
     """The findings register in one sentence (``FindingsSummary.counts``).
+
+    Parameters
+    ----------
+    counts : mapping
+        ``FindingsSummary.counts``.
+    n_rounds : int
+        Internal audit rounds in the register.
+    as_of : date-like
+        The date the register is read at.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    open_findings_table : the findings still open.
 
     Examples
     --------
@@ -197,6 +280,7 @@ def iso_key_figures(overview: pd.DataFrame, objectives: pd.DataFrame, documents:
         ``FindingsSummary.counts`` (``None`` when the client has no findings register).
     satisfaction : pandas.Series or None
         The satisfaction objective's row of ``evaluate_objectives`` (:func:`pick_objective`).
+    lang : {"zh", "en"}
 
     Returns
     -------
@@ -204,9 +288,20 @@ def iso_key_figures(overview: pd.DataFrame, objectives: pd.DataFrame, documents:
         Keys ``utilisation`` (0-1), ``objectives_met`` (met count, text ``'8/8'``),
         ``satisfaction``, ``open_findings``, ``closure_rate`` (0-1), ``documents`` (total).
 
+    See Also
+    --------
+    iso_conclusion : the closing sentence made from these figures.
+
     Examples
     --------
-    >>> # iso_key_figures(overview, table, docs, summary.counts, pick_objective(ev), "zh")
+    >>> from threec_helpers.objectives import org_rates
+    >>> prof = pd.DataFrame({"metric": ["capacity_lines", "lines_in_service"], "value": [51084.0, 47213.0]})
+    >>> overview = org_overview_table(org_rates(prof, "en"), "en")
+    >>> objectives = pd.DataFrame({"met": pd.array([True, True], dtype="boolean")})
+    >>> docs = pd.DataFrame({"category": ["record"], "label": ["Quality records"], "count": [91]})
+    >>> counts = {"open": 1, "overdue": 0, "closure_rate": 0.5}
+    >>> [(f["key"], f["text"]) for f in iso_key_figures(overview, objectives, docs, counts, None, "en")]
+    [('utilisation', '92.42%'), ('objectives_met', '2/2'), ('open_findings', '1'), ('closure_rate', '50.0%'), ('documents', '91')]
     """
     check_lang(lang)
     out = []
@@ -242,6 +337,22 @@ def iso_conclusion(key_figures: list[dict[str, Any]], counts: Mapping[str, Any] 
 
     With ``readiness`` (:func:`~threec_helpers.audit.certification.assess_readiness`) the
     readiness conclusion follows (``'… Conclusion: Ready with conditions.'``).
+
+    Parameters
+    ----------
+    key_figures : list of dict
+        :func:`iso_key_figures`.
+    counts : mapping or None
+        ``FindingsSummary.counts``.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    iso_key_figures : the figures this sentence is made from.
 
     Examples
     --------

@@ -49,7 +49,29 @@ def __getattr__(name: str) -> Any:
 
 
 def opportunities_table(opps: pd.DataFrame, n: int = 10, lang: str = "zh") -> pd.DataFrame:
-    """The first ``n`` problems and opportunities without the customer id lists (for reports and JSON)."""
+    """The first ``n`` problems and opportunities without the customer id lists (for reports and JSON).
+
+    Parameters
+    ----------
+    opps : pandas.DataFrame
+        :func:`~threec_helpers.measures.opportunities.problems_and_opportunities`.
+    n : int
+        Rows kept.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kind`` (in words), ``rule``, ``title``, ``customers``, ``revenue_share``, ``money_at_stake``.
+
+    Examples
+    --------
+    >>> opps = pd.DataFrame({"kind": ["problem"], "rule": ["r"], "title": ["Big customers leaving"],
+    ...                      "customers": [12], "revenue_share": [0.1], "money_at_stake": [1e5],
+    ...                      "customer_ids": [["C1"]]})
+    >>> opportunities_table(opps, 10, "en")[["kind", "customers"]].values.tolist()
+    [['Problem', 12]]
+    """
     out = opps.head(n)[["kind", "rule", "title", "customers", "revenue_share", "money_at_stake"]].copy()
     out["kind"] = [t(f"customers.opp.kind.{k}", lang) for k in out["kind"]]
     return out.reset_index(drop=True)
@@ -59,7 +81,26 @@ def opportunities_table(opps: pd.DataFrame, n: int = 10, lang: str = "zh") -> pd
 
 
 def assumptions_table(assumptions, lang: str = "zh") -> pd.DataFrame:
-    """The bottom-up assumptions as a table: tier, growth, retention (then promotions and conversion)."""
+    """The bottom-up assumptions as a table: tier, growth, retention (then promotions and conversion).
+
+    Parameters
+    ----------
+    assumptions : PlanAssumptions
+        :class:`~threec_helpers.measures.planning.PlanAssumptions`.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``assumption``, ``growth``, ``retention``.
+
+    Examples
+    --------
+    >>> from threec_helpers.measures.planning import PlanAssumptions
+    >>> table = assumptions_table(PlanAssumptions(growth={"top": 0.1}, retention={"top": 0.95}), "en")
+    >>> table.iloc[[0, -1]].values.tolist()
+    [['Top', 0.1, 0.95], ['Prospect conversion 5%', nan, nan]]
+    """
     rows = [{"assumption": tier_label(tr, lang), "growth": assumptions.growth.get(tr, 0.0),
              "retention": assumptions.retention.get(tr, 1.0)} for tr in ACTIVE_TIERS]
     for (src, dst), n in assumptions.promotions.items():
@@ -80,7 +121,31 @@ def assumptions_table(assumptions, lang: str = "zh") -> pd.DataFrame:
 
 
 def check_promote(value: Any) -> int:
-    """Check the ``promote_medium_to_big`` parameter (an int >= 0)."""
+    """Check the ``promote_medium_to_big`` parameter (an int >= 0).
+
+    Parameters
+    ----------
+    value : object
+        The notebook parameter.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ParameterError
+        Anything but a whole number of at least 0.
+
+    Examples
+    --------
+    >>> check_promote(3)
+    3
+    >>> check_promote(-1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    threec_helpers.errors.ParameterError: parameter promote_medium_to_big = -1 has the wrong type: expected int >= 0...
+    """
     from ..errors import ParameterError
 
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
@@ -90,16 +155,56 @@ def check_promote(value: Any) -> int:
 
 
 def require_previous(ctx) -> Period:
-    """Realization needs a comparison period (the plan's base); a clear error when there is none."""
+    """Realization needs a comparison period (the plan's base); a clear error when there is none.
+
+    Parameters
+    ----------
+    ctx : NotebookContext
+
+    Returns
+    -------
+    Period
+        ``ctx.previous``.
+
+    Raises
+    ------
+    ParameterError
+        When the notebook has no comparison period.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> require_previous(SimpleNamespace(previous=None, config=SimpleNamespace(client_id="acme")))
+    Traceback (most recent call last):
+    ...
+    threec_helpers.errors.ParameterError: client acme has no comparison period: realization needs the period the plan was made on. Set the parameter comparison_period or previous_period in client.yaml.
+    """
     from ..errors import ParameterError
 
     if ctx.previous is None:
-        raise ParameterError(t("phases.real.need_previous", "en", client=ctx.config.client_id))
+        raise ParameterError(key="phases.real.need_previous", client=ctx.config.client_id)
     return ctx.previous
 
 
 def sources_table(client) -> pd.DataFrame:
-    """The loaded inputs: ``table, file, rows, columns`` (file name only, no folder)."""
+    """The loaded inputs: ``table, file, rows, columns`` (file name only, no folder).
+
+    Parameters
+    ----------
+    client : ClientData
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> from threec_helpers.inputs.validation import load_client
+    >>> client = load_client("demo_manufacturer")
+    >>> period = client.config.period(client.config.current_period)
+    >>> sources_table(client).iloc[[3]].values.tolist()
+    [['surveys', 'surveys.xlsx [满意度调查]', 660, 7]]
+    """
     rows = []
     for name, frame in client.tables.items():
         src = client.sources.get(name, {})
@@ -112,7 +217,30 @@ def sources_table(client) -> pd.DataFrame:
 
 
 def quality_profile(client, period: Period):
-    """:func:`threec_helpers.registration.data_quality_profile` of a client with the right checklist size."""
+    """:func:`threec_helpers.registration.data_quality_profile` of a client with the right checklist size.
+
+    Parameters
+    ----------
+    client : ClientData
+    period : Period
+        The reported period.
+
+    Returns
+    -------
+    DataQualityProfile
+
+    See Also
+    --------
+    components_table, checks_table : the profile for display.
+
+    Examples
+    --------
+    >>> from threec_helpers.inputs.validation import load_client
+    >>> client = load_client("demo_manufacturer")
+    >>> period = client.config.period(client.config.current_period)
+    >>> round(float(quality_profile(client, period).score), 1)
+    93.0
+    """
     from ..audit.checklists import load_checklist
     from ..measures.registration import data_quality_profile
 
@@ -123,7 +251,30 @@ def quality_profile(client, period: Period):
 
 
 def components_table(profile, lang: str = "zh") -> pd.DataFrame:
-    """Information score components: ``component, weight`` (rescaled to the measured ones), ``score``."""
+    """Information score components: ``component, weight`` (rescaled to the measured ones), ``score``.
+
+    Parameters
+    ----------
+    profile : DataQualityProfile
+        :func:`quality_profile`.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    See Also
+    --------
+    checks_table : the data-quality checks of the same profile.
+
+    Examples
+    --------
+    >>> from threec_helpers.inputs.validation import load_client
+    >>> client = load_client("demo_manufacturer")
+    >>> period = client.config.period(client.config.current_period)
+    >>> components_table(quality_profile(client, period), "en")[["component", "weight"]].values.tolist()
+    [['Completeness', 0.4], ['Freshness', 0.2], ['Consistency', 0.2], ['Coverage', 0.2]]
+    """
     from ..measures.registration import WEIGHTS
 
     total = sum(WEIGHTS[k] for k in profile.components) or 1.0
@@ -133,7 +284,34 @@ def components_table(profile, lang: str = "zh") -> pd.DataFrame:
 
 
 def checks_table(profile, integration: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """Data-quality checks in words: ``check, value, detail`` (formatted text)."""
+    """Data-quality checks in words: ``check, value, detail`` (formatted text).
+
+    Parameters
+    ----------
+    profile : DataQualityProfile
+        :func:`quality_profile`.
+    integration : pandas.DataFrame
+        :func:`~threec_helpers.measures.registration.integration_summary`.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    See Also
+    --------
+    components_table : the score's components.
+
+    Examples
+    --------
+    >>> from threec_helpers.inputs.validation import load_client
+    >>> client = load_client("demo_manufacturer")
+    >>> period = client.config.period(client.config.current_period)
+    >>> from threec_helpers.measures.registration import integration_summary
+    >>> checks = checks_table(quality_profile(client, period), integration_summary(client.tables, period), "en")
+    >>> checks.iloc[0][["check", "detail"]].tolist()
+    ['Latest transaction', '0 days before the period end']
+    """
     rows = []
     for r in profile.checks.itertuples(index=False):
         if r.check == "latest_transaction":
@@ -151,7 +329,36 @@ def checks_table(profile, integration: pd.DataFrame, lang: str = "zh") -> pd.Dat
 
 
 def registration_figures(profile, table: pd.DataFrame, lang: str = "zh", currency: str = "CNY") -> list[dict]:
-    """Headline of phase 1: information_score, customers, active_customers, revenue."""
+    """Headline of phase 1: information_score, customers, active_customers, revenue.
+
+    Parameters
+    ----------
+    profile : DataQualityProfile
+        :func:`quality_profile`.
+    table : pandas.DataFrame
+        The customer table of the period.
+    lang : {"zh", "en"}
+    currency : str
+
+    Returns
+    -------
+    list of dict
+        :func:`~threec_helpers.report.figures.key_figure` records.
+
+    See Also
+    --------
+    analysis_figures, planning_figures, realization_figures : the other phases' headlines.
+
+    Examples
+    --------
+    >>> from threec_helpers.inputs.validation import load_client
+    >>> client = load_client("demo_manufacturer")
+    >>> period = client.config.period(client.config.current_period)
+    >>> from threec_helpers.measures.customer_table import customer_table
+    >>> table = customer_table(client.tables, client.config, period.id, client.config.previous_period)
+    >>> [(f["key"], f["text"]) for f in registration_figures(quality_profile(client, period), table, "en")]
+    [('information_score', '93.0'), ('customers', '2,700'), ('active_customers', '1,505'), ('revenue', '¥87,332,252')]
+    """
     active = int((table["tier"].astype("str").isin(ACTIVE_TIERS) & (table["revenue"] > 0)).sum())
     return [key_figure("information_score", round(float(profile.score), 2), lang),
             key_figure("customers", int(len(table)), lang),
@@ -161,7 +368,28 @@ def registration_figures(profile, table: pd.DataFrame, lang: str = "zh", currenc
 
 def decomposition_table(dec: pd.Series, lang: str = "zh", gross: bool = False) -> pd.DataFrame:
     """The profit decomposition as rows: profit of profitable customers, losses, operating profit
-    (named gross margin when ``gross``: the client has no cost-to-serve data)."""
+    (named gross margin when ``gross``: the client has no cost-to-serve data).
+
+    Parameters
+    ----------
+    dec : pandas.Series
+        :func:`~threec_helpers.measures.value.profit_decomposition`.
+    lang : {"zh", "en"}
+    gross : bool
+        The client has no cost-to-serve data: the last row is the gross margin.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``measure``, ``amount``, ``customers``.
+
+    Examples
+    --------
+    >>> dec = pd.Series({"profit_from_profitable": 120.0, "loss_from_unprofitable": 20.0, "operating_profit": 100.0,
+    ...                  "n_profitable": 3, "n_unprofitable": 1, "n_zero": 2})
+    >>> decomposition_table(dec, "en").values.tolist()
+    [['Profit from profitable customers', 120.0, 3], ['Less: losses from unprofitable customers', -20.0, 1], ['Operating profit', 100.0, 6]]
+    """
     rows = [("profit_from_profitable", dec["profit_from_profitable"], dec["n_profitable"]),
             ("loss_from_unprofitable", -dec["loss_from_unprofitable"], dec["n_unprofitable"]),
             ("operating_profit", dec["operating_profit"], dec["n_profitable"] + dec["n_unprofitable"] + dec["n_zero"])]
@@ -172,7 +400,25 @@ def decomposition_table(dec: pd.Series, lang: str = "zh", gross: bool = False) -
 
 
 def focus_results(client) -> dict[str, Any]:
-    """All rounds of the customer-focus audit (:func:`threec_helpers.audits.score_rounds`), {} without answers."""
+    """All rounds of the customer-focus audit (:func:`threec_helpers.audits.score_rounds`), {} without answers.
+
+    Parameters
+    ----------
+    client : ClientData
+
+    Returns
+    -------
+    dict
+        Round id -> :class:`~threec_helpers.audit.scoring.AuditResult`.
+
+    Examples
+    --------
+    >>> from threec_helpers.inputs.validation import load_client
+    >>> list(focus_results(load_client("demo_manufacturer")))
+    ['2025', '2026']
+    >>> focus_results(load_client("demo_telecom"))
+    {}
+    """
     from ..audit.scoring import score_rounds
     from ..audit.checklists import load_checklist
 
@@ -190,6 +436,51 @@ def analysis_figures(table: pd.DataFrame, summary: pd.DataFrame, dec: pd.Series,
     ``operating_margin`` (operating profit / revenue, against ``targets.profit_margin``) is
     the scorecard's customer value. Without cost-to-serve data (:func:`has_cost_to_serve`)
     profit and margin are gross margin: their labels say so and their status is neutral.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The customer table of the period.
+    summary : pandas.DataFrame
+        :func:`~threec_helpers.measures.pyramid.tier_summary`.
+    dec : pandas.Series
+        :func:`~threec_helpers.measures.value.profit_decomposition`.
+    whale : pandas.Series
+        :func:`~threec_helpers.measures.value.whale_summary`.
+    sat : pandas.DataFrame or None
+        :func:`~threec_helpers.measures.satisfaction.satisfaction_summary` (None: no surveys).
+    focus : mapping or None
+        :func:`~threec_helpers.audit.focus.focus_scores` (None: no customer-focus audit).
+    opportunities : int
+        Problems and opportunities found.
+    clv_total : float or None
+        Total customer lifetime value (None: not estimated).
+    targets : mapping
+        ``client.yaml`` targets.
+    lang : {"zh", "en"}
+    currency : str
+
+    Returns
+    -------
+    list of dict
+
+    See Also
+    --------
+    registration_figures, planning_figures, realization_figures : the other phases' headlines.
+
+    Examples
+    --------
+    >>> from threec_helpers.inputs.validation import load_client
+    >>> client = load_client("demo_manufacturer")
+    >>> period = client.config.period(client.config.current_period)
+    >>> from threec_helpers.measures.customer_table import customer_table
+    >>> table = customer_table(client.tables, client.config, period.id, client.config.previous_period)
+    >>> from threec_helpers.measures import pyramid, value
+    >>> figures = analysis_figures(table, pyramid.tier_summary(table, lang="en"), value.profit_decomposition(table),
+    ...                            value.whale_summary(value.whale_curve(table)), None, None, 5, None,
+    ...                            client.config.targets, "en")
+    >>> [(f["key"], f["text"]) for f in figures][:2]
+    [('revenue', '¥87,332,252'), ('operating_profit', '¥23,449,909')]
     """
     kf = lambda k, v, **kw: key_figure(k, v, lang, targets=targets, currency=currency, **kw)  # noqa: E731
     revenue = float(table["revenue"].sum())
@@ -257,6 +548,15 @@ def gross_margin_note(lang: str = "zh") -> str:
 def has_cost_to_serve(table: pd.DataFrame) -> bool:
     """Whether a customer table's profit includes any cost-to-serve (else profit is gross margin).
 
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A customer table.
+
+    Returns
+    -------
+    bool
+
     Examples
     --------
     >>> has_cost_to_serve(pd.DataFrame({"cost_to_serve": [0.0, 0.0]}))
@@ -268,7 +568,32 @@ def has_cost_to_serve(table: pd.DataFrame) -> bool:
 
 
 def planning_figures(rec: pd.DataFrame, focus_actions: int, lang: str = "zh", currency: str = "CNY") -> list[dict]:
-    """Headline of phase 3: plan_revenue_top_down, plan_revenue_bottom_up, plan_gap, focus_actions."""
+    """Headline of phase 3: plan_revenue_top_down, plan_revenue_bottom_up, plan_gap, focus_actions.
+
+    Parameters
+    ----------
+    rec : pandas.DataFrame
+        :func:`~threec_helpers.measures.planning.reconcile` (its ``total`` row is read).
+    focus_actions : int
+        Actions of the customer-focus plan.
+    lang : {"zh", "en"}
+    currency : str
+
+    Returns
+    -------
+    list of dict
+
+    See Also
+    --------
+    registration_figures, analysis_figures, realization_figures : the other phases' headlines.
+
+    Examples
+    --------
+    >>> rec = pd.DataFrame({"top_down_revenue": [1.1e6], "bottom_up_revenue": [1.0e6], "gap": [-1e5],
+    ...                     "gap_pct": [-0.0909]}, index=["total"])
+    >>> [(f["key"], f["text"]) for f in planning_figures(rec, 4, "en")]
+    [('plan_revenue_top_down', '¥1,100,000'), ('plan_revenue_bottom_up', '¥1,000,000'), ('plan_gap', '-¥100,000'), ('focus_actions', '4')]
+    """
     total = rec.loc["total"]
     return [key_figure("plan_revenue_top_down", float(total["top_down_revenue"]), lang, currency=currency),
             key_figure("plan_revenue_bottom_up", float(total["bottom_up_revenue"]), lang, currency=currency),
@@ -278,7 +603,32 @@ def planning_figures(rec: pd.DataFrame, focus_actions: int, lang: str = "zh", cu
 
 def realization_figures(tiers: pd.DataFrame, progress: pd.DataFrame | None, lang: str = "zh",
                         currency: str = "CNY") -> list[dict]:
-    """Headline of phase 4: attainment, rag, variance, focus_actions_done."""
+    """Headline of phase 4: attainment, rag, variance, focus_actions_done.
+
+    Parameters
+    ----------
+    tiers : pandas.DataFrame
+        :func:`~threec_helpers.measures.realization.tier_attainment` (its ``total`` row is read).
+    progress : pandas.DataFrame or None
+        :func:`~threec_helpers.measures.realization.focus_plan_progress` (``done`` per action).
+    lang : {"zh", "en"}
+    currency : str
+
+    Returns
+    -------
+    list of dict
+
+    See Also
+    --------
+    registration_figures, analysis_figures, planning_figures : the other phases' headlines.
+
+    Examples
+    --------
+    >>> tiers = pd.DataFrame({"tier": ["total"], "attainment": [0.95], "rag": ["amber"], "revenue": [9.5e5],
+    ...                       "plan_revenue": [1e6]})
+    >>> [(f["key"], f["text"]) for f in realization_figures(tiers, None, "en")]
+    [('attainment', '95.00%'), ('rag', 'amber'), ('variance', '-¥50,000')]
+    """
     total = tiers.set_index("tier").loc["total"]
     att = float(total["attainment"])
     out = [key_figure("attainment", att, lang),
@@ -291,14 +641,49 @@ def realization_figures(tiers: pd.DataFrame, progress: pd.DataFrame | None, lang
 
 
 def components_frame(components: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """Variance components with translated names (for display and the briefing)."""
+    """Variance components with translated names (for display and the briefing).
+
+    Parameters
+    ----------
+    components : pandas.DataFrame
+        :func:`~threec_helpers.measures.realization.variance_components`.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> components_frame(pd.DataFrame({"component": ["new", "lost"], "variance": [5.0, -2.0]}), "en")["component"].tolist()
+    ['new customers (volume)', 'lost customers (volume)']
+    """
     out = components.copy()
     out["component"] = [t(f"planning.variance.{c}", lang) for c in out["component"]]
     return out
 
 
 def correlations_table(chain, lang: str = "zh") -> pd.DataFrame:
-    """``CRMChain.correlations`` with the measures named in words: ``measure, n, rho, ci_low, ci_high``."""
+    """``CRMChain.correlations`` with the measures named in words: ``measure, n, rho, ci_low, ci_high``.
+
+    Parameters
+    ----------
+    chain : CRMChain
+        :func:`~threec_helpers.measures.satisfaction.crm_chain`.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> corr = pd.DataFrame({"n": [548], "rho": [0.08], "ci_low": [0.0], "ci_high": [0.17]},
+    ...                     index=pd.Index(["retained"], name="measure"))
+    >>> correlations_table(SimpleNamespace(correlations=corr), "en").values.tolist()
+    [['Retained (bought again)', 548, 0.08, 0.0, 0.17]]
+    """
     c = chain.correlations.reset_index()
     c["measure"] = [t(f"phases.measure.{m}", lang) if has_key(f"phases.measure.{m}") else m for m in c["measure"]]
     return c[["measure", "n", "rho", "ci_low", "ci_high"]]

@@ -83,6 +83,26 @@ def headline(key: str, label: str, value: Any, text: str, status: str = "neutral
 
     ``dimension`` is the 3C dimension the figure stands for, as the results contract
     declares it (:mod:`threec_helpers.report.catalog`); written only when given.
+
+    Parameters
+    ----------
+    key, label : str
+        The figure's key and its label in the report language.
+    value : object
+        The number (or id) itself.
+    text : str
+        The value as the report shows it.
+    status : {"good", "bad", "warn", "neutral"}
+    dimension : str, optional
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> headline("documents", "QMS documents", 187, "187")
+    {'key': 'documents', 'label': 'QMS documents', 'value': 187, 'text': '187', 'status': 'neutral'}
     """
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
@@ -107,6 +127,19 @@ def write_results(output_dir: str | Path, notebook: str, payload: dict[str, Any]
     Returns
     -------
     Path
+
+    See Also
+    --------
+    read_results : reads the files of a folder back.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> write_results(folder, "02_analysis", {"conclusion": "done"}).name
+    '02_analysis.results.json'
+    >>> read_results(folder)["02_analysis"]["conclusion"]
+    'done'
     """
     data = {"notebook": notebook, **_jsonable(payload)}
     path = Path(output_dir) / f"{notebook}{SUFFIX}"
@@ -115,7 +148,30 @@ def write_results(output_dir: str | Path, notebook: str, payload: dict[str, Any]
 
 
 def read_results(folder: str | Path) -> dict[str, dict[str, Any]]:
-    """All results files in ``folder``, keyed by notebook name (files that fail to parse are skipped)."""
+    """All results files in ``folder``, keyed by notebook name (files that fail to parse are skipped).
+
+    Parameters
+    ----------
+    folder : str or Path
+
+    Returns
+    -------
+    dict
+        Notebook name -> payload.
+
+    See Also
+    --------
+    write_results : writes one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = write_results(folder, "01_registration", {"headline": []})
+    >>> _ = (folder / "broken.results.json").write_text("{", encoding="utf-8")
+    >>> list(read_results(folder))
+    ['01_registration']
+    """
     out: dict[str, dict[str, Any]] = {}
     for path in sorted(Path(folder).glob(f"*{SUFFIX}")):
         try:
@@ -129,6 +185,15 @@ def read_results(folder: str | Path) -> dict[str, dict[str, Any]]:
 def not_assessed_info(payload: dict[str, Any] | None) -> dict[str, Any] | None:
     """What a results payload says it could not assess: its ``not_assessed`` record, or None
     when it assessed (``assessed`` is missing or true).
+
+    Parameters
+    ----------
+    payload : dict or None
+        A results file's content.
+
+    Returns
+    -------
+    dict or None
 
     Examples
     --------
@@ -146,8 +211,23 @@ def not_assessed_info(payload: dict[str, Any] | None) -> dict[str, Any] | None:
 def table_display_name(table: str, lang: str, default: str | None = None) -> str:
     """An input table as the consultant knows it (``notebook.table.<name>``), never its code name.
 
-    A name with no display name gives ``default`` (e.g. a file name such as ``client.yaml``),
-    or the words "a table" when no default is given.
+    Parameters
+    ----------
+    table : str
+        Canonical table name.
+    lang : {"zh", "en"}
+    default : str, optional
+        What a name with no display name gives (e.g. a file name such as ``client.yaml``);
+        the words "a table" when not given.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> table_display_name("surveys", "en"), table_display_name("xyz", "en")
+    ('satisfaction surveys', 'required table')
     """
     key = f"notebook.table.{table}"
     if has_key(key):

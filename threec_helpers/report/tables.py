@@ -26,12 +26,44 @@ from ..measures.pyramid import TIERS, tier_label
 
 
 def column_key(name: str) -> str:
-    """The i18n key of column ``name``'s header: ``col.<name>``."""
+    """The i18n key of column ``name``'s header: ``col.<name>``.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    column_label : the header itself.
+
+    Examples
+    --------
+    >>> column_key("attainment")
+    'col.attainment'
+    """
     return f"col.{name}"
 
 
 def column_label(name: str, lang: str) -> str:
     """A column's header: ``col.<name>`` when translated, else the name as written.
+
+    Parameters
+    ----------
+    name : str
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    column_key : its i18n key.
+    header_text : a header given as a label or an i18n key.
 
     Examples
     --------
@@ -43,7 +75,23 @@ def column_label(name: str, lang: str) -> str:
 
 
 def table_title(name: str, lang: str) -> str:
-    """A recorded table's title: ``result_table.<name>`` when translated, else the name as written."""
+    """A recorded table's title: ``result_table.<name>`` when translated, else the name as written.
+
+    Parameters
+    ----------
+    name : str
+        The table's record name.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> table_title("objectives", "en"), table_title("xyz", "en")
+    ('Quality objectives', 'xyz')
+    """
     key = f"result_table.{name}"
     return t(key, lang) if has_key(key) else str(name)
 
@@ -109,7 +157,26 @@ class ReportTable:
 
 
 def header_text(label: str, lang: str) -> str:
-    """A header: the translation of ``label`` when it is an i18n key, else ``label`` itself."""
+    """A header: the translation of ``label`` when it is an i18n key, else ``label`` itself.
+
+    Parameters
+    ----------
+    label : str
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    column_label : a column's own header.
+
+    Examples
+    --------
+    >>> header_text("col.metric", "en"), header_text("Free text", "en")
+    ('Metric', 'Free text')
+    """
     return t(label, lang) if has_key(label) else str(label)
 
 
@@ -145,7 +212,34 @@ def phase_table(frame: pd.DataFrame, lang: str, name: str | None = None, columns
                 max_rows: int = 40, **formats: str) -> ReportTable:
     """A phase report's table: headers from :data:`LABELS` and :func:`column_label`, formats
     from :data:`TABLE_FORMATS` (overridden by ``formats``); ``rag`` values, tier ids, table ids,
-    variance components and role groups shown in words (the record keeps the codes)."""
+    variance components and role groups shown in words (the record keeps the codes).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    lang : {"zh", "en"}
+    name : str, optional
+        Record the table under this name when shown.
+    columns : sequence of str, optional
+        The columns shown (default: all).
+    max_rows : int
+    **formats : str
+        Column -> format, overriding :data:`TABLE_FORMATS`.
+
+    Returns
+    -------
+    ReportTable
+
+    See Also
+    --------
+    show : the same, shown at once.
+
+    Examples
+    --------
+    >>> rt = phase_table(pd.DataFrame({"rag": ["green"], "attainment": [0.5]}), "en", name="plan")
+    >>> rt.name, rt.header("attainment", "en")
+    ('plan', 'Attainment')
+    """
     shown = frame.copy()
     if "rag" in shown.columns:
         shown["rag"] = [t(f"planning.rag.{r}", lang) if r in ("green", "amber", "red") else "–"
@@ -173,7 +267,31 @@ def phase_table(frame: pd.DataFrame, lang: str, name: str | None = None, columns
 
 def show(ctx, frame: pd.DataFrame, max_rows: int = 40, *, name: str | None = None,
          columns: Sequence[str] | None = None, **formats: str) -> None:
-    """Show (and with ``name`` record) a phase report's table: ``ctx.table(phase_table(...))``."""
+    """Show (and with ``name`` record) a phase report's table: ``ctx.table(phase_table(...))``.
+
+    Parameters
+    ----------
+    ctx : NotebookContext
+        Anything with ``lang`` and a ``table(report_table)`` method.
+    frame : pandas.DataFrame
+    max_rows : int
+    name : str, optional
+    columns : sequence of str, optional
+    **formats : str
+        As in :func:`phase_table`.
+
+    See Also
+    --------
+    phase_table : the table without showing it.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> shown = []
+    >>> show(SimpleNamespace(lang="en", table=shown.append), pd.DataFrame({"attainment": [0.5]}), name="plan")
+    >>> shown[0].name
+    'plan'
+    """
     ctx.table(phase_table(frame, ctx.lang, name=name, columns=columns, max_rows=max_rows, **formats))
 
 
