@@ -33,3 +33,29 @@ def test_number_formats_match_the_seed():
     assert fmt_num(81.3) == "81.3"
     assert fmt_money(-1234.5) == "-¥1,234"  # round half to even: 1234.5 -> 1,234
     assert fmt_pct(float("nan")) == "–"
+
+
+def test_no_locale_key_is_defined_twice():
+    """A key written twice in a locale file silently keeps the last one (a merge once left the
+    chart source notes with table code names that way); every key is defined once."""
+    from pathlib import Path
+
+    import yaml
+
+    import threec_helpers
+
+    class Strict(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node):
+        keys = [loader.construct_object(k) for k, _ in node.value]
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        assert not dup, f"{node.start_mark.name}: {dup}"
+        return loader.construct_mapping(node)
+
+    Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    seen: dict[str, str] = {}
+    for path in sorted((Path(threec_helpers.__file__).parent / "locale").glob("*.yaml")):
+        for key in yaml.load(path.read_text(encoding="utf-8"), Loader=Strict) or {}:
+            assert key not in seen, f"{key} in {path.name} and {seen[key]}"
+            seen[key] = path.name

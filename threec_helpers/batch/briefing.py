@@ -390,11 +390,16 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
             for payload in ordered.values():
                 # the notebook's sentences are escaped for its Markdown; the template escapes them again
                 sec["paragraphs"] += [html.unescape(str(p)) for p in (payload.get("section_text") or {}).get(key) or []]
+        shown_here: set[str] = set()
         for nb, payload in ordered.items():
             tables = payload.get("tables") or {}
             for name in table_names:
                 rows = tables.get(name)
                 if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
+                    if name in shown_here:  # two notebooks recorded the same table (3C priorities): the first
+                        used.add((nb, name))
+                        continue
+                    shown_here.add(name)
                     sec["tables"].append(_recorded_table(payload, name, lang, table_title(name, lang)))
                     used.add((nb, name))
                     if name == "objectives":

@@ -328,7 +328,8 @@ def file_name(path: Any) -> str:
 
 #: run parameters shown in the provenance appendix, by their label (the rest are paths and ids)
 _PARAMETERS = {"period": "batch.label.period", "comparison_period": "batch.prov.comparison_period",
-               "lang": "batch.prov.language", "mask": "batch.prov.mask"}
+               "previous_period": "batch.prov.previous_period", "lang": "batch.prov.language",
+               "mask": "batch.prov.mask"}
 
 
 def parameters_in_words(parameters: dict[str, Any], lang: str) -> list[tuple[str, str]]:
@@ -338,8 +339,46 @@ def parameters_in_words(parameters: dict[str, Any], lang: str) -> list[tuple[str
     for key, label in _PARAMETERS.items():
         if key in parameters and parameters[key] not in ("", None):
             v = parameters[key]
+            if key == "lang" and has_key(f"batch.prov.lang.{v}"):
+                v = t(f"batch.prov.lang.{v}", lang)
             out.append((t(label, lang), format_cell(v, lang) if isinstance(v, bool) else str(v)))
     return out
+
+
+def provenance_in_words(prov: dict[str, Any], lang: str, client_name: str = "") -> tuple[
+        list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """The provenance appendix's fields as a person reads them (the wording of
+    ``templates/provenance.html.j2``): labelled fields (client, period, notebook, software,
+    parameters, run) and the inputs (table in words, file name, SHA-256). Keys, job ids,
+    paths and the kernel stay in the provenance file.
+
+    Examples
+    --------
+    >>> fields, inputs = provenance_in_words({"client_id": "acme", "period": "FY2025", "notebook": "x",
+    ...     "parameters": {"lang": "en"}, "inputs": {"customers": {"file": "d/c.csv", "sha256": "ab"}}}, "en")
+    >>> fields[0], fields[1], inputs
+    (('Client', 'acme'), ('Period', 'FY2025'), [('Customers', 'c.csv', 'ab')])
+    """
+    notebook = notebook_name(str(prov.get("notebook", "")), lang)
+    sha = str(prov.get("notebook_sha256") or "")[:16]
+    run = " · ".join(str(x) for x in (prov.get("run_id"), prov.get("started")) if x)
+    if prov.get("finished"):
+        run += f" → {prov['finished']}"
+    if prov.get("duration_s") is not None:
+        run += f" ({fmt_num(prov.get('duration_s', 0), 1)} s)"
+    version = " · ".join(x for x in (f"threec {prov['threec_version']}" if prov.get("threec_version") else "",
+                                     str(prov.get("git_commit") or "")) if x)
+    fields = [(t("batch.label.client", lang), str(client_name or prov.get("client_id", ""))),
+              (t("batch.label.period", lang), str(prov.get("period", ""))),
+              (t("batch.prov.notebook", lang), f"{notebook} · {sha}" if sha else notebook),
+              (t("batch.prov.version", lang), version),
+              (t("batch.prov.parameters", lang),
+               "; ".join(f"{k}: {v}" for k, v in parameters_in_words(prov.get("parameters") or {}, lang))),
+              (t("batch.prov.run", lang), run.strip())]
+    inputs = [(table_display_name(name, lang, default=str(name)), file_name(src.get("file", "")),
+               str(src.get("sha256", "")))
+              for name, src in sorted((prov.get("inputs") or {}).items()) if isinstance(src, dict)]
+    return [(k, v) for k, v in fields if v], inputs
 
 
 def export_html(nb, meta: dict[str, Any]) -> str:
@@ -486,6 +525,7 @@ XLSX_FORMATS = {"int": "#,##0", "num": "#,##0.0", "num2": "#,##0.00", "pct": "0.
 #: currency symbols of the money format, as :func:`threec_helpers.i18n.fmt_money` writes them
 CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "HKD": "HK$", "TWD": "NT$"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMBER_TEXT = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
 
 
@@ -542,6 +582,10 @@ def column_kind(column: str, values: list[Any], declared: dict[str, str] | None 
     if not numbers:
         return None
     return "int" if all(float(v).is_integer() for v in numbers) else "float"
+
+
+class _Words(str):
+    """A cell's text as the report showed it (a view's words, written as text)."""
 
 
 def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | None = None,
@@ -604,26 +648,53 @@ def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | 
 
     used: set[str] = set()
 
+    def cell(v: Any, text: str | None) -> Any:
+        """What a cell holds: numbers and dates their value, other values the report's words."""
+        if text is None or isinstance(v, (int, float)) and not isinstance(v, bool):
+            return v
+        if isinstance(v, str) and (_ISO_DATE.match(v) or _ISO_DATETIME.match(v)):
+            return v
+        if v is None and text == "–":
+            return None
+        if v is None and _NUMBER_TEXT.match(text):  # a total row the report added: its number
+            number = float(text.replace(",", ""))
+            return int(number) if number.is_integer() else number
+        return _Words(text)
+
     def write_table(ws, rows: list[dict[str, Any]], start: int = 0, headers: dict[str, str] | None = None,
-                    declared: dict[str, str] | None = None) -> None:
+                    declared: dict[str, str] | None = None, view: dict[str, Any] | None = None) -> None:
         columns: list[str] = []
-        for r in rows:
-            for k in r:
-                if k not in columns:
-                    columns.append(k)
+        texts: list[list[str]] = []
+        if view:  # as the report showed it: its columns, its words (numbers and dates keep their value)
+            columns = [str(c) for c in view["columns"]]
+            headers = {**(headers or {}), **(view.get("headers") or {})}
+            texts = [list(r) for r in view.get("rows") or []]
+        else:
+            for r in rows:
+                for k in r:
+                    if k not in columns:
+                        columns.append(k)
         kinds = {c: column_kind(c, [r.get(c) for r in rows], declared) for c in columns}
+        grid = []
+        for i in range(max(len(rows), len(texts))):
+            raw = rows[i] if i < len(rows) else {}
+            words = texts[i] if i < len(texts) else None
+            grid.append([cell(raw.get(c), words[j] if words is not None and j < len(words) else None)
+                         for j, c in enumerate(columns)])
         for j, col in enumerate(columns):
             label = table_header(col, lang, headers)
             ws.write_string(start, j, neutralise(label), bold)
-            widest = max([min(text_width(label), 30)] + [shown_width(r.get(col), kinds[col]) for r in rows[:500]
-                                                          if r.get(col) is not None])
+            widest = max([min(text_width(label), 30)] + [shown_width(g[j], kinds[col]) for g in grid[:500]
+                                                          if g[j] is not None])
             ws.set_column(j, j, min(max(8, widest + 2), 60), wrap if widest > 58 else None)
-        for i, r in enumerate(rows, start=start + 1):
+        for i, g in enumerate(grid, start=start + 1):
             for j, col in enumerate(columns):
-                v = r.get(col)
+                v = g[j]
                 if v is None:
                     continue
-                if isinstance(v, bool):
+                if isinstance(v, _Words):
+                    ws.write_string(i, j, neutralise(str(v)))
+                elif isinstance(v, bool):
                     ws.write_string(i, j, t("common.yes" if v else "common.no", lang))
                 elif isinstance(v, (int, float)):
                     if v == v and v not in (float("inf"), float("-inf")):
@@ -640,8 +711,8 @@ def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | 
                     ws.write_string(i, j, neutralise(json_text(v)))
                 else:
                     ws.write_string(i, j, neutralise(str(v)))
-        if rows:
-            ws.autofilter(start, 0, start + len(rows), max(len(columns) - 1, 0))
+        if grid:
+            ws.autofilter(start, 0, start + len(grid), max(len(columns) - 1, 0))
             ws.freeze_panes(start + 1, 0)
 
     summary = wb.add_worksheet(_sheet_name(t("batch.xlsx.summary", lang), used))
@@ -665,17 +736,26 @@ def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | 
     for name, table in (results.get("tables") or {}).items():
         if isinstance(table, list) and table and all(isinstance(r, dict) for r in table):
             ws = wb.add_worksheet(_sheet_name(table_title(name, lang), used))
+            view = (results.get("views") or {}).get(name)
             write_table(ws, table, headers=(results.get("columns") or {}).get(name),
-                        declared=(results.get("formats") or {}).get(name))
-    if provenance:
+                        declared=(results.get("formats") or {}).get(name),
+                        view=view if isinstance(view, dict) and view.get("columns") else None)
+    if provenance:  # in words, as the report's provenance appendix
         ws = wb.add_worksheet(_sheet_name(t("batch.prov.title", lang), used))
-        prov_rows = [{"field": column_label(k, lang) if has_key(f"col.{k}") else k,
-                      "value": v if isinstance(v, (str, int, float)) else json_text(v)}
-                     for k, v in provenance.items() if k != "inputs"]
-        prov_rows += [{"field": f"{t('batch.prov.input', lang)}: {k}",
-                       "value": f"{v.get('file', '')} sha256={v.get('sha256', '')}"}
-                      for k, v in (provenance.get("inputs") or {}).items()]
-        write_table(ws, prov_rows, declared={"value": "float"})
+        fields, inputs = provenance_in_words(provenance, lang, str(results.get("client_name") or ""))
+        ws.set_column(0, 0, max([12] + [text_width(k) + 2 for k, _ in fields] + [text_width(n) + 2 for n, _, _ in inputs]))
+        ws.set_column(1, 1, min(60, max([24] + [text_width(v) + 2 for _, v in fields] + [text_width(f) + 2 for _, f, _ in inputs])))
+        ws.set_column(2, 2, 66)
+        for i, (k, v) in enumerate(fields):
+            ws.write_string(i, 0, neutralise(k), bold)
+            ws.write_string(i, 1, neutralise(v))
+        if inputs:
+            r = len(fields) + 1
+            for j, head in enumerate((t("batch.prov.input", lang), t("batch.prov.file", lang), "SHA-256")):
+                ws.write_string(r, j, head, bold)
+            for i, row in enumerate(inputs, start=r + 1):
+                for j, v in enumerate(row):
+                    ws.write_string(i, j, neutralise(v))
     wb.close()
     return buf.getvalue()
 

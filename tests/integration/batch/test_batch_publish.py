@@ -233,6 +233,21 @@ def test_3c_scorecard_picks_the_six_dimensions():
     assert [s["title"] for s in phases["subsections"]] == ["Analysis", "Focus audit"]
 
 
+def test_a_table_two_notebooks_recorded_is_shown_once():
+    """The 3C analysis and the focus audit both record ``priorities`` (the same ranking): the
+    priorities section shows it once (the first notebook's), and it is not repeated under other
+    results."""
+    rows = [{"rank": 1, "item_id": "INF.4", "priority": 0.037}]
+    results = {"02_analysis": {"title": "Analysis", "headline": [], "tables": {"priorities": rows}},
+               "customer_focus_audit": {"title": "Focus audit", "headline": [], "tables": {"priorities": rows[:1]}}}
+    b = compose_briefing(results, "3c", "en")
+    prio = next(s for s in b["sections"] if s["id"] == "priorities")
+    assert len(prio["tables"]) == 1
+    others = [tb for s in b["sections"] if s["id"] != "priorities" for tb in s["tables"]]
+    others += [tb for s in b["sections"] for sub in s.get("subsections", []) for tb in sub.get("tables", [])]
+    assert not [tb for tb in others if tb["title"] == prio["tables"][0]["title"]]
+
+
 def test_write_briefing_html_and_pdf(tmp_path: Path):
     folder = tmp_path / "demo_telecom" / "2026-10"
     for nb, payload in _iso_results().items():

@@ -56,8 +56,6 @@ def test_demo_pages_are_in_peoples_words(demo_outputs, kind):
     assert _problems(pages, _html) == {}
 
 
-@pytest.mark.xfail(reason="the workbooks' provenance sheet and some status cells still show keys and codes "
-                          "(being fixed)", strict=False)
 def test_demo_workbooks_are_in_peoples_words(demo_outputs):
     books = sorted(demo_outputs.glob("*/*/*.xlsx"))
     assert books

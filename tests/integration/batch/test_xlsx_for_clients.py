@@ -82,3 +82,54 @@ def test_english_workbook_says_yes_and_no(tmp_path):
 
 def test_helpers():
     assert text_width("客户") == 4 and clean_float(0.1 + 0.2) == 0.3
+
+
+def test_tables_are_written_as_the_report_showed_them(tmp_path: Path):
+    """A table with a ``views`` entry: the report's columns and words (codes such as a status
+    ``in_progress`` or a tier ``top`` never reach a cell), numbers and dates keep their value,
+    and a total row the report added keeps its number."""
+    results = {"title": "x", "client_id": "acme", "period": "FY2025", "lang": "en",
+               "tables": {"actions": [{"status": "in_progress", "status_label": "in progress", "tier": "top",
+                                       "count": 35, "due": "2026-01-31"},
+                                      {"status": "verified", "status_label": "verified effective", "tier": "big",
+                                       "count": 152, "due": "2026-02-28"}]},
+               "views": {"actions": {"columns": ["tier", "status_label", "count", "due"],
+                                     "headers": {"tier": "Tier", "status_label": "Status", "count": "Count",
+                                                 "due": "Due"},
+                                     "rows": [["Top", "in progress", "35", "2026-01-31"],
+                                              ["Big", "verified effective", "152", "2026-02-28"],
+                                              ["Total", "–", "187", "–"]]}}}
+    path = tmp_path / "v.xlsx"
+    path.write_bytes(xlsx_bytes(results, "en"))
+    rows = list(openpyxl.load_workbook(path)[table_title("actions", "en")].iter_rows(values_only=True))
+    assert rows[0] == ("Tier", "Status", "Count", "Due")
+    assert rows[1] == ("Top", "in progress", 35, dt.datetime(2026, 1, 31))
+    assert rows[2][:3] == ("Big", "verified effective", 152)
+    assert rows[3] == ("Total", None, 187, None)
+
+
+def test_provenance_sheet_in_words(tmp_path: Path):
+    """The provenance sheet says what the report's provenance appendix says, in words: no keys
+    (client_id, run_id, mask ...), the notebook by its title, inputs by their names in words."""
+    prov = {"client_id": "acme", "period": "FY2025", "notebook": "02_analysis", "notebook_sha256": "ab" * 32,
+            "parameters": {"client_id": "acme", "period": "FY2025", "comparison_period": "FY2024", "lang": "zh",
+                           "mask": False},
+            "inputs": {"cost_to_serve": {"file": "data/clients/acme/cost_to_serve.csv", "sha256": "cd" * 32},
+                       "management_reviews": {"file": "x/management_reviews.xlsx", "sha256": "ef" * 32}},
+            "threec_version": "0.1.0", "git_commit": "abc123", "python": "3.12", "kernel": "python3",
+            "mask": False, "job_key": "k", "status": "ok", "run_id": "demo-1", "started": "2026-01-01T00:00:00",
+            "finished": "2026-01-01T00:00:09", "duration_s": 9.04}
+    path = tmp_path / "p.xlsx"
+    path.write_bytes(xlsx_bytes(RESULTS, "zh", prov))
+    ws = openpyxl.load_workbook(path)[t("batch.prov.title", "zh")]
+    rows = [tuple(v for v in r if v is not None) for r in ws.iter_rows(values_only=True)]
+    fields = dict(r for r in rows if len(r) == 2)
+    assert fields[t("batch.label.client", "zh")] == "测试公司"
+    assert fields[t("batch.prov.notebook", "zh")] == f"{t('notebook.title.02_analysis', 'zh')} · {'ab' * 8}"
+    assert fields[t("batch.prov.parameters", "zh")] == "期间: FY2025; 对比期间: FY2024; 语言: 中文; 脱敏: 否"
+    assert fields[t("batch.prov.run", "zh")] == "demo-1 · 2026-01-01T00:00:00 → 2026-01-01T00:00:09 (9.0 s)"
+    assert (t("notebook.table.cost_to_serve", "zh"), "cost_to_serve.csv", "cd" * 32) in rows
+    assert (t("notebook.table.management_reviews", "zh"), "management_reviews.xlsx", "ef" * 32) in rows
+    text = " ".join(str(v) for r in rows for v in r)
+    for key in ("client_id", "run_id", "job_key", "kernel", "python", "status", "duration_s", "sha256="):
+        assert key not in text

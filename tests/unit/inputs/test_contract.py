@@ -39,3 +39,12 @@ def test_every_table_has_a_request_workbook_sheet_title():
     from threec_helpers.inputs.contract import SHEET_TITLES
 
     assert set(TABLES) <= set(SHEET_TITLES), sorted(set(TABLES) - set(SHEET_TITLES))
+
+
+def test_every_input_table_has_a_name_in_words():
+    """The provenance appendix and the XLSX name every input table in words
+    (``notebook.table.<name>``), never by its code name."""
+    from threec_helpers.i18n import has_key
+    from threec_helpers.inputs.contract import TABLES
+
+    assert [name for name in TABLES if not has_key(f"notebook.table.{name}")] == []
