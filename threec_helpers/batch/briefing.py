@@ -37,18 +37,21 @@ from .publish import asset, format_cell, html_lang, html_to_pdf, render, table_h
 LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "iso9001": [("overview", ("org_overview", "documents")),
                 ("objectives", ("objectives",)),
+                ("trends", ()),
                 ("changes", ()),
                 ("findings", ("findings_by_round", "open_findings", "improvements", "clause_coverage")),
                 ("conclusion", ())],
     "3c": [("scorecard", ()),
            ("phases", ()),
            ("plan", ("focus_plan", "reconciliation", "variance")),
+           ("trends", ()),
            ("changes", ()),
            ("conclusion", ())],
     "clinical": [("areas", ("areas", "weak_items")),
                  ("veto", ("vetoes",)),
                  ("indicators", ("indicators",)),
                  ("rectification", ("rectifications",)),
+                 ("trends", ()),
                  ("changes", ()),
                  ("conclusion", ())],
 }
@@ -167,7 +170,7 @@ def _objectives_sentence(rows: list[dict[str, Any]], lang: str) -> str | None:
 
 def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: str, *,
                      previous: dict[str, dict[str, Any]] | None = None, previous_period: str | None = None,
-                     failed: list[str] | None = None) -> dict[str, Any]:
+                     failed: list[str] | None = None, trends: dict[str, Any] | None = None) -> dict[str, Any]:
     """The sections of a briefing, from the results files of one client and period.
 
     Parameters
@@ -182,6 +185,9 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
     previous_period : str, optional
     failed : list of str, optional
         Notebooks of this period that failed (named in a banner).
+    trends : dict, optional
+        The "trends" section's content (:func:`threec_helpers.batch.history.trend_section`);
+        without it the section is left out.
 
     Returns
     -------
@@ -211,6 +217,8 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
     not_assessed = [{"notebook": payload.get("title") or nb, "text": not_assessed_text(info, lang)}
                     for nb, payload in ordered.items() if (info := not_assessed_info(payload)) is not None]
     for sid, table_names in layout:
+        if sid == "trends" and trends is None:
+            continue
         sec = {"id": sid, "title": t(f"batch.brief.section.{sid}", lang), "cards": [], "tables": [],
                "paragraphs": [], "bullets": [], "subsections": []}
         for nb, payload in ordered.items():
@@ -238,6 +246,8 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
                        "paragraphs": [payload["conclusion"]] if payload.get("conclusion") else [],
                        "skipped": [table_display_name(s, lang) for s in payload.get("skipped") or []]}
                 sec["subsections"].append(sub)
+        elif sid == "trends":
+            sec.update({k: sec[k] + v if isinstance(v, list) else v for k, v in trends.items()})
         elif sid == "changes":
             if previous:
                 rows = compare_headlines(ordered, previous, lang)
@@ -291,8 +301,8 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
     dict
         format -> file name.
     """
-    from .publish import write_bytes_atomic, write_text_atomic
     from .provenance import git_commit
+    from .publish import write_bytes_atomic, write_text_atomic
 
     folder = Path(folder)
     results = read_results(folder)
@@ -317,8 +327,10 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
         except Exception:  # noqa: BLE001 - the briefing still renders from the results alone
             engagement = engagement or ""
             client_name = client_name or client_id
+    from .history import read_history, trend_section
+
     model = compose_briefing(results, engagement, lang, previous=previous, previous_period=previous_period,
-                             failed=failed)
+                             failed=failed, trends=trend_section(*read_history(folder, client_id), lang))
     inputs: dict[str, dict[str, str]] = {}
     for p in provs.values():
         inputs.update(p.get("inputs") or {})

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from threec_helpers.batch.periods import check_selector, earlier_periods, resolve_periods
+from threec_helpers.batch.periods import (
+    check_selector,
+    earlier_periods,
+    resolve_periods,
+)
 from threec_helpers.batch.spec import parse_batch
 from threec_helpers.errors import InputError
 from threec_helpers.inputs.config import load_client_config
