@@ -66,8 +66,13 @@ def target_of(notebook: str, key: str, targets: Mapping[str, Any] | None) -> flo
     return _FIXED_TARGETS.get(spec.rule)
 
 
-def _better(good: str, before: float, after: float, target: float | None = None) -> int:
+def verdict(good: str, before: float, after: float, target: float | None = None) -> int:
     """+1 when ``after`` is better than ``before`` by ``good``, -1 worse, 0 same or no direction.
+
+    Examples
+    --------
+    >>> verdict("down", 0.3, 0.2), verdict("up", 0.3, 0.2), verdict("none", 1, 2)
+    (1, -1, 0)
 
     A ``target`` figure is better higher: every target of the contract is a floor (its status
     rule: at or above the target is good, :mod:`.catalog`), so rising past it is no harm.
@@ -134,8 +139,8 @@ def trend_words(values: list[float], good: str, unit: str, lang: str, target: fl
     unit_word = t(f"trends.unit.{unit}", lang)
     if sign == 0:
         return t("trends.words.same", lang, unit=unit_word)
-    verdict = _better(good, values[-2], values[-1], target)
-    judged = t(f"trends.verdict.{'better' if verdict > 0 else 'worse'}", lang) if verdict else ""
+    judgement = verdict(good, values[-2], values[-1], target)
+    judged = t(f"trends.verdict.{'better' if judgement > 0 else 'worse'}", lang) if judgement else ""
     key = "trends.words.rise" if sign > 0 else "trends.words.decline"
     if n == 1:
         key += "1"
@@ -208,7 +213,7 @@ def figure_trends(history: History, lang: str, *, targets: Mapping[str, Any] | N
             out.append({"notebook": nb, "key": key, "label": h.get("label") or key, "good": good, "target": target,
                         "periods": periods, "values": values, "texts": texts, "statuses": statuses,
                         "words": trend_words(values, good, unit, lang, target),
-                        "verdict": _better(good, values[-2], values[-1], target)})
+                        "verdict": verdict(good, values[-2], values[-1], target)})
     return out
 
 
