@@ -201,19 +201,21 @@ def _esc(text: Any) -> str:
 #: the inline script: sort by a header click (numbers as numbers), filter by text and engagement
 SCRIPT = """<script>
 (function(){var tb=document.getElementById('portfolio');if(!tb)return;var body=tb.tBodies[0];
-var rows=Array.prototype.slice.call(body.rows);
+var rows=Array.prototype.filter.call(body.rows,function(r){return !r.classList.contains('portfolio-links');});
+var links=rows.map(function(r){return r.nextElementSibling;});
 function key(r,i){var c=r.cells[i];var v=c.getAttribute('data-sort');if(v===null)v=c.textContent.trim();
 var n=parseFloat(v);return isNaN(n)||!/^[-+0-9.eE]+$/.test(v)?v.toLowerCase():n;}
 Array.prototype.forEach.call(tb.tHead.rows[0].cells,function(th,i){th.addEventListener('click',function(){
 var asc=th.getAttribute('aria-sort')!=='ascending';Array.prototype.forEach.call(tb.tHead.rows[0].cells,
 function(h){h.removeAttribute('aria-sort');});th.setAttribute('aria-sort',asc?'ascending':'descending');
-rows.sort(function(a,b){var x=key(a,i),y=key(b,i);if(typeof x!==typeof y){x=String(x);y=String(y);}
-return (x<y?-1:x>y?1:0)*(asc?1:-1);});var f=document.createDocumentFragment();
-rows.forEach(function(r){f.appendChild(r);});body.appendChild(f);});});
+var idx=rows.map(function(r,k){return k;});idx.sort(function(a,b){var x=key(rows[a],i),y=key(rows[b],i);
+if(x===''&&y!=='')return 1;if(y===''&&x!=='')return -1;if(typeof x!==typeof y){x=String(x);y=String(y);}
+return (x<y?-1:x>y?1:a-b)*(asc?1:-1);});var f=document.createDocumentFragment();
+idx.forEach(function(k){f.appendChild(rows[k]);if(links[k])f.appendChild(links[k]);});body.appendChild(f);});});
 var q=document.getElementById('portfolio-filter'),e=document.getElementById('portfolio-engagement');
-function apply(){var s=(q.value||'').toLowerCase(),g=e.value;rows.forEach(function(r){
+function apply(){var s=(q.value||'').toLowerCase(),g=e.value;rows.forEach(function(r,k){
 var ok=(!s||r.textContent.toLowerCase().indexOf(s)>=0)&&(!g||r.getAttribute('data-engagement')===g);
-r.style.display=ok?'':'none';});}
+r.style.display=ok?'':'none';if(links[k])links[k].style.display=ok?'':'none';});}
 q.addEventListener('input',apply);e.addEventListener('change',apply);})();
 </script>"""
 
