@@ -1,4 +1,5 @@
-"""A client's history in a batch folder: the results of its earlier periods, for trends.
+"""A client's history in a batch folder: the results of its earlier periods, for trends;
+and the briefing's "trends" section (:func:`trend_section`).
 
 The batch writes each client and period into ``reports/<batch>/<client>/<period>/``; the
 trend of a period reads the results files of the client's earlier periods of the same
@@ -12,58 +13,9 @@ briefing of a period waits for the earlier periods of the same run
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from ..report.results import read_results
-from ..report.trends import History, step_unit
-from .periods import cadence, earlier_periods
-
-
-def read_history(folder: str | Path, client_id: str, *, config: Any = None,
-                 data_root: str | Path | None = None) -> tuple[History, str, dict[str, Any]]:
-    """The history of the period whose folder is ``folder``: its earlier periods' results, then its own.
-
-    Parameters
-    ----------
-    folder : path
-        ``reports/<batch>/<client>/<period>``.
-    client_id : str
-    config : ClientConfig, optional
-        Default: the client's ``client.yaml`` (under ``data_root``).
-
-    Returns
-    -------
-    history : list of (period, results)
-        Oldest first, ``folder``'s period last; only periods with results files.
-    unit : str
-        What one step is (``year``, ``month``, ...; :func:`threec_helpers.report.trends.step_unit`).
-    targets : dict
-        The client's ``targets``.
-    """
-    folder = Path(folder)
-    period = folder.name
-    if config is None:
-        from ..inputs.config import load_client_config
-        from ..paths import client_folder
-
-        try:
-            config = load_client_config(client_folder(client_id, data_root))
-        except Exception:  # noqa: BLE001 - no client.yaml: the period alone, no trend
-            return [(period, read_results(folder))], "period", {}
-    history: History = []
-    for pid in earlier_periods(config, period):
-        sibling = folder.parent / pid
-        if sibling.is_dir():
-            results = read_results(sibling)
-            if results:
-                history.append((pid, results))
-    history.append((period, read_results(folder)))
-    try:
-        unit = step_unit(cadence(config.period(period)))
-    except Exception:  # noqa: BLE001 - a period not in client.yaml
-        unit = "period"
-    return history, unit, dict(config.targets or {})
+from ..report.trends import History, read_history  # noqa: F401  (importable from here too)
 
 
 def trend_section(history: History, unit: str, targets: dict[str, Any], lang: str) -> dict[str, Any]:

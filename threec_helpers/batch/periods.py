@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from ..errors import InputError
+from ..inputs.periods import cadence, earlier_periods, ordered  # noqa: F401  (importable from here too)
 
 _LAST = re.compile(r"^last[\s_-]*(\d+)$", re.IGNORECASE)
 RANGE_SEP = ".."
@@ -52,32 +53,6 @@ def check_selector(selector: str) -> str:
         if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
             raise InputError(key="periods.error.range_syntax", selector=text)
     return text
-
-
-def cadence(period: Any) -> int:
-    """A period's length in whole months (at least 1), from its start and end dates.
-
-    Examples
-    --------
-    >>> import datetime as dt
-    >>> from types import SimpleNamespace as P
-    >>> cadence(P(start=dt.date(2026, 2, 1), end=dt.date(2026, 2, 28)))
-    1
-    >>> cadence(P(start=dt.date(2025, 11, 1), end=dt.date(2026, 10, 31)))
-    12
-    """
-    days = (period.end - period.start).days + 1
-    return max(1, round(days / 30.44))
-
-
-def ordered(config: Any, like: str | None = None) -> list[str]:
-    """The client's period ids in time order, of the cadence of period ``like`` (default: the current one)."""
-    by_id = {p.id: p for p in config.periods}
-    ref = by_id.get(like or config.current_period)
-    periods = sorted(config.periods, key=lambda p: (p.start, p.end))
-    if ref is None:
-        return [p.id for p in periods]
-    return [p.id for p in periods if cadence(p) == cadence(ref)]
 
 
 def _known(config: Any, pid: str, selector: str) -> None:
@@ -128,20 +103,3 @@ def resolve_periods(wanted: list[str], config: Any) -> list[str]:
             config.period(sel)  # ClientConfigError naming the known periods
             out.append(sel)
     return list(dict.fromkeys(out))
-
-
-def earlier_periods(config: Any, period: str) -> list[str]:
-    """The periods of ``period``'s cadence that start before it, in time order (for trends).
-
-    Examples
-    --------
-    >>> import datetime as dt
-    >>> from types import SimpleNamespace as P
-    >>> cfg = P(client_id="c", current_period="B", periods=(
-    ...     P(id="B", start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)),
-    ...     P(id="A", start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31))))
-    >>> earlier_periods(cfg, "B"), earlier_periods(cfg, "A")
-    (['A'], [])
-    """
-    seq = ordered(config, period)
-    return seq[:seq.index(period)] if period in seq else []

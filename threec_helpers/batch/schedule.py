@@ -89,10 +89,41 @@ class Schedule:
                                      or self.earlier[g] & rerun}
         self.briefed: set[Group] = set()
         self.to_run = sorted(to_run, key=lambda j: -last_exec_s.get(j.id, 0.0))
+        # a notebook's report shows its trend over the client's earlier periods (their results files):
+        # so a job waits for the same notebook of the client's earlier periods in this run
+        periods_of: dict[str, list[str]] = {}
+        for client, period in self.groups:
+            periods_of.setdefault(client, []).append(period)
+        by_nb: dict[tuple[str, str], dict[str, str]] = {}
+        for j in to_run:
+            by_nb.setdefault((j.client_id, j.notebook), {})[j.period] = j.id
+        self.blocked_by: dict[str, set[str]] = {}
+        for j in to_run:
+            order = periods_of.get(j.client_id, [])
+            before = order[:order.index(j.period)] if j.period in order else []
+            same = by_nb[(j.client_id, j.notebook)]
+            self.blocked_by[j.id] = {same[p] for p in before if p in same}
+        self.waiting: dict[str, Job] = {}
 
     def notebook_tasks(self) -> list[NotebookTask]:
-        """One task per job to run, longest first."""
-        return [NotebookTask(job=job, deadline_s=job.timeout + self.grace) for job in self.to_run]
+        """One task per job that can run now, longest first (the others wait for their earlier periods)."""
+        ready = []
+        for job in self.to_run:
+            if self.blocked_by.get(job.id):
+                self.waiting[job.id] = job
+            else:
+                ready.append(NotebookTask(job=job, deadline_s=job.timeout + self.grace))
+        return ready
+
+    def released(self, job: Job) -> list[NotebookTask]:
+        """Record that ``job`` finished; the waiting notebook tasks that can now run."""
+        out = []
+        for jid in list(self.waiting):
+            self.blocked_by[jid].discard(job.id)
+            if not self.blocked_by[jid]:
+                later = self.waiting.pop(jid)
+                out.append(NotebookTask(job=later, deadline_s=later.timeout + self.grace))
+        return out
 
     def briefing_task(self, group: Group, run_id: str) -> BriefingTask:
         """The task that composes ``group``'s briefing."""

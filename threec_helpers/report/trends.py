@@ -3,8 +3,9 @@
 The input is a *history*: the client's periods of one cadence in time order, each with the
 results files of that period (``[(period_id, {notebook: payload})]``, oldest first, the
 period being reported last). The batch builds it from the batch folder
-(:func:`threec_helpers.batch.history.read_history`); this module only computes, the
-drawing is :mod:`threec_helpers.plots.trends`.
+(:func:`read_history`: the results files of the client's earlier periods, in the sibling
+folders ``<batch>/<client>/<period>/``); this module computes, the drawing is
+:mod:`threec_helpers.plots.trends`.
 
 - :func:`figure_trends` - every numeric headline figure of the last period, with its values
   in every period that recorded it, its target (from ``client.yaml`` ``targets`` or the
@@ -24,11 +25,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from ..audit.focus import FOCUS_TARGET
 from ..i18n import t
+from ..inputs.periods import cadence, earlier_periods
 from .catalog import figure
+from .results import read_results
 
 History = list[tuple[str, dict[str, dict[str, Any]]]]
 
@@ -258,3 +262,51 @@ def pyramid_migration(history: History, lang: str, notebook: str = "02_analysis"
                 row[f"{pa} → {pb}"] = f"{b[tier] - a[tier]:+d}"
         out.append(row)
     return out
+
+
+def read_history(folder: str | Path, client_id: str, *, config: Any = None, data_root: str | Path | None = None,
+                 current: dict[str, dict[str, Any]] | None = None) -> tuple[History, str, dict[str, Any]]:
+    """The history of the period whose folder is ``folder``: its earlier periods' results, then its own.
+
+    Parameters
+    ----------
+    folder : path
+        ``reports/<batch>/<client>/<period>``.
+    client_id : str
+    config : ClientConfig, optional
+        Default: the client's ``client.yaml`` (under ``data_root``).
+    current : dict, optional
+        The period's own results (a notebook still running); default: read from ``folder``.
+
+    Returns
+    -------
+    history : list of (period, results)
+        Oldest first, ``folder``'s period last; only periods with results files.
+    unit : str
+        What one step is (``year``, ``month``, ...; :func:`threec_helpers.report.trends.step_unit`).
+    targets : dict
+        The client's ``targets``.
+    """
+    folder = Path(folder)
+    period = folder.name
+    if config is None:
+        from ..inputs.config import load_client_config
+        from ..paths import client_folder
+
+        try:
+            config = load_client_config(client_folder(client_id, data_root))
+        except Exception:  # noqa: BLE001 - no client.yaml: the period alone, no trend
+            return [(period, current if current is not None else read_results(folder))], "period", {}
+    history: History = []
+    for pid in earlier_periods(config, period):
+        sibling = folder.parent / pid
+        if sibling.is_dir():
+            results = read_results(sibling)
+            if results:
+                history.append((pid, results))
+    history.append((period, current if current is not None else read_results(folder)))
+    try:
+        unit = step_unit(cadence(config.period(period)))
+    except Exception:  # noqa: BLE001 - a period not in client.yaml
+        unit = "period"
+    return history, unit, dict(config.targets or {})

@@ -66,3 +66,13 @@ def test_index_opens_with_the_portfolio(three_periods):
     ws = load_workbook(folder / "portfolio.xlsx").active
     rows = list(ws.values)
     assert rows[1][1] == "demo_manufacturer" and rows[1][3] == "FY2026" and len(rows) == 2
+
+
+def test_fy2026_report_shows_the_trend_back_to_fy2024(three_periods):
+    folder, _, _ = three_periods
+    html = (folder / "demo_manufacturer" / "FY2026" / "02_analysis.html").read_text(encoding="utf-8")
+    assert "FY2024" in html and html.count('class="sparkline"') >= 5
+    assert "FY2024 → FY2025" in html and "FY2025 → FY2026" in html  # pyramid migration
+    # the runs were ordered: each period's analysis ran after the one before (it read its results file)
+    first = (folder / "demo_manufacturer" / "FY2024" / "02_analysis.html").read_text(encoding="utf-8")
+    assert 'class="sparkline"' not in first
