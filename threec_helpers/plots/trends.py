@@ -81,8 +81,10 @@ def small_multiples_html(trends: list[dict[str, Any]], target_label: str = "{val
             f'<div class="trend-span muted">{html.escape(periods[0] if periods else "")}: '
             f'{html.escape(texts[0] if texts else "")}</div>'
             f'{target_txt}<div class="trend-words {verdict}">{html.escape(str(tr.get("words", "")))}</div></div>')
-    style = ('<style>.trend-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:8px;'
-             'margin:8px 0}.trend-card{border:1px solid #d5dbe3;border-radius:4px;padding:6px 8px;'
+    # inline blocks, not a CSS grid: the PDF engine lays them out three to a row as well
+    style = ('<style>.trend-grid{margin:8px 0;font-size:0}.trend-card{display:inline-block;vertical-align:top;'
+             'box-sizing:border-box;width:31.5%;min-width:200px;margin:0 1.5% 8px 0;font-size:10pt;'
+             'border:1px solid #d5dbe3;border-radius:4px;padding:6px 8px;'
              'break-inside:avoid;page-break-inside:avoid}.trend-card .label{font-size:.85em}'
              '.trend-card .value{font-weight:600}.trend-words.worse{color:#c62828}.trend-words.better{color:#1a7f37}'
              '.trend-span,.trend-target{font-size:.75em}</style>')
