@@ -260,7 +260,11 @@ def portfolio_html(rows: list[dict[str, Any]], lang: str, *, xlsx: str | None = 
     options = "".join(f'<option value="{_esc(e)}">{_esc(t("portfolio.engagement." + e, lang))}</option>'
                       for e in engagements if e in HEADLINES)
     download = f' <a href="{_esc(xlsx)}">{_esc(t("portfolio.xlsx", lang))}</a>' if xlsx else ""
-    return (f'<section class="block portfolio" id="portfolio-section"><h2>{_esc(t("portfolio.title", lang))}</h2>'
+    style = ("<style>.portfolio th.sortable{cursor:pointer}.portfolio th[aria-sort=ascending]::after{content:' ▲'}"
+             ".portfolio th[aria-sort=descending]::after{content:' ▼'}.portfolio .change{font-size:.85em}"
+             ".portfolio .change.better{color:#1a7f37}.portfolio .change.worse{color:#c62828}"
+             ".portfolio tr.portfolio-links td{border-top:none;font-size:.85em}</style>")
+    return (f'{style}<section class="block portfolio" id="portfolio-section"><h2>{_esc(t("portfolio.title", lang))}</h2>'
             f'<p class="muted">{_esc(t("portfolio.intro", lang))}{download}</p>'
             f'<p><input id="portfolio-filter" type="search" placeholder="{_esc(t("portfolio.filter", lang))}"> '
             f'<select id="portfolio-engagement"><option value="">{_esc(t("portfolio.all", lang))}</option>{options}'
