@@ -187,7 +187,7 @@ def generate(ctx: click.Context, demo: bool, customers: int | None, transactions
 @click.argument("batch", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--client", "clients", multiple=True, help="Run only this client (repeatable).")
 @click.option("--notebook", "notebooks", multiple=True, help="Run only this notebook (repeatable; name without .ipynb).")
-@click.option("--period", "periods", multiple=True, help="Period id, 'current' or 'previous' (repeatable).")
+@click.option("--period", "periods", multiple=True, help="Period id, current, previous, all, 'last N' or a range FROM..TO (repeatable).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Notebooks run at once [default: cores].")
 @click.option("--timeout", type=click.FloatRange(min=1), default=None, help="Seconds one notebook may run.")
 @click.option("--retry-failed", is_flag=True, help="Re-run only the notebooks that failed in the last run.")
@@ -217,6 +217,9 @@ def run_cmd(ctx: click.Context, batch: Path | None, clients: tuple[str, ...], no
     lang = ctx.obj["lang"]
     try:
         spec = load_batch(batch, data_root=data_root)
+        from .batch.periods import check_selector
+
+        periods = tuple(check_selector(p) for p in periods)  # a wrong selector stops the run, in words
         fmt = None
         if formats:
             fmt = tuple(f.strip() for f in formats.split(",") if f.strip())

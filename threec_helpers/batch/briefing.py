@@ -54,6 +54,7 @@ LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
                 ("audits", ("findings_by_round", "clause_coverage", "management_review")),
                 ("effects", ("baseline_comparison",)),
                 ("findings", ("open_findings", "improvements")),
+                ("trends", ()),
                 ("changes", ()),
                 ("readiness", ("readiness",)),
                 ("conclusion", ())],
@@ -63,6 +64,7 @@ LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
            ("phases", ()),
            ("plan", ("focus_plan", "reconciliation", "variance")),
            ("priorities", ("priorities", "opportunities")),
+           ("trends", ()),
            ("changes", ()),
            ("conclusion", ())],
     "clinical": [("purposes", ()),
@@ -70,6 +72,7 @@ LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
                  ("veto", ("vetoes",)),
                  ("rectification", ("rectifications",)),
                  ("indicators", ("indicators",)),
+                 ("trends", ()),
                  ("changes", ()),
                  ("verdict", ("verdict",)),
                  ("conclusion", ())],
@@ -338,7 +341,8 @@ def _objectives_sentence(rows: list[dict[str, Any]], lang: str) -> str | None:
 
 def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: str, *,
                      previous: dict[str, dict[str, Any]] | None = None, previous_period: str | None = None,
-                     failed: list[str] | None = None, targets: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                     failed: list[str] | None = None, targets: Mapping[str, Any] | None = None,
+                     trends: dict[str, Any] | None = None) -> dict[str, Any]:
     """The sections of a briefing, from the results files of one client and period.
 
     Parameters
@@ -355,6 +359,9 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
         Notebooks of this period that failed (named in a banner).
     targets : mapping, optional
         The client's ``client.yaml`` targets, shown next to the 3C scorecard's figures.
+    trends : dict, optional
+        The "trends" section's content (:func:`threec_helpers.batch.history.trend_section`);
+        without it the section is left out.
 
     Returns
     -------
@@ -384,6 +391,8 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
     not_assessed = [{"notebook": payload.get("title") or nb, "text": not_assessed_text(info, lang)}
                     for nb, payload in ordered.items() if (info := not_assessed_info(payload)) is not None]
     for sid, table_names in layout:
+        if sid == "trends" and trends is None:
+            continue
         sec = {"id": sid, "title": t(f"batch.brief.section.{sid}", lang), "cards": [], "tables": [],
                "paragraphs": [], "bullets": [], "subsections": [], "charts": []}
         for key in SECTION_TEXT.get(engagement, {}).get(sid, ()):
@@ -439,6 +448,8 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
                        "paragraphs": [payload["conclusion"]] if payload.get("conclusion") else [],
                        "skipped": [table_display_name(s, lang) for s in payload.get("skipped") or []]}
                 sec["subsections"].append(sub)
+        elif sid == "trends":
+            sec.update({k: sec[k] + v if isinstance(v, list) else v for k, v in trends.items()})
         elif sid == "changes":
             if previous:
                 rows = compare_headlines(ordered, previous, lang)
@@ -503,8 +514,8 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
     dict
         format -> file name.
     """
-    from .publish import write_bytes_atomic, write_text_atomic
     from .provenance import git_commit
+    from .publish import write_bytes_atomic, write_text_atomic
 
     folder = Path(folder)
     results = read_results(folder)
@@ -530,8 +541,11 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
     except Exception:  # noqa: BLE001 - the briefing still renders from the results alone
         engagement = engagement or ""
         client_name = client_name or client_id
+    from .history import read_history, trend_section
+
     model = compose_briefing(results, engagement, lang, previous=previous, previous_period=previous_period,
-                             failed=failed, targets=targets)
+                             failed=failed, targets=targets,
+                             trends=trend_section(*read_history(folder, client_id), lang))
     from .commentary import apply_to_briefing
     from .publish import commentary_of
 

@@ -310,13 +310,15 @@ def execute_job(job: Job, run_id: str, pool=None) -> TaskResult:
         if pool is not None:  # a warm kernel, used for this notebook only (see batch.warm)
             km = pool.take(job.kernel_name, Path(job.notebook_path).parent)
             kernel_s = time.monotonic() - t0
+        from .warm import IOPUB_TIMEOUT
+
         run = pm.execute_notebook
         if km is not None:
             from .warm import execute_notebook as run
             run = functools.partial(run, km)
         run(job.notebook_path, str(partial), parameters=job.parameters, kernel_name=job.kernel_name,
             execution_timeout=job.timeout, start_timeout=120, progress_bar=False, log_output=False,
-            cwd=str(Path(job.notebook_path).parent))
+            cwd=str(Path(job.notebook_path).parent), iopub_timeout=IOPUB_TIMEOUT)
     except PapermillExecutionError as exc:
         status, kind, ename, evalue = "failed", "error", exc.ename, exc.evalue
         error = make_error("batch.error.cell", cell=exc.exec_count if exc.exec_count is not None else "?",

@@ -128,7 +128,7 @@ def write_run_index(out_dir: Path, plan: Plan, results: dict[str, TaskResult], b
     >>> run = {"run_id": "r1", "started": "", "finished": "", "running": True}
     >>> summary = write_run_index(plan.out_dir, plan, {}, {}, run=run, lang="en")
     >>> sorted(p.name for p in plan.out_dir.iterdir())
-    ['batch-summary.json', 'index.html']
+    ['batch-summary.json', 'index.html', 'portfolio.xlsx']
     """
     from .publish import write_index
 

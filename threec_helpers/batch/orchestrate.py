@@ -333,6 +333,8 @@ def collect(runner: Runner, submit: Submitter, schedule: Schedule, results: dict
         if isinstance(task, NotebookTask):
             results[task.id] = result
             on_notebook(result)
+            for later in schedule.released(task.job):  # the same notebook's later periods (trends)
+                submit(later)
             for brief in schedule.notebook_done(task.job, submit.run_id):
                 submit(brief, priority=0)
         else:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import ClientConfigError, InputError, ParameterError, ThreecError
+from ..errors import InputError, ParameterError, ThreecError
 from ..i18n import t
 from ..inputs.config import ClientConfig, load_client_config
 from ..paths import check_client_id, client_folder
@@ -199,17 +199,9 @@ def _period_before(config: ClientConfig, period: str) -> str | None:
 
 
 def _resolve_periods(wanted: list[str], config: ClientConfig) -> list[str]:
-    out = []
-    for p in wanted:
-        if p == "current":
-            out.append(config.current_period)
-        elif p == "previous":
-            if config.previous_period:
-                out.append(config.previous_period)
-        else:
-            config.period(p)  # raises ClientConfigError for an unknown period
-            out.append(p)
-    return list(dict.fromkeys(out))
+    from .periods import resolve_periods
+
+    return resolve_periods(wanted, config)
 
 
 @dataclass
@@ -326,7 +318,7 @@ def plan_batch(spec: BatchSpec, out_root: Path, *, clients: list[str] | None = N
             unknown_nbs = [n for n in wanted_nbs if n not in available]
         try:
             client_periods = _resolve_periods(periods or cspec.periods or spec.periods, config)
-        except ClientConfigError as exc:
+        except InputError as exc:  # an unknown period, a range that runs backwards (ClientConfigError too)
             jobs.append(Job(client_id=cspec.id, period="-", notebook="-", notebook_path="", output_dir="",
                             parameters={}, lang=lang, timeout=timeout, formats=formats, mask=mask, kernel_name=kernel,
                             data_root=str(spec.data_root), error=error_from_exception(exc)))

@@ -357,7 +357,7 @@ def provenance_in_words(prov: dict[str, Any], lang: str, client_name: str = "") 
     >>> fields, inputs = provenance_in_words({"client_id": "acme", "period": "FY2025", "notebook": "x",
     ...     "parameters": {"lang": "en"}, "inputs": {"customers": {"file": "d/c.csv", "sha256": "ab"}}}, "en")
     >>> fields[0], fields[1], inputs
-    (('Client', 'acme'), ('Period', 'FY2025'), [('Customers', 'c.csv', 'ab')])
+    (('Client', 'acme'), ('Period', 'FY2025'), [('customers', 'c.csv', 'ab')])
     """
     notebook = notebook_name(str(prov.get("notebook", "")), lang)
     sha = str(prov.get("notebook_sha256") or "")[:16]
@@ -927,7 +927,11 @@ def write_index(out_dir: Path, plan, results: dict[str, dict[str, Any]], briefin
     for b in brief_recs:
         if (b["client_id"], b["period"]) in groups:
             groups[(b["client_id"], b["period"])]["briefing"] = b
+    from .portfolio import write_portfolio
+
+    portfolio = write_portfolio(out_dir, jobs, brief_recs, lang, data_root=getattr(plan.spec, "data_root", None))
     html = render("index.html.j2", lang, batch=plan.spec.name, run=run, counts=counts, groups=list(groups.values()),
-                  css=asset("report.css"), html_lang=html_lang(lang), fmt_s=lambda s: fmt_num(s or 0, 1))
+                  css=asset("report.css"), html_lang=html_lang(lang), fmt_s=lambda s: fmt_num(s or 0, 1),
+                  portfolio=portfolio)
     write_text_atomic(out_dir / "index.html", html)
     return summary

@@ -2,8 +2,8 @@
 
 Notebooks go longest first (by the last recorded execution time), so a run does not end
 on one long notebook. A client and period's briefing reads its notebooks' results files
-and those of the period it compares with ("what changed"), so it is submitted as soon as
-the notebooks of both are finished (:func:`briefings_ready`), ahead of the notebooks still
+and those of the period it compares with ("what changed") and of the client's earlier periods
+in the run (trends), so it is submitted as soon as the notebooks of those are finished (:func:`briefings_ready`), ahead of the notebooks still
 waiting; the briefings of groups where nothing ran are composed again at the start
 (they are cheap and read other folders, so they are never judged unchanged).
 """
@@ -22,11 +22,13 @@ Group = tuple[str, str]
 BRIEFING_DEADLINE_S = 600.0
 
 
-def briefings_ready(candidates, pending: dict[Group, set[str]], previous_of: dict[Group, str | None]) -> list[Group]:
+def briefings_ready(candidates, pending: dict[Group, set[str]], previous_of: dict[Group, str | None],
+                    earlier: dict[Group, set[Group]] | None = None) -> list[Group]:
     """The (client, period) groups whose briefing can be composed now.
 
     A briefing reads its own period's results and, for "what changed", those of the period
-    it compares with; so it waits for the notebooks of both, and for nothing else.
+    it compares with, and for its trends those of the client's earlier periods of the run
+    (``earlier``); so it waits for the notebooks of those, and for nothing else.
 
     Parameters
     ----------
@@ -51,7 +53,8 @@ def briefings_ready(candidates, pending: dict[Group, set[str]], previous_of: dic
     ready = []
     for group in sorted(candidates):
         prev = (group[0], previous_of[group]) if previous_of.get(group) else None
-        if not pending.get(group) and not pending.get(prev):
+        if not pending.get(group) and not pending.get(prev) and not any(
+                pending.get(g) for g in (earlier or {}).get(group, ())):
             ready.append(group)
     return ready
 
@@ -100,15 +103,55 @@ class Schedule:
             g: next((j.parameters.get("previous_period") or j.parameters.get("comparison_period")
                      for j in js if j.parameters.get("previous_period") or j.parameters.get("comparison_period")),
                     None) for g, js in self.groups.items()}
+        # the client's periods planned before each group's (in the plan's order, which is time order
+        # for all, last N and ranges): the briefing's trends read their results
+        self.earlier: dict[Group, set[Group]] = {}
+        seen: dict[str, list[Group]] = {}
+        for g in self.groups:
+            self.earlier[g] = set(seen.get(g[0], []))
+            seen.setdefault(g[0], []).append(g)
         rerun = {g for g, ids in self.pending.items() if ids}
-        # a briefing is composed again after its group runs, or after the period it compares with runs
-        self.rerun_groups = rerun | {g for g in self.groups if (g[0], self.previous_of.get(g)) in rerun}
+        # a briefing is composed again after its group runs, after the period it compares with runs,
+        # or after an earlier period of its trend runs
+        self.rerun_groups = rerun | {g for g in self.groups if (g[0], self.previous_of.get(g)) in rerun
+                                     or self.earlier[g] & rerun}
         self.briefed: set[Group] = set()
         self.to_run = sorted(to_run, key=lambda j: -last_exec_s.get(j.id, 0.0))
+        # a notebook's report shows its trend over the client's earlier periods (their results files):
+        # so a job waits for the same notebook of the client's earlier periods in this run
+        periods_of: dict[str, list[str]] = {}
+        for client, period in self.groups:
+            periods_of.setdefault(client, []).append(period)
+        by_nb: dict[tuple[str, str], dict[str, str]] = {}
+        for j in to_run:
+            by_nb.setdefault((j.client_id, j.notebook), {})[j.period] = j.id
+        self.blocked_by: dict[str, set[str]] = {}
+        for j in to_run:
+            order = periods_of.get(j.client_id, [])
+            before = order[:order.index(j.period)] if j.period in order else []
+            same = by_nb[(j.client_id, j.notebook)]
+            self.blocked_by[j.id] = {same[p] for p in before if p in same}
+        self.waiting: dict[str, Job] = {}
 
     def notebook_tasks(self) -> list[NotebookTask]:
-        """One task per job to run, longest first."""
-        return [NotebookTask(job=job, deadline_s=job.timeout + self.grace) for job in self.to_run]
+        """One task per job that can run now, longest first (the others wait for their earlier periods)."""
+        ready = []
+        for job in self.to_run:
+            if self.blocked_by.get(job.id):
+                self.waiting[job.id] = job
+            else:
+                ready.append(NotebookTask(job=job, deadline_s=job.timeout + self.grace))
+        return ready
+
+    def released(self, job: Job) -> list[NotebookTask]:
+        """Record that ``job`` finished; the waiting notebook tasks that can now run."""
+        out = []
+        for jid in list(self.waiting):
+            self.blocked_by[jid].discard(job.id)
+            if not self.blocked_by[jid]:
+                later = self.waiting.pop(jid)
+                out.append(NotebookTask(job=later, deadline_s=later.timeout + self.grace))
+        return out
 
     def briefing_task(self, group: Group, run_id: str) -> BriefingTask:
         """The task that composes ``group``'s briefing."""
@@ -133,7 +176,7 @@ class Schedule:
         self.pending[(job.client_id, job.period)].discard(job.id)
         if not self.plan.spec.briefing:
             return []
-        ready = briefings_ready(self.rerun_groups - self.briefed, self.pending, self.previous_of)
+        ready = briefings_ready(self.rerun_groups - self.briefed, self.pending, self.previous_of, self.earlier)
         self.briefed.update(ready)
         return [self.briefing_task(g, run_id) for g in ready]
 

@@ -71,7 +71,8 @@ class BatchSpec:
         Names the output folder ``reports/<name>/``.
     clients : list of ClientSpec
     periods : list of str
-        ``current`` (each client's ``current_period``), ``previous`` or period ids.
+        Period selectors (:mod:`.periods`): ids, ``current``, ``previous``, ``all``, ``last N``
+        or ranges ``FROM..TO``.
     notebooks : list of str or None
         Notebook names; None = every notebook that applies to the client's engagement.
     parameters, notebook_parameters : dict
@@ -124,6 +125,18 @@ def _str_list(value: Any, source: str, field_name: str) -> list[str]:
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
         return [str(v) for v in value]
     raise InputError(key="batch.error.field.names", file=source, field=field_name)
+
+
+def _periods(value: Any, source: str, field_name: str) -> list[str]:
+    from .periods import check_selector
+
+    out = []
+    for sel in _str_list(value, source, field_name):
+        try:
+            out.append(check_selector(sel))
+        except InputError as exc:
+            raise InputError(key="batch.error.field.period", file=source, field=field_name, selector=sel) from exc
+    return out
 
 
 def _mapping(value: Any, source: str, field_name: str) -> dict[str, Any]:
@@ -207,7 +220,7 @@ def parse_batch(raw: Any, source: str = "<batch>", *, base: Path | None = None,
                                  allowed=", ".join(sorted(CLIENT_KEYS)))
             clients.append(ClientSpec(
                 id=str(entry["id"]), lang=_lang(entry.get("lang"), source, f"{where}.lang"),
-                periods=_str_list(entry["periods"], source, f"{where}.periods") if entry.get("periods") else None,
+                periods=_periods(entry["periods"], source, f"{where}.periods") if entry.get("periods") else None,
                 notebooks=_str_list(entry["notebooks"], source, f"{where}.notebooks") if entry.get("notebooks")
                 else None,
                 parameters=_mapping(entry.get("parameters"), source, f"{where}.parameters"),
@@ -240,7 +253,7 @@ def parse_batch(raw: Any, source: str = "<batch>", *, base: Path | None = None,
         raise InputError(key="batch.error.field.mask", file=source, field="mask")
     return BatchSpec(
         name=name, clients=clients,
-        periods=_str_list(raw.get("periods", "current"), source, "periods"),
+        periods=_periods(raw.get("periods", "current"), source, "periods"),
         notebooks=notebooks,
         parameters=_mapping(raw.get("parameters"), source, "parameters"),
         notebook_parameters={k: _mapping(v, source, f"notebook_parameters.{k}") for k, v in

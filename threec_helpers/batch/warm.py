@@ -308,6 +308,10 @@ def execute_notebook(km, input_path: str, output_path: str, **kwargs):
                                kc=getattr(km, "threec_client", None), **kwargs)
 
 
+#: seconds a finished cell's output may take to arrive (nbclient's default is 4)
+IOPUB_TIMEOUT = 60
+
+
 @functools.lru_cache(maxsize=None)
 def _warm_engine():
     from papermill.clientwrap import PapermillNotebookClient
@@ -322,6 +326,10 @@ def _warm_engine():
                                      stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
             kc = kwargs.pop("kc", None)
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            # papermill raises when a cell's output takes over nbclient's 4 s to arrive after the
+            # cell finished: on a loaded machine (two kernels on two cores) that fails a good
+            # notebook, so the output gets a minute (the cell's own run time is not limited here)
+            kwargs.setdefault("iopub_timeout", IOPUB_TIMEOUT)
             final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
                                  kernel_name=kernel_name, log=logging.getLogger("papermill"),
                                  log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)

@@ -238,3 +238,47 @@ def test_demo_decks_are_real_decks_that_never_overflow(browser, demo_reports):
     page.close()
     assert not problems, problems
     assert not errors, errors
+
+
+def test_portfolio_index_of_100_clients_opens_sorts_and_filters(browser, tmp_path):
+    """The portfolio of 100 synthesised clients (benchmarks/bench_portfolio.py) opens offline, sorts
+    by a header click and filters; the time to open and to sort is printed, not asserted."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_portfolio", ROOT / "benchmarks" / "bench_portfolio.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    out = tmp_path / "portfolio"
+    jobs, briefings = bench.synthetic_batch(out, clients=100, periods=3)
+    bench.write_synthetic_index(out, jobs, briefings, lang="en")
+    page = browser.new_page()
+    errors = _console_errors(page)
+    requests: list[str] = []
+    page.on("request", lambda req: requests.append(req.url))
+    t0 = time.perf_counter()
+    page.goto((out / "index.html").as_uri(), wait_until="load")
+    page.wait_for_selector("#portfolio tbody tr")
+    opened = time.perf_counter() - t0
+    assert page.locator("#portfolio tbody tr[data-engagement]:not(.portfolio-links)").count() == 100
+    header = page.locator("#portfolio thead th", has_text="Open findings")
+    col = page.evaluate("""() => Array.from(document.querySelectorAll('#portfolio thead th'))
+                               .findIndex(th => th.textContent.trim() === 'Open findings')""")
+    values = """(col) => Array.from(document.querySelectorAll('#portfolio tbody tr:not(.portfolio-links)'))
+                .map(r => r.cells[col].getAttribute('data-sort')).filter(v => v !== '').map(Number)"""
+    t1 = time.perf_counter()
+    header.click()
+    ascending = page.evaluate(values, col)
+    sorted_s = time.perf_counter() - t1
+    assert ascending == sorted(ascending) and len(ascending) > 10
+    header.click()
+    assert page.evaluate(values, col) == sorted(ascending, reverse=True)
+    page.fill("#portfolio-filter", "客户 007")
+    visible = page.locator("#portfolio tbody tr:not(.portfolio-links):visible")
+    assert visible.count() == 1
+    page.fill("#portfolio-filter", "")
+    page.select_option("#portfolio-engagement", "clinical")
+    assert page.locator("#portfolio tbody tr:not(.portfolio-links):visible").count() == 33
+    print(f"\nportfolio index of 100 clients: opened in {opened:.3f} s, sorted in {sorted_s:.3f} s")
+    assert not errors, errors
+    assert all(u.startswith(("file://", "data:", "about:")) for u in requests)  # offline: no CDN
+    page.close()
