@@ -23,6 +23,9 @@ def test_notebook_is_clean(path):
     meta = nb["metadata"]
     assert meta["kernelspec"]["name"] == "threec"
     assert meta["threec"]["engagements"] and set(meta["threec"]["title"]) == {"zh", "en"}
+    if (nb["nbformat"], nb["nbformat_minor"]) >= (4, 5):  # cell ids are required from 4.5 on
+        missing = [i for i, c in enumerate(nb["cells"]) if not c.get("id")]
+        assert missing == [], f"{path}: cells {missing} have no id (nbformat warns on every run)"
 
 
 def test_problems_and_clean_on_a_dirty_notebook():
