@@ -395,8 +395,50 @@ def notebook_blocks(nb) -> list[Block]:
     return blocks
 
 
+#: cards of a grid of small charts (the trends' sparklines) on one slide: two rows of three
+CARDS_PER_SLIDE = 6
+_GRID = '<div class="trend-grid">'
+_CARD = '<div class="trend-card '
+
+
+def _grid_blocks(value: str) -> list[Block] | None:
+    """A grid of small chart cards as figure blocks of :data:`CARDS_PER_SLIDE` cards each (a
+    figure gets a slide of its own), or None when ``value`` holds no such grid. The cards' SVG
+    charts make the grid far taller than its text, which a text block would be sized by.
+
+    Examples
+    --------
+    >>> grid = "<style>.x{}</style>" + _GRID + "".join(f'{_CARD}same">{i}</div>' for i in range(8)) + "</div>"
+    >>> [(b.kind, b.html.count(_CARD)) for b in _grid_blocks(grid)]
+    [('figure', 6), ('figure', 2)]
+    >>> _grid_blocks("<p>no grid</p>") is None
+    True
+    """
+    start = value.find(_GRID)
+    if start < 0:
+        return None
+    head, grid = value[:start], value[start + len(_GRID):]
+    end = grid.rfind("</div>")
+    inner, tail = (grid[:end], grid[end + len("</div>"):]) if end >= 0 else (grid, "")
+    cards = [_CARD + c for c in inner.split(_CARD)[1:]]
+    style = "".join(re.findall(r"<style.*?</style>", head, re.S))
+    blocks: list[Block] = []
+    before = re.sub(r"<style.*?</style>", "", head, flags=re.S).strip()
+    if plain(before):
+        blocks.append(Block("text", before, text=plain(before)))
+    for i in range(0, len(cards), CARDS_PER_SLIDE):
+        blocks.append(Block("figure", style + _GRID + "".join(cards[i:i + CARDS_PER_SLIDE]) + "</div>"))
+    if plain(tail.strip()):
+        blocks += _html_blocks(tail)
+    return blocks
+
+
 def _html_blocks(value: str) -> list[Block]:
-    """A display's HTML: its tables as table blocks, what is around them as text blocks."""
+    """A display's HTML: its tables as table blocks, what is around them as text blocks (a grid
+    of small chart cards as figures: :func:`_grid_blocks`)."""
+    grid = _grid_blocks(value)
+    if grid is not None:
+        return grid
     blocks: list[Block] = []
     pos = 0
     for m in _TABLE.finditer(value):
