@@ -49,8 +49,6 @@ NOT_YET_CALLABLES = {
     "threec_helpers.batch.office.logo_image",
     "threec_helpers.batch.office.plain",
     "threec_helpers.batch.office.rgb",
-    "threec_helpers.batch.periods.check_selector",
-    "threec_helpers.batch.periods.resolve_periods",
     "threec_helpers.batch.portfolio.period_order",
     "threec_helpers.batch.portfolio.portfolio_html",
     "threec_helpers.batch.portfolio.portfolio_rows",
@@ -71,9 +69,6 @@ NOT_YET_CALLABLES = {
     "threec_helpers.inputs.config.Certification",
     "threec_helpers.inputs.config.Exclusion",
     "threec_helpers.inputs.config.Site",
-    "threec_helpers.inputs.periods.cadence",
-    "threec_helpers.inputs.periods.earlier_periods",
-    "threec_helpers.inputs.periods.ordered",
     "threec_helpers.report.catalog.target_text",
     "threec_helpers.report.clinical.area_items_table",
     "threec_helpers.report.clinical.verdict_paragraphs",
@@ -92,12 +87,6 @@ NOT_YET_CALLABLES = {
     "threec_helpers.report.phases.value_note",
     "threec_helpers.report.trend_view.notebook_trends",
     "threec_helpers.report.trend_view.show_trends",
-    "threec_helpers.report.trends.pyramid_migration",
-    "threec_helpers.report.trends.read_history",
-    "threec_helpers.report.trends.step_unit",
-    "threec_helpers.report.trends.streak",
-    "threec_helpers.report.trends.target_of",
-    "threec_helpers.report.trends.verdict",
 }
 
 
