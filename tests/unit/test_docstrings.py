@@ -26,17 +26,6 @@ NOT_YET = ("threec_helpers.batch.briefing", "threec_helpers.batch.publish")
 #: callables merged from branches that ran beside the docstring work; each leaves this list when
 #: its docstring is written (the list may only shrink: test_not_yet_list_is_current)
 NOT_YET_CALLABLES = {
-    "threec_helpers.batch.commentary.Commentary",
-    "threec_helpers.batch.commentary.Note",
-    "threec_helpers.batch.commentary.apply_to_briefing",
-    "threec_helpers.batch.commentary.apply_to_notebook",
-    "threec_helpers.batch.commentary.commentary_path",
-    "threec_helpers.batch.commentary.heading_section",
-    "threec_helpers.batch.commentary.load_commentary",
-    "threec_helpers.batch.commentary.note_html",
-    "threec_helpers.batch.commentary.notebook_names",
-    "threec_helpers.batch.commentary.plain_paragraphs",
-    "threec_helpers.batch.commentary.render_markdown",
     "threec_helpers.batch.execution.job_scrubber",
     "threec_helpers.batch.history.trend_section",
     "threec_helpers.batch.portfolio.period_order",
