@@ -68,7 +68,23 @@ def _layout(prs, names: Sequence[str], index: int):
 
 
 def set_fonts(text_frame_or_run_parent) -> None:
-    """Name the Latin and East Asian fonts on every run (and end-of-paragraph mark) below an element."""
+    """Name the Latin and East Asian fonts on every run (and end-of-paragraph mark) below an element.
+
+    Parameters
+    ----------
+    text_frame_or_run_parent : python-pptx object or lxml element
+        A text frame, shape, table cell ... (anything with ``_element``) or an element.
+
+    Examples
+    --------
+    >>> from pptx import Presentation
+    >>> slide = Presentation().slides.add_slide(Presentation().slide_layouts[5])
+    >>> frame = slide.shapes.title.text_frame
+    >>> frame.text = "营收"
+    >>> set_fonts(frame)
+    >>> frame.paragraphs[0].runs[0].font.name
+    'Arial'
+    """
     from pptx.oxml.ns import qn
 
     element = getattr(text_frame_or_run_parent, "_element", text_frame_or_run_parent)
@@ -332,7 +348,22 @@ class Deck:
 
 
 def chart_type(p: Mapping[str, Any]):
-    """The python-pptx chart type of a recorded panel."""
+    """The python-pptx chart type of a recorded panel.
+
+    Parameters
+    ----------
+    p : dict
+        A recorded panel (:mod:`threec_helpers.plots.chartdata`): ``kind``, ``stacked``, ``categories``.
+
+    Returns
+    -------
+    XL_CHART_TYPE
+
+    Examples
+    --------
+    >>> chart_type({"kind": "bar"}), chart_type({"kind": "line", "categories": list(range(50))})
+    (<XL_CHART_TYPE.BAR_CLUSTERED: 57>, <XL_CHART_TYPE.LINE: 4>)
+    """
     from pptx.enum.chart import XL_CHART_TYPE as T
 
     kind, stacked = p.get("kind"), p.get("stacked")
@@ -485,7 +516,29 @@ def deck_pptx(results: Mapping[str, Mapping[str, Any]], model: Mapping[str, Any]
 def records_table(rows: Sequence[Mapping[str, Any]], lang: str, headers: Mapping[str, str] | None = None,
                   title: str = "", columns: Sequence[str] | None = None) -> Grid:
     """A results-file table (records) as a :class:`Grid`: headers as the report showed them
-    (:func:`threec_helpers.batch.publish.table_header`), values formatted as in every format."""
+    (:func:`threec_helpers.batch.publish.table_header`), values formatted as in every format.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        The records.
+    lang : {"zh", "en"}
+    headers : dict, optional
+        Column -> header, over the defaults.
+    title : str
+    columns : sequence of str, optional
+        The columns shown, in order (default: every key, in order of appearance).
+
+    Returns
+    -------
+    Grid
+
+    Examples
+    --------
+    >>> g = records_table([{"tier": "top", "customers": 12}, {"tier": "base", "customers": 1204}], "en")
+    >>> g.headers, g.rows, g.numeric
+    (['Tier', 'Customers'], [['top', '12'], ['base', '1,204']], [False, True])
+    """
     cols: list[str] = list(columns or [])
     if not cols:
         for r in rows:
