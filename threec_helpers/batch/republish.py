@@ -28,7 +28,29 @@ from .tasks import TaskResult
 
 @dataclass
 class RepublishResult:
-    """What a republish did: the reports made again, those left as they were, and why."""
+    """What a republish did: the reports made again, those left as they were, and why.
+
+    Attributes
+    ----------
+    out_dir : Path
+        The batch folder.
+    republished : list of str
+        Job ids whose reports were made again.
+    briefings : list of str
+        Ids of the briefings made again.
+    skipped, failed : dict
+        Job id -> why it was not made again / why making it failed.
+    warnings : list of str
+        The commentary files' problems, once each.
+    wall_s : float
+        Seconds taken.
+
+    Examples
+    --------
+    >>> r = RepublishResult(Path("reports/monthly"))
+    >>> r.republished, r.skipped, r.wall_s
+    ([], {}, 0.0)
+    """
 
     out_dir: Path
     republished: list[str] = field(default_factory=list)
