@@ -122,7 +122,23 @@ def _fonts_on(rpr) -> None:
 
 
 class Deck:
-    """A deck being written (see the module docstring)."""
+    """A deck being written (see the module docstring).
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+    brand : dict
+        The branding; its ``pptx_template`` (default: the bundled template) and ``colors``.
+    footer : str
+        The text at the foot of every slide.
+
+    Examples
+    --------
+    >>> deck = Deck("en", {}, "Acme · FY2026")
+    >>> _ = deck.slide("Revenue")
+    >>> len(deck.prs.slides), deck.to_bytes("Acme")[:2]
+    (1, b'PK')
+    """
 
     def __init__(self, lang: str, brand: Mapping[str, Any], footer: str):
         from pptx import Presentation

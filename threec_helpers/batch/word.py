@@ -44,7 +44,23 @@ def _qn(tag: str) -> str:
 
 
 class WordDocument:
-    """A branded Word document being written (cover, contents, body, footer)."""
+    """A branded Word document being written (cover, contents, body, footer).
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+    brand : dict
+        The branding (its ``colors`` and ``logo``).
+
+    Examples
+    --------
+    >>> from threec_helpers.batch.office import Grid
+    >>> doc = WordDocument("en", {})
+    >>> doc.heading("Revenue")
+    >>> doc.table(Grid(["Tier", "Customers"], [["Top", "12"]]))
+    >>> len(doc.doc.tables), doc.doc.paragraphs[0].text
+    (1, 'Revenue')
+    """
 
     def __init__(self, lang: str, brand: Mapping[str, Any]):
         import docx
