@@ -43,7 +43,24 @@ _PALETTE_EXTRA = ("#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#99999
 
 def build_default_template(path: Path = TEMPLATE) -> Path:
     """Write the bundled template: python-pptx's default layouts on a 16:9 slide (placeholders
-    scaled to the wider slide). Run once by the developers; the file is in the package."""
+    scaled to the wider slide). Run once by the developers; the file is in the package.
+
+    Parameters
+    ----------
+    path : Path
+        Where to write it (default: the bundled template's place).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> build_default_template(Path(tempfile.mkdtemp()) / "template.pptx").is_file()
+    True
+    """
     from pptx import Presentation
 
     prs = Presentation()
@@ -390,7 +407,34 @@ def chart_type(p: Mapping[str, Any]):
 
 
 def add_chart(slide, p: Mapping[str, Any], box, palette: Mapping[str, str], show_title: bool = True):
-    """Add one recorded panel (:mod:`threec_helpers.plots.chartdata`) as a native chart with its data."""
+    """Add one recorded panel (:mod:`threec_helpers.plots.chartdata`) as a native chart with its data.
+
+    Parameters
+    ----------
+    slide : pptx.slide.Slide
+    p : dict
+        The panel: ``kind``, ``title``, ``categories``, ``series`` (``name``, ``values``; ``x`` for a scatter).
+    box : tuple
+        ``(left, top, width, height)`` in EMU (:meth:`Deck.box`).
+    palette : dict
+        The brand's colours (:func:`~threec_helpers.batch.office.colours`).
+    show_title : bool
+        Show the panel's title on the chart.
+
+    Returns
+    -------
+    pptx.shapes.graphfrm.GraphicFrame
+        The chart's frame.
+
+    Examples
+    --------
+    >>> deck = Deck("en", {}, "Acme")
+    >>> slide = deck.slide("Revenue")
+    >>> panel = {"kind": "column", "title": "Revenue", "categories": ["Q1", "Q2"],
+    ...          "series": [{"name": "Revenue", "values": [1.0, 2.0]}]}
+    >>> add_chart(slide, panel, deck.box(0.2, 0.6), deck.colours).has_chart
+    True
+    """
     from pptx.chart.data import CategoryChartData, XyChartData
     from pptx.dml.color import RGBColor
     from pptx.enum.chart import XL_LEGEND_POSITION
