@@ -531,6 +531,15 @@ def deck_pptx(results: Mapping[str, Mapping[str, Any]], model: Mapping[str, Any]
     Returns
     -------
     bytes
+
+    Examples
+    --------
+    >>> import io
+    >>> from pptx import Presentation
+    >>> data = deck_pptx({}, {}, title="Briefing", client_id="acme", client_name="Acme", period="FY2026",
+    ...                  lang="en", brand={}, date="2026-11-30", commentary="A good year.")
+    >>> len(Presentation(io.BytesIO(data)).slides)
+    2
     """
     client = client_name or client_id
     footer = f"{client} · {period}" + (f" · {brand.get('confidentiality')}" if brand.get("confidentiality") else "")

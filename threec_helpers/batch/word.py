@@ -461,9 +461,31 @@ def briefing_docx(model: Mapping[str, Any], *, title: str, client_id: str, clien
                   commentary: Any = None) -> bytes:
     """The Word version of a briefing, from its sections (:func:`threec_helpers.batch.briefing.compose_briefing`).
 
+    Parameters
+    ----------
+    model : mapping
+        The briefing's ``sections`` (``id``, ``title``, ``paragraphs``, tables, subsections) and ``banners``.
+    title, client_id, client_name, period, lang, date : str
+    brand : mapping
+        :meth:`threec_helpers.batch.branding.Branding.context`.
+    masked : bool
+        Say on the cover that names are masked.
+    commentary : str, mapping or sequence of pairs, optional
+        Shown before the conclusion section.
+
     Returns
     -------
     bytes
+
+    Examples
+    --------
+    >>> import io
+    >>> import docx
+    >>> model = {"sections": [{"id": "value", "title": "Value", "paragraphs": ["Up 3%."]}]}
+    >>> data = briefing_docx(model, title="Briefing", client_id="acme", client_name="Acme", period="FY2026",
+    ...                      lang="en", brand={}, date="2026-11-30")
+    >>> [p.text for p in docx.Document(io.BytesIO(data)).paragraphs][-2:]
+    ['Value', 'Up 3%.']
     """
     doc = WordDocument(lang, brand)
     client = client_name or client_id
