@@ -390,6 +390,17 @@ def report_docx(nb, meta: Mapping[str, Any], results: Mapping[str, Any] | None =
     Returns
     -------
     bytes
+
+    Examples
+    --------
+    >>> import io
+    >>> import docx
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Revenue\\n\\nUp 3%.")])
+    >>> meta = {"title": "Analysis", "client_id": "acme", "period": "FY2026", "lang": "en"}
+    >>> data = report_docx(nb, meta, brand={}, date="2026-11-30")
+    >>> [p.text for p in docx.Document(io.BytesIO(data)).paragraphs][-2:]
+    ['Revenue', 'Up 3%.']
     """
     from .layout import notebook_blocks, split_title
 
