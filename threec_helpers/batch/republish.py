@@ -147,6 +147,18 @@ def republish(spec: BatchSpec, out_root: Path, *, clients: list[str] | None = No
         A run is writing into the same folder.
     ThreecError
         The batch file or its parameters are wrong (as for ``threec run``).
+
+    Examples
+    --------
+    A batch never run has nothing to make again (nothing is executed either way).
+
+    >>> import tempfile
+    >>> from threec_helpers.batch.spec import parse_batch
+    >>> root = Path(tempfile.mkdtemp())
+    >>> spec = parse_batch({"name": "monthly", "clients": ["acme"], "lang": "en"}, data_root=root / "data")
+    >>> done = republish(spec, root / "reports", lang="en")
+    >>> done.republished, done.failed, done.out_dir.relative_to(root).as_posix()
+    ([], {}, 'reports/monthly')
     """
     from .execution import execute_briefing
     from .orchestrate import check_writable, run_lock
