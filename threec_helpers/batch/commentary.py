@@ -83,6 +83,16 @@ def _markdown():
 def render_markdown(text: str) -> str:
     """Markdown as safe HTML: raw HTML escaped, no images, no script links.
 
+    Parameters
+    ----------
+    text : str
+        Markdown.
+
+    Returns
+    -------
+    str
+        HTML.
+
     Examples
     --------
     >>> render_markdown("**Good** <script>x</script>")
@@ -93,6 +103,15 @@ def render_markdown(text: str) -> str:
 
 def plain_paragraphs(text: str) -> list[str]:
     """The paragraphs of a note as plain text (list items one each), for Word and PowerPoint.
+
+    Parameters
+    ----------
+    text : str
+        Markdown.
+
+    Returns
+    -------
+    list of str
 
     Examples
     --------
@@ -153,7 +172,18 @@ def section_ids(lang: str = "en") -> dict[str, str]:
 
 
 def notebook_names() -> list[str]:
-    """The notebooks a section id may be qualified with (``02_analysis/value``)."""
+    """The notebooks a section id may be qualified with (``02_analysis/value``).
+
+    Returns
+    -------
+    list of str
+        Notebook names, sorted.
+
+    Examples
+    --------
+    >>> "02_analysis" in notebook_names()
+    True
+    """
     return sorted(k[len(NOTEBOOK_PREFIX):] for k in catalog() if k.startswith(NOTEBOOK_PREFIX))
 
 
@@ -179,6 +209,17 @@ def _heading_patterns(lang: str) -> list[tuple[re.Pattern, str]]:
 def heading_section(text: str, lang: str) -> str | None:
     """The section id of a report heading (its displayed text), or None.
 
+    Parameters
+    ----------
+    text : str
+        The heading as displayed (HTML tags and entities allowed).
+    lang : {"zh", "en"}
+        The language of the heading.
+
+    Returns
+    -------
+    str or None
+
     Examples
     --------
     >>> heading_section("Customer value: profit decomposition and whale curve", "en")
@@ -198,7 +239,20 @@ def heading_section(text: str, lang: str) -> str | None:
 
 @dataclass(frozen=True)
 class Note:
-    """One note of a commentary file: its section id and its Markdown."""
+    """One note of a commentary file: its section id and its Markdown.
+
+    Attributes
+    ----------
+    section : str
+        Its section id (``value``, ``02_analysis/conclusion``, ``summary``).
+    markdown : str
+
+    Examples
+    --------
+    >>> n = Note("value", "Up **3%**.")
+    >>> n.html, n.paragraphs()
+    ('<p>Up <strong>3%</strong>.</p>\\n', ['Up 3%.'])
+    """
 
     section: str
     markdown: str
@@ -215,7 +269,25 @@ class Note:
 
 @dataclass
 class Commentary:
-    """A client's commentary for one period (empty when there is no file)."""
+    """A client's commentary for one period (empty when there is no file).
+
+    Attributes
+    ----------
+    path : Path or None
+        The file read, if any.
+    summary : Note or None
+        The executive summary.
+    sections : dict
+        Section id -> :class:`Note`.
+    problems : list of dict
+        i18n key and fields of each problem (:meth:`warnings`).
+
+    Examples
+    --------
+    >>> c = Commentary(sections={"value": Note("value", "a"), "02_analysis/value": Note("02_analysis/value", "b")})
+    >>> bool(Commentary()), [n.markdown for n in c.notes_for("value", "02_analysis")]
+    (False, ['a', 'b'])
+    """
 
     path: Path | None = None
     summary: Note | None = None
@@ -301,7 +373,24 @@ def parse_commentary(text: str, source: str = "commentary.md") -> Commentary:
 
 
 def commentary_path(client_id: str, period: str, data_root: Path | str | None = None) -> Path:
-    """``<data_root>/<client_id>/commentary/<period>.md``."""
+    """``<data_root>/<client_id>/commentary/<period>.md``.
+
+    Parameters
+    ----------
+    client_id : str
+    period : str
+    data_root : path, optional
+        The folder of client folders; default :func:`threec_helpers.paths.data_root`.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> commentary_path("acme", "FY2026", "/data").as_posix()
+    '/data/acme/commentary/FY2026.md'
+    """
     from ..paths import client_folder, safe_child
 
     folder = client_folder(client_id, Path(data_root) if data_root else None) / FOLDER
@@ -313,6 +402,26 @@ def load_commentary(client_id: str, period: str, data_root: Path | str | None = 
 
     A file that cannot be read as UTF-8 text gives a warning and no notes; a report is
     never held up by its commentary.
+
+    Parameters
+    ----------
+    client_id : str
+    period : str
+    data_root : path, optional
+        The folder of client folders.
+
+    Returns
+    -------
+    Commentary
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "acme" / "commentary").mkdir(parents=True)
+    >>> _ = (root / "acme" / "commentary" / "FY2026.md").write_text("## summary\\nGood.", encoding="utf-8")
+    >>> load_commentary("acme", "FY2026", root).summary.markdown, bool(load_commentary("acme", "FY2025", root))
+    ('Good.', False)
     """
     try:
         path = commentary_path(client_id, period, data_root)
@@ -334,7 +443,25 @@ def load_commentary(client_id: str, period: str, data_root: Path | str | None = 
 
 
 def note_html(notes: list[Note], lang: str, *, summary: bool = False) -> str:
-    """Notes as one ``<div class="commentary">`` block (safe HTML)."""
+    """Notes as one ``<div class="commentary">`` block (safe HTML).
+
+    Parameters
+    ----------
+    notes : list of Note
+    lang : {"zh", "en"}
+        Language of the label.
+    summary : bool
+        The executive summary: no label (it has its own heading).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> note_html([Note("summary", "Good.")], "en", summary=True)
+    '<div class="commentary summary"><p>Good.</p>\\n</div>'
+    """
     body = "".join(n.html for n in notes)
     if summary:  # under its own heading ("Executive summary"): no label
         return f'<div class="commentary summary">{body}</div>'
@@ -381,6 +508,14 @@ def apply_to_notebook(nb, commentary: Commentary, notebook: str, lang: str):
     Returns
     -------
     NotebookNode
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Customer pyramid (FY2025)")])
+    >>> out = apply_to_notebook(nb, parse_commentary("## pyramid\\nTop tier grew."), "02_analysis", "en")
+    >>> len(out.cells), "Top tier grew." in out.cells[1].outputs[0]["data"]["text/html"]
+    (2, True)
     """
     if not commentary:
         return nb
@@ -437,7 +572,26 @@ def apply_to_notebook(nb, commentary: Commentary, notebook: str, lang: str):
 def apply_to_briefing(model: dict[str, Any], commentary: Commentary, lang: str) -> dict[str, Any]:
     """A briefing model (:func:`threec_helpers.batch.briefing.compose_briefing`) with the
     summary (``model["summary"]``, shown first) and each section's notes (``section["notes"]``,
-    safe HTML) in it."""
+    safe HTML) in it.
+
+    Parameters
+    ----------
+    model : dict
+        The briefing model; its ``sections`` each have an ``id``.
+    commentary : Commentary
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    dict
+        A new model; ``model`` is left as it was.
+
+    Examples
+    --------
+    >>> m = apply_to_briefing({"sections": [{"id": "value"}]}, parse_commentary("## value\\nUp."), "en")
+    >>> m["summary"], len(m["sections"][0]["notes"])
+    ('', 1)
+    """
     model = dict(model)
     model["summary"] = note_html([commentary.summary], lang, summary=True) if commentary.summary else ""
     sections = []

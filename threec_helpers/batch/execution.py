@@ -116,7 +116,25 @@ def _scrub_json(value: Any, scrub: Callable[[str], str]) -> Any:
 
 
 def job_scrubber(job: Job):
-    """Masking of free text for ``job`` (None without --mask)."""
+    """Masking of free text for ``job`` (None without --mask).
+
+    Parameters
+    ----------
+    job : Job
+        Its ``mask``, ``client_id``, ``data_root`` and ``lang`` are used.
+
+    Returns
+    -------
+    callable or None
+        str -> str replacing the client's names (:func:`threec_helpers.inputs.masking.compile_scrubber`);
+        None without masking or when the client's data cannot be loaded.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> job_scrubber(SimpleNamespace(mask=False)) is None
+    True
+    """
     if not job.mask:
         return None
     from ..inputs.masking import compile_scrubber, text_replacements

@@ -22,6 +22,16 @@ def trend_section(history: History, unit: str, targets: dict[str, Any], lang: st
     """The content of a briefing's "trends" section: an intro, the small multiples (``html``), and
     the pyramid migration table (3C), in the briefing's section format.
 
+    Parameters
+    ----------
+    history : list of (period, results)
+        Oldest first (:func:`threec_helpers.report.trends.read_history`).
+    unit : str
+        What one step is (``year``, ``month``, ...).
+    targets : dict
+        The client's ``targets``.
+    lang : {"zh", "en"}
+
     Examples
     --------
     >>> sec = trend_section([("P1", {})], "year", {}, "en")

@@ -45,7 +45,24 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def colours(brand: Mapping[str, Any]) -> dict[str, str]:
-    """The brand's colours (``#RRGGBB``, 3-digit forms expanded) over :data:`DEFAULT_COLOURS`."""
+    """The brand's colours (``#RRGGBB``, 3-digit forms expanded) over :data:`DEFAULT_COLOURS`.
+
+    Parameters
+    ----------
+    brand : dict
+        The branding (``branding.yaml``); its ``colors`` maps a name to a hex colour.
+
+    Returns
+    -------
+    dict
+        name -> ``#RRGGBB`` (upper case).
+
+    Examples
+    --------
+    >>> c = colours({"colors": {"primary": "#0b3"}})
+    >>> c["primary"], c["accent"]
+    ('#00BB33', '#E69F00')
+    """
     out = dict(DEFAULT_COLOURS)
     for name, value in (brand.get("colors") or {}).items():
         v = str(value).lstrip("#")
@@ -55,6 +72,16 @@ def colours(brand: Mapping[str, Any]) -> dict[str, str]:
 
 def rgb(hex_colour: str) -> tuple[int, int, int]:
     """``#RRGGBB`` as a tuple of ints.
+
+    Parameters
+    ----------
+    hex_colour : str
+        ``#RRGGBB`` (the ``#`` optional).
+
+    Returns
+    -------
+    tuple of int
+        Red, green, blue, each 0-255.
 
     Examples
     --------
@@ -68,6 +95,15 @@ def rgb(hex_colour: str) -> tuple[int, int, int]:
 def is_numeric_text(text: str) -> bool:
     """Whether a cell's text is a number as shown (``51,084``, ``92.42%``, ``-3.5 pp``, ``¥1,200``).
 
+    Parameters
+    ----------
+    text : str
+        A cell's text.
+
+    Returns
+    -------
+    bool
+
     Examples
     --------
     >>> is_numeric_text("92.42%"), is_numeric_text("51,084"), is_numeric_text("7 s"), is_numeric_text("4.1.2 条款")
@@ -77,12 +113,44 @@ def is_numeric_text(text: str) -> bool:
 
 
 def plain(fragment: str) -> str:
-    """An HTML fragment as plain text (tags dropped, entities decoded, spaces collapsed)."""
+    """An HTML fragment as plain text (tags dropped, entities decoded, spaces collapsed).
+
+    Parameters
+    ----------
+    fragment : str
+        HTML.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> plain("<b>Revenue</b> &amp;\\n  margin ")
+    'Revenue & margin'
+    """
     return re.sub(r"\s+", " ", _html.unescape(_TAG.sub("", fragment or ""))).strip()
 
 
 def logo_image(brand: Mapping[str, Any]) -> bytes | None:
-    """The brand's logo as PNG or JPEG bytes (an SVG logo is left out: Office needs a raster copy)."""
+    """The brand's logo as PNG or JPEG bytes (an SVG logo is left out: Office needs a raster copy).
+
+    Parameters
+    ----------
+    brand : dict
+        The branding; its ``logo`` is a ``data:`` URI.
+
+    Returns
+    -------
+    bytes or None
+
+    Examples
+    --------
+    >>> logo_image({"logo": "data:image/png;base64,iVBORw=="})
+    b'\\x89PNG'
+    >>> logo_image({"logo": "data:image/svg+xml;base64,PHN2Zz4="}) is None
+    True
+    """
     uri = brand.get("logo") or ""
     m = re.match(r"data:image/(png|jpeg);base64,(.*)$", uri, re.S)
     return base64.b64decode(m.group(2)) if m else None
@@ -90,7 +158,23 @@ def logo_image(brand: Mapping[str, Any]) -> bytes | None:
 
 @dataclass
 class Grid:
-    """A table as text: a title, headers, rows of cell texts, numeric columns."""
+    """A table as text: a title, headers, rows of cell texts, numeric columns.
+
+    Attributes
+    ----------
+    headers : list of str
+    rows : list of list of str
+        Cell texts, one list per row.
+    numeric : list of bool
+        Per column, whether it is numeric (right-aligned); default: guessed from the cells.
+    title : str
+
+    Examples
+    --------
+    >>> g = Grid(["Tier", "Customers"], [["Top", "12"], ["Base", "1,204"]])
+    >>> g.numeric, [len(part.rows) for part in g.split(1)]
+    ([False, True], [1, 1])
+    """
 
     headers: list[str]
     rows: list[list[str]]
@@ -114,7 +198,28 @@ class Grid:
 
 
 def html_table(table_html: str, title: str = "") -> Grid | None:
-    """An HTML table of a report as a :class:`Grid` (the first row of ``<th>`` cells is the header)."""
+    """An HTML table of a report as a :class:`Grid` (the first row of ``<th>`` cells is the header).
+
+    Parameters
+    ----------
+    table_html : str
+        A ``<table>`` of a report.
+    title : str
+        The grid's title.
+
+    Returns
+    -------
+    Grid or None
+        None when the HTML holds no row.
+
+    Examples
+    --------
+    >>> g = html_table("<table><tr><th>Tier</th><th>N</th></tr><tr><td>Top</td><td>12</td></tr></table>")
+    >>> g.headers, g.rows, g.numeric
+    (['Tier', 'N'], [['Top', '12']], [False, True])
+    >>> html_table("<p>no table</p>") is None
+    True
+    """
     rows = []
     header: list[str] = []
     for m in _ROW.finditer(table_html):
@@ -135,7 +240,23 @@ def html_table(table_html: str, title: str = "") -> Grid | None:
 
 
 def block_paragraphs(fragment: str) -> list[tuple[str, str]]:
-    """The paragraphs of an HTML text block: ``("p", text)``, ``("li", text)``, ``("h", text)``."""
+    """The paragraphs of an HTML text block: ``("p", text)``, ``("li", text)``, ``("h", text)``.
+
+    Parameters
+    ----------
+    fragment : str
+        HTML.
+
+    Returns
+    -------
+    list of (str, str)
+        The kind of each paragraph and its plain text, in order.
+
+    Examples
+    --------
+    >>> block_paragraphs("<h4>Risks</h4><p>Churn <b>rose</b>.</p><ul><li>a</li></ul>")
+    [('h', 'Risks'), ('p', 'Churn rose.'), ('li', 'a')]
+    """
     out: list[tuple[str, str]] = []
     pos = 0
     for m in re.finditer(r"<(p|li|h[1-6]|blockquote|div)\b[^>]*>(.*?)</\1>", fragment, re.S):
@@ -158,7 +279,24 @@ def block_paragraphs(fragment: str) -> list[tuple[str, str]]:
 
 def commentary_file_sections(commentary: Any, lang: str) -> list[tuple[str, str]]:
     """A :class:`~threec_helpers.batch.commentary.Commentary` as ``(heading, text)`` pairs: the
-    executive summary first, then each section's note under the section's heading in words."""
+    executive summary first, then each section's note under the section's heading in words.
+
+    Parameters
+    ----------
+    commentary : Commentary
+    lang : {"zh", "en"}
+        Language of the headings.
+
+    Returns
+    -------
+    list of (str, str)
+
+    Examples
+    --------
+    >>> from threec_helpers.batch.commentary import parse_commentary
+    >>> commentary_file_sections(parse_commentary("## summary\\nA good year."), "en")
+    [('Executive summary', 'A good year.')]
+    """
     from .commentary import section_ids
 
     titles = section_ids(lang)
@@ -173,6 +311,16 @@ def commentary_file_sections(commentary: Any, lang: str) -> list[tuple[str, str]
 
 def commentary_sections(commentary: Any, lang: str = "zh") -> list[tuple[str, str]]:
     """Optional commentary as ``(heading, text)`` pairs.
+
+    Parameters
+    ----------
+    commentary : Commentary, str, dict or sequence of pairs, optional
+    lang : {"zh", "en"}
+        Language of a commentary file's headings.
+
+    Returns
+    -------
+    list of (str, str)
 
     The consultant's commentary: a :class:`~threec_helpers.batch.commentary.Commentary` (the
     client's ``commentary/<period>.md``, headings in ``lang``), a string (one untitled section),

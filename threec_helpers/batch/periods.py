@@ -33,6 +33,20 @@ RANGE_SEP = ".."
 def check_selector(selector: str) -> str:
     """``selector`` stripped, or :class:`InputError` when its syntax is wrong (ids are checked later).
 
+    Parameters
+    ----------
+    selector : str
+        A period id, ``current``, ``previous``, ``all``, ``last N`` or ``FROM..TO``.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    InputError
+        Empty, ``last`` without a whole number of at least 1, or a range without both ends.
+
     Examples
     --------
     >>> check_selector(" last 3 "), check_selector("2026-01..2026-10")
@@ -64,11 +78,31 @@ def _known(config: Any, pid: str, selector: str) -> None:
 def resolve_periods(wanted: list[str], config: Any) -> list[str]:
     """The period ids the selectors ``wanted`` stand for, for one client (duplicates dropped, order kept).
 
+    Parameters
+    ----------
+    wanted : list of str
+        Selectors (:func:`check_selector`).
+    config : ClientConfig
+        The client's ``client.yaml``.
+
+    Returns
+    -------
+    list of str
+
     Raises
     ------
     InputError
         A selector's syntax is wrong, an id is unknown (:class:`~threec_helpers.errors.ClientConfigError`),
         a range runs backwards or joins periods of different lengths.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from types import SimpleNamespace as P
+    >>> cfg = P(client_id="c", current_period="2026-03", previous_period="2026-02", periods=[
+    ...     P(id=f"2026-0{m}", start=dt.date(2026, m, 1), end=dt.date(2026, m, 28)) for m in (1, 2, 3)])
+    >>> resolve_periods(["last 2", "current"], cfg), resolve_periods(["2026-01..2026-02", "previous"], cfg)
+    (['2026-02', '2026-03'], ['2026-01', '2026-02'])
     """
     out: list[str] = []
     for raw in wanted:

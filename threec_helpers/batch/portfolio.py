@@ -112,6 +112,15 @@ def portfolio_rows(out_dir: str | Path, jobs: list[dict[str, Any]], briefings: l
         ``client_id, client_name, engagement, period, previous_period, status, figures``
         (``label, text, value, status, change, verdict``), ``open_findings, overdue_findings,
         better, worse, links`` (``label, href``), ``periods`` (``period, href``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> jobs = [{"client_id": "acme", "period": "-"}]  # a client whose jobs never got a period
+    >>> row = portfolio_rows(folder, jobs, [], "en")[0]
+    >>> row["client_id"], row["period"], row["status"]
+    ('acme', '-', 'failed')
     """
     out_dir = Path(out_dir)
     by_client: dict[str, dict[str, list[dict[str, Any]]]] = {}
@@ -221,7 +230,29 @@ q.addEventListener('input',apply);e.addEventListener('change',apply);})();
 
 
 def portfolio_html(rows: list[dict[str, Any]], lang: str, *, xlsx: str | None = "portfolio.xlsx") -> str:
-    """The portfolio table: sortable (click a header), filterable (text, engagement), with links."""
+    """The portfolio table: sortable (click a header), filterable (text, engagement), with links.
+
+    Parameters
+    ----------
+    rows : list of dict
+        :func:`portfolio_rows`.
+    lang : {"zh", "en"}
+    xlsx : str or None
+        The link to the workbook beside it (None: no link).
+
+    Returns
+    -------
+    str
+        HTML; empty when there are no rows.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> jobs = [{"client_id": "acme", "period": "-"}]  # a client whose jobs never got a period
+    >>> portfolio_html([], "en"), "acme" in portfolio_html(portfolio_rows(folder, jobs, [], "en"), "en")
+    ('', True)
+    """
     if not rows:
         return ""
     head = "".join(f'<th scope="col" class="sortable">{_esc(c)}</th>' for c in _columns(lang))
@@ -273,7 +304,26 @@ def portfolio_html(rows: list[dict[str, Any]], lang: str, *, xlsx: str | None = 
 
 
 def portfolio_xlsx(rows: list[dict[str, Any]], lang: str) -> bytes:
-    """The portfolio table as an XLSX workbook (one sheet; figures as numbers with their text and status)."""
+    """The portfolio table as an XLSX workbook (one sheet; figures as numbers with their text and status).
+
+    Parameters
+    ----------
+    rows : list of dict
+        :func:`portfolio_rows`.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    bytes
+        The workbook.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> rows = portfolio_rows(tempfile.mkdtemp(), [{"client_id": "acme", "period": "-"}], [], "en")
+    >>> portfolio_xlsx(rows, "en")[:2]
+    b'PK'
+    """
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -305,7 +355,25 @@ def portfolio_xlsx(rows: list[dict[str, Any]], lang: str) -> bytes:
 
 
 def period_order(client_ids: list[str], data_root: str | Path | None) -> dict[str, list[str]]:
-    """client -> its period ids by start date, from each ``client.yaml`` (clients without one left out)."""
+    """client -> its period ids by start date, from each ``client.yaml`` (clients without one left out).
+
+    Parameters
+    ----------
+    client_ids : list of str
+    data_root : path or None
+        The folder of client folders (None: the default).
+
+    Returns
+    -------
+    dict
+        client -> period ids.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> period_order(["nobody"], tempfile.mkdtemp())
+    {}
+    """
     from ..inputs.config import load_client_config
     from ..paths import client_folder
 
@@ -321,7 +389,31 @@ def period_order(client_ids: list[str], data_root: str | Path | None) -> dict[st
 
 def write_portfolio(out_dir: str | Path, jobs: list[dict[str, Any]], briefings: list[dict[str, Any]], lang: str, *,
                     data_root: str | Path | None = None) -> str:
-    """Write ``portfolio.xlsx`` into the batch folder (atomically) and return the portfolio's HTML."""
+    """Write ``portfolio.xlsx`` into the batch folder (atomically) and return the portfolio's HTML.
+
+    Parameters
+    ----------
+    out_dir : path
+        The batch folder.
+    jobs, briefings : list of dict
+        The records of ``batch-summary.json``.
+    lang : {"zh", "en"}
+    data_root : path, optional
+        The folder of client folders (for the periods' order).
+
+    Returns
+    -------
+    str
+        :func:`portfolio_html`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> jobs = [{"client_id": "acme", "period": "-"}]  # a client whose jobs never got a period
+    >>> "acme" in write_portfolio(folder, jobs, [], "en"), (folder / "portfolio.xlsx").is_file()
+    (True, True)
+    """
     from ..storage import write_bytes_atomic
 
     out_dir = Path(out_dir)

@@ -43,7 +43,24 @@ _PALETTE_EXTRA = ("#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#99999
 
 def build_default_template(path: Path = TEMPLATE) -> Path:
     """Write the bundled template: python-pptx's default layouts on a 16:9 slide (placeholders
-    scaled to the wider slide). Run once by the developers; the file is in the package."""
+    scaled to the wider slide). Run once by the developers; the file is in the package.
+
+    Parameters
+    ----------
+    path : Path
+        Where to write it (default: the bundled template's place).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> build_default_template(Path(tempfile.mkdtemp()) / "template.pptx").is_file()
+    True
+    """
     from pptx import Presentation
 
     prs = Presentation()
@@ -68,7 +85,23 @@ def _layout(prs, names: Sequence[str], index: int):
 
 
 def set_fonts(text_frame_or_run_parent) -> None:
-    """Name the Latin and East Asian fonts on every run (and end-of-paragraph mark) below an element."""
+    """Name the Latin and East Asian fonts on every run (and end-of-paragraph mark) below an element.
+
+    Parameters
+    ----------
+    text_frame_or_run_parent : python-pptx object or lxml element
+        A text frame, shape, table cell ... (anything with ``_element``) or an element.
+
+    Examples
+    --------
+    >>> from pptx import Presentation
+    >>> slide = Presentation().slides.add_slide(Presentation().slide_layouts[5])
+    >>> frame = slide.shapes.title.text_frame
+    >>> frame.text = "营收"
+    >>> set_fonts(frame)
+    >>> frame.paragraphs[0].runs[0].font.name
+    'Arial'
+    """
     from pptx.oxml.ns import qn
 
     element = getattr(text_frame_or_run_parent, "_element", text_frame_or_run_parent)
@@ -106,7 +139,23 @@ def _fonts_on(rpr) -> None:
 
 
 class Deck:
-    """A deck being written (see the module docstring)."""
+    """A deck being written (see the module docstring).
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+    brand : dict
+        The branding; its ``pptx_template`` (default: the bundled template) and ``colors``.
+    footer : str
+        The text at the foot of every slide.
+
+    Examples
+    --------
+    >>> deck = Deck("en", {}, "Acme · FY2026")
+    >>> _ = deck.slide("Revenue")
+    >>> len(deck.prs.slides), deck.to_bytes("Acme")[:2]
+    (1, b'PK')
+    """
 
     def __init__(self, lang: str, brand: Mapping[str, Any], footer: str):
         from pptx import Presentation
@@ -332,7 +381,22 @@ class Deck:
 
 
 def chart_type(p: Mapping[str, Any]):
-    """The python-pptx chart type of a recorded panel."""
+    """The python-pptx chart type of a recorded panel.
+
+    Parameters
+    ----------
+    p : dict
+        A recorded panel (:mod:`threec_helpers.plots.chartdata`): ``kind``, ``stacked``, ``categories``.
+
+    Returns
+    -------
+    XL_CHART_TYPE
+
+    Examples
+    --------
+    >>> chart_type({"kind": "bar"}), chart_type({"kind": "line", "categories": list(range(50))})
+    (<XL_CHART_TYPE.BAR_CLUSTERED: 57>, <XL_CHART_TYPE.LINE: 4>)
+    """
     from pptx.enum.chart import XL_CHART_TYPE as T
 
     kind, stacked = p.get("kind"), p.get("stacked")
@@ -343,7 +407,34 @@ def chart_type(p: Mapping[str, Any]):
 
 
 def add_chart(slide, p: Mapping[str, Any], box, palette: Mapping[str, str], show_title: bool = True):
-    """Add one recorded panel (:mod:`threec_helpers.plots.chartdata`) as a native chart with its data."""
+    """Add one recorded panel (:mod:`threec_helpers.plots.chartdata`) as a native chart with its data.
+
+    Parameters
+    ----------
+    slide : pptx.slide.Slide
+    p : dict
+        The panel: ``kind``, ``title``, ``categories``, ``series`` (``name``, ``values``; ``x`` for a scatter).
+    box : tuple
+        ``(left, top, width, height)`` in EMU (:meth:`Deck.box`).
+    palette : dict
+        The brand's colours (:func:`~threec_helpers.batch.office.colours`).
+    show_title : bool
+        Show the panel's title on the chart.
+
+    Returns
+    -------
+    pptx.shapes.graphfrm.GraphicFrame
+        The chart's frame.
+
+    Examples
+    --------
+    >>> deck = Deck("en", {}, "Acme")
+    >>> slide = deck.slide("Revenue")
+    >>> panel = {"kind": "column", "title": "Revenue", "categories": ["Q1", "Q2"],
+    ...          "series": [{"name": "Revenue", "values": [1.0, 2.0]}]}
+    >>> add_chart(slide, panel, deck.box(0.2, 0.6), deck.colours).has_chart
+    True
+    """
     from pptx.chart.data import CategoryChartData, XyChartData
     from pptx.dml.color import RGBColor
     from pptx.enum.chart import XL_LEGEND_POSITION
@@ -440,6 +531,15 @@ def deck_pptx(results: Mapping[str, Mapping[str, Any]], model: Mapping[str, Any]
     Returns
     -------
     bytes
+
+    Examples
+    --------
+    >>> import io
+    >>> from pptx import Presentation
+    >>> data = deck_pptx({}, {}, title="Briefing", client_id="acme", client_name="Acme", period="FY2026",
+    ...                  lang="en", brand={}, date="2026-11-30", commentary="A good year.")
+    >>> len(Presentation(io.BytesIO(data)).slides)
+    2
     """
     client = client_name or client_id
     footer = f"{client} · {period}" + (f" · {brand.get('confidentiality')}" if brand.get("confidentiality") else "")
@@ -485,7 +585,29 @@ def deck_pptx(results: Mapping[str, Mapping[str, Any]], model: Mapping[str, Any]
 def records_table(rows: Sequence[Mapping[str, Any]], lang: str, headers: Mapping[str, str] | None = None,
                   title: str = "", columns: Sequence[str] | None = None) -> Grid:
     """A results-file table (records) as a :class:`Grid`: headers as the report showed them
-    (:func:`threec_helpers.batch.publish.table_header`), values formatted as in every format."""
+    (:func:`threec_helpers.batch.publish.table_header`), values formatted as in every format.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        The records.
+    lang : {"zh", "en"}
+    headers : dict, optional
+        Column -> header, over the defaults.
+    title : str
+    columns : sequence of str, optional
+        The columns shown, in order (default: every key, in order of appearance).
+
+    Returns
+    -------
+    Grid
+
+    Examples
+    --------
+    >>> g = records_table([{"tier": "top", "customers": 12}, {"tier": "base", "customers": 1204}], "en")
+    >>> g.headers, g.rows, g.numeric
+    (['Tier', 'Customers'], [['top', '12'], ['base', '1,204']], [False, True])
+    """
     cols: list[str] = list(columns or [])
     if not cols:
         for r in rows:

@@ -28,7 +28,29 @@ from .tasks import TaskResult
 
 @dataclass
 class RepublishResult:
-    """What a republish did: the reports made again, those left as they were, and why."""
+    """What a republish did: the reports made again, those left as they were, and why.
+
+    Attributes
+    ----------
+    out_dir : Path
+        The batch folder.
+    republished : list of str
+        Job ids whose reports were made again.
+    briefings : list of str
+        Ids of the briefings made again.
+    skipped, failed : dict
+        Job id -> why it was not made again / why making it failed.
+    warnings : list of str
+        The commentary files' problems, once each.
+    wall_s : float
+        Seconds taken.
+
+    Examples
+    --------
+    >>> r = RepublishResult(Path("reports/monthly"))
+    >>> r.republished, r.skipped, r.wall_s
+    ([], {}, 0.0)
+    """
 
     out_dir: Path
     republished: list[str] = field(default_factory=list)
@@ -125,6 +147,18 @@ def republish(spec: BatchSpec, out_root: Path, *, clients: list[str] | None = No
         A run is writing into the same folder.
     ThreecError
         The batch file or its parameters are wrong (as for ``threec run``).
+
+    Examples
+    --------
+    A batch never run has nothing to make again (nothing is executed either way).
+
+    >>> import tempfile
+    >>> from threec_helpers.batch.spec import parse_batch
+    >>> root = Path(tempfile.mkdtemp())
+    >>> spec = parse_batch({"name": "monthly", "clients": ["acme"], "lang": "en"}, data_root=root / "data")
+    >>> done = republish(spec, root / "reports", lang="en")
+    >>> done.republished, done.failed, done.out_dir.relative_to(root).as_posix()
+    ([], {}, 'reports/monthly')
     """
     from .execution import execute_briefing
     from .orchestrate import check_writable, run_lock

@@ -44,7 +44,23 @@ def _qn(tag: str) -> str:
 
 
 class WordDocument:
-    """A branded Word document being written (cover, contents, body, footer)."""
+    """A branded Word document being written (cover, contents, body, footer).
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+    brand : dict
+        The branding (its ``colors`` and ``logo``).
+
+    Examples
+    --------
+    >>> from threec_helpers.batch.office import Grid
+    >>> doc = WordDocument("en", {})
+    >>> doc.heading("Revenue")
+    >>> doc.table(Grid(["Tier", "Customers"], [["Top", "12"]]))
+    >>> len(doc.doc.tables), doc.doc.paragraphs[0].text
+    (1, 'Revenue')
+    """
 
     def __init__(self, lang: str, brand: Mapping[str, Any]):
         import docx
@@ -374,6 +390,17 @@ def report_docx(nb, meta: Mapping[str, Any], results: Mapping[str, Any] | None =
     Returns
     -------
     bytes
+
+    Examples
+    --------
+    >>> import io
+    >>> import docx
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Revenue\\n\\nUp 3%.")])
+    >>> meta = {"title": "Analysis", "client_id": "acme", "period": "FY2026", "lang": "en"}
+    >>> data = report_docx(nb, meta, brand={}, date="2026-11-30")
+    >>> [p.text for p in docx.Document(io.BytesIO(data)).paragraphs][-2:]
+    ['Revenue', 'Up 3%.']
     """
     from .layout import notebook_blocks, split_title
 
@@ -445,9 +472,31 @@ def briefing_docx(model: Mapping[str, Any], *, title: str, client_id: str, clien
                   commentary: Any = None) -> bytes:
     """The Word version of a briefing, from its sections (:func:`threec_helpers.batch.briefing.compose_briefing`).
 
+    Parameters
+    ----------
+    model : mapping
+        The briefing's ``sections`` (``id``, ``title``, ``paragraphs``, tables, subsections) and ``banners``.
+    title, client_id, client_name, period, lang, date : str
+    brand : mapping
+        :meth:`threec_helpers.batch.branding.Branding.context`.
+    masked : bool
+        Say on the cover that names are masked.
+    commentary : str, mapping or sequence of pairs, optional
+        Shown before the conclusion section.
+
     Returns
     -------
     bytes
+
+    Examples
+    --------
+    >>> import io
+    >>> import docx
+    >>> model = {"sections": [{"id": "value", "title": "Value", "paragraphs": ["Up 3%."]}]}
+    >>> data = briefing_docx(model, title="Briefing", client_id="acme", client_name="Acme", period="FY2026",
+    ...                      lang="en", brand={}, date="2026-11-30")
+    >>> [p.text for p in docx.Document(io.BytesIO(data)).paragraphs][-2:]
+    ['Value', 'Up 3%.']
     """
     doc = WordDocument(lang, brand)
     client = client_name or client_id

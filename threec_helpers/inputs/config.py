@@ -109,7 +109,20 @@ SITE_KINDS = ("head_office", "department", "branch", "site")
 
 @dataclass(frozen=True)
 class Site:
-    """One site or unit in the scope of certification."""
+    """One site or unit in the scope of certification.
+
+    Attributes
+    ----------
+    name : dict
+        Language -> the site's name.
+    kind : str
+        ``site`` or a unit's kind.
+
+    Examples
+    --------
+    >>> Site({"zh": "苏州工厂", "en": "Suzhou plant"}).label("en"), Site({"zh": "总部"}).label("en")
+    ('Suzhou plant', '总部')
+    """
 
     name: dict[str, str]
     kind: str = "site"
@@ -121,7 +134,20 @@ class Site:
 
 @dataclass(frozen=True)
 class Exclusion:
-    """A requirement of the standard declared not applicable (ISO 9001:2015 clause 4.3)."""
+    """A requirement of the standard declared not applicable (ISO 9001:2015 clause 4.3).
+
+    Attributes
+    ----------
+    clause : str
+        The clause excluded, e.g. ``"8.3"``.
+    reason : dict
+        Language -> why it does not apply.
+
+    Examples
+    --------
+    >>> Exclusion("8.3", {"en": "No design work."}).clause
+    '8.3'
+    """
 
     clause: str
     reason: dict[str, str]
@@ -152,6 +178,12 @@ class Certification:
         Sites and units in the scope.
     baseline : tuple of str or None
         ``(first, last)`` month (``YYYY-MM``) of the period before certification, for "before vs after".
+
+    Examples
+    --------
+    >>> c = Certification(scope={"zh": "设计与制造"})
+    >>> c.standard, c.text("scope", "en"), c.text("leadership", "en")
+    ('ISO 9001:2015', '设计与制造', '')
     """
 
     standard: str = "ISO 9001:2015"

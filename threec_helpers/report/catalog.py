@@ -350,6 +350,17 @@ def target_text(spec: Figure | None, targets: Mapping[str, Any] | None) -> str |
     """The client's target of a figure as shown next to it ("≥ 90.00%"), None when the figure
     declares no ``client.yaml`` target or the client sets none.
 
+    Parameters
+    ----------
+    spec : Figure or None
+        The figure's catalogue entry (:func:`figure`).
+    targets : dict, optional
+        The client's ``client.yaml`` ``targets``.
+
+    Returns
+    -------
+    str or None
+
     Examples
     --------
     >>> target_text(figure("02_analysis", "retention"), {"retention": 0.9})

@@ -197,6 +197,12 @@ def purposes_paragraphs(checklist: Any, lang: str = "zh") -> list[str]:
 def verdict_paragraphs(verdict: Any, lang: str = "zh") -> list[str]:
     """The self-assessment's conclusion from :func:`~threec_helpers.audit.certification.assess_self_assessment`.
 
+    Parameters
+    ----------
+    verdict : Readiness
+        The self-assessment's verdict.
+    lang : {"zh", "en"}
+
     Examples
     --------
     >>> from threec_helpers.audit.certification import Readiness
@@ -220,6 +226,14 @@ def verdict_paragraphs(verdict: Any, lang: str = "zh") -> list[str]:
 
 def area_items_table(current: AuditResult, previous: AuditResult | None = None, lang: str = "zh") -> pd.DataFrame:
     """Every item of the five areas with its score, target, gap and previous round, as percent text.
+
+    Parameters
+    ----------
+    current : AuditResult
+        The scored audit (:func:`~threec_helpers.audit.scoring.score_responses`).
+    previous : AuditResult, optional
+        The previous round.
+    lang : {"zh", "en"}
 
     Examples
     --------

@@ -382,7 +382,29 @@ def render_table(frame: pd.DataFrame, lang: str, labels: Mapping[str, str] | Non
 
 def format_frame(frame: pd.DataFrame, lang: str, formats: Mapping[str, str] | None = None,
                  currency: str = "CNY") -> pd.DataFrame:
-    """``frame`` with its number columns formatted (``formats``) and booleans as yes/no in words."""
+    """``frame`` with its number columns formatted (``formats``) and booleans as yes/no in words.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    lang : {"zh", "en"}
+        Language of yes/no.
+    formats : dict, optional
+        Column -> ``int``, ``pct``, ``pct1``, ``pct0``, ``num``, ``num2`` or ``money``.
+    currency : str
+        For ``money`` columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; ``frame`` is left as it was.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"share": [0.5], "key": [True]})
+    >>> format_frame(f, "en", {"share": "pct1"}).iloc[0].tolist()
+    ['50.0%', 'yes']
+    """
     from ..i18n import fmt_money
 
     shown = frame.copy()

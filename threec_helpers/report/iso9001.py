@@ -428,6 +428,11 @@ def policy_paragraphs(cert: Any, lang: str = "zh") -> list[str]:
 def milestones_table(milestones: pd.DataFrame) -> pd.DataFrame:
     """The milestones in date order, dates as text: ``date``, ``milestone``, ``owner``, ``evidence``.
 
+    Parameters
+    ----------
+    milestones : pandas.DataFrame
+        The client's milestones table.
+
     Examples
     --------
     >>> m = pd.DataFrame({"date": pd.to_datetime(["2026-08-01", "2026-07-05"]), "milestone": ["b", "a"],
@@ -478,6 +483,11 @@ def programme_paragraphs(cert: Any, milestones: pd.DataFrame | None, overview: p
 def training_table(training: pd.DataFrame) -> pd.DataFrame:
     """The training sessions in date order (dates and the exam pass rate as text; ``–`` without an exam).
 
+    Parameters
+    ----------
+    training : pandas.DataFrame
+        The client's training records.
+
     Examples
     --------
     >>> tr = pd.DataFrame({"date": pd.to_datetime(["2026-08-10"]), "topic": ["ISO 9001"], "attendees": [126],
@@ -501,6 +511,12 @@ def training_table(training: pd.DataFrame) -> pd.DataFrame:
 def training_sentence(summary: Mapping[str, Any], lang: str = "zh") -> str:
     """:func:`~threec_helpers.audit.certification.training_summary` in one sentence.
 
+    Parameters
+    ----------
+    summary : dict
+        :func:`~threec_helpers.audit.certification.training_summary`.
+    lang : {"zh", "en"}
+
     Examples
     --------
     >>> s = {"sessions": 2, "attendees": 150, "exams": 1, "examined": 126, "pass_rate": 0.96, "coverage": float("nan")}
@@ -523,6 +539,12 @@ def training_sentence(summary: Mapping[str, Any], lang: str = "zh") -> str:
 def review_table(coverage: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """:func:`~threec_helpers.audit.certification.review_coverage` with the kind labelled.
 
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        :func:`~threec_helpers.audit.certification.review_coverage`.
+    lang : {"zh", "en"}
+
     Examples
     --------
     >>> cov = pd.DataFrame({"clause": ["9.3.2 a)"], "kind": ["input"], "item": ["x"], "covered": [True],
@@ -536,6 +558,14 @@ def review_table(coverage: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 def review_paragraphs(review: pd.Series | None, coverage: pd.DataFrame, lang: str = "zh") -> list[str]:
     """The management review in sentences; its absence said as the veto it is.
+
+    Parameters
+    ----------
+    review : pandas.Series or None
+        The latest management review (None: none held).
+    coverage : pandas.DataFrame
+        Its coverage of the clause 9.3.2 inputs and 9.3.3 outputs.
+    lang : {"zh", "en"}
 
     Examples
     --------
@@ -558,6 +588,12 @@ def review_paragraphs(review: pd.Series | None, coverage: pd.DataFrame, lang: st
 def baseline_table(comparison: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """:func:`~threec_helpers.audit.certification.baseline_comparison` with the effect labelled.
 
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        The before-vs-after comparison of the objectives.
+    lang : {"zh", "en"}
+
     Examples
     --------
     >>> c = pd.DataFrame({"objective": ["x"], "effect": ["now_met"]})
@@ -570,6 +606,14 @@ def baseline_table(comparison: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 def effects_paragraphs(comparison: pd.DataFrame | None, baseline: tuple[str, str] | None, lang: str = "zh") -> list[str]:
     """Before vs after in words and numbers: how many objectives improved, and which changed.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame or None
+        The before-vs-after comparison (None: no baseline data).
+    baseline : tuple of str or None
+        ``(first, last)`` month of the baseline period.
+    lang : {"zh", "en"}
 
     Examples
     --------
@@ -618,6 +662,12 @@ def readiness_table(readiness: Any, lang: str = "zh") -> pd.DataFrame:
 def readiness_paragraphs(readiness: Any, lang: str = "zh") -> list[str]:
     """The readiness statement: the conclusion, what blocks it or its conditions, and the rules.
 
+    Parameters
+    ----------
+    readiness : Readiness
+        The certification readiness verdict.
+    lang : {"zh", "en"}
+
     Examples
     --------
     >>> from threec_helpers.audit.certification import Readiness
@@ -641,6 +691,12 @@ def readiness_paragraphs(readiness: Any, lang: str = "zh") -> list[str]:
 
 def readiness_figure(readiness: Any, lang: str = "zh") -> dict[str, Any]:
     """The readiness conclusion as a headline figure (good / warn / bad).
+
+    Parameters
+    ----------
+    readiness : Readiness
+        The certification readiness verdict.
+    lang : {"zh", "en"}
 
     Examples
     --------
@@ -666,6 +722,18 @@ def objective_trends(objectives: pd.DataFrame, measurements: pd.DataFrame, until
     list of dict
         ``objective_id``, ``objective`` (name), ``unit``, ``comparator``, ``target``,
         ``months`` (``YYYY-MM``), ``values`` (float or None), ``met`` (bool or None).
+
+    Parameters
+    ----------
+    objectives : pandas.DataFrame
+        The quality objectives.
+    measurements : pandas.DataFrame
+        Their monthly measurements.
+    until : str, date or Period
+        The last month shown (see above).
+    lang : {"zh", "en"}
+    months : int
+        How many months are shown.
 
     Examples
     --------

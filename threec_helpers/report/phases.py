@@ -517,6 +517,22 @@ def value_note(dec: pd.Series, whale: pd.Series, table: pd.DataFrame, lang: str 
     value destroyers, the whale curve's peak. Without cost-to-serve data it says the profit
     is gross margin and which data would complete it (:func:`gross_margin_note`).
 
+    Parameters
+    ----------
+    dec : pandas.Series
+        The profit decomposition: ``operating_profit``, ``profit_from_profitable``,
+        ``loss_from_unprofitable``.
+    whale : pandas.Series
+        The whale curve's summary: ``value_destroyer_share``, ``peak_pct``.
+    table : pandas.DataFrame
+        The customer table (whether it has cost-to-serve).
+    lang : {"zh", "en"}
+    currency : str
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> dec = pd.Series({"operating_profit": 70.0, "profit_from_profitable": 100.0, "loss_from_unprofitable": 30.0})
@@ -536,6 +552,14 @@ def value_note(dec: pd.Series, whale: pd.Series, table: pd.DataFrame, lang: str 
 def gross_margin_note(lang: str = "zh") -> str:
     """The sentence every output shows when profit is gross margin: what is missing and what
     data would complete it, in words.
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
 
     Examples
     --------

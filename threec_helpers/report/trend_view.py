@@ -20,7 +20,34 @@ from .trends import figure_trends, pyramid_migration, read_history
 
 def notebook_trends(ctx) -> dict[str, Any]:
     """The trends of ``ctx``'s recorded key figures: ``trends`` (:func:`.trends.figure_trends`),
-    ``migration`` rows, ``periods`` (oldest first)."""
+    ``migration`` rows, ``periods`` (oldest first).
+
+    Parameters
+    ----------
+    ctx : NotebookContext
+        The notebook's context: its ``notebook``, recorded ``headline`` and ``tables``, ``period``,
+        ``config``, ``lang`` and ``output_dir``.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    A client's first period: no earlier results, no trend.
+
+    >>> import datetime as dt
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from types import SimpleNamespace as NS
+    >>> fy = NS(id="FY2026", start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    >>> config = NS(client_id="acme", current_period="FY2026", periods=(fy,), targets={}, period=lambda pid: fy)
+    >>> ctx = NS(notebook="02_analysis", headline=[], tables={}, period=fy, config=config, lang="en",
+    ...          output_dir=Path(tempfile.mkdtemp()) / "acme" / "FY2026",
+    ...          t=lambda key, **kw: key, heading=print, note=print)
+    >>> notebook_trends(ctx)
+    {'trends': [], 'migration': [], 'periods': ['FY2026']}
+    """
     current = {ctx.notebook: {"headline": list(ctx.headline), "tables": dict(ctx.tables)}}
     history, unit, targets = read_history(ctx.output_dir.parent / ctx.period.id, ctx.config.client_id,
                                           config=ctx.config, current=current)
@@ -31,7 +58,36 @@ def notebook_trends(ctx) -> dict[str, Any]:
 
 
 def show_trends(ctx) -> dict[str, Any]:
-    """Show the trends section in the notebook's report; return what :func:`notebook_trends` found."""
+    """Show the trends section in the notebook's report; return what :func:`notebook_trends` found.
+
+    Parameters
+    ----------
+    ctx : NotebookContext
+        As for :func:`notebook_trends`; its ``heading``, ``note``, ``table`` and ``t`` show the section.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    Without earlier periods the section says so (here ``t`` gives the text key, ``heading`` and
+    ``note`` print).
+
+    >>> import datetime as dt
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from types import SimpleNamespace as NS
+    >>> fy = NS(id="FY2026", start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    >>> config = NS(client_id="acme", current_period="FY2026", periods=(fy,), targets={}, period=lambda pid: fy)
+    >>> ctx = NS(notebook="02_analysis", headline=[], tables={}, period=fy, config=config, lang="en",
+    ...          output_dir=Path(tempfile.mkdtemp()) / "acme" / "FY2026",
+    ...          t=lambda key, **kw: key, heading=print, note=print)
+    >>> show_trends(ctx)["trends"]
+    trends.section
+    trends.none
+    []
+    """
     import pandas as pd
     from IPython.display import HTML, display
 

@@ -54,6 +54,21 @@ def _number(value: Any) -> float | None:
 def target_of(notebook: str, key: str, targets: Mapping[str, Any] | None) -> float | None:
     """The target a figure is judged against, or None.
 
+    Parameters
+    ----------
+    notebook : str
+        The notebook whose headline holds the figure (``02_analysis``).
+    key : str
+        The figure's headline key.
+    targets : dict, optional
+        The client's ``client.yaml`` ``targets``.
+
+    Returns
+    -------
+    float or None
+        The client's target for a target-ruled figure, the contract's fixed threshold for the
+        others with one, else None.
+
     Examples
     --------
     >>> target_of("02_analysis", "retention", {"retention": 0.9})
@@ -73,6 +88,20 @@ def target_of(notebook: str, key: str, targets: Mapping[str, Any] | None) -> flo
 def verdict(good: str, before: float, after: float, target: float | None = None) -> int:
     """+1 when ``after`` is better than ``before`` by ``good``, -1 worse, 0 same or no direction.
 
+    Parameters
+    ----------
+    good : {"up", "down", "target", "none"}
+        The figure's good direction (:mod:`.catalog`).
+    before, after : float
+        The earlier and the later value.
+    target : float, optional
+        Kept for the caller; a ``target`` figure is judged as better higher.
+
+    Returns
+    -------
+    int
+        +1, -1 or 0.
+
     Examples
     --------
     >>> verdict("down", 0.3, 0.2), verdict("up", 0.3, 0.2), verdict("none", 1, 2)
@@ -89,6 +118,18 @@ def verdict(good: str, before: float, after: float, target: float | None = None)
 
 def streak(values: list[float]) -> tuple[int, int]:
     """The moves at the end of ``values``: (sign of the last move, how many moves in a row had it).
+
+    Parameters
+    ----------
+    values : list of float
+        Oldest first.
+
+    Returns
+    -------
+    sign : int
+        +1 rising, -1 falling, 0 unchanged (or fewer than two values).
+    count : int
+        How many moves at the end had that sign (0 for fewer than two values).
 
     Examples
     --------
@@ -152,7 +193,23 @@ def trend_words(values: list[float], good: str, unit: str, lang: str, target: fl
 
 
 def step_unit(months: int) -> str:
-    """What one step of a cadence is called: 12 months a year, 1 a month, 3 a quarter, 6 a half year."""
+    """What one step of a cadence is called: 12 months a year, 1 a month, 3 a quarter, 6 a half year.
+
+    Parameters
+    ----------
+    months : int
+        The cadence in whole months (:func:`threec_helpers.inputs.periods.cadence`).
+
+    Returns
+    -------
+    str
+        ``year``, ``month``, ``quarter``, ``half`` or, for any other length, ``period``.
+
+    Examples
+    --------
+    >>> step_unit(12), step_unit(1), step_unit(3), step_unit(6), step_unit(2)
+    ('year', 'month', 'quarter', 'half', 'period')
+    """
     return {12: "year", 1: "month", 3: "quarter", 6: "half"}.get(months, "period")
 
 
@@ -224,6 +281,15 @@ def figure_trends(history: History, lang: str, *, targets: Mapping[str, Any] | N
 def pyramid_migration(history: History, lang: str, notebook: str = "02_analysis") -> list[dict[str, Any]]:
     """The customers per pyramid tier in each period and the change across each consecutive pair.
 
+    Parameters
+    ----------
+    history : list of (period, results)
+        Oldest first (:func:`read_history`).
+    lang : {"zh", "en"}
+        Kept for a uniform call; the tier labels come from the results files.
+    notebook : str
+        The notebook whose ``tiers`` table holds the counts.
+
     Returns
     -------
     list of dict
@@ -286,6 +352,15 @@ def read_history(folder: str | Path, client_id: str, *, config: Any = None, data
         What one step is (``year``, ``month``, ...; :func:`threec_helpers.report.trends.step_unit`).
     targets : dict
         The client's ``targets``.
+
+    Examples
+    --------
+    A client without a ``client.yaml``: the period alone, no trend.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> read_history(root / "batch" / "acme" / "FY2026", "acme", data_root=root, current={})
+    ([('FY2026', {})], 'period', {})
     """
     folder = Path(folder)
     period = folder.name
