@@ -286,19 +286,19 @@ def execute_notebook(km, input_path: str, output_path: str, **kwargs):
     NotebookNode
         The executed notebook.
 
+    Runs with real kernels (isolation between notebooks, a dying or hanging kernel replaced)
+    are in ``tests/integration/batch/test_batch_warm.py``; a kernel is too slow and too
+    dependent on the machine's load for a docstring example.
+
     Examples
     --------
-    >>> import tempfile, nbformat
-    >>> folder = tempfile.mkdtemp()
-    >>> source = f"{folder}/in.ipynb"
-    >>> nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")]), source)
-    >>> pool = KernelPool(spare=0, imports=[])
-    >>> km = pool.take("python3", folder)
-    >>> done = execute_notebook(km, source, f"{folder}/out.ipynb", kernel_name="python3", progress_bar=False)
-    >>> pool.release(km)
-    >>> pool.close()
-    >>> done.cells[0].outputs[0]["text"]
-    '42\\n'
+    The notebook runs through papermill's own client, handed the warm kernel and its client:
+
+    >>> engine = _warm_engine()
+    >>> engine.__name__, engine.__mro__[1].__name__
+    ('WarmEngine', 'NBClientEngine')
+    >>> IOPUB_TIMEOUT  # seconds a finished cell's output may take to arrive
+    60
     """
     import papermill as pm
     from papermill.engines import papermill_engines
