@@ -6,7 +6,7 @@ as much as those at the top (a cycle hidden in a function is still a cycle). The
 shims (``# threec: import-path shim``) are left out: they alias a moved module on purpose.
 
 Layers, from the bottom: the shared helpers (errors, i18n, paths, storage, arrays,
-ordering, compat) and ``spc/``; ``inputs/``; ``measures/`` and ``audit/``; ``plots/``;
+ordering, spreadsheet, compat) and ``spc/``; ``inputs/``; ``measures/`` and ``audit/``; ``plots/``;
 ``report/``; ``batch/``; the command line. A layer may import any layer below it, never one
 above.
 """

@@ -25,8 +25,12 @@ import pandas as pd
 from ..i18n import t
 from ..inputs.config import ClientConfig
 from ..inputs.forms import FORM_KIND, FORM_VERSION, META_ITEMS_ROW, META_SHEET, RESPONSES_TABLE
+from ..spreadsheet import print_setup, row_height
 from ..storage import atomic_target
 from .checklists import Checklist
+
+#: widths of the form's columns: area, item, text, guidance, scale, veto, score, evidence, remarks
+FORM_WIDTHS = (16, 10, 40, 36, 24, 9, 9, 30, 30)
 
 
 def _score_values(checklist: Checklist, item: Mapping[str, Any]) -> list[float]:
@@ -139,6 +143,7 @@ def write_audit_form(checklist: Checklist, out: str | Path, config: ClientConfig
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
                                             "strings_to_urls": False})
         bold = wb.add_format({"bold": True})
+        plain = wb.add_format({"align": "left"})
         title_fmt = wb.add_format({"bold": True, "font_size": 14})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
@@ -146,27 +151,23 @@ def write_audit_form(checklist: Checklist, out: str | Path, config: ClientConfig
         veto_fmt = wb.add_format({"bold": True, "font_color": "#C00000", "valign": "top"})
         ws = wb.add_worksheet(t("form.sheet", lang))
         meta = wb.add_worksheet(META_SHEET)
-        ws.set_column(0, 0, 16)
-        ws.set_column(1, 1, 10)
-        ws.set_column(2, 2, 40)
-        ws.set_column(3, 3, 36)
-        ws.set_column(4, 4, 24)
-        ws.set_column(5, 6, 9)
-        ws.set_column(7, 8, 30)
+        for c, width in enumerate(FORM_WIDTHS):
+            ws.set_column(c, c, width)
         ws.write_string(0, 0, t("form.title", lang, checklist=checklist.title_in(lang)), title_fmt)
-        ws.write_string(1, 0, t("form.how", lang))
-        block = [("form.client", f"{config.client_id}", config.display_name(lang)),
-                 ("form.checklist", checklist.id, checklist.title_in(lang)),
-                 ("form.round", round_id, ""),
-                 ("form.respondent", respondent or "", ""),
-                 ("form.role", role or "", ""),
-                 ("form.date", "", "")]
-        for i, (key, value, note) in enumerate(block, start=2):
+        how = t("form.how", lang)
+        ws.merge_range(1, 0, 1, len(FORM_WIDTHS) - 1, how, wrap)
+        ws.set_row(1, row_height([(how, sum(FORM_WIDTHS))]))
+        # what the reader sees: names, not ids (the ids are in the hidden sheet, where a returned form is checked)
+        block = [("form.client", config.display_name(lang)),
+                 ("form.checklist", checklist.title_in(lang)),
+                 ("form.round", str(round_id)),
+                 ("form.respondent", respondent or ""),
+                 ("form.role", role or ""),
+                 ("form.date", "")]
+        for i, (key, value) in enumerate(block, start=2):
             ws.write_string(i, 0, t(key, lang), bold)
             editable = key in ("form.respondent", "form.role", "form.date")
-            ws.write_string(i, 1, value, fill if editable else None)
-            if note:
-                ws.write_string(i, 2, note)
+            ws.merge_range(i, 1, i, 2, value, fill if editable else plain)
         role_row = 6
         if roles:
             meta.write_string(0, 5, "roles")
@@ -198,6 +199,9 @@ def write_audit_form(checklist: Checklist, out: str | Path, config: ClientConfig
             ws.write_string(row, 2, str(item[f"text_{lang}"]), wrap)
             ws.write_string(row, 3, str(item[f"evidence_{lang}"] or ""), wrap)
             ws.write_string(row, 4, scale_text(checklist, item, lang), wrap)
+            ws.set_row(row, row_height([(item[f"area_title_{lang}"], FORM_WIDTHS[0]), (item[f"text_{lang}"], FORM_WIDTHS[2]),
+                                        (item[f"evidence_{lang}"] or "", FORM_WIDTHS[3]),
+                                        (scale_text(checklist, item, lang), FORM_WIDTHS[4])], minimum_lines=2))
             if item["veto"]:
                 ws.write_string(row, 5, t("form.veto_mark", lang), veto_fmt)
             values = _score_values(checklist, item)
@@ -221,9 +225,7 @@ def write_audit_form(checklist: Checklist, out: str | Path, config: ClientConfig
             ws.write_string(row, 7, "" if evidence is None or pd.isna(evidence) else str(evidence), fill)
             ws.write_blank(row, 8, None, fill)
         ws.freeze_panes(header_row + 1, 2)
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(header_row)
+        print_setup(ws, landscape=True, header_row=header_row)
         meta.hide()
         ws.activate()
         wb.close()

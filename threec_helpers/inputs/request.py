@@ -28,6 +28,7 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from ..i18n import t
+from ..spreadsheet import print_setup, row_height, text_width
 from ..storage import atomic_target
 from .config import ClientConfig
 from .contract import Column, Table, choices, display_header, display_value, sheet_title, tables_for
@@ -43,6 +44,9 @@ _COLUMN_EXAMPLES: dict[str, Any] = {
     "score": 4, "satisfaction": 4, "recommend": 8, "share_of_need": 0.4, "round": "1", "wave": "2025",
     "clause": "7.5.3", "target": 95, "numerator": 95, "denominator": 100, "value": 98.5,
 }
+
+#: widths of the cover sheet's columns: label, text, required or not, rows pre-filled
+COVER_WIDTHS = (24, 70, 14, 14)
 
 #: per-column lists given by the caller, e.g. ``{"item_id": [...]}``; applied to every table having the column
 ListSpec = Mapping[str, Sequence[str]]
@@ -194,6 +198,7 @@ def write_request_workbook(config: ClientConfig, out: str | Path, *, tables: Map
             "title": wb.add_format({"bold": True, "font_size": 14}),
             "bold": wb.add_format({"bold": True}),
             "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+            "top": wb.add_format({"valign": "top"}),
             "header": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                                      "valign": "top"}),
             "header_req": wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True,
@@ -252,7 +257,10 @@ def _write_table(ws, table: Table, config: ClientConfig, lang: str, data: pd.Dat
         header = display_header(col, lang)
         ws.write_string(0, c, header, fmt["header_req"] if col.required and not col.nullable else fmt["header"])
         ws.write_comment(0, c, _column_note(table, col, config, lang), {"x_scale": 2.2, "y_scale": 1.6})
-        width = max(12, min(40, 2 * len(header) + 4 if lang == "zh" else len(header) + 6))
+        shown = [] if data is None or col.name not in data.columns else data[col.name].head(500).dropna()
+        widest = max([text_width(header) + 4] + [text_width(_cell(col, v, lang)) + 2 for v in shown
+                                                 if col.type in ("string", "category", "bool", "period")])
+        width = max(12, min(40, widest))
         ws.set_column(c, c, width, fmt["date"] if col.type == "date" else
                       (fmt["text"] if col.type in ("string", "month", "period") else None))
         example = _example(col, lang)
@@ -268,6 +276,7 @@ def _write_table(ws, table: Table, config: ClientConfig, lang: str, data: pd.Dat
             ws.write_string(1, c, str(example), fmt["example"])
         _validate_column(ws, table, col, c, lang, list_refs, strict_lists, today)
     ws.freeze_panes(1, 0)
+    print_setup(ws, landscape=True, header_row=0)
     if data is None or data.empty:
         return 0
     present = [(c, col) for c, col in enumerate(table.columns) if col.name in data.columns]
@@ -324,12 +333,13 @@ def _validate_column(ws, table: Table, col: Column, c: int, lang: str, list_refs
 
 def _write_cover(ws, config: ClientConfig, lang: str, engagement_tables: list[Table], filled: dict[str, int],
                  contact: str | None, due: str | None, fmt: dict, prefilled: bool) -> None:
-    ws.set_column(0, 0, 24)
-    ws.set_column(1, 1, 70)
-    ws.set_column(2, 3, 14)
+    for c, width in enumerate(COVER_WIDTHS):
+        ws.set_column(c, c, width)
+    print_setup(ws, landscape=False)
     ws.write_string(0, 0, t("request.title", lang, client=config.display_name(lang)), fmt["title"])
-    ws.write_string(2, 0, t("request.intro", lang, engagement=t(f"request.engagement.{config.engagement}", lang)),
-                    fmt["wrap"])
+    intro = t("request.intro", lang, engagement=t(f"request.engagement.{config.engagement}", lang))
+    ws.merge_range(2, 0, 2, 3, intro, fmt["wrap"])
+    ws.set_row(2, row_height([(intro, sum(COVER_WIDTHS))]))
     periods = sorted(config.periods, key=lambda p: (p.start, p.end))
     row = 4
     ws.write_string(row, 0, t("request.periods", lang), fmt["bold"])
@@ -348,17 +358,20 @@ def _write_cover(ws, config: ClientConfig, lang: str, engagement_tables: list[Ta
         ws.write_string(row, c, t(key, lang), fmt["header"])
     for table in engagement_tables:
         row += 1
-        ws.write_string(row, 0, sheet_title(table.name, lang))
-        ws.write_string(row, 1, table.doc_zh if lang == "zh" else table.doc_en, fmt["wrap"])
-        ws.write_string(row, 2, t("request.required" if table.required else "request.optional", lang))
-        ws.write_number(row, 3, filled.get(table.name, 0))
+        ws.write_string(row, 0, sheet_title(table.name, lang), fmt["top"])
+        content = table.doc_zh if lang == "zh" else table.doc_en
+        ws.write_string(row, 1, content, fmt["wrap"])
+        ws.set_row(row, row_height([(content, COVER_WIDTHS[1])]))
+        ws.write_string(row, 2, t("request.required" if table.required else "request.optional", lang), fmt["top"])
+        ws.write_number(row, 3, filled.get(table.name, 0), fmt["top"])
     row += 2
     ws.write_string(row, 0, t("request.how", lang), fmt["bold"])
     steps = ["request.how.1", "request.how.2", "request.how.3", "request.how.4"] + (["request.how.5"] if prefilled else [])
     for i, key in enumerate(steps, start=1):
         row += 1
-        ws.write_string(row, 0, f"{i}.")
+        ws.write_string(row, 0, f"{i}.", fmt["top"])
         ws.write_string(row, 1, t(key, lang), fmt["wrap"])
+        ws.set_row(row, row_height([(t(key, lang), COVER_WIDTHS[1])]))
 
 
 def request_lists_from_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:

@@ -6,6 +6,7 @@ Debian package ``libreoffice-calc``, as it installs Chromium for the browser tes
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -57,3 +58,34 @@ def test_workbooks_open_in_libreoffice(tmp_path):
         assert csvs, f"LibreOffice wrote nothing for {book.name}"
         text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in csvs)
         assert "【示例】" in text or "[Example]" in text or "ORG.1" in text
+
+
+def _footer(page) -> str:
+    """The text of a PDF page's foot (the sheet's name and "page / pages" threec prints there)."""
+    return page.get_textpage().get_text_bounded(bottom=0, top=60)
+
+
+def test_the_request_workbook_prints_each_sheet_one_page_wide(tmp_path):
+    """Printed (LibreOffice's PDF export honours the workbook's print settings): the cover fits
+    one page, with its title and its last instruction; a table sheet's page carries every header,
+    so no column spills onto a page of its own; each page's foot names its sheet."""
+    import pypdfium2
+
+    _need_soffice()
+    _, config, tables = validate_client("demo_manufacturer", DEMO)
+    book = write_request_workbook(config, tmp_path / "request.xlsx", tables={k: v.head(30) for k, v in tables.items()})
+    done = subprocess.run([SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                           "--norestore", "--convert-to", "pdf", "--outdir", str(tmp_path), str(book)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    pdf = pypdfium2.PdfDocument(tmp_path / "request.pdf")
+    pages = [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    feet = [_footer(pdf[i]) for i in range(len(pdf))]
+    cover = [i for i, f in enumerate(feet) if "说明" in f.split()]
+    assert cover == [0], feet
+    assert "资料清单" in pages[0] and "填写说明" in pages[0] and "已预填的数据" in pages[0]
+    customers = [i for i, f in enumerate(feet) if "客户" in f.split()]
+    assert len(customers) == 1, feet  # 30 rows: one page, not a page per column
+    for header in ("客户编号", "客户名称", "状态", "细分", "地区", "首次购买日期", "潜在采购额"):
+        assert header in pages[customers[0]], header
+    assert all(re.search(r"\d+ / \d+", f) for f in feet), feet
