@@ -286,11 +286,12 @@ def form_html(checklist: Checklist, config: ClientConfig, *, lang: str | None = 
             f"<td>{esc(str(item[f'text_{lang}']))}<div class='g'>{esc(str(item[f'evidence_{lang}'] or ''))}</div></td>"
             f"<td class='s'>{esc(scale_text(checklist, item, lang))}<div>{esc(options)}</div></td>"
             f"<td class='v'>{esc(veto)}</td><td class='n'>{esc(score_text)}</td><td></td><td></td></tr>")
+    # names, not ids; the client and round cells also feed the running footer (print.css string-set)
     block = "".join(
-        f"<tr><th>{esc(t(k, lang))}</th><td>{esc(v)}</td></tr>" for k, v in (
-            ("form.client", f"{config.client_id} {config.display_name(lang)}"),
-            ("form.checklist", f"{checklist.id} {checklist.title_in(lang)}"), ("form.round", round_id),
-            ("form.respondent", respondent or ""), ("form.role", role or ""), ("form.date", "")))
+        f"<tr><th>{esc(t(k, lang))}</th><td class='{cls}'>{esc(v)}</td></tr>" for k, v, cls in (
+            ("form.client", config.display_name(lang), "client"),
+            ("form.checklist", checklist.title_in(lang), ""), ("form.round", round_id, "round"),
+            ("form.respondent", respondent or "", ""), ("form.role", role or "", ""), ("form.date", "", "")))
     heads = "".join(f"<th>{esc(t(k, lang))}</th>" for k in (
         "form.col.area", "form.col.item", "form.col.text", "form.col.scale", "form.col.veto", "form.col.score",
         "form.col.evidence", "form.col.remarks"))
@@ -298,11 +299,13 @@ def form_html(checklist: Checklist, config: ClientConfig, *, lang: str | None = 
              "table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:3px;vertical-align:top}"
              "table.block{width:60%;margin-bottom:8px}table.block td{min-width:60mm;height:14pt}"
              "thead{display:table-header-group}tr{page-break-inside:avoid}.g{color:#555;font-size:8pt}"
+             "table.items{break-inside:auto;page-break-inside:auto}"
+             "td.client{string-set:client content()}td.round{string-set:period content()}"
              ".s{width:22%}.v{color:#c00000;font-weight:bold}.n{width:6%}td:nth-child(7),td:nth-child(8){width:14%}")
     return (f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
             f"<style>{style}</style></head><body><h1>{esc(t('form.title', lang, checklist=checklist.title_in(lang)))}"
             f"</h1><p>{esc(t('form.how', lang))}</p><table class='block'>{block}</table>"
-            f"<table><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>")
+            f"<table class='items'><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>")
 
 
 def answers_by_respondent(responses: pd.DataFrame, engagement: str, round_id: str | None = None

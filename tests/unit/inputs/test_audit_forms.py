@@ -216,3 +216,23 @@ def test_cli_writes_form_pdf_request_workbook_and_filled_forms(tmp_path):
     assert res.exit_code == 0, res.output
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
     assert "内审发现" in wb.sheetnames and wb["内审发现"].max_row > 2
+
+
+def test_the_form_shows_names_not_ids(tmp_path):
+    """What the respondent reads names the client and the checklist; their ids stay in the hidden
+    sheet, where a returned form is checked (the form reads back as before)."""
+    from threec_helpers.audit.forms import form_html
+
+    config = load_client_config(DEMO / "demo_manufacturer")
+    checklist = load_checklist("customer_focus")
+    book = write_audit_form(checklist, tmp_path / "form.xlsx", config, respondent="S01", role="sales")
+    wb = openpyxl.load_workbook(book)
+    visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+    shown = " ".join(str(c.value) for ws in visible for row in ws.iter_rows() for c in row if c.value is not None)
+    assert config.display_name("zh") in shown and checklist.title_in("zh") in shown
+    assert config.client_id not in shown and checklist.id not in shown
+    hidden = " ".join(str(c.value) for ws in wb.worksheets if ws.sheet_state != "visible"
+                      for row in ws.iter_rows() for c in row if c.value is not None)
+    assert config.client_id in hidden and checklist.id in hidden
+    page = form_html(checklist, config, respondent="S01", role="sales")
+    assert config.client_id not in page and checklist.id not in page
