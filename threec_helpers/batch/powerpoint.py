@@ -572,7 +572,14 @@ def deck_pptx(results: Mapping[str, Mapping[str, Any]], model: Mapping[str, Any]
                 deck.table(table_title(tname, lang), grid, t("office.notes.table", lang, source=name))
     changes = sections.get("changes")
     if changes and changes.get("tables"):
-        deck.table(t("office.what_changed", lang), _model_grid(changes["tables"][0]))
+        grid, left_out = changes_grid(changes["tables"][0])
+        title = t("office.what_changed", lang)
+        notes = ""
+        if left_out:
+            title = t("office.what_changed_top", lang, n=len(grid.rows), total=len(grid.rows) + len(left_out))
+            notes = t("office.notes.changes_left_out", lang, n=len(left_out),
+                      figures=("、" if lang == "zh" else ", ").join(left_out))
+        deck.table(title, grid, notes)
     conclusions = [str(p.get("conclusion")) for p in results.values() if p.get("conclusion")]
     notes = "\n\n".join(f"{h}\n{text}" if h else text for h, text in commentary_sections(commentary, lang))
     slide = deck.slide(t("office.conclusion", lang), notes or "\n".join(conclusions))
@@ -622,6 +629,52 @@ def records_table(rows: Sequence[Mapping[str, Any]], lang: str, headers: Mapping
     for r in rows:
         body.append([format_cell(r.get(c), lang, c) for c in cols])
     return Grid([table_header(c, lang, dict(headers or {})) for c in cols], body, numeric, title)
+
+
+#: order of the rows of "what changed" on a slide: the changes a panel must hear first
+_CHANGE_RANK = {"worse": 0, "better": 1}
+
+
+def changes_grid(table: Mapping[str, Any], limit: int = ROWS_PER_SLIDE) -> tuple[Grid, list[str]]:
+    """The "what changed" table of a briefing as one slide: the figures that got worse first,
+    then those that got better, then the rest, at most ``limit`` rows; and the figures left out.
+
+    The briefing, its Word file and the report keep the whole table; a deck tells a panel what
+    moved, on one slide, and names the others in the speaker notes.
+
+    Parameters
+    ----------
+    table : mapping
+        The briefing's table (``columns``: ``label``; ``rows``: cells with ``text`` and ``cls``,
+        the direction cell's ``cls`` being ``"direction worse"``, ``"direction better"``, ...).
+    limit : int
+        Rows on the slide.
+
+    Returns
+    -------
+    grid : Grid
+        The rows shown, in the order above (the briefing's order within each group).
+    left_out : list of str
+        The first cell (the figure's name) of each row not shown.
+
+    Examples
+    --------
+    >>> row = lambda name, cls: [{"text": name, "cls": ""}, {"text": "↑", "cls": cls}]
+    >>> table = {"columns": [{"label": "指标"}, {"label": "方向"}],
+    ...          "rows": [row("收入", "direction neutral"), row("保留率", "direction worse"),
+    ...                   row("利润", "direction better")]}
+    >>> grid, left_out = changes_grid(table, limit=2)
+    >>> [r[0] for r in grid.rows], left_out
+    (['保留率', '利润'], ['收入'])
+    """
+    def rank(row: Sequence[Mapping[str, Any]]) -> int:
+        classes = " ".join(str(c.get("cls") or "") for c in row).split()
+        return min((_CHANGE_RANK[c] for c in classes if c in _CHANGE_RANK), default=len(_CHANGE_RANK))
+
+    rows = sorted(table["rows"], key=rank)  # stable: the briefing's order within a group
+    shown, rest = rows[:limit], rows[limit:]
+    grid = Grid([c["label"] for c in table["columns"]], [[c["text"] for c in row] for row in shown])
+    return grid, [str(row[0]["text"]) for row in rest]
 
 
 def _model_grid(table: Mapping[str, Any]) -> Grid:

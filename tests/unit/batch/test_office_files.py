@@ -187,3 +187,25 @@ def test_masked_word_report_and_deck_hold_no_customer_name():
     data = word.report_docx(clean_notebook(nb, scrub=scrub), META, brand=BRAND, date="2026-11-01")
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
     assert "客户-3F9A2C" in text and "Alpha Hotel" not in text
+
+
+def test_what_changed_is_one_slide_with_the_worse_first_and_the_rest_in_the_notes():
+    """A panel hears what got worse, then what got better, on one slide; the briefing keeps the
+    whole comparison, and the slide's notes name every figure left out."""
+    def row(name, assessment):
+        return [{"text": name, "cls": ""}, {"text": "1", "cls": "num"}, {"text": "↑", "cls": f"direction {assessment}"}]
+
+    rows = [row(f"持平{i}", "neutral") for i in range(10)] + [row("利润", "better"), row("保留率", "worse")] \
+        + [row(f"无上期{i}", "none") for i in range(5)] + [row("满意度", "worse")]
+    table = {"columns": [{"label": "指标"}, {"label": "本期"}, {"label": "方向"}], "rows": rows}
+    sections = {"sections": [{"id": "changes", "title": "变化", "tables": [table]}]}
+    data = powerpoint.deck_pptx({}, sections, title="汇报", client_id="c", client_name="客户", period="2026-10",
+                                lang="zh", brand=BRAND, date="2026-11-01")
+    prs = pptx.Presentation(io.BytesIO(data))
+    slides = [s for s in prs.slides if any(sh.has_table for sh in s.shapes)]
+    assert len(slides) == 1
+    shown = [r.cells[0].text for r in list(next(sh.table for sh in slides[0].shapes if sh.has_table).rows)[1:]]
+    assert shown[:3] == ["保留率", "满意度", "利润"] and len(shown) == powerpoint.ROWS_PER_SLIDE
+    assert "共 18 项" in slides[0].shapes.title.text
+    notes = slides[0].notes_slide.notes_text_frame.text
+    assert "另有 6 项" in notes and "无上期4" in notes and "保留率" not in notes
