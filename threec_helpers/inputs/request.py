@@ -45,9 +45,6 @@ _COLUMN_EXAMPLES: dict[str, Any] = {
     "clause": "7.5.3", "target": 95, "numerator": 95, "denominator": 100, "value": 98.5,
 }
 
-#: widths of the cover sheet's columns: label, text, required or not, rows pre-filled
-COVER_WIDTHS = (24, 70, 14, 14)
-
 #: per-column lists given by the caller, e.g. ``{"item_id": [...]}``; applied to every table having the column
 ListSpec = Mapping[str, Sequence[str]]
 
@@ -333,13 +330,17 @@ def _validate_column(ws, table: Table, col: Column, c: int, lang: str, list_refs
 
 def _write_cover(ws, config: ClientConfig, lang: str, engagement_tables: list[Table], filled: dict[str, int],
                  contact: str | None, due: str | None, fmt: dict, prefilled: bool) -> None:
-    for c, width in enumerate(COVER_WIDTHS):
+    heads = ("request.col.sheet", "request.col.content", "request.col.need", "request.col.rows")
+    # label and sheet names, the text (wrapped), required or not, rows pre-filled: each as wide as it needs
+    widths = (max([20] + [text_width(sheet_title(tb.name, lang)) + 2 for tb in engagement_tables]), 64,
+              max(10, text_width(t(heads[2], lang)) + 2), max(10, text_width(t(heads[3], lang)) + 2))
+    for c, width in enumerate(widths):
         ws.set_column(c, c, width)
     print_setup(ws, landscape=False)
     ws.write_string(0, 0, t("request.title", lang, client=config.display_name(lang)), fmt["title"])
     intro = t("request.intro", lang, engagement=t(f"request.engagement.{config.engagement}", lang))
     ws.merge_range(2, 0, 2, 3, intro, fmt["wrap"])
-    ws.set_row(2, row_height([(intro, sum(COVER_WIDTHS))]))
+    ws.set_row(2, row_height([(intro, sum(widths))]))
     periods = sorted(config.periods, key=lambda p: (p.start, p.end))
     row = 4
     ws.write_string(row, 0, t("request.periods", lang), fmt["bold"])
@@ -354,14 +355,14 @@ def _write_cover(ws, config: ClientConfig, lang: str, engagement_tables: list[Ta
     row += 2
     ws.write_string(row, 0, t("request.sheets", lang), fmt["bold"])
     row += 1
-    for c, key in enumerate(("request.col.sheet", "request.col.content", "request.col.need", "request.col.rows")):
+    for c, key in enumerate(heads):
         ws.write_string(row, c, t(key, lang), fmt["header"])
     for table in engagement_tables:
         row += 1
         ws.write_string(row, 0, sheet_title(table.name, lang), fmt["top"])
         content = table.doc_zh if lang == "zh" else table.doc_en
         ws.write_string(row, 1, content, fmt["wrap"])
-        ws.set_row(row, row_height([(content, COVER_WIDTHS[1])]))
+        ws.set_row(row, row_height([(content, widths[1])]))
         ws.write_string(row, 2, t("request.required" if table.required else "request.optional", lang), fmt["top"])
         ws.write_number(row, 3, filled.get(table.name, 0), fmt["top"])
     row += 2
@@ -371,7 +372,7 @@ def _write_cover(ws, config: ClientConfig, lang: str, engagement_tables: list[Ta
         row += 1
         ws.write_string(row, 0, f"{i}.", fmt["top"])
         ws.write_string(row, 1, t(key, lang), fmt["wrap"])
-        ws.set_row(row, row_height([(t(key, lang), COVER_WIDTHS[1])]))
+        ws.set_row(row, row_height([(t(key, lang), widths[1])]))
 
 
 def request_lists_from_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:
