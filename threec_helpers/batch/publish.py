@@ -61,7 +61,26 @@ _OBJECT_REPR = re.compile(r"^\s*\[?<[^>]+ at 0x[0-9a-fA-F]+>\]?\s*$|^\s*<Figure 
 
 @functools.lru_cache(maxsize=1)
 def jinja_env():
-    """The Jinja2 environment of the report, index and briefing templates (autoescaped)."""
+    """The Jinja2 environment of the report, index and briefing templates (autoescaped).
+
+    Loads from ``threec_helpers/batch/templates`` (the cover, provenance appendix, slide deck,
+    batch index and briefing); HTML is escaped, so text from a client's data or a consultant's
+    commentary never runs as markup. Built once per process.
+
+    Returns
+    -------
+    jinja2.Environment
+
+    See Also
+    --------
+    render : one template, with the report's language bound.
+
+    Examples
+    --------
+    >>> env = jinja_env()
+    >>> env is jinja_env(), env.from_string("{{ name }}").render(name="<b>Acme</b>")
+    (True, '&lt;b&gt;Acme&lt;/b&gt;')
+    """
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -71,7 +90,33 @@ def jinja_env():
 
 
 def render(template: str, lang: str, **context: Any) -> str:
-    """Render ``templates/<template>`` with ``tr(key, **fields)`` bound to ``lang``."""
+    """Render ``templates/<template>`` with ``tr(key, **fields)`` bound to ``lang``.
+
+    Every template of a panel file goes through here, so its fixed words come from
+    ``threec_helpers/locale/*.yaml`` in the report's language. The template also gets
+    ``lang``, the package ``version`` and ``notebook_name`` (a notebook's title in words).
+
+    Parameters
+    ----------
+    template : str
+        File name under ``threec_helpers/batch/templates`` (e.g. ``"report_header.html.j2"``).
+    lang : {"zh", "en"}
+        Language of the template's words.
+    **context
+        The template's variables.
+
+    Returns
+    -------
+    str
+        The rendered HTML (autoescaped).
+
+    Examples
+    --------
+    >>> html = render("report_header.html.j2", "en", title="Customer value", client_id="acme",
+    ...               client_name="Acme", period="FY2026", brand={"firm": "Acme Consulting"}, date="2026-11-30")
+    >>> "<h1>Customer value</h1>" in html, "<th>Prepared by</th>" in html
+    (True, True)
+    """
     context.setdefault("notebook_name", functools.partial(notebook_name, lang=lang))
     return jinja_env().get_template(template).render(tr=functools.partial(_tr, lang=lang), lang=lang,
                                                      version=__version__, **context)
@@ -83,18 +128,81 @@ def _tr(key: str, lang: str, **fields: Any) -> str:
 
 @functools.lru_cache(maxsize=4)
 def asset(name: str) -> str:
-    """A template asset (CSS, vendored JS) as text."""
+    """A template asset (CSS, vendored JS) as text, to inline into a self-contained file.
+
+    The panel files fetch nothing when opened: the report stylesheet, the print stylesheet
+    and the vendored reveal.js are read from ``threec_helpers/batch/templates`` and written
+    into each file. The last few assets read are cached.
+
+    Parameters
+    ----------
+    name : str
+        Path under ``threec_helpers/batch/templates`` (e.g. ``"report.css"``, ``"revealjs/reveal.js"``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> asset("report.css").startswith("/* threec panel reports"), "@page" in asset("print.css")
+    (True, True)
+    """
     return (TEMPLATES / name).read_text(encoding="utf-8")
 
 
 def html_lang(lang: str) -> str:
+    """The ``lang`` attribute of a panel file's ``<html>`` element for a report language.
+
+    Browsers, screen readers and WeasyPrint choose fonts, hyphenation and line breaking by
+    it: Chinese reports are marked ``zh-CN``, English ones ``en``.
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+        The report's language.
+
+    Returns
+    -------
+    str
+        ``"zh-CN"`` or ``"en"``.
+
+    Examples
+    --------
+    >>> html_lang("zh"), html_lang("en")
+    ('zh-CN', 'en')
+    """
     return "zh-CN" if lang == "zh" else "en"
 
 
 def table_header(name: str, lang: str, headers: dict[str, str] | None = None) -> str:
     """A recorded table's header: the one its report showed (``columns`` of the results file,
     :class:`threec_helpers.report.tables.ReportTable`), else its ``col.<name>`` label
-    (:func:`threec_helpers.report.tables.column_label`, the one namespace of every format)."""
+    (:func:`threec_helpers.report.tables.column_label`, the one namespace of every format).
+
+    The XLSX workbook heads its columns with it, so a client sees the same words in the
+    workbook as in the report.
+
+    Parameters
+    ----------
+    name : str
+        The column's name in the results file.
+    lang : {"zh", "en"}
+        Language of the label.
+    headers : dict of str to str, optional
+        The headers the report showed, by column name.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> table_header("revenue", "en"), table_header("revenue", "zh")
+    ('Revenue', '收入')
+    >>> table_header("revenue", "en", {"revenue": "Revenue (CNY)"})
+    'Revenue (CNY)'
+    """
     if headers and isinstance(headers.get(name), str):
         return headers[name]
     return column_label(name, lang)
@@ -108,7 +216,31 @@ PERCENT_COLUMNS = frozenset({"attainment", "customer_share", "revenue_share", "p
 
 def format_cell(value: Any, lang: str, column: str | None = None) -> str:
     """A table value as text: thousands separators, 2 decimals for fractions, yes/no for booleans,
-    percentages for the ratio columns of :data:`PERCENT_COLUMNS`."""
+    percentages for the ratio columns of :data:`PERCENT_COLUMNS`.
+
+    Missing values (None, NaN) show as a dash; whole floats of 1000 or more lose their
+    decimals; other values are shown as they are.
+
+    Parameters
+    ----------
+    value : object
+        The cell's value.
+    lang : {"zh", "en"}
+        Language of yes/no.
+    column : str, optional
+        The column's name (a ratio column shows a percentage).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_cell(51084, "en"), format_cell(0.256, "en", "attainment"), format_cell(3.14159, "en")
+    ('51,084', '25.6%', '3.14')
+    >>> format_cell(True, "zh"), format_cell(None, "en"), format_cell(12345.0, "en")
+    ('是', '–', '12,345')
+    """
     if value is None:
         return "–"
     if isinstance(value, bool):
@@ -128,7 +260,31 @@ def format_cell(value: Any, lang: str, column: str | None = None) -> str:
 
 
 def failed_cell_index(nb) -> int | None:
-    """Index of the cell where execution stopped, or None."""
+    """Index of the cell where execution stopped, or None.
+
+    That cell is marked by the runner (``metadata.threec.failed``) or holds an error output;
+    :func:`clean_notebook` puts the failure note there, and the report shows what ran before.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        An executed notebook.
+
+    Returns
+    -------
+    int or None
+        The first failed cell's index; None when every cell ran.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> error = nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero",
+    ...                                traceback=[])
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Value"),
+    ...                                      nbformat.v4.new_code_cell("1 / 0", outputs=[error])])
+    >>> failed_cell_index(nb), failed_cell_index(nbformat.v4.new_notebook())
+    (1, None)
+    """
     for i, cell in enumerate(nb.cells):
         if cell.get("metadata", {}).get("threec", {}).get("failed"):
             return i
@@ -159,6 +315,20 @@ def clean_notebook(nb, *, scrub: Callable[[str], str] | None = None, failure_not
     Returns
     -------
     NotebookNode
+
+    Examples
+    --------
+    The parameters cell goes, the warning on stderr goes, the code is blanked and its
+    printed output stays:
+
+    >>> import nbformat
+    >>> out, warn = (nbformat.v4.new_output("stream", name=name, text=text)
+    ...              for name, text in (("stdout", "Revenue up 3%\\n"), ("stderr", "UserWarning: slow\\n")))
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_code_cell("period = 'FY2026'", metadata={"tags": ["parameters"]}),
+    ...     nbformat.v4.new_code_cell("print('Revenue up 3%')", outputs=[out, warn])])
+    >>> [(cell.source, [o["text"] for o in cell.outputs]) for cell in clean_notebook(nb).cells]
+    [('', ['Revenue up 3%\\n'])]
     """
     import nbformat
 
