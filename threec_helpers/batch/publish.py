@@ -412,7 +412,33 @@ def _exporter(kind: str = "report"):
 def branding_for(meta: dict[str, Any]):
     """The branding of a report's client (:mod:`threec_helpers.batch.branding`): ``meta["branding"]``
     when given, else read for ``meta["client_id"]`` under ``meta["data_root"]`` (else the folder
-    of the client's ``client.yaml`` named in the provenance, else the default data root)."""
+    of the client's ``client.yaml`` named in the provenance, else the default data root).
+
+    Every format of a report takes its firm name, logo, colours and confidentiality line
+    from here; a client's own ``branding.yaml`` overrides the firm's, which overrides the
+    package default.
+
+    Parameters
+    ----------
+    meta : dict
+        The report's meta (see :func:`publish_notebook`); reads ``branding``, ``client_id``,
+        ``data_root`` and ``provenance``.
+
+    Returns
+    -------
+    threec_helpers.batch.branding.Branding
+
+    Examples
+    --------
+    A client without a ``branding.yaml`` gets the package default:
+
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> brand = branding_for({"client_id": "acme", "data_root": tmp.name})
+    >>> brand.context("en")["firm"], brand.logo
+    ('threec consulting', None)
+    >>> tmp.cleanup()
+    """
     from .branding import load_branding
 
     if meta.get("branding") is not None:
@@ -422,7 +448,28 @@ def branding_for(meta: dict[str, Any]):
 
 def data_root_of(meta: dict[str, Any]) -> Path | None:
     """The data root of a report's client: ``meta["data_root"]``, else the folder above the
-    client's ``client.yaml`` named in the provenance, else None (the default data root)."""
+    client's ``client.yaml`` named in the provenance, else None (the default data root).
+
+    Republishing (``threec publish``) has only the provenance of an earlier run, so the
+    client folder is found again from the ``client.yaml`` that run read; a relative path
+    there is taken from the project root.
+
+    Parameters
+    ----------
+    meta : dict
+        The report's meta (see :func:`publish_notebook`).
+
+    Returns
+    -------
+    Path or None
+        The folder of client folders; None for the default data root.
+
+    Examples
+    --------
+    >>> prov = {"inputs": {"client.yaml": {"file": "/srv/threec/clients/acme/client.yaml"}}}
+    >>> data_root_of({"provenance": prov}).as_posix(), data_root_of({})
+    ('/srv/threec/clients', None)
+    """
     root = meta.get("data_root")
     if root:
         return Path(root)
@@ -437,7 +484,31 @@ def data_root_of(meta: dict[str, Any]) -> Path | None:
 
 def commentary_of(meta: dict[str, Any]):
     """The consultant's commentary of a report (:mod:`threec_helpers.batch.commentary`):
-    ``meta["commentary"]`` when given, else read for its client and period."""
+    ``meta["commentary"]`` when given, else read for its client and period.
+
+    The file is ``<data root>/<client>/commentary/<period>.md``; a report without a client
+    or period (or with period ``-``) gets an empty commentary, as does a client without the file.
+
+    Parameters
+    ----------
+    meta : dict
+        The report's meta (see :func:`publish_notebook`); reads ``commentary``, ``client_id``,
+        ``period`` and the data root (:func:`data_root_of`).
+
+    Returns
+    -------
+    threec_helpers.batch.commentary.Commentary
+        False when it holds no note.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> notes = commentary_of({"client_id": "acme", "period": "FY2026", "data_root": tmp.name})
+    >>> bool(notes), notes.path.relative_to(tmp.name).as_posix()
+    (False, 'acme/commentary/FY2026.md')
+    >>> tmp.cleanup()
+    """
     from .commentary import Commentary, load_commentary
 
     if meta.get("commentary") is not None:
@@ -448,13 +519,60 @@ def commentary_of(meta: dict[str, Any]):
 
 
 def report_date(meta: dict[str, Any]) -> str:
-    """The date a report is dated (the run's end, else today), ``YYYY-MM-DD``."""
+    """The date a report is dated (the run's end, else today), ``YYYY-MM-DD``.
+
+    Shown on the cover of every format; taking the run's end means a report made again
+    later (``threec publish``) keeps the date of its figures.
+
+    Parameters
+    ----------
+    meta : dict
+        The report's meta; reads ``provenance["finished"]``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> report_date({"provenance": {"finished": "2026-11-30T10:01:00"}})
+    '2026-11-30'
+    """
     finished = str((meta.get("provenance") or {}).get("finished") or "")
     return finished[:10] if re.match(r"\d{4}-\d{2}-\d{2}", finished) else dt.date.today().isoformat()
 
 
 def cover_html(meta: dict[str, Any], brand: dict[str, Any], *, failed: bool = False) -> str:
-    """The cover (and any failure or warning banner) of a report."""
+    """The cover (and any failure or warning banner) of a report.
+
+    Firm and logo, title, client, period, who prepared it, the date and the
+    confidentiality line (``templates/report_header.html.j2``); then a red banner for a
+    failed notebook (``meta["failure"]``), a note for a report that assessed nothing
+    (``meta["not_assessed"]``) and a yellow banner per warning (``meta["warnings"]``).
+    On screen it heads the page; in the PDF it is a page of its own.
+
+    Parameters
+    ----------
+    meta : dict
+        The report's meta: ``title``, ``client_id``, ``period`` and ``lang`` are required.
+    brand : dict
+        The branding's template context (:meth:`threec_helpers.batch.branding.Branding.context`).
+    failed : bool, default False
+        Whether the notebook failed (shows the failure banner).
+
+    Returns
+    -------
+    str
+        HTML.
+
+    Examples
+    --------
+    >>> meta = {"title": "Customer value", "client_id": "acme", "client_name": "Acme", "period": "FY2026",
+    ...         "lang": "en", "failure": "Cell 4 stopped: no customers file."}
+    >>> html = cover_html(meta, {"firm": "Acme Consulting", "confidentiality": "Confidential"}, failed=True)
+    >>> "<h1>Customer value</h1>" in html, 'role="alert"' in html, "no customers file" in html
+    (True, True, True)
+    """
     return render("report_header.html.j2", meta["lang"], title=meta["title"], client_name=meta.get("client_name", ""),
                   client_id=meta["client_id"], period=meta["period"], masked=meta.get("masked", False),
                   failed=failed, failure=meta.get("failure", ""), warnings=meta.get("warnings", []),
@@ -464,7 +582,36 @@ def cover_html(meta: dict[str, Any], brand: dict[str, Any], *, failed: bool = Fa
 def report_context(meta: dict[str, Any], data_line: str = "") -> dict[str, Any]:
     """Cover, provenance appendix and stylesheets of a report from its ``meta`` (title, client,
     period, lang, provenance, ...); ``data_line``: the notebook's own line of period, version
-    and input-data fingerprint, shown in the appendix."""
+    and input-data fingerprint, shown in the appendix.
+
+    The nbconvert template of the HTML report (``templates/nbconvert/threec_report``) gets
+    these as ``resources["threec"]``: the page's ``lang``, the inline stylesheets, the cover
+    and the provenance appendix (empty without a provenance).
+
+    Parameters
+    ----------
+    meta : dict
+        The report's meta (see :func:`publish_notebook`).
+    data_line : str, optional
+        The notebook's line of period, version and data fingerprint (HTML allowed; shown as text).
+
+    Returns
+    -------
+    dict
+        ``title``, ``html_lang``, ``version``, ``css``, ``brand_css``, ``header_html``,
+        ``footer_html`` and ``brand``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> meta = {"title": "Customer value", "client_id": "acme", "period": "FY2026", "lang": "zh",
+    ...         "data_root": tmp.name}
+    >>> context = report_context(meta)
+    >>> context["html_lang"], context["footer_html"], "<h1>Customer value</h1>" in context["header_html"]
+    ('zh-CN', '', True)
+    >>> tmp.cleanup()
+    """
     lang = meta["lang"]
     brand = branding_for(meta).context(lang)
     header = cover_html(meta, brand, failed=meta.get("failed", False))
@@ -476,7 +623,41 @@ def report_context(meta: dict[str, Any], data_line: str = "") -> dict[str, Any]:
 
 
 def provenance_html(prov: dict[str, Any], lang: str, data_line: str = "", client_name: str = "") -> str:
-    """The provenance appendix (:mod:`threec_helpers.batch.provenance`) as HTML."""
+    """The provenance appendix (:mod:`threec_helpers.batch.provenance`) as HTML.
+
+    What a reader needs to trust the figures: client, period, the notebook (title and
+    fingerprint), the software version, the run parameters in words, when it ran and each
+    input file by name with its SHA-256. Paths and ids stay in the provenance file.
+
+    Parameters
+    ----------
+    prov : dict
+        The run's provenance record (``client_id``, ``period``, ``notebook``,
+        ``notebook_sha256``, ``threec_version``, ``git_commit``, ``run_id``, ``started``,
+        ``finished``, ``duration_s``, ``parameters``, ``inputs``).
+    lang : {"zh", "en"}
+        Language of the labels.
+    data_line : str, optional
+        The notebook's own line of period, version and data fingerprint.
+    client_name : str, optional
+        Shown instead of the client id.
+
+    Returns
+    -------
+    str
+        HTML (a ``<footer class="provenance appendix">``).
+
+    Examples
+    --------
+    >>> prov = {"client_id": "acme", "period": "FY2026", "notebook": "02_analysis",
+    ...         "notebook_sha256": "0123456789abcdef99", "threec_version": "1.0", "git_commit": "abc1234",
+    ...         "run_id": "r1", "started": "2026-11-30T10:00", "finished": "2026-11-30T10:01",
+    ...         "duration_s": 60, "parameters": {"period": "FY2026", "lang": "en"},
+    ...         "inputs": {"customers": {"file": "data/clients/acme/customers.csv", "sha256": "ab12"}}}
+    >>> html = provenance_html(prov, "en", client_name="Acme")
+    >>> "3C phase 2: Analysis" in html, "<code>customers.csv</code>" in html, "data/clients" in html
+    (True, True, False)
+    """
     from .layout import plain
 
     return render("provenance.html.j2", lang, p=prov, duration=f"{fmt_num(prov.get('duration_s', 0), 1)} s",
@@ -486,13 +667,51 @@ def provenance_html(prov: dict[str, Any], lang: str, data_line: str = "", client
 
 
 def notebook_name(notebook: str, lang: str) -> str:
-    """A notebook's title in words (``notebook.title.<name>``), else its name."""
+    """A notebook's title in words (``notebook.title.<name>``), else its name.
+
+    Used where a report or index names a notebook to a reader (provenance appendix,
+    batch index), so they never see a file name like ``02_analysis``.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's name (its file name without ``.ipynb``).
+    lang : {"zh", "en"}
+        Language of the title.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> notebook_name("02_analysis", "en"), notebook_name("02_analysis", "zh"), notebook_name("my_own", "en")
+    ('3C phase 2: Analysis', '3C 第二阶段：分析', 'my_own')
+    """
     key = f"notebook.title.{notebook}"
     return t(key, lang) if has_key(key) else str(notebook)
 
 
 def file_name(path: Any) -> str:
-    """The file name of a path, without its folders."""
+    """The file name of a path, without its folders.
+
+    The provenance appendix and the XLSX name each input by its file only: the folders of
+    a consultant's machine mean nothing to a client.
+
+    Parameters
+    ----------
+    path : str or Path
+        Any path (other objects are turned into text first).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> file_name("data/clients/acme/customers.csv")
+    'customers.csv'
+    """
     return Path(str(path)).name
 
 
@@ -504,7 +723,25 @@ _PARAMETERS = {"period": "batch.label.period", "comparison_period": "batch.prov.
 
 def parameters_in_words(parameters: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     """The notebook's run parameters a reader needs, labelled in words (period, comparison
-    period, language, masking); identifiers and paths stay in the provenance file."""
+    period, language, masking); identifiers and paths stay in the provenance file.
+
+    Parameters
+    ----------
+    parameters : dict
+        The notebook's run parameters (from the provenance).
+    lang : {"zh", "en"}
+        Language of the labels and values.
+
+    Returns
+    -------
+    list of (str, str)
+        Label and value, in a fixed order; empty parameters are left out.
+
+    Examples
+    --------
+    >>> parameters_in_words({"period": "FY2026", "lang": "zh", "mask": True, "client_id": "acme"}, "en")
+    [('Period', 'FY2026'), ('language', 'Chinese'), ('masked', 'yes')]
+    """
     out = []
     for key, label in _PARAMETERS.items():
         if key in parameters and parameters[key] not in ("", None):
@@ -521,6 +758,25 @@ def provenance_in_words(prov: dict[str, Any], lang: str, client_name: str = "") 
     ``templates/provenance.html.j2``): labelled fields (client, period, notebook, software,
     parameters, run) and the inputs (table in words, file name, SHA-256). Keys, job ids,
     paths and the kernel stay in the provenance file.
+
+    The XLSX workbook's provenance sheet is written from these, so it reads like the
+    report's appendix (:func:`provenance_html`).
+
+    Parameters
+    ----------
+    prov : dict
+        The run's provenance record.
+    lang : {"zh", "en"}
+        Language of the labels.
+    client_name : str, optional
+        Shown instead of the client id.
+
+    Returns
+    -------
+    fields : list of (str, str)
+        Label and value; empty fields are left out.
+    inputs : list of (str, str, str)
+        Each input's table in words, file name and SHA-256, by table name.
 
     Examples
     --------
