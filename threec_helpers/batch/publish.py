@@ -810,7 +810,36 @@ def provenance_in_words(prov: dict[str, Any], lang: str, client_name: str = "") 
 def export_html(nb, meta: dict[str, Any]) -> str:
     """The self-contained HTML report of a cleaned notebook: a cover, contents when it has
     three sections or more, the body (its own title block replaced by the cover) and the
-    provenance appendix (:mod:`threec_helpers.batch.layout`)."""
+    provenance appendix (:mod:`threec_helpers.batch.layout`).
+
+    This is the ``<nb>.html`` a panel opens offline (no script, no CDN, images embedded,
+    one inline stylesheet), and the HTML that :func:`html_to_pdf` prints. Tables are marked
+    for the print layout.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        A notebook cleaned by :func:`clean_notebook` (and with any commentary applied).
+    meta : dict
+        The report's meta (see :func:`publish_notebook`).
+
+    Returns
+    -------
+    str
+        The whole HTML page.
+
+    Examples
+    --------
+    >>> import re, tempfile
+    >>> import nbformat
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Customer value\\n\\n## Revenue\\n\\nUp 3%.")])
+    >>> meta = {"title": "Customer value", "client_id": "acme", "period": "FY2026", "lang": "en", "data_root": tmp.name}
+    >>> html = export_html(nb, meta)
+    >>> '<html lang="en">' in html, '<h2 id="sec-1">Revenue</h2>' in html, re.search(r"<script|https?://", html)
+    (True, True, None)
+    >>> tmp.cleanup()
+    """
     from .layout import add_contents, mark_tables, split_title
 
     nb, _, data_line = split_title(nb)
@@ -829,6 +858,36 @@ def export_slides(nb, meta: dict[str, Any], results: dict[str, Any] | None = Non
     tables continued "(续)"/"(cont.)"), a conclusion slide from the results file's headline
     figures and conclusion, and a short source slide; laid out by
     :func:`threec_helpers.batch.layout.paginate` so that no slide scrolls.
+
+    This is the ``<nb>.slides.html`` of a panel: one file that opens offline, reveal.js and
+    its stylesheets written into it.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        A notebook cleaned by :func:`clean_notebook` (and with any commentary applied).
+    meta : dict
+        The report's meta (see :func:`publish_notebook`).
+    results : dict, optional
+        The notebook's results payload: its ``headline`` figures and ``conclusion`` make the
+        conclusion slide.
+
+    Returns
+    -------
+    str
+        The whole HTML page of the deck.
+
+    Examples
+    --------
+    >>> import re, tempfile
+    >>> import nbformat
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Customer value\\n\\n## Revenue\\n\\nUp 3%.")])
+    >>> meta = {"title": "Customer value", "client_id": "acme", "period": "FY2026", "lang": "en", "data_root": tmp.name}
+    >>> deck = export_slides(nb, meta, {"conclusion": "Keep the top tier."})
+    >>> "Reveal.initialize" in deck, "Keep the top tier." in deck, re.search(r'(src|href)="https?:', deck)
+    (True, True, None)
+    >>> tmp.cleanup()
     """
     from .layout import deck_context, notebook_blocks, paginate, split_title
 
@@ -906,6 +965,32 @@ def html_to_pdf(html: str) -> bytes:
     """Render report HTML to PDF bytes with WeasyPrint and the embedded CJK font.
 
     The PDF's creation date is left out, so the same HTML gives the same PDF content.
+
+    The page layout comes from ``templates/print.css`` (A4, cover page, contents with page
+    numbers, running footer "client, page n / N", headings kept with what follows); the
+    CJK font is embedded, subset to the characters of the page
+    (:func:`threec_helpers.batch.fonts.font_face_css`), so the PDF reads the same on any
+    machine. WeasyPrint may read ``data:`` URLs and the font files only: a report that
+    points anywhere else (the network, other files) gets that resource refused.
+
+    Parameters
+    ----------
+    html : str
+        A report page, as :func:`export_html` writes it.
+
+    Returns
+    -------
+    bytes
+        The PDF.
+
+    Examples
+    --------
+    Rendering takes WeasyPrint seconds (``tests/unit/batch`` checks real PDFs); the print
+    stylesheet it lays the pages out with is cheap to look at:
+
+    >>> css = asset("print.css")
+    >>> "size: A4" in css, 'counter(page) " / " counter(pages)' in css
+    (True, True)
     """
     import logging
 
@@ -958,6 +1043,15 @@ _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
 def money_format(currency: str | None) -> str:
     """The Excel number format of an amount in ``currency`` (thousands separators, no decimals).
 
+    Parameters
+    ----------
+    currency : str or None
+        ISO code; known codes get their symbol (:data:`CURRENCY_SYMBOLS`), others the code itself.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> money_format("CNY"), money_format("GBP"), money_format(None)
@@ -972,6 +1066,15 @@ def money_format(currency: str | None) -> str:
 def text_width(text: str) -> int:
     """Width of text in a spreadsheet column, in characters: CJK and full-width characters count two.
 
+    Parameters
+    ----------
+    text : str
+        Any text (other values are turned into text first).
+
+    Returns
+    -------
+    int
+
     Examples
     --------
     >>> text_width("abc"), text_width("客户价值"), text_width("A股")
@@ -982,6 +1085,14 @@ def text_width(text: str) -> int:
 
 def clean_float(value: float) -> float:
     """A float without binary noise (12 significant digits): 5816459.500000002 -> 5816459.5.
+
+    Parameters
+    ----------
+    value : float
+
+    Returns
+    -------
+    float
 
     Examples
     --------
@@ -995,7 +1106,29 @@ def column_kind(column: str, values: list[Any], declared: dict[str, str] | None 
     """How a column's numbers are shown: the report's own format for it (``declared``, as the
     results file recorded it), else the phase reports' format of that column name
     (:data:`~threec_helpers.report.tables.TABLE_FORMATS`), else a percentage for the ratio
-    columns (:data:`PERCENT_COLUMNS`), else by its values (whole numbers ``int``, others ``float``)."""
+    columns (:data:`PERCENT_COLUMNS`), else by its values (whole numbers ``int``, others ``float``).
+
+    Parameters
+    ----------
+    column : str
+        The column's name.
+    values : list
+        The column's values.
+    declared : dict of str to str, optional
+        The report's formats of the table's columns, by column name.
+
+    Returns
+    -------
+    str or None
+        A key of :data:`XLSX_FORMATS` or ``"money"``; None for a column without numbers.
+
+    Examples
+    --------
+    >>> column_kind("revenue", [1.5]), column_kind("attainment", [0.5]), column_kind("orders", [1, 2])
+    ('money', 'pct1', 'int')
+    >>> column_kind("visits", [1.5]), column_kind("name", ["A"]), column_kind("orders", [1], {"orders": "num"})
+    ('float', None, 'num')
+    """
     from ..report.tables import TABLE_FORMATS
 
     if declared and declared.get(column):
@@ -1038,6 +1171,21 @@ def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | 
     -------
     bytes
         The workbook; the same input gives the same bytes (fixed document dates).
+
+    Examples
+    --------
+    >>> import io
+    >>> import openpyxl
+    >>> results = {"title": "Customer value", "client_id": "acme", "period": "FY2026",
+    ...            "tables": {"customers": [{"customer": "=HYPERLINK(1)", "revenue": 1200.5}]}}
+    >>> data = xlsx_bytes(results, "en", currency="CNY")
+    >>> data == xlsx_bytes(results, "en", currency="CNY")
+    True
+    >>> wb = openpyxl.load_workbook(io.BytesIO(data))
+    >>> wb.sheetnames
+    ['Summary', 'customers']
+    >>> [(c.value, c.number_format) for c in wb["customers"][2]]
+    [("'=HYPERLINK(1)", 'General'), (1200.5, '"¥"#,##0')]
     """
     import xlsxwriter
 
@@ -1187,7 +1335,24 @@ def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | 
 
 
 def json_text(value: Any) -> str:
-    """A list or mapping as readable text (``a: 1; b: 2``)."""
+    """A list or mapping as readable text (``a: 1; b: 2``).
+
+    A workbook cell shows a nested value of a results table this way, not as Python or JSON.
+
+    Parameters
+    ----------
+    value : object
+        A mapping, list or tuple (nested as deep as it goes), or any other value.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> json_text({"target": 0.9, "tiers": ["A", "B"]})
+    'target: 0.9; tiers: A, B'
+    """
     if isinstance(value, dict):
         return "; ".join(f"{k}: {json_text(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
@@ -1227,6 +1392,34 @@ def publish_notebook(executed_path: Path, out_base: Path, meta: dict[str, Any], 
     -------
     dict
         format -> file name written.
+
+    Examples
+    --------
+    An HTML report and the client's workbook from a one-cell notebook (the PDF, Word and
+    PowerPoint files are made the same way; they take seconds, so they are left out here):
+
+    >>> import tempfile
+    >>> import nbformat
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = Path(tmp.name)
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Customer value\\n\\nUp 3%.")])
+    >>> nbformat.write(nb, str(folder / "02_analysis.ipynb"))
+    >>> meta = {"title": "Customer value", "client_id": "acme", "period": "FY2026", "lang": "en",
+    ...         "data_root": tmp.name}
+    >>> results = {"title": "Customer value", "tables": {"customers": [{"customer": "A", "revenue": 1200.5}]}}
+    >>> publish_notebook(folder / "02_analysis.ipynb", folder / "02_analysis", meta, ("html", "xlsx"),
+    ...                  results=results)
+    {'html': '02_analysis.html', 'xlsx': '02_analysis.xlsx'}
+
+    A failed notebook gets its HTML report only, with the failure banner:
+
+    >>> failed = {**meta, "failure": "Cell 4 stopped: no customers file."}
+    >>> publish_notebook(folder / "02_analysis.ipynb", folder / "02_analysis", failed, ("html", "xlsx"),
+    ...                  results=results, failed=True)
+    {'html': '02_analysis.html'}
+    >>> "no customers file" in (folder / "02_analysis.html").read_text(encoding="utf-8")
+    True
+    >>> tmp.cleanup()
     """
     import nbformat
 
@@ -1313,10 +1506,49 @@ def write_index(out_dir: Path, plan, results: dict[str, dict[str, Any]], briefin
     holds the summary records of earlier runs that a restricted run keeps
     (:func:`threec_helpers.batch.index.kept_records`); they are listed as they were.
 
+    ``batch-summary.json`` holds every job and briefing with its status, timings, error (in
+    the run's language and in English) and outputs; ``index.html`` groups them by client
+    and period, with the portfolio (:mod:`threec_helpers.batch.portfolio`, which also
+    writes ``portfolio.xlsx``) at the top, in ``lang``.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The batch's reports folder.
+    plan : Plan
+        The batch's plan (:func:`threec_helpers.batch.plan.plan_batch`).
+    results : dict of dict
+        Each finished job's result record, by job id.
+    briefings : dict of dict
+        Each briefing's result record, by ``<client>/<period>/briefing`` id.
+    run : dict
+        The run's record: ``run_id``, ``started``, ``finished``, ``running`` (and timings).
+    lang : {"zh", "en"}
+        Language of the index and of the errors in the summary.
+    kept : dict, optional
+        ``{"jobs": [...], "briefings": [...]}``: summary records kept from earlier runs.
+
     Returns
     -------
     dict
         The summary written.
+
+    Examples
+    --------
+    A batch for a client that has no folder yet: while the run goes, its one job is pending.
+
+    >>> import tempfile
+    >>> from threec_helpers.batch.plan import plan_batch
+    >>> from threec_helpers.batch.spec import parse_batch
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> root = Path(tmp.name)
+    >>> spec = parse_batch({"name": "monthly", "clients": ["acme"], "lang": "en"}, data_root=root / "data")
+    >>> plan = plan_batch(spec, root / "reports")
+    >>> run = {"run_id": "r1", "started": "2026-11-30T10:00", "finished": "", "running": True}
+    >>> summary = write_index(plan.out_dir, plan, {}, {}, run=run, lang="en")
+    >>> summary["batch"], summary["counts"], sorted(p.name for p in plan.out_dir.iterdir())
+    ('monthly', {'pending': 1}, ['batch-summary.json', 'index.html', 'portfolio.xlsx'])
+    >>> tmp.cleanup()
     """
     import json
 
