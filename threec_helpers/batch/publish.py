@@ -833,7 +833,8 @@ def export_html(nb, meta: dict[str, Any]) -> str:
     >>> import re, tempfile
     >>> import nbformat
     >>> tmp = tempfile.TemporaryDirectory()
-    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Customer value\\n\\n## Revenue\\n\\nUp 3%.")])
+    >>> cell = nbformat.v4.new_markdown_cell("# Customer value\\n\\n## Revenue\\n\\nUp 3%.")
+    >>> nb = nbformat.v4.new_notebook(cells=[cell])
     >>> meta = {"title": "Customer value", "client_id": "acme", "period": "FY2026", "lang": "en", "data_root": tmp.name}
     >>> html = export_html(nb, meta)
     >>> '<html lang="en">' in html, '<h2 id="sec-1">Revenue</h2>' in html, re.search(r"<script|https?://", html)
@@ -882,7 +883,8 @@ def export_slides(nb, meta: dict[str, Any], results: dict[str, Any] | None = Non
     >>> import re, tempfile
     >>> import nbformat
     >>> tmp = tempfile.TemporaryDirectory()
-    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Customer value\\n\\n## Revenue\\n\\nUp 3%.")])
+    >>> cell = nbformat.v4.new_markdown_cell("# Customer value\\n\\n## Revenue\\n\\nUp 3%.")
+    >>> nb = nbformat.v4.new_notebook(cells=[cell])
     >>> meta = {"title": "Customer value", "client_id": "acme", "period": "FY2026", "lang": "en", "data_root": tmp.name}
     >>> deck = export_slides(nb, meta, {"conclusion": "Keep the top tier."})
     >>> "Reveal.initialize" in deck, "Keep the top tier." in deck, re.search(r'(src|href)="https?:', deck)
