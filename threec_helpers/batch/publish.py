@@ -61,7 +61,26 @@ _OBJECT_REPR = re.compile(r"^\s*\[?<[^>]+ at 0x[0-9a-fA-F]+>\]?\s*$|^\s*<Figure 
 
 @functools.lru_cache(maxsize=1)
 def jinja_env():
-    """The Jinja2 environment of the report, index and briefing templates (autoescaped)."""
+    """The Jinja2 environment of the report, index and briefing templates (autoescaped).
+
+    Loads from ``threec_helpers/batch/templates`` (the cover, provenance appendix, slide deck,
+    batch index and briefing); HTML is escaped, so text from a client's data or a consultant's
+    commentary never runs as markup. Built once per process.
+
+    Returns
+    -------
+    jinja2.Environment
+
+    See Also
+    --------
+    render : one template, with the report's language bound.
+
+    Examples
+    --------
+    >>> env = jinja_env()
+    >>> env is jinja_env(), env.from_string("{{ name }}").render(name="<b>Acme</b>")
+    (True, '&lt;b&gt;Acme&lt;/b&gt;')
+    """
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -71,7 +90,33 @@ def jinja_env():
 
 
 def render(template: str, lang: str, **context: Any) -> str:
-    """Render ``templates/<template>`` with ``tr(key, **fields)`` bound to ``lang``."""
+    """Render ``templates/<template>`` with ``tr(key, **fields)`` bound to ``lang``.
+
+    Every template of a panel file goes through here, so its fixed words come from
+    ``threec_helpers/locale/*.yaml`` in the report's language. The template also gets
+    ``lang``, the package ``version`` and ``notebook_name`` (a notebook's title in words).
+
+    Parameters
+    ----------
+    template : str
+        File name under ``threec_helpers/batch/templates`` (e.g. ``"report_header.html.j2"``).
+    lang : {"zh", "en"}
+        Language of the template's words.
+    **context
+        The template's variables.
+
+    Returns
+    -------
+    str
+        The rendered HTML (autoescaped).
+
+    Examples
+    --------
+    >>> html = render("report_header.html.j2", "en", title="Customer value", client_id="acme",
+    ...               client_name="Acme", period="FY2026", brand={"firm": "Acme Consulting"}, date="2026-11-30")
+    >>> "<h1>Customer value</h1>" in html, "<th>Prepared by</th>" in html
+    (True, True)
+    """
     context.setdefault("notebook_name", functools.partial(notebook_name, lang=lang))
     return jinja_env().get_template(template).render(tr=functools.partial(_tr, lang=lang), lang=lang,
                                                      version=__version__, **context)
@@ -83,18 +128,81 @@ def _tr(key: str, lang: str, **fields: Any) -> str:
 
 @functools.lru_cache(maxsize=4)
 def asset(name: str) -> str:
-    """A template asset (CSS, vendored JS) as text."""
+    """A template asset (CSS, vendored JS) as text, to inline into a self-contained file.
+
+    The panel files fetch nothing when opened: the report stylesheet, the print stylesheet
+    and the vendored reveal.js are read from ``threec_helpers/batch/templates`` and written
+    into each file. The last few assets read are cached.
+
+    Parameters
+    ----------
+    name : str
+        Path under ``threec_helpers/batch/templates`` (e.g. ``"report.css"``, ``"revealjs/reveal.js"``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> asset("report.css").startswith("/* threec panel reports"), "@page" in asset("print.css")
+    (True, True)
+    """
     return (TEMPLATES / name).read_text(encoding="utf-8")
 
 
 def html_lang(lang: str) -> str:
+    """The ``lang`` attribute of a panel file's ``<html>`` element for a report language.
+
+    Browsers, screen readers and WeasyPrint choose fonts, hyphenation and line breaking by
+    it: Chinese reports are marked ``zh-CN``, English ones ``en``.
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+        The report's language.
+
+    Returns
+    -------
+    str
+        ``"zh-CN"`` or ``"en"``.
+
+    Examples
+    --------
+    >>> html_lang("zh"), html_lang("en")
+    ('zh-CN', 'en')
+    """
     return "zh-CN" if lang == "zh" else "en"
 
 
 def table_header(name: str, lang: str, headers: dict[str, str] | None = None) -> str:
     """A recorded table's header: the one its report showed (``columns`` of the results file,
     :class:`threec_helpers.report.tables.ReportTable`), else its ``col.<name>`` label
-    (:func:`threec_helpers.report.tables.column_label`, the one namespace of every format)."""
+    (:func:`threec_helpers.report.tables.column_label`, the one namespace of every format).
+
+    The XLSX workbook heads its columns with it, so a client sees the same words in the
+    workbook as in the report.
+
+    Parameters
+    ----------
+    name : str
+        The column's name in the results file.
+    lang : {"zh", "en"}
+        Language of the label.
+    headers : dict of str to str, optional
+        The headers the report showed, by column name.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> table_header("revenue", "en"), table_header("revenue", "zh")
+    ('Revenue', '收入')
+    >>> table_header("revenue", "en", {"revenue": "Revenue (CNY)"})
+    'Revenue (CNY)'
+    """
     if headers and isinstance(headers.get(name), str):
         return headers[name]
     return column_label(name, lang)
@@ -108,7 +216,31 @@ PERCENT_COLUMNS = frozenset({"attainment", "customer_share", "revenue_share", "p
 
 def format_cell(value: Any, lang: str, column: str | None = None) -> str:
     """A table value as text: thousands separators, 2 decimals for fractions, yes/no for booleans,
-    percentages for the ratio columns of :data:`PERCENT_COLUMNS`."""
+    percentages for the ratio columns of :data:`PERCENT_COLUMNS`.
+
+    Missing values (None, NaN) show as a dash; whole floats of 1000 or more lose their
+    decimals; other values are shown as they are.
+
+    Parameters
+    ----------
+    value : object
+        The cell's value.
+    lang : {"zh", "en"}
+        Language of yes/no.
+    column : str, optional
+        The column's name (a ratio column shows a percentage).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_cell(51084, "en"), format_cell(0.256, "en", "attainment"), format_cell(3.14159, "en")
+    ('51,084', '25.6%', '3.14')
+    >>> format_cell(True, "zh"), format_cell(None, "en"), format_cell(12345.0, "en")
+    ('是', '–', '12,345')
+    """
     if value is None:
         return "–"
     if isinstance(value, bool):
@@ -128,7 +260,31 @@ def format_cell(value: Any, lang: str, column: str | None = None) -> str:
 
 
 def failed_cell_index(nb) -> int | None:
-    """Index of the cell where execution stopped, or None."""
+    """Index of the cell where execution stopped, or None.
+
+    That cell is marked by the runner (``metadata.threec.failed``) or holds an error output;
+    :func:`clean_notebook` puts the failure note there, and the report shows what ran before.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        An executed notebook.
+
+    Returns
+    -------
+    int or None
+        The first failed cell's index; None when every cell ran.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> error = nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero",
+    ...                                traceback=[])
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Value"),
+    ...                                      nbformat.v4.new_code_cell("1 / 0", outputs=[error])])
+    >>> failed_cell_index(nb), failed_cell_index(nbformat.v4.new_notebook())
+    (1, None)
+    """
     for i, cell in enumerate(nb.cells):
         if cell.get("metadata", {}).get("threec", {}).get("failed"):
             return i
@@ -159,6 +315,20 @@ def clean_notebook(nb, *, scrub: Callable[[str], str] | None = None, failure_not
     Returns
     -------
     NotebookNode
+
+    Examples
+    --------
+    The parameters cell goes, the warning on stderr goes, the code is blanked and its
+    printed output stays:
+
+    >>> import nbformat
+    >>> out, warn = (nbformat.v4.new_output("stream", name=name, text=text)
+    ...              for name, text in (("stdout", "Revenue up 3%\\n"), ("stderr", "UserWarning: slow\\n")))
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_code_cell("period = 'FY2026'", metadata={"tags": ["parameters"]}),
+    ...     nbformat.v4.new_code_cell("print('Revenue up 3%')", outputs=[out, warn])])
+    >>> [(cell.source, [o["text"] for o in cell.outputs]) for cell in clean_notebook(nb).cells]
+    [('', ['Revenue up 3%\\n'])]
     """
     import nbformat
 
@@ -242,7 +412,33 @@ def _exporter(kind: str = "report"):
 def branding_for(meta: dict[str, Any]):
     """The branding of a report's client (:mod:`threec_helpers.batch.branding`): ``meta["branding"]``
     when given, else read for ``meta["client_id"]`` under ``meta["data_root"]`` (else the folder
-    of the client's ``client.yaml`` named in the provenance, else the default data root)."""
+    of the client's ``client.yaml`` named in the provenance, else the default data root).
+
+    Every format of a report takes its firm name, logo, colours and confidentiality line
+    from here; a client's own ``branding.yaml`` overrides the firm's, which overrides the
+    package default.
+
+    Parameters
+    ----------
+    meta : dict
+        The report's meta (see :func:`publish_notebook`); reads ``branding``, ``client_id``,
+        ``data_root`` and ``provenance``.
+
+    Returns
+    -------
+    threec_helpers.batch.branding.Branding
+
+    Examples
+    --------
+    A client without a ``branding.yaml`` gets the package default:
+
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> brand = branding_for({"client_id": "acme", "data_root": tmp.name})
+    >>> brand.context("en")["firm"], brand.logo
+    ('threec consulting', None)
+    >>> tmp.cleanup()
+    """
     from .branding import load_branding
 
     if meta.get("branding") is not None:
@@ -252,7 +448,28 @@ def branding_for(meta: dict[str, Any]):
 
 def data_root_of(meta: dict[str, Any]) -> Path | None:
     """The data root of a report's client: ``meta["data_root"]``, else the folder above the
-    client's ``client.yaml`` named in the provenance, else None (the default data root)."""
+    client's ``client.yaml`` named in the provenance, else None (the default data root).
+
+    Republishing (``threec publish``) has only the provenance of an earlier run, so the
+    client folder is found again from the ``client.yaml`` that run read; a relative path
+    there is taken from the project root.
+
+    Parameters
+    ----------
+    meta : dict
+        The report's meta (see :func:`publish_notebook`).
+
+    Returns
+    -------
+    Path or None
+        The folder of client folders; None for the default data root.
+
+    Examples
+    --------
+    >>> prov = {"inputs": {"client.yaml": {"file": "/srv/threec/clients/acme/client.yaml"}}}
+    >>> data_root_of({"provenance": prov}).as_posix(), data_root_of({})
+    ('/srv/threec/clients', None)
+    """
     root = meta.get("data_root")
     if root:
         return Path(root)
@@ -267,7 +484,31 @@ def data_root_of(meta: dict[str, Any]) -> Path | None:
 
 def commentary_of(meta: dict[str, Any]):
     """The consultant's commentary of a report (:mod:`threec_helpers.batch.commentary`):
-    ``meta["commentary"]`` when given, else read for its client and period."""
+    ``meta["commentary"]`` when given, else read for its client and period.
+
+    The file is ``<data root>/<client>/commentary/<period>.md``; a report without a client
+    or period (or with period ``-``) gets an empty commentary, as does a client without the file.
+
+    Parameters
+    ----------
+    meta : dict
+        The report's meta (see :func:`publish_notebook`); reads ``commentary``, ``client_id``,
+        ``period`` and the data root (:func:`data_root_of`).
+
+    Returns
+    -------
+    threec_helpers.batch.commentary.Commentary
+        False when it holds no note.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> notes = commentary_of({"client_id": "acme", "period": "FY2026", "data_root": tmp.name})
+    >>> bool(notes), notes.path.relative_to(tmp.name).as_posix()
+    (False, 'acme/commentary/FY2026.md')
+    >>> tmp.cleanup()
+    """
     from .commentary import Commentary, load_commentary
 
     if meta.get("commentary") is not None:
@@ -278,13 +519,60 @@ def commentary_of(meta: dict[str, Any]):
 
 
 def report_date(meta: dict[str, Any]) -> str:
-    """The date a report is dated (the run's end, else today), ``YYYY-MM-DD``."""
+    """The date a report is dated (the run's end, else today), ``YYYY-MM-DD``.
+
+    Shown on the cover of every format; taking the run's end means a report made again
+    later (``threec publish``) keeps the date of its figures.
+
+    Parameters
+    ----------
+    meta : dict
+        The report's meta; reads ``provenance["finished"]``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> report_date({"provenance": {"finished": "2026-11-30T10:01:00"}})
+    '2026-11-30'
+    """
     finished = str((meta.get("provenance") or {}).get("finished") or "")
     return finished[:10] if re.match(r"\d{4}-\d{2}-\d{2}", finished) else dt.date.today().isoformat()
 
 
 def cover_html(meta: dict[str, Any], brand: dict[str, Any], *, failed: bool = False) -> str:
-    """The cover (and any failure or warning banner) of a report."""
+    """The cover (and any failure or warning banner) of a report.
+
+    Firm and logo, title, client, period, who prepared it, the date and the
+    confidentiality line (``templates/report_header.html.j2``); then a red banner for a
+    failed notebook (``meta["failure"]``), a note for a report that assessed nothing
+    (``meta["not_assessed"]``) and a yellow banner per warning (``meta["warnings"]``).
+    On screen it heads the page; in the PDF it is a page of its own.
+
+    Parameters
+    ----------
+    meta : dict
+        The report's meta: ``title``, ``client_id``, ``period`` and ``lang`` are required.
+    brand : dict
+        The branding's template context (:meth:`threec_helpers.batch.branding.Branding.context`).
+    failed : bool, default False
+        Whether the notebook failed (shows the failure banner).
+
+    Returns
+    -------
+    str
+        HTML.
+
+    Examples
+    --------
+    >>> meta = {"title": "Customer value", "client_id": "acme", "client_name": "Acme", "period": "FY2026",
+    ...         "lang": "en", "failure": "Cell 4 stopped: no customers file."}
+    >>> html = cover_html(meta, {"firm": "Acme Consulting", "confidentiality": "Confidential"}, failed=True)
+    >>> "<h1>Customer value</h1>" in html, 'role="alert"' in html, "no customers file" in html
+    (True, True, True)
+    """
     return render("report_header.html.j2", meta["lang"], title=meta["title"], client_name=meta.get("client_name", ""),
                   client_id=meta["client_id"], period=meta["period"], masked=meta.get("masked", False),
                   failed=failed, failure=meta.get("failure", ""), warnings=meta.get("warnings", []),
@@ -294,7 +582,36 @@ def cover_html(meta: dict[str, Any], brand: dict[str, Any], *, failed: bool = Fa
 def report_context(meta: dict[str, Any], data_line: str = "") -> dict[str, Any]:
     """Cover, provenance appendix and stylesheets of a report from its ``meta`` (title, client,
     period, lang, provenance, ...); ``data_line``: the notebook's own line of period, version
-    and input-data fingerprint, shown in the appendix."""
+    and input-data fingerprint, shown in the appendix.
+
+    The nbconvert template of the HTML report (``templates/nbconvert/threec_report``) gets
+    these as ``resources["threec"]``: the page's ``lang``, the inline stylesheets, the cover
+    and the provenance appendix (empty without a provenance).
+
+    Parameters
+    ----------
+    meta : dict
+        The report's meta (see :func:`publish_notebook`).
+    data_line : str, optional
+        The notebook's line of period, version and data fingerprint (HTML allowed; shown as text).
+
+    Returns
+    -------
+    dict
+        ``title``, ``html_lang``, ``version``, ``css``, ``brand_css``, ``header_html``,
+        ``footer_html`` and ``brand``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> meta = {"title": "Customer value", "client_id": "acme", "period": "FY2026", "lang": "zh",
+    ...         "data_root": tmp.name}
+    >>> context = report_context(meta)
+    >>> context["html_lang"], context["footer_html"], "<h1>Customer value</h1>" in context["header_html"]
+    ('zh-CN', '', True)
+    >>> tmp.cleanup()
+    """
     lang = meta["lang"]
     brand = branding_for(meta).context(lang)
     header = cover_html(meta, brand, failed=meta.get("failed", False))
@@ -306,7 +623,41 @@ def report_context(meta: dict[str, Any], data_line: str = "") -> dict[str, Any]:
 
 
 def provenance_html(prov: dict[str, Any], lang: str, data_line: str = "", client_name: str = "") -> str:
-    """The provenance appendix (:mod:`threec_helpers.batch.provenance`) as HTML."""
+    """The provenance appendix (:mod:`threec_helpers.batch.provenance`) as HTML.
+
+    What a reader needs to trust the figures: client, period, the notebook (title and
+    fingerprint), the software version, the run parameters in words, when it ran and each
+    input file by name with its SHA-256. Paths and ids stay in the provenance file.
+
+    Parameters
+    ----------
+    prov : dict
+        The run's provenance record (``client_id``, ``period``, ``notebook``,
+        ``notebook_sha256``, ``threec_version``, ``git_commit``, ``run_id``, ``started``,
+        ``finished``, ``duration_s``, ``parameters``, ``inputs``).
+    lang : {"zh", "en"}
+        Language of the labels.
+    data_line : str, optional
+        The notebook's own line of period, version and data fingerprint.
+    client_name : str, optional
+        Shown instead of the client id.
+
+    Returns
+    -------
+    str
+        HTML (a ``<footer class="provenance appendix">``).
+
+    Examples
+    --------
+    >>> prov = {"client_id": "acme", "period": "FY2026", "notebook": "02_analysis",
+    ...         "notebook_sha256": "0123456789abcdef99", "threec_version": "1.0", "git_commit": "abc1234",
+    ...         "run_id": "r1", "started": "2026-11-30T10:00", "finished": "2026-11-30T10:01",
+    ...         "duration_s": 60, "parameters": {"period": "FY2026", "lang": "en"},
+    ...         "inputs": {"customers": {"file": "data/clients/acme/customers.csv", "sha256": "ab12"}}}
+    >>> html = provenance_html(prov, "en", client_name="Acme")
+    >>> "3C phase 2: Analysis" in html, "<code>customers.csv</code>" in html, "data/clients" in html
+    (True, True, False)
+    """
     from .layout import plain
 
     return render("provenance.html.j2", lang, p=prov, duration=f"{fmt_num(prov.get('duration_s', 0), 1)} s",
@@ -316,13 +667,51 @@ def provenance_html(prov: dict[str, Any], lang: str, data_line: str = "", client
 
 
 def notebook_name(notebook: str, lang: str) -> str:
-    """A notebook's title in words (``notebook.title.<name>``), else its name."""
+    """A notebook's title in words (``notebook.title.<name>``), else its name.
+
+    Used where a report or index names a notebook to a reader (provenance appendix,
+    batch index), so they never see a file name like ``02_analysis``.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's name (its file name without ``.ipynb``).
+    lang : {"zh", "en"}
+        Language of the title.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> notebook_name("02_analysis", "en"), notebook_name("02_analysis", "zh"), notebook_name("my_own", "en")
+    ('3C phase 2: Analysis', '3C 第二阶段：分析', 'my_own')
+    """
     key = f"notebook.title.{notebook}"
     return t(key, lang) if has_key(key) else str(notebook)
 
 
 def file_name(path: Any) -> str:
-    """The file name of a path, without its folders."""
+    """The file name of a path, without its folders.
+
+    The provenance appendix and the XLSX name each input by its file only: the folders of
+    a consultant's machine mean nothing to a client.
+
+    Parameters
+    ----------
+    path : str or Path
+        Any path (other objects are turned into text first).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> file_name("data/clients/acme/customers.csv")
+    'customers.csv'
+    """
     return Path(str(path)).name
 
 
@@ -334,7 +723,25 @@ _PARAMETERS = {"period": "batch.label.period", "comparison_period": "batch.prov.
 
 def parameters_in_words(parameters: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     """The notebook's run parameters a reader needs, labelled in words (period, comparison
-    period, language, masking); identifiers and paths stay in the provenance file."""
+    period, language, masking); identifiers and paths stay in the provenance file.
+
+    Parameters
+    ----------
+    parameters : dict
+        The notebook's run parameters (from the provenance).
+    lang : {"zh", "en"}
+        Language of the labels and values.
+
+    Returns
+    -------
+    list of (str, str)
+        Label and value, in a fixed order; empty parameters are left out.
+
+    Examples
+    --------
+    >>> parameters_in_words({"period": "FY2026", "lang": "zh", "mask": True, "client_id": "acme"}, "en")
+    [('Period', 'FY2026'), ('language', 'Chinese'), ('masked', 'yes')]
+    """
     out = []
     for key, label in _PARAMETERS.items():
         if key in parameters and parameters[key] not in ("", None):
@@ -351,6 +758,25 @@ def provenance_in_words(prov: dict[str, Any], lang: str, client_name: str = "") 
     ``templates/provenance.html.j2``): labelled fields (client, period, notebook, software,
     parameters, run) and the inputs (table in words, file name, SHA-256). Keys, job ids,
     paths and the kernel stay in the provenance file.
+
+    The XLSX workbook's provenance sheet is written from these, so it reads like the
+    report's appendix (:func:`provenance_html`).
+
+    Parameters
+    ----------
+    prov : dict
+        The run's provenance record.
+    lang : {"zh", "en"}
+        Language of the labels.
+    client_name : str, optional
+        Shown instead of the client id.
+
+    Returns
+    -------
+    fields : list of (str, str)
+        Label and value; empty fields are left out.
+    inputs : list of (str, str, str)
+        Each input's table in words, file name and SHA-256, by table name.
 
     Examples
     --------
@@ -384,7 +810,37 @@ def provenance_in_words(prov: dict[str, Any], lang: str, client_name: str = "") 
 def export_html(nb, meta: dict[str, Any]) -> str:
     """The self-contained HTML report of a cleaned notebook: a cover, contents when it has
     three sections or more, the body (its own title block replaced by the cover) and the
-    provenance appendix (:mod:`threec_helpers.batch.layout`)."""
+    provenance appendix (:mod:`threec_helpers.batch.layout`).
+
+    This is the ``<nb>.html`` a panel opens offline (no script, no CDN, images embedded,
+    one inline stylesheet), and the HTML that :func:`html_to_pdf` prints. Tables are marked
+    for the print layout.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        A notebook cleaned by :func:`clean_notebook` (and with any commentary applied).
+    meta : dict
+        The report's meta (see :func:`publish_notebook`).
+
+    Returns
+    -------
+    str
+        The whole HTML page.
+
+    Examples
+    --------
+    >>> import re, tempfile
+    >>> import nbformat
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> cell = nbformat.v4.new_markdown_cell("# Customer value\\n\\n## Revenue\\n\\nUp 3%.")
+    >>> nb = nbformat.v4.new_notebook(cells=[cell])
+    >>> meta = {"title": "Customer value", "client_id": "acme", "period": "FY2026", "lang": "en", "data_root": tmp.name}
+    >>> html = export_html(nb, meta)
+    >>> '<html lang="en">' in html, '<h2 id="sec-1">Revenue</h2>' in html, re.search(r"<script|https?://", html)
+    (True, True, None)
+    >>> tmp.cleanup()
+    """
     from .layout import add_contents, mark_tables, split_title
 
     nb, _, data_line = split_title(nb)
@@ -403,6 +859,37 @@ def export_slides(nb, meta: dict[str, Any], results: dict[str, Any] | None = Non
     tables continued "(续)"/"(cont.)"), a conclusion slide from the results file's headline
     figures and conclusion, and a short source slide; laid out by
     :func:`threec_helpers.batch.layout.paginate` so that no slide scrolls.
+
+    This is the ``<nb>.slides.html`` of a panel: one file that opens offline, reveal.js and
+    its stylesheets written into it.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        A notebook cleaned by :func:`clean_notebook` (and with any commentary applied).
+    meta : dict
+        The report's meta (see :func:`publish_notebook`).
+    results : dict, optional
+        The notebook's results payload: its ``headline`` figures and ``conclusion`` make the
+        conclusion slide.
+
+    Returns
+    -------
+    str
+        The whole HTML page of the deck.
+
+    Examples
+    --------
+    >>> import re, tempfile
+    >>> import nbformat
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> cell = nbformat.v4.new_markdown_cell("# Customer value\\n\\n## Revenue\\n\\nUp 3%.")
+    >>> nb = nbformat.v4.new_notebook(cells=[cell])
+    >>> meta = {"title": "Customer value", "client_id": "acme", "period": "FY2026", "lang": "en", "data_root": tmp.name}
+    >>> deck = export_slides(nb, meta, {"conclusion": "Keep the top tier."})
+    >>> "Reveal.initialize" in deck, "Keep the top tier." in deck, re.search(r'(src|href)="https?:', deck)
+    (True, True, None)
+    >>> tmp.cleanup()
     """
     from .layout import deck_context, notebook_blocks, paginate, split_title
 
@@ -480,6 +967,32 @@ def html_to_pdf(html: str) -> bytes:
     """Render report HTML to PDF bytes with WeasyPrint and the embedded CJK font.
 
     The PDF's creation date is left out, so the same HTML gives the same PDF content.
+
+    The page layout comes from ``templates/print.css`` (A4, cover page, contents with page
+    numbers, running footer "client, page n / N", headings kept with what follows); the
+    CJK font is embedded, subset to the characters of the page
+    (:func:`threec_helpers.batch.fonts.font_face_css`), so the PDF reads the same on any
+    machine. WeasyPrint may read ``data:`` URLs and the font files only: a report that
+    points anywhere else (the network, other files) gets that resource refused.
+
+    Parameters
+    ----------
+    html : str
+        A report page, as :func:`export_html` writes it.
+
+    Returns
+    -------
+    bytes
+        The PDF.
+
+    Examples
+    --------
+    Rendering takes WeasyPrint seconds (``tests/unit/batch`` checks real PDFs); the print
+    stylesheet it lays the pages out with is cheap to look at:
+
+    >>> css = asset("print.css")
+    >>> "size: A4" in css, 'counter(page) " / " counter(pages)' in css
+    (True, True)
     """
     import logging
 
@@ -532,6 +1045,15 @@ _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
 def money_format(currency: str | None) -> str:
     """The Excel number format of an amount in ``currency`` (thousands separators, no decimals).
 
+    Parameters
+    ----------
+    currency : str or None
+        ISO code; known codes get their symbol (:data:`CURRENCY_SYMBOLS`), others the code itself.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> money_format("CNY"), money_format("GBP"), money_format(None)
@@ -546,6 +1068,15 @@ def money_format(currency: str | None) -> str:
 def text_width(text: str) -> int:
     """Width of text in a spreadsheet column, in characters: CJK and full-width characters count two.
 
+    Parameters
+    ----------
+    text : str
+        Any text (other values are turned into text first).
+
+    Returns
+    -------
+    int
+
     Examples
     --------
     >>> text_width("abc"), text_width("客户价值"), text_width("A股")
@@ -556,6 +1087,14 @@ def text_width(text: str) -> int:
 
 def clean_float(value: float) -> float:
     """A float without binary noise (12 significant digits): 5816459.500000002 -> 5816459.5.
+
+    Parameters
+    ----------
+    value : float
+
+    Returns
+    -------
+    float
 
     Examples
     --------
@@ -569,7 +1108,29 @@ def column_kind(column: str, values: list[Any], declared: dict[str, str] | None 
     """How a column's numbers are shown: the report's own format for it (``declared``, as the
     results file recorded it), else the phase reports' format of that column name
     (:data:`~threec_helpers.report.tables.TABLE_FORMATS`), else a percentage for the ratio
-    columns (:data:`PERCENT_COLUMNS`), else by its values (whole numbers ``int``, others ``float``)."""
+    columns (:data:`PERCENT_COLUMNS`), else by its values (whole numbers ``int``, others ``float``).
+
+    Parameters
+    ----------
+    column : str
+        The column's name.
+    values : list
+        The column's values.
+    declared : dict of str to str, optional
+        The report's formats of the table's columns, by column name.
+
+    Returns
+    -------
+    str or None
+        A key of :data:`XLSX_FORMATS` or ``"money"``; None for a column without numbers.
+
+    Examples
+    --------
+    >>> column_kind("revenue", [1.5]), column_kind("attainment", [0.5]), column_kind("orders", [1, 2])
+    ('money', 'pct1', 'int')
+    >>> column_kind("visits", [1.5]), column_kind("name", ["A"]), column_kind("orders", [1], {"orders": "num"})
+    ('float', None, 'num')
+    """
     from ..report.tables import TABLE_FORMATS
 
     if declared and declared.get(column):
@@ -612,6 +1173,21 @@ def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | 
     -------
     bytes
         The workbook; the same input gives the same bytes (fixed document dates).
+
+    Examples
+    --------
+    >>> import io
+    >>> import openpyxl
+    >>> results = {"title": "Customer value", "client_id": "acme", "period": "FY2026",
+    ...            "tables": {"customers": [{"customer": "=HYPERLINK(1)", "revenue": 1200.5}]}}
+    >>> data = xlsx_bytes(results, "en", currency="CNY")
+    >>> data == xlsx_bytes(results, "en", currency="CNY")
+    True
+    >>> wb = openpyxl.load_workbook(io.BytesIO(data))
+    >>> wb.sheetnames
+    ['Summary', 'customers']
+    >>> [(c.value, c.number_format) for c in wb["customers"][2]]
+    [("'=HYPERLINK(1)", 'General'), (1200.5, '"¥"#,##0')]
     """
     import xlsxwriter
 
@@ -761,7 +1337,24 @@ def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | 
 
 
 def json_text(value: Any) -> str:
-    """A list or mapping as readable text (``a: 1; b: 2``)."""
+    """A list or mapping as readable text (``a: 1; b: 2``).
+
+    A workbook cell shows a nested value of a results table this way, not as Python or JSON.
+
+    Parameters
+    ----------
+    value : object
+        A mapping, list or tuple (nested as deep as it goes), or any other value.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> json_text({"target": 0.9, "tiers": ["A", "B"]})
+    'target: 0.9; tiers: A, B'
+    """
     if isinstance(value, dict):
         return "; ".join(f"{k}: {json_text(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
@@ -801,6 +1394,34 @@ def publish_notebook(executed_path: Path, out_base: Path, meta: dict[str, Any], 
     -------
     dict
         format -> file name written.
+
+    Examples
+    --------
+    An HTML report and the client's workbook from a one-cell notebook (the PDF, Word and
+    PowerPoint files are made the same way; they take seconds, so they are left out here):
+
+    >>> import tempfile
+    >>> import nbformat
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = Path(tmp.name)
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Customer value\\n\\nUp 3%.")])
+    >>> nbformat.write(nb, str(folder / "02_analysis.ipynb"))
+    >>> meta = {"title": "Customer value", "client_id": "acme", "period": "FY2026", "lang": "en",
+    ...         "data_root": tmp.name}
+    >>> results = {"title": "Customer value", "tables": {"customers": [{"customer": "A", "revenue": 1200.5}]}}
+    >>> publish_notebook(folder / "02_analysis.ipynb", folder / "02_analysis", meta, ("html", "xlsx"),
+    ...                  results=results)
+    {'html': '02_analysis.html', 'xlsx': '02_analysis.xlsx'}
+
+    A failed notebook gets its HTML report only, with the failure banner:
+
+    >>> failed = {**meta, "failure": "Cell 4 stopped: no customers file."}
+    >>> publish_notebook(folder / "02_analysis.ipynb", folder / "02_analysis", failed, ("html", "xlsx"),
+    ...                  results=results, failed=True)
+    {'html': '02_analysis.html'}
+    >>> "no customers file" in (folder / "02_analysis.html").read_text(encoding="utf-8")
+    True
+    >>> tmp.cleanup()
     """
     import nbformat
 
@@ -887,10 +1508,49 @@ def write_index(out_dir: Path, plan, results: dict[str, dict[str, Any]], briefin
     holds the summary records of earlier runs that a restricted run keeps
     (:func:`threec_helpers.batch.index.kept_records`); they are listed as they were.
 
+    ``batch-summary.json`` holds every job and briefing with its status, timings, error (in
+    the run's language and in English) and outputs; ``index.html`` groups them by client
+    and period, with the portfolio (:mod:`threec_helpers.batch.portfolio`, which also
+    writes ``portfolio.xlsx``) at the top, in ``lang``.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The batch's reports folder.
+    plan : Plan
+        The batch's plan (:func:`threec_helpers.batch.plan.plan_batch`).
+    results : dict of dict
+        Each finished job's result record, by job id.
+    briefings : dict of dict
+        Each briefing's result record, by ``<client>/<period>/briefing`` id.
+    run : dict
+        The run's record: ``run_id``, ``started``, ``finished``, ``running`` (and timings).
+    lang : {"zh", "en"}
+        Language of the index and of the errors in the summary.
+    kept : dict, optional
+        ``{"jobs": [...], "briefings": [...]}``: summary records kept from earlier runs.
+
     Returns
     -------
     dict
         The summary written.
+
+    Examples
+    --------
+    A batch for a client that has no folder yet: while the run goes, its one job is pending.
+
+    >>> import tempfile
+    >>> from threec_helpers.batch.plan import plan_batch
+    >>> from threec_helpers.batch.spec import parse_batch
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> root = Path(tmp.name)
+    >>> spec = parse_batch({"name": "monthly", "clients": ["acme"], "lang": "en"}, data_root=root / "data")
+    >>> plan = plan_batch(spec, root / "reports")
+    >>> run = {"run_id": "r1", "started": "2026-11-30T10:00", "finished": "", "running": True}
+    >>> summary = write_index(plan.out_dir, plan, {}, {}, run=run, lang="en")
+    >>> summary["batch"], summary["counts"], sorted(p.name for p in plan.out_dir.iterdir())
+    ('monthly', {'pending': 1}, ['batch-summary.json', 'index.html', 'portfolio.xlsx'])
+    >>> tmp.cleanup()
     """
     import json
 
