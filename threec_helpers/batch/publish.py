@@ -36,6 +36,7 @@ from typing import Any, Callable
 from .. import __version__
 from ..i18n import fmt_num, fmt_pct, has_key, t
 from ..storage import neutralise_formula, write_bytes_atomic, write_text_atomic  # noqa: F401  (re-exported)
+from ..spreadsheet import text_width  # noqa: F401  (re-exported: one measure of a cell's text width)
 from ..report.results import table_display_name
 from ..report.tables import column_label  # noqa: F401  (re-exported: the one column-label namespace)
 
@@ -1063,26 +1064,6 @@ def money_format(currency: str | None) -> str:
         return "#,##0"
     symbol = CURRENCY_SYMBOLS.get(currency.upper(), currency.upper() + " ")
     return '"' + symbol.replace('"', "") + '"#,##0'
-
-
-def text_width(text: str) -> int:
-    """Width of text in a spreadsheet column, in characters: CJK and full-width characters count two.
-
-    Parameters
-    ----------
-    text : str
-        Any text (other values are turned into text first).
-
-    Returns
-    -------
-    int
-
-    Examples
-    --------
-    >>> text_width("abc"), text_width("客户价值"), text_width("A股")
-    (3, 8, 3)
-    """
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in str(text))
 
 
 def clean_float(value: float) -> float:
