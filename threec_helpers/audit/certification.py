@@ -29,7 +29,15 @@ rule                      severity    passes when
 ``no_overdue_findings``   condition   no finding is open past its due date
 ``actions_verified``      condition   every closed minor or major finding's correction was verified
                                       effective (10.2.1 d)
+``audit_coverage``        condition   the internal audit rounds done by the report date covered every
+                                      clause 4-10 (9.2.2 a: a programme covering the whole QMS; table
+                                      ``audit_programme``, a sub-clause counting for its chapter)
 ========================  ==========  ==============================================================
+
+A rule whose input is missing is **not assessed** (``assessed`` False), never passed: without
+the ``audit_programme`` table nothing says which clauses the rounds covered. A rule not
+assessed keeps the conclusion at best *ready with conditions*, and the briefing names it with
+the reason.
 """
 
 from __future__ import annotations
@@ -41,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import check_lang, t
-from ..inputs.contract import REVIEW_INPUTS, REVIEW_OUTPUTS
+from ..inputs.contract import ISO_CLAUSES, REVIEW_INPUTS, REVIEW_OUTPUTS
 
 #: how old the latest management review may be on the report date
 REVIEW_MAX_AGE_MONTHS = 12
@@ -55,6 +63,7 @@ READINESS_RULES: tuple[tuple[str, str, str], ...] = (
     ("objectives_met", "condition", "6.2 / 9.1"),
     ("no_overdue_findings", "condition", "10.2"),
     ("actions_verified", "condition", "10.2.1"),
+    ("audit_coverage", "condition", "9.2.2"),
 )
 STATUSES = ("ready", "ready_with_conditions", "not_ready")
 
@@ -238,36 +247,85 @@ class Readiness:
     status : {"ready", "ready_with_conditions", "not_ready"}
     checks : pandas.DataFrame
         One row per rule of :data:`READINESS_RULES`: ``rule``, ``severity``, ``clause``,
-        ``passed`` (bool), ``detail`` (what was found, in the report's language).
+        ``passed`` (bool), ``detail`` (what was found, in the report's language) and
+        ``assessed`` (bool; a rule not assessed is neither passed nor failed, absent: True).
 
     Examples
     --------
     >>> c = pd.DataFrame({"rule": ["no_open_major", "objectives_met"], "severity": ["blocking", "condition"],
     ...                   "clause": ["10.2", "6.2"], "passed": [True, False], "detail": ["", ""]})
     >>> r = Readiness("ready_with_conditions", c)
-    >>> r.blocking, r.conditions
-    ([], ['objectives_met'])
+    >>> r.blocking, r.conditions, r.not_assessed
+    ([], ['objectives_met'], [])
     """
 
     status: str
     checks: pd.DataFrame
 
+    def _assessed(self) -> pd.Series:
+        c = self.checks
+        return c["assessed"].astype(bool) if "assessed" in c.columns else pd.Series(True, index=c.index)
+
     @property
     def blocking(self) -> list[str]:
         """Rules that failed and block readiness."""
         c = self.checks
-        return c.loc[~c["passed"] & (c["severity"] == "blocking"), "rule"].tolist()
+        return c.loc[self._assessed() & ~c["passed"].astype(bool) & (c["severity"] == "blocking"), "rule"].tolist()
 
     @property
     def conditions(self) -> list[str]:
         """Rules that failed and make readiness conditional."""
         c = self.checks
-        return c.loc[~c["passed"] & (c["severity"] == "condition"), "rule"].tolist()
+        return c.loc[self._assessed() & ~c["passed"].astype(bool) & (c["severity"] == "condition"), "rule"].tolist()
+
+    @property
+    def not_assessed(self) -> list[str]:
+        """Rules that could not be assessed (their input is missing)."""
+        return self.checks.loc[~self._assessed(), "rule"].tolist()
+
+
+def clause_coverage(programme: pd.DataFrame, as_of: Any) -> tuple[list[str], list[str], list[int]]:
+    """Which clauses 4-10 of ISO 9001 the internal audit rounds done by ``as_of`` covered.
+
+    Parameters
+    ----------
+    programme : pandas.DataFrame
+        Table ``audit_programme``: ``round``, ``clause`` and optionally ``date`` (a row dated
+        after ``as_of`` is planned, not done; an undated row counts as done).
+    as_of : date-like
+        The report date.
+
+    Returns
+    -------
+    covered : list of str
+        Chapters of :data:`~threec_helpers.inputs.contract.ISO_CLAUSES` covered ("7" for 7.5.3).
+    missing : list of str
+        Chapters 4-10 no round covered.
+    rounds : list of int
+        The rounds done by ``as_of``.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"round": [1, 1, 2, 2], "clause": ["4", "7.5.3", "8", "9.2"],
+    ...                   "date": pd.to_datetime(["2026-07-20", "2026-07-20", "2026-09-22", "2026-12-01"])})
+    >>> clause_coverage(p, "2026-10-31")
+    (['4', '7', '8'], ['5', '6', '9', '10'], [1, 2])
+    """
+    done = programme
+    if "date" in programme.columns:
+        dates = pd.to_datetime(programme["date"], errors="coerce")
+        done = programme[dates.isna() | (dates <= pd.Timestamp(as_of))]
+    chapters = done["clause"].astype(str).str.extract(r"^\s*(\d+)")[0]
+    seen = set(chapters.dropna())
+    covered = [c for c in ISO_CLAUSES if c in seen]
+    missing = [c for c in ISO_CLAUSES if c not in seen]
+    rounds = sorted({int(r) for r in pd.to_numeric(done["round"], errors="coerce").dropna()})
+    return covered, missing, rounds
 
 
 def assess_readiness(*, findings: pd.DataFrame | None, findings_counts: Mapping[str, Any] | None,
                      objectives: pd.DataFrame, reviews: pd.DataFrame | None, as_of: Any,
-                     lang: str = "zh") -> Readiness:
+                     lang: str = "zh", programme: pd.DataFrame | None = None) -> Readiness:
     """Apply :data:`READINESS_RULES` and say whether the organisation is ready for certification.
 
     Parameters
@@ -284,6 +342,9 @@ def assess_readiness(*, findings: pd.DataFrame | None, findings_counts: Mapping[
         The report date.
     lang : {"zh", "en"}
         Language of ``detail``.
+    programme : pandas.DataFrame, optional
+        Table ``audit_programme`` (:func:`clause_coverage`); None: the clause-coverage rule is
+        not assessed.
 
     Returns
     -------
@@ -294,8 +355,8 @@ def assess_readiness(*, findings: pd.DataFrame | None, findings_counts: Mapping[
     >>> obj = pd.DataFrame({"objective_id": ["Q1"], "name_zh": ["及时率"], "met": pd.array([True], dtype="boolean")})
     >>> r = assess_readiness(findings=None, findings_counts=None, objectives=obj, reviews=None,
     ...                      as_of="2026-10-31", lang="en")
-    >>> r.status, r.blocking
-    ('not_ready', ['internal_audit', 'management_review'])
+    >>> r.status, r.blocking, r.not_assessed
+    ('not_ready', ['internal_audit', 'management_review'], ['audit_coverage'])
     """
     check_lang(lang)
     counts = dict(findings_counts or {})
@@ -315,6 +376,15 @@ def assess_readiness(*, findings: pd.DataFrame | None, findings_counts: Mapping[
         need = st["is_closed"] & ~st["is_verified"] & st["grade"].isin(["major", "minor"])
         unverified = st.loc[need, "finding_id"].astype(str).tolist()
     sep = "、" if lang == "zh" else ", "
+    assessed = {rule: True for rule, _, _ in READINESS_RULES}
+    if programme is None or not len(programme):
+        assessed["audit_coverage"] = False
+        coverage_result = (False, t("certification.detail.coverage_not_assessed", lang))
+    else:
+        covered, gaps, done_rounds = clause_coverage(programme, as_of)
+        coverage_result = (not gaps, t("certification.detail.coverage_all", lang, rounds=len(done_rounds)) if not gaps
+                           else t("certification.detail.coverage_gaps", lang, clauses=sep.join(gaps),
+                                  rounds=len(done_rounds)))
     results = {
         "no_open_major": (int(counts.get("major_open", 0)) == 0,
                           t("certification.detail.major_open", lang, n=int(counts.get("major_open", 0)))),
@@ -338,13 +408,15 @@ def assess_readiness(*, findings: pd.DataFrame | None, findings_counts: Mapping[
         "actions_verified": (not unverified,
                              t("certification.detail.verified_all", lang) if not unverified else
                              t("certification.detail.unverified", lang, ids=sep.join(unverified))),
+        "audit_coverage": coverage_result,
     }
     checks = pd.DataFrame([{"rule": rule, "severity": sev, "clause": clause, "passed": bool(results[rule][0]),
-                            "detail": results[rule][1]} for rule, sev, clause in READINESS_RULES])
-    failed = checks[~checks["passed"]]
+                            "detail": results[rule][1], "assessed": assessed[rule]}
+                           for rule, sev, clause in READINESS_RULES])
+    failed = checks[~checks["passed"] & checks["assessed"]]
     if (failed["severity"] == "blocking").any():
         status = "not_ready"
-    elif len(failed):
+    elif len(failed) or not checks["assessed"].all():  # a rule not assessed is never taken as passed
         status = "ready_with_conditions"
     else:
         status = "ready"

@@ -12,8 +12,9 @@ follows the engagement type:
   since the last period; readiness (declared rules); conclusion;
 - ``3c`` - the 3C scorecard: customer performance (value, behavior, satisfaction) and
   customer focus (organization, communications, information); the CRM chain as the seed
-  tells it (focus -> satisfaction -> behavior -> value -> operating profit, with the measured
-  links of satisfaction to behavior and value); pyramid migration and its money effect;
+  tells it (focus -> satisfaction -> behavior -> value -> operating profit): not the
+  scorecard's steps again but the measured link between each pair of steps
+  (:mod:`threec_helpers.report.chain`); pyramid migration and its money effect;
   each phase's results; plan vs actual; the priorities for the next period; what changed;
   conclusion;
 - ``clinical`` - the seed's self-assessment (part 3): its purposes, the five assessment
@@ -59,7 +60,7 @@ LAYOUTS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
                 ("readiness", ("readiness",)),
                 ("conclusion", ())],
     "3c": [("scorecard", ()),
-           ("chain", ("crm_chain",)),
+           ("chain", ("crm_links", "crm_chain")),
            ("migration", ("migration",)),
            ("phases", ()),
            ("plan", ("focus_plan", "reconciliation", "variance")),
@@ -108,9 +109,10 @@ def _recorded_table(payload: Mapping[str, Any], name: str, lang: str, title: str
     if isinstance(view, Mapping) and view.get("columns"):
         return _view_table(rows, view, title)
     return _table(rows, lang, title, (payload.get("columns") or {}).get(name))
-#: the CRM model as the seed tells it: focus (organization, communications, information) -> satisfaction ->
-#: behavior -> value (operating profit)
-CHAIN = FOCUS + ("satisfaction", "behavior", "value")
+#: table -> the table that replaces it when the same notebook recorded both: the 3C chain's
+#: links (:mod:`threec_helpers.report.chain`) include the Spearman correlations of ``crm_chain``,
+#: which older results files hold alone
+SUPERSEDED_BY: dict[str, str] = {"crm_chain": "crm_links"}
 
 #: per engagement: section id -> keys of the notebook's ``section_text`` (paragraphs it wrote for
 #: that part of the briefing, in the report's language), shown before the section's tables
@@ -405,6 +407,9 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
             for name in table_names:
                 rows = tables.get(name)
                 if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
+                    if SUPERSEDED_BY.get(name) in tables:  # told by its successor, in this section
+                        used.add((nb, name))
+                        continue
                     if name in shown_here:  # two notebooks recorded the same table (3C priorities): the first
                         used.add((nb, name))
                         continue
@@ -422,14 +427,8 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
                 sec["charts_title"] = t("certification.h.trends", lang)
                 sec["charts_note"] = t("certification.note.trends", lang)
         elif sid == "chain":
+            # the scorecard gives the steps; the chain the measured links between them, once
             sec["paragraphs"].insert(0, t("batch.brief.chain_intro", lang))
-            rows = [r for r in _scorecard(ordered, lang) if r["result"] != t("batch.brief.no_data", lang)]
-            order = {d: i for i, d in enumerate(CHAIN)}
-            dims = {t(f"batch.brief.dim.{d}", lang): d for d in CHAIN}
-            rows = sorted((r for r in rows if r["dimension"] in dims), key=lambda r: order[dims[r["dimension"]]])
-            if rows:
-                sec["tables"].insert(0, _table([{k: r[k] for k in ("dimension", "indicator", "result", "status")}
-                                                for r in rows], lang))
         elif sid == "readiness":
             for payload in ordered.values():
                 sec["cards"] += [dict(h) for h in payload.get("headline") or [] if h.get("key") == "readiness"]

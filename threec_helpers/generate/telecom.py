@@ -303,6 +303,33 @@ MILESTONES = (
     ("2026-10-20", "管理评审", "总经理", "管理评审报告 MR-2026-01"),
 )
 
+# the internal audit programme: round, clause, department, date, auditor (seed: two internal audit rounds, and the
+# clauses and departments of their findings; invented: the other clauses and departments each round audited, the
+# days and the auditors, so that both rounds together cover clauses 4-10)
+AUDIT_PROGRAMME = (
+    (1, "4", "综合部", "2026-07-20", "管理者代表"),
+    (1, "5.3", "综合部", "2026-07-20", "管理者代表"),
+    (1, "5.3", "运维部", "2026-07-22", "内审员 A"),
+    (1, "6.2", "营销部", "2026-07-21", "内审员 B"),
+    (1, "7.5.3", "综合部", "2026-07-21", "内审员 A"),
+    (1, "7.5.3", "营销部", "2026-07-21", "内审员 B"),
+    (1, "7.5.3", "运维部", "2026-07-21", "内审员 A"),
+    (1, "7.2", "东海支局", "2026-07-23", "内审员 B"),
+    (1, "8.5", "运维部", "2026-07-22", "内审员 A"),
+    (1, "9.1.1", "营销部", "2026-07-23", "内审员 B"),
+    (1, "10.2", "综合部", "2026-07-23", "管理者代表"),
+    (2, "4", "综合部", "2026-09-22", "管理者代表"),
+    (2, "5", "综合部", "2026-09-22", "管理者代表"),
+    (2, "6.2", "营销部", "2026-09-22", "内审员 B"),
+    (2, "7.5.3", "哈达支局", "2026-09-22", "内审员 A"),
+    (2, "7.2", "鸡林支局", "2026-09-23", "内审员 B"),
+    (2, "8.2", "营销部", "2026-09-23", "内审员 B"),
+    (2, "8.5", "运维部", "2026-09-23", "内审员 A"),
+    (2, "9.1.1", "运维部", "2026-09-23", "内审员 A"),
+    (2, "9.2", "综合部", "2026-09-24", "管理者代表"),
+    (2, "10.3", "综合部", "2026-09-24", "管理者代表"),
+)
+
 # date, topic, audience, attendees, headcount, exam pass rate (seed: who was trained, that all staff sat an exam;
 # invented: dates, numbers, rates)
 TRAINING = (
@@ -359,7 +386,7 @@ def certification_config() -> dict:
 
 
 def certification_tables() -> dict[str, pd.DataFrame]:
-    """demo_telecom's ``milestones``, ``training`` and ``management_reviews`` (canonical names)."""
+    """demo_telecom's ``audit_programme``, ``milestones``, ``training`` and ``management_reviews`` (canonical names)."""
     ms = pd.DataFrame(MILESTONES, columns=["date", "milestone", "owner", "evidence"])
     ms["date"] = pd.to_datetime(ms["date"]).astype("datetime64[ns]")
     tr = pd.DataFrame(TRAINING, columns=["date", "topic", "audience", "attendees", "headcount", "exam_pass_rate"])
@@ -367,7 +394,9 @@ def certification_tables() -> dict[str, pd.DataFrame]:
     tr["exam_pass_rate"] = tr["exam_pass_rate"].astype(float)
     mr = pd.DataFrame(list(REVIEWS))
     mr["date"] = pd.to_datetime(mr["date"]).astype("datetime64[ns]")
-    return {"milestones": ms, "training": tr, "management_reviews": mr}
+    ap = pd.DataFrame(AUDIT_PROGRAMME, columns=["round", "clause", "department", "date", "auditor"])
+    ap["date"] = pd.to_datetime(ap["date"]).astype("datetime64[ns]")
+    return {"audit_programme": ap, "milestones": ms, "training": tr, "management_reviews": mr}
 
 
 def telecom_tables(seed: int) -> dict[str, pd.DataFrame]:
@@ -383,7 +412,7 @@ def telecom_tables(seed: int) -> dict[str, pd.DataFrame]:
     -------
     dict of str to DataFrame
         ``org_profile``, ``quality_objectives``, ``kpi_measurements``, ``documents``,
-        ``audit_findings``, ``milestones``, ``training``, ``management_reviews``.
+        ``audit_findings``, ``audit_programme``, ``milestones``, ``training``, ``management_reviews``.
 
     Examples
     --------
@@ -466,6 +495,9 @@ def write_telecom(out_dir: Path, seed: int) -> Path:
                widths={"description": 40, "root_cause": 28, "corrective_action": 44, "raised": 12, "due": 12,
                        "closed": 12})
 
+    ap = t["audit_programme"].assign(date=t["audit_programme"]["date"].dt.strftime("%Y-%m-%d"))
+    write_csv(folder / "audit_programme.csv", ap, header=["内审轮次", "标准条款", "受审部门", "审核日期", "内审员"],
+              encoding="gb18030")
     ms = t["milestones"].assign(date=t["milestones"]["date"].dt.strftime("%Y-%m-%d"))
     write_csv(folder / "milestones.csv", ms, header=["日期", "工作事项", "负责人", "佐证材料"], encoding="gb18030")
     tr = t["training"].assign(date=t["training"]["date"].dt.strftime("%Y-%m-%d"),

@@ -12,8 +12,8 @@ Engagement types and their tables:
 - ``3c`` (customer-performance engagement): customers, transactions, cost_to_serve,
   surveys, focus_responses
 - ``iso9001`` (ISO 9001 certification audit): org_profile, quality_objectives,
-  kpi_measurements, documents, audit_findings, milestones, training, management_reviews
-  (the quality policy, scope, exclusions, sites and the baseline period are text of
+  kpi_measurements, documents, audit_findings, audit_programme, milestones, training,
+  management_reviews (the quality policy, scope, exclusions, sites and the baseline period are text of
   ``client.yaml``'s ``certification`` block, :mod:`threec_helpers.inputs.config`)
 - ``clinical`` (clinical quality self-assessment): assessment_scores, quality_objectives,
   kpi_measurements, rectifications
@@ -29,7 +29,7 @@ from typing import Literal
 ColumnType = Literal["string", "float", "int", "date", "bool", "category", "period", "month"]
 
 #: bumped whenever a rule changes, so cached validated data is not reused across rule changes
-CONTRACT_VERSION = "4"
+CONTRACT_VERSION = "5"
 
 ENGAGEMENTS = ("3c", "iso9001", "clinical")
 
@@ -394,6 +394,31 @@ AUDIT_FINDINGS = Table(
     doc_zh="内审发现及纠正措施（第 9.2、10.2 条）。",
 )
 
+#: the clauses of ISO 9001:2015 that carry requirements (4 context ... 10 improvement): an
+#: internal audit programme covers every one of them
+ISO_CLAUSES = ("4", "5", "6", "7", "8", "9", "10")
+
+AUDIT_PROGRAMME = Table(
+    "audit_programme",
+    (
+        Column("round", "int", min=1, aliases=("轮次", "内审轮次", "审核轮次"), doc_en="Internal audit round (1, 2, ...)",
+               doc_zh="内审轮次"),
+        Column("clause", "string", aliases=("条款", "标准条款", "审核条款"),
+               doc_en="ISO 9001 clause the round audited, e.g. 4 or 7.5 (a sub-clause counts for its chapter)",
+               doc_zh="本轮审核的标准条款，如 4 或 7.5（子条款计入其所属章）"),
+        Column("department", "string", required=False, nullable=True, aliases=("部门", "受审部门", "受审核部门"),
+               doc_en="Department audited", doc_zh="受审部门"),
+        Column("date", "date", required=False, nullable=True, aliases=("日期", "审核日期"),
+               doc_en="Date of the audit (a date after the report date is planned, not done)",
+               doc_zh="审核日期（晚于报告日期的为计划，不计为已审核）"),
+        Column("auditor", "string", required=False, nullable=True, aliases=("审核员", "内审员"), doc_en="Internal auditor",
+               doc_zh="内审员"),
+    ),
+    required=False, doc_en="Internal audit programme (clause 9.2.2): which clauses each internal audit round covered, "
+                           "one row per clause (and department) audited.",
+    doc_zh="内部审核方案（第 9.2.2 条）：各轮内审覆盖的条款，每个受审条款（及部门）一行。",
+)
+
 MILESTONES = Table(
     "milestones",
     (
@@ -510,15 +535,15 @@ RECTIFICATIONS = Table(
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (CUSTOMERS, TRANSACTIONS, COST_TO_SERVE, SURVEYS, FOCUS_RESPONSES, ORG_PROFILE, QUALITY_OBJECTIVES,
-              KPI_MEASUREMENTS, DOCUMENTS, AUDIT_FINDINGS, MILESTONES, TRAINING, MANAGEMENT_REVIEWS, ASSESSMENT_SCORES,
+              KPI_MEASUREMENTS, DOCUMENTS, AUDIT_FINDINGS, AUDIT_PROGRAMME, MILESTONES, TRAINING, MANAGEMENT_REVIEWS, ASSESSMENT_SCORES,
               RECTIFICATIONS)
 }
 
 #: tables of each engagement type, in load order (referenced tables first)
 ENGAGEMENT_TABLES: dict[str, tuple[str, ...]] = {
     "3c": ("customers", "transactions", "cost_to_serve", "surveys", "focus_responses"),
-    "iso9001": ("org_profile", "quality_objectives", "kpi_measurements", "documents", "audit_findings", "milestones",
-                "training", "management_reviews"),
+    "iso9001": ("org_profile", "quality_objectives", "kpi_measurements", "documents", "audit_findings",
+                "audit_programme", "milestones", "training", "management_reviews"),
     "clinical": ("assessment_scores", "quality_objectives", "kpi_measurements", "rectifications"),
 }
 
@@ -558,6 +583,7 @@ SHEET_TITLES: dict[str, tuple[str, str]] = {
     "kpi_measurements": ("指标月度测量", "KPI measurements"),
     "documents": ("文件清单", "Documents"),
     "audit_findings": ("内审发现", "Audit findings"),
+    "audit_programme": ("内审方案", "Audit programme"),
     "assessment_scores": ("自评得分", "Assessment scores"),
     "rectifications": ("整改措施", "Rectifications"),
     "milestones": ("体系建设里程碑", "Milestones"),

@@ -10,7 +10,7 @@
 - :mod:`.clv` -- customer lifetime value (BG/NBD, Pareto/NBD, Gamma-Gamma)
 - :mod:`.clv_estimate` -- the engagement's CLV: those models fitted on a client, summed per tier
 - :mod:`.opportunities` -- problems and opportunities rules
-- :mod:`.registration` -- phase 1: the data-quality profile and Information score
+- :mod:`.registration` -- phase 1: the data-quality profile and customer-data quality score
 - :mod:`.planning` -- phase 3: top-down and bottom-up budgets, reconciled
 - :mod:`.realization` -- phase 4: plan vs actual and its variance components
 """

@@ -1,8 +1,10 @@
-"""Phase 1 (registration): the data-quality profile and the Information score.
+"""Phase 1 (registration): the data-quality profile and the customer-data quality score.
 
 The seed asks that customer data be *relevant, complete and up to date*. Instead of asking
 staff how good their data is, :func:`data_quality_profile` measures it from the client's
-own tables and turns it into an **Information score** (0-100) with four components:
+own tables and turns it into a **customer-data quality score** (0-100, results key
+``information_score``; not the customer-focus audit's Information factor, which is the
+staff's own assessment and the 3C scorecard's information dimension) with four components:
 
 ========================  ======  =================================================================
 component                 weight  measured as
@@ -55,7 +57,7 @@ class DataQualityProfile:
     components : dict
         Component -> score 0-1 (only measured components).
     score : float
-        Information score 0-100.
+        Customer-data quality score 0-100.
 
     See Also
     --------
@@ -97,7 +99,7 @@ def column_completeness(tables: dict[str, pd.DataFrame], engagement: str = "3c")
 
     See Also
     --------
-    data_quality_profile : the completeness as one component of the information score.
+    data_quality_profile : the completeness as one component of the customer-data quality score.
 
     Examples
     --------

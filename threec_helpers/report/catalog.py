@@ -242,7 +242,7 @@ NOTEBOOKS: dict[str, NotebookContract] = {
         _phases("revenue", "operating_profit", "operating_margin", "profitable_profit", "unprofitable_loss", "top20_revenue_share",
                 "value_destroying_share", "retention", "satisfaction", "nps", "preferred_supplier", "clv_total",
                 "organization", "communications", "information", "opportunities"),
-        ("tiers", "opportunities", "priorities", "migration", "crm_chain"),
+        ("tiers", "opportunities", "priorities", "migration", "crm_chain", "crm_links"),
         frozenset({"retention", "satisfaction", "nps", "preferred_supplier", "clv_total", "organization",
                    "communications", "information"})),
     "03_planning": NotebookContract(

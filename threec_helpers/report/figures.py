@@ -240,7 +240,7 @@ def conclusion(phase: str, figures: Iterable[Mapping[str, Any]], lang: str = "zh
     >>> conclusion("registration", [key_figure("information_score", 82.0, "en"),
     ...                             key_figure("customers", 2700, "en"), key_figure("active_customers", 1505, "en"),
     ...                             key_figure("revenue", 1e6, "en")], "en")
-    'Information score 82.0 of 100; 2,700 customers registered, 1,505 active, revenue ¥1,000,000.'
+    'Customer-data quality score 82.0 of 100; 2,700 customers registered, 1,505 active, revenue ¥1,000,000.'
     """
     figures = list(figures)
     texts = _Missing({f["key"]: f["text"] for f in figures})

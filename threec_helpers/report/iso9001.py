@@ -652,11 +652,21 @@ def readiness_table(readiness: Any, lang: str = "zh") -> pd.DataFrame:
     ...                                      "passed": [True], "detail": ["0"]}))
     >>> readiness_table(r, "en")[["rule_label", "severity_label"]].values.tolist()
     [['No open major finding', 'Blocking']]
+
+    A rule not assessed shows no pass or fail (``passed`` empty), only why:
+
+    >>> r = Readiness("ready_with_conditions", pd.DataFrame({"rule": ["audit_coverage"], "severity": ["condition"],
+    ...     "clause": ["9.2.2"], "passed": [False], "detail": ["not assessed"], "assessed": [False]}))
+    >>> readiness_table(r, "en")["passed"].tolist()
+    [None]
     """
     check_lang(lang)
     c = readiness.checks
-    return c.assign(rule_label=[t(f"certification.rule.{r}", lang) for r in c["rule"]],
-                    severity_label=[t(f"certification.severity.{s}", lang) for s in c["severity"]])
+    out = c.assign(rule_label=[t(f"certification.rule.{r}", lang) for r in c["rule"]],
+                   severity_label=[t(f"certification.severity.{s}", lang) for s in c["severity"]])
+    if "assessed" in c.columns:  # not assessed is neither a pass nor a fail
+        out["passed"] = [bool(p) if bool(a) else None for p, a in zip(c["passed"], c["assessed"])]
+    return out
 
 
 def readiness_paragraphs(readiness: Any, lang: str = "zh") -> list[str]:
@@ -679,12 +689,17 @@ def readiness_paragraphs(readiness: Any, lang: str = "zh") -> list[str]:
     check_lang(lang)
     out = [t("certification.note.readiness", lang, status=t(f"certification.status.{readiness.status}", lang))]
     c = readiness.checks
+    assessed = c["assessed"].astype(bool) if "assessed" in c.columns else pd.Series(True, index=c.index)
     open_, close = ("（", "）") if lang == "zh" else (" (", ")")
     for severity, key in (("blocking", "readiness_blocking"), ("condition", "readiness_conditions")):
-        failed = c[~c["passed"] & (c["severity"] == severity)]
+        failed = c[assessed & ~c["passed"].astype(bool) & (c["severity"] == severity)]
         if len(failed):
             items = [f"{t(f'certification.rule.{r}', lang)}{open_}{d}{close}" for r, d in zip(failed["rule"], failed["detail"])]
             out.append(t(f"certification.note.{key}", lang, items=join_list(items, lang)))
+    unknown = c[~assessed]
+    if len(unknown):  # never silently passed: named, with what is missing
+        items = [f"{t(f'certification.rule.{r}', lang)}{open_}{d}{close}" for r, d in zip(unknown["rule"], unknown["detail"])]
+        out.append(t("certification.note.readiness_not_assessed", lang, items=join_list(items, lang)))
     out.append(t("certification.note.readiness_rules", lang))
     return out
 

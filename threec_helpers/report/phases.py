@@ -251,7 +251,7 @@ def quality_profile(client, period: Period):
 
 
 def components_table(profile, lang: str = "zh") -> pd.DataFrame:
-    """Information score components: ``component, weight`` (rescaled to the measured ones), ``score``.
+    """Customer-data quality score components: ``component, weight`` (rescaled to the measured ones), ``score``.
 
     Parameters
     ----------

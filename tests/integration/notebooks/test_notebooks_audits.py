@@ -98,6 +98,9 @@ def test_iso9001_briefing_tells_the_seeds_programme(tmp_path):
     assert text["readiness"][:2] == ["结论：有条件具备认证条件。",
                                      "需在现场审核前完成的条件：已关闭不符合项的纠正措施均已验证有效（待验证：IA2-02）。"]
     assert headline(res)["readiness"]["text"] == "有条件具备认证条件"
+    # the demo's audit programme: both rounds covered clauses 4-10 (docs/demo-data.md, invented)
+    coverage = next(r for r in res["tables"]["readiness"] if r["clause"] == "9.2.2")
+    assert coverage["passed"] is True and coverage["detail"] == "2 轮内审覆盖第 4-10 章全部条款"
     assert res["conclusion"].endswith("结论：有条件具备认证条件。")
     assert [tr["objective_id"] for tr in res["trends"]] == [f"QO{i}" for i in range(1, 9)]
     assert res["trends"][4]["months"][0] == "2025-11" and res["trends"][4]["values"][-1] == 81.3

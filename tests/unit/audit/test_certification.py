@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from threec_helpers.audit.certification import (READINESS_RULES, assess_readiness, baseline_comparison,
+from threec_helpers.audit.certification import (READINESS_RULES, assess_readiness, baseline_comparison, clause_coverage,
                                                 latest_review, review_coverage, training_summary)
 from threec_helpers.audit.objectives import evaluate_objectives
 from threec_helpers.batch.briefing import compose_briefing
@@ -55,10 +55,21 @@ OBJ_MET = pd.DataFrame({"objective_id": ["Q1", "Q2"], "name_zh": ["及时率", "
 CLEAN = findings(("F1", 1, "minor", "2026-08-20", "2026-08-15", True), ("F2", 2, "observation", "2026-12-31", None, None))
 
 
-def assess(f=CLEAN, objectives=OBJ_MET, reviews=None, lang="en"):
+def programme(*clauses, round_=1, date="2026-07-20"):
+    """An internal audit programme: one row per clause audited (default: every clause 4-10)."""
+    clauses = clauses or ("4", "5.3", "6.2", "7.5.3", "8.5", "9.1.1", "10.2")
+    return pd.DataFrame({"round": float(round_), "clause": list(clauses), "department": "ops",
+                         "date": pd.Timestamp(date), "auditor": "A"})
+
+
+FULL = "full"
+
+
+def assess(f=CLEAN, objectives=OBJ_MET, reviews=None, lang="en", prog=FULL):
     reviews = full_review() if reviews is None else reviews
+    prog = programme() if isinstance(prog, str) else prog
     return assess_readiness(findings=f, findings_counts=counts_of(f) if f is not None else None,
-                            objectives=objectives, reviews=reviews, as_of=AS_OF, lang=lang)
+                            objectives=objectives, reviews=reviews, as_of=AS_OF, lang=lang, programme=prog)
 
 
 def test_every_rule_met_is_ready():
@@ -145,6 +156,62 @@ def test_overdue_and_unverified_findings_are_conditions():
     assert r.checks.set_index("rule").loc["actions_verified", "detail"] == "awaiting verification: F2"
     text = iso.readiness_paragraphs(r, "en")[1]
     assert text.startswith("Conditions to meet before the on-site audit: No overdue finding (1 overdue)")
+
+
+def test_a_clause_no_internal_audit_covered_is_a_condition_naming_it():
+    # rounds 1 and 2 together cover 4, 5, 6, 7, 9 and 10 (7.5.3 counts for 7); nothing covers clause 8
+    prog = pd.concat([programme("4", "5.3", "7.5.3"), programme("6.2", "9.2", "10.3", round_=2, date="2026-09-22")])
+    r = assess(prog=prog)
+    assert r.status == "ready_with_conditions" and r.conditions == ["audit_coverage"] and not r.not_assessed
+    assert r.checks.set_index("rule").loc["audit_coverage", "detail"] == \
+        "2 internal audit round(s) did not cover clause(s) 8"
+    paragraphs = iso.readiness_paragraphs(r, "en")
+    assert paragraphs[1] == ("Conditions to meet before the on-site audit: Internal audits covered every clause of 4-10 "
+                             "(2 internal audit round(s) did not cover clause(s) 8).")
+    zh = iso.readiness_paragraphs(assess(prog=prog, lang="zh"), "zh")
+    assert zh[1] == "需在现场审核前完成的条件：内审覆盖第 4-10 章全部条款（2 轮内审未覆盖第 8 章）。"
+    # and the briefing's readiness section names the clause
+    results = {"iso9001_certification_audit": {
+        "headline": [iso.readiness_figure(r, "en")], "tables": {"readiness": iso.readiness_table(r, "en").to_dict("records")},
+        "section_text": {"readiness": paragraphs}}}
+    sec = next(s for s in compose_briefing(results, "iso9001", "en")["sections"] if s["id"] == "readiness")
+    assert any("did not cover clause(s) 8" in p for p in sec["paragraphs"])
+    assert [(c["text"], c["status"]) for c in sec["cards"]] == [("Ready with conditions", "warn")]
+
+
+def test_a_planned_round_after_the_report_date_does_not_cover():
+    prog = pd.concat([programme("4", "5", "6", "7", "9", "10"), programme("8.5", round_=2, date="2026-11-15")])
+    covered, missing, rounds = clause_coverage(prog, AS_OF)
+    assert missing == ["8"] and rounds == [1] and covered == ["4", "5", "6", "7", "9", "10"]
+    assert assess(prog=prog).conditions == ["audit_coverage"]
+
+
+def test_without_a_programme_clause_coverage_is_not_assessed_never_passed():
+    for prog in (None, programme().iloc[0:0]):
+        r = assess(prog=prog)
+        assert r.not_assessed == ["audit_coverage"] and r.conditions == [] and r.blocking == []
+        # every assessed rule met, yet not "ready": an unassessed rule is never taken as met
+        assert r.status == "ready_with_conditions"
+    paragraphs = iso.readiness_paragraphs(r, "en")
+    assert paragraphs[1] == (
+        "Rules not assessed (no input, so not taken as met; the conclusion is therefore at best \"ready with "
+        "conditions\"): Internal audits covered every clause of 4-10 (not assessed: no internal audit programme "
+        "(which clauses each round covered) was supplied).")
+    zh = iso.readiness_paragraphs(assess(prog=None, lang="zh"), "zh")
+    assert "未评估：没有提供内审方案" in zh[1] and zh[1].startswith("未能评估的规则")
+    table = iso.readiness_table(r, "en").set_index("rule")
+    assert table.loc["audit_coverage", "passed"] is None and table.loc["no_open_major", "passed"] is True
+    # a blocking failure still decides
+    assert assess(f=None, prog=None).status == "not_ready"
+
+
+def test_demo_telecom_programme_covers_every_clause_in_both_rounds():
+    from threec_helpers.generate.telecom import certification_tables
+
+    prog = certification_tables()["audit_programme"]
+    for rnd in (1, 2):
+        covered, missing, _ = clause_coverage(prog[prog["round"] == rnd], AS_OF)
+        assert missing == [], (rnd, missing)
 
 
 def test_training_summary_hand_checked():
@@ -362,9 +429,10 @@ def test_3c_briefing_tells_the_crm_chain_migration_and_priorities():
              "dimension": "organization"}]}}
     by = {s["id"]: s for s in compose_briefing(results, "3c", "en")["sections"]}
     assert list(by)[:3] == ["scorecard", "chain", "migration"] and "priorities" in by
-    chain = by["chain"]["tables"][0]
-    assert [row[0]["text"] for row in chain["rows"]] == ["Organization", "Customer satisfaction", "Customer behavior", "Customer value"]
     assert by["chain"]["paragraphs"][0].startswith("The 3C CRM model: stronger customer focus")
-    assert by["chain"]["paragraphs"][1] == "CSAT 3.90" and len(by["chain"]["tables"]) == 2
+    assert by["chain"]["paragraphs"][1] == "CSAT 3.90"
+    # an older results file without the links: its Spearman table, and never the scorecard's rows again
+    assert [tb["title"] for tb in by["chain"]["tables"]] == [
+        "Measured links of satisfaction with behavior and value (Spearman)"]
     assert by["migration"]["paragraphs"] == ["90 customers moved up"] and by["migration"]["tables"]
     assert by["priorities"]["tables"][0]["rows"]

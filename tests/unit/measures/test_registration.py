@@ -1,4 +1,4 @@
-"""Data-quality profile and Information score, on a hand-checked example."""
+"""Data-quality profile and customer-data quality score, on a hand-checked example."""
 
 import datetime as dt
 

@@ -61,7 +61,7 @@ def _demo_3c() -> dict:
     """The demo manufacturer's FY2026 figures as the notebooks record them (texts from its briefing)."""
     return {
         "01_registration": {"title": "Registration", "headline": [
-            headline("information_score", "Information score", 93.0, "93.0", "good")]},
+            headline("information_score", "Customer-data quality score", 93.0, "93.0", "good")]},
         "02_analysis": {"title": "Analysis", "headline": [
             headline("value_destroying_share", "Value destroyers", 0.2598, "25.98%", "bad"),
             headline("operating_profit", "Operating profit", 23449908.82, "¥23,449,909", "good"),

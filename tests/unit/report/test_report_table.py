@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from testpaths import ROOT
 
-from threec_helpers.batch.briefing import compose_briefing
+from threec_helpers.batch.briefing import SUPERSEDED_BY, compose_briefing
 from threec_helpers.batch.publish import xlsx_bytes
 from threec_helpers.report import context as nb
 from threec_helpers.i18n import catalog, has_key
@@ -111,6 +111,9 @@ def test_every_recorded_table_has_the_same_headers_in_html_xlsx_and_briefing(pat
         sheets = [ws for ws in book.worksheets if [c.value for c in ws[1]] == expected]
         assert sheets, (name, expected)
         # the briefing shows the table as the report showed it: the same columns, the same headers
+        # (unless a table recorded beside it tells the same, as the chain's links tell its Spearman table)
+        if SUPERSEDED_BY.get(name) in data["tables"]:
+            continue
         shown_headers = [html.unescape(html_headers[c]) for c in shown_columns]
         assert any([c["label"] for c in tb["columns"]] == shown_headers for tb in brief_tables), (name, shown_headers)
 
