@@ -929,7 +929,7 @@ def validate_client(client_id: str, data_root_dir: str | Path | None = None, *,
     --------
     >>> report, config, tables = validate_client("demo_telecom")
     >>> report.ok, sorted(tables)[:2]
-    (True, ['audit_findings', 'documents'])
+    (True, ['audit_findings', 'audit_programme'])
 
     See Also
     --------
