@@ -29,7 +29,7 @@ from typing import Literal
 ColumnType = Literal["string", "float", "int", "date", "bool", "category", "period", "month"]
 
 #: bumped whenever a rule changes, so cached validated data is not reused across rule changes
-CONTRACT_VERSION = "5"
+CONTRACT_VERSION = "6"
 
 ENGAGEMENTS = ("3c", "iso9001", "clinical")
 
@@ -152,6 +152,27 @@ def _id(name: str, *aliases: str, doc_en: str = "", doc_zh: str = "", unique: bo
         references: str | None = None, required: bool = True, nullable: bool = False) -> Column:
     return Column(name, "string", required=required, nullable=nullable, unique=unique,
                   references=references, aliases=aliases, doc_en=doc_en, doc_zh=doc_zh)
+
+
+def is_id(column: Column) -> bool:
+    """Whether ``column`` holds ids: a text column named ``*_id``, unique, or referring to
+    another table. A number typed into such a cell must read back as exactly the id.
+
+    Parameters
+    ----------
+    column : Column
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_id(TABLES["transactions"].column("customer_id")), is_id(TABLES["customers"].column("name"))
+    (True, False)
+    """
+    return column.type == "string" and (column.name.endswith("_id") or column.unique
+                                         or column.references is not None)
 
 
 #: Headers of the standard exports of the ERPs Chinese clients use, added to the alias table below.

@@ -1181,9 +1181,57 @@ def _to_str(values: pd.Series) -> pd.Series:
     return values.astype("str").where(values.notna())
 
 
+#: whole numbers from this size on are not held exactly by a spreadsheet cell (Excel keeps 15
+#: significant digits: an 18-digit id typed as a number has lost its last digits)
+EXACT_NUMBER_LIMIT = 10**15
+
+
+def _number_cells_as_text(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Number cells of a text column written as a spreadsheet shows them.
+
+    A reader gives a cell typed as a number in Excel as a float (``1001.0``); a whole number
+    is written ``1001`` (as Excel's General format shows it), any other with at most 15
+    significant digits (``1001.5``). Text cells are left as they are.
+
+    Returns
+    -------
+    values : Series
+        ``values`` with its number cells replaced by text (object dtype when any was).
+    fractional : Series of bool
+        Cells that were numbers with a fractional part.
+    inexact : Series of bool
+        Cells that were whole numbers too large for a spreadsheet to hold exactly.
+    """
+    none = pd.Series(False, index=values.index)
+    if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_integer_dtype(values.dtype):
+        return values, none, none  # integers (Parquet) are exact: astype(string) writes them as they are
+    if pd.api.types.is_float_dtype(values.dtype):
+        is_float = values.notna()
+    elif values.dtype == object:
+        is_float = values.map(lambda v: isinstance(v, (float, np.floating)), na_action="ignore")
+        is_float = is_float.fillna(False).astype(bool) & values.notna()
+    else:
+        return values, none, none
+    if not is_float.any():
+        return values, none, none
+    numbers = values[is_float].astype("float64")
+    finite = np.isfinite(numbers)
+    whole = finite & (numbers == np.floor(numbers))
+    texts = [str(int(x)) if w else (f"{x:.15g}" if f else str(x))
+             for x, w, f in zip(numbers.to_numpy(), whole.to_numpy(), finite.to_numpy())]
+    out = values.astype(object).copy()
+    out[is_float] = texts
+    fractional = none.copy()
+    fractional[is_float] = (finite & ~whole).to_numpy()
+    inexact = none.copy()
+    inexact[is_float] = (whole & (numbers.abs() >= EXACT_NUMBER_LIMIT)).to_numpy()
+    return out, fractional, inexact
+
+
 def parse_text(values: pd.Series) -> pd.Series:
-    """Text column: strings stripped, empty cells missing; whole numbers that a reader
-    turned into floats (``1001.0``) written back as ``1001``.
+    """Text column: strings stripped, empty cells missing; numbers that a reader turned into
+    floats written back as a spreadsheet shows them (``1001.0`` -> ``1001``), also in a
+    column mixing number and text cells.
 
     Parameters
     ----------
@@ -1193,16 +1241,52 @@ def parse_text(values: pd.Series) -> pd.Series:
     -------
     Series
 
+    See Also
+    --------
+    parse_ids : the same for an id column, refusing numbers that cannot be an id.
+
     Examples
     --------
     >>> parse_text(pd.Series([1001.0, 1002.0])).tolist()
     ['1001', '1002']
+    >>> parse_text(pd.Series([1001.0, "1002", 2.5], dtype=object)).tolist()
+    ['1001', '1002', '2.5']
     >>> parse_text(pd.Series([" a ", "", None])).isna().tolist()
     [False, True, True]
     """
-    if pd.api.types.is_float_dtype(values.dtype):
-        present = values.dropna()
-        if (present == np.floor(present)).all():
-            values = values.astype("Int64")
+    values, _, _ = _number_cells_as_text(values)
     text = values.astype("string").str.strip()
     return _to_str(text.where(text != ""))
+
+
+def parse_ids(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Id column: as :func:`parse_text`, but a cell typed as a number that cannot be read back
+    as the id is refused: a fractional number (``4.10`` typed as a number is ``4.1``; an id
+    like ``1001.5`` is most likely a damaged export) and a whole number of 16 digits or more
+    (Excel keeps 15 significant digits, so its last digits are lost).
+
+    Parameters
+    ----------
+    values : Series
+
+    Returns
+    -------
+    parsed : Series of str
+        Missing where refused.
+    invalid : Series of bool
+        True where a number cell cannot be read back as an id.
+
+    See Also
+    --------
+    parse_text : the same for a text column that is not an id.
+
+    Examples
+    --------
+    >>> parsed, invalid = parse_ids(pd.Series([1001.0, "1002", 1001.5, 4.1e17], dtype=object))
+    >>> parsed.tolist()[:2], invalid.tolist()
+    (['1001', '1002'], [False, False, True, True])
+    """
+    _, fractional, inexact = _number_cells_as_text(values)
+    invalid = fractional | inexact
+    parsed = parse_text(values)
+    return parsed.where(~invalid), invalid

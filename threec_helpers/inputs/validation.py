@@ -32,7 +32,7 @@ import pandas as pd
 
 from .. import __version__
 from .config import CONFIG_FILE, ClientConfig, load_client_config
-from .contract import CONTRACT_VERSION, Column, Table, tables_for
+from .contract import CONTRACT_VERSION, Column, Table, is_id, tables_for
 from ..errors import ClientConfigError, DataValidationError, InputError
 from ..i18n import fmt_int, t
 from ..arrays import fast_isin
@@ -43,6 +43,7 @@ from .readers import (
     parse_bools,
     parse_categories,
     parse_dates,
+    parse_ids,
     parse_numbers,
     parse_text,
     read_table,
@@ -432,6 +433,8 @@ def _parse_column(raw: pd.Series, column: Column, date_order: str | None = None,
         return parse_bools(raw, column.value_aliases)
     if column.type == "category":
         return parse_categories(raw, column)
+    if is_id(column):
+        return parse_ids(raw)
     return parse_text(raw), pd.Series(False, index=raw.index)
 
 
@@ -741,11 +744,12 @@ def _read_and_type_checked(table: Table, path: Path, sheet, report: ValidationRe
         if invalid.any():
             bad_rows = [r for r in invalid[invalid].index if (col.name, int(r)) not in skip]
             raw_values = frame[col.name].loc[bad_rows[:MAX_EXAMPLES_PER_RULE]]
+            rule = "id_number" if col.type == "string" else f"type_{col.type}"
             for row, value in zip(bad_rows[:MAX_EXAMPLES_PER_RULE], raw_values):
-                report.add(Problem(table.name, shown, int(row), col.name, f"type_{col.type}", _value_text(value)))
+                report.add(Problem(table.name, shown, int(row), col.name, rule, _value_text(value)))
             extra = len(bad_rows) - min(len(bad_rows), MAX_EXAMPLES_PER_RULE)
             if extra:
-                report.counts[(shown, col.name, f"type_{col.type}")] += extra
+                report.counts[(shown, col.name, rule)] += extra
             skip.update((col.name, int(r)) for r in bad_rows)
     typed_frame = pd.DataFrame(typed, index=frame.index)
     failures = _check_rules(typed_frame, table, config, today, skip)
