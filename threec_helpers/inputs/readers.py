@@ -777,6 +777,80 @@ def _sheet_rows(wb, name: str, path: Path) -> list[list[object]]:
     return [[None if c == "" else c for c in r] for r in rows]
 
 
+#: rows below the header row searched for data by :func:`sheet_holds_data`
+DATA_SEARCH_ROWS = 1_000
+
+
+def sheet_holds_data(path: str | Path, sheet: str, table: Table | None = None) -> bool:
+    """Whether worksheet ``sheet`` of a workbook holds a data row: a non-blank row below its
+    header row other than a request workbook's example row (:data:`EXAMPLE_MARKERS`).
+
+    Only the first rows are read (the header search and :data:`DATA_SEARCH_ROWS` below it).
+    A sheet that cannot be read counts as holding data, so it is never passed over unseen.
+
+    Parameters
+    ----------
+    path : str or Path
+        An ``.xlsx``, ``.xlsm`` or ``.xls`` workbook.
+    sheet : str
+        The worksheet's name.
+    table : Table, optional
+        The table the sheet should hold (finds its header row below title rows).
+
+    Returns
+    -------
+    bool
+
+    See Also
+    --------
+    drop_example_row : what the example row is.
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl
+    >>> from threec_helpers.inputs.contract import TABLES
+    >>> wb = openpyxl.Workbook()
+    >>> wb.active.title = "客户"
+    >>> wb.active.append(["客户编号", "客户名称"])
+    >>> wb.active.append(["【示例】C0001", "示例公司"])
+    >>> path = Path(tempfile.mkdtemp()) / "book.xlsx"
+    >>> wb.save(path)
+    >>> sheet_holds_data(path, "客户", TABLES["customers"])
+    False
+    """
+    import python_calamine as calamine
+
+    aliases = alias_table(table) if table is not None else {}
+    try:
+        with _rust_panics_quiet():
+            wb = calamine.CalamineWorkbook.from_path(str(path))
+            try:
+                rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False,
+                                                             nrows=HEADER_SEARCH_ROWS + DATA_SEARCH_ROWS)
+            finally:
+                wb.close()
+    except BaseException as exc:  # noqa: BLE001 - a damaged workbook is reported when it is read
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return True
+
+    def blank(row: list[object]) -> bool:
+        return not any(c is not None and str(c).strip() for c in row)
+
+    head = rows[:HEADER_SEARCH_ROWS]
+    if all(blank(r) for r in head):
+        return False
+    header = find_header_row([[None if c == "" else c for c in r] for r in head], aliases)
+    for i, row in enumerate(rows[header + 1:]):
+        if blank(row):
+            continue
+        first = row[0] if row else None
+        if i == 0 and isinstance(first, str) and first.strip().lower().startswith(EXAMPLE_MARKERS):
+            continue
+        return True
+    return False
+
+
 def _read_parquet(path: Path, aliases: dict[str, str]) -> RawTable:
     try:
         frame = pd.read_parquet(path)

@@ -264,6 +264,13 @@ def _short(value: Any, limit: int = 60) -> str:
 def find_table_file(folder: Path, table: str, config: ClientConfig) -> tuple[Path | None, str | int | None]:
     """Return the file holding ``table`` in a client folder (and its sheet), or ``(None, None)``.
 
+    In order: the file named under ``tables:`` in ``client.yaml`` (it wins over everything
+    else); the table's own file (``customers.csv``, ``customers.xlsx``, ...); a sheet named
+    after the table in a workbook of the folder (:func:`find_table_sheets`). When the table
+    is given more than once, by two own files or an own file and a workbook sheet holding
+    data, or by sheets of two workbooks holding data, nothing is chosen: the error names every
+    source. A sheet holding only the request workbook's example row, or nothing, is no source.
+
     Parameters
     ----------
     folder : Path
@@ -278,9 +285,15 @@ def find_table_file(folder: Path, table: str, config: ClientConfig) -> tuple[Pat
     path : Path or None
     sheet : str or int or None
 
+    Raises
+    ------
+    InputError
+        When the table is given more than once (``io.table_twice``, fields ``table`` and
+        ``sources``).
+
     See Also
     --------
-    find_table_sheet : a sheet named after the table in any workbook of the folder.
+    find_table_sheets : sheets named after the table in any workbook of the folder.
 
     Examples
     --------
@@ -297,15 +310,30 @@ def find_table_file(folder: Path, table: str, config: ClientConfig) -> tuple[Pat
 
         return safe_child(folder, source.file), source.sheet
     sheet = source.sheet if source is not None else None
-    for suffix in SUPPORTED_SUFFIXES:
-        candidate = folder / f"{table}{suffix}"
-        if candidate.is_file():
-            return candidate, sheet
+    own: list[tuple[Path, str | int | None]] = [
+        (folder / f"{table}{suffix}", sheet) for suffix in SUPPORTED_SUFFIXES if (folder / f"{table}{suffix}").is_file()]
+    sheets: list[tuple[Path, str | int | None]] = []
     if sheet is None:
-        found = find_table_sheet(folder, table, config)
-        if found is not None:
-            return found
-    return None, None
+        sheets = list(find_table_sheets(folder, table, config))
+    return _one_source(folder, table, own, sheets)
+
+
+def _one_source(folder: Path, table: str, own: list, sheets: list) -> tuple[Path | None, str | int | None]:
+    """The one source of ``table`` among its own files and workbook sheets; two are refused."""
+    from .contract import TABLES
+    from .readers import sheet_holds_data
+
+    if len(own) + len(sheets) <= 1:
+        found = own + sheets
+        return found[0] if found else (None, None)
+    holding = [(p, s) for p, s in sheets if sheet_holds_data(p, str(s), TABLES.get(table))]
+    given = own + holding
+    if len(given) > 1:
+        names = [p.name if s is None or p in {o for o, _ in own} else f"{p.name}[{s}]" for p, s in given]
+        raise InputError(key="io.table_twice", table=table, sources="; ".join(names), folder=folder)
+    if given:
+        return given[0]
+    return sheets[0]  # only example rows or empty sheets: the first, which the reader reports as such
 
 
 def workbook_sheets(path: Path) -> list[str]:
@@ -356,11 +384,60 @@ def workbook_sheets(path: Path) -> list[str]:
 _SHEETS_SEEN: dict[tuple[str, int, int], list[str]] = {}
 
 
+def find_table_sheets(folder: Path, table: str, config: ClientConfig) -> list[tuple[Path, str]]:
+    """Every sheet of a workbook in the client folder named after ``table`` (its name, or its
+    Chinese or English title, :data:`~threec_helpers.inputs.contract.SHEET_TITLES`), e.g. of a
+    returned request workbook holding one sheet per table. Workbooks named after a table, or
+    mapped under ``tables:``, are left to their own table.
+
+    Parameters
+    ----------
+    folder : Path
+        The client folder.
+    table : str
+        Canonical table name.
+    config : ClientConfig
+
+    Returns
+    -------
+    list of (Path, str)
+        The workbooks (by file name) and their sheet for ``table``.
+
+    See Also
+    --------
+    find_table_file : chooses among a table's own file and these, refusing two sources.
+    threec_helpers.inputs.request.write_request_workbook : writes such a workbook.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from threec_helpers.inputs.config import load_client_config
+    >>> from threec_helpers.inputs.request import write_request_workbook
+    >>> from threec_helpers.paths import client_folder
+    >>> config = load_client_config(client_folder("demo_telecom"))
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = write_request_workbook(config, folder / "returned.xlsx", lang="zh")
+    >>> [(path.name, sheet) for path, sheet in find_table_sheets(folder, "documents", config)]
+    [('returned.xlsx', '文件清单')]
+    """
+    from .contract import TABLES, table_for_sheet
+
+    claimed = {s.file for s in config.tables.values() if s.file}
+    found: list[tuple[Path, str]] = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.suffix.lower() not in (".xlsx", ".xlsm", ".xls") or path.name.startswith("~$"):
+            continue
+        if path.stem in TABLES or path.name in claimed:
+            continue
+        for name in workbook_sheets(path):
+            if table_for_sheet(name, (table,)) == table:
+                found.append((path, name))
+    return found
+
+
 def find_table_sheet(folder: Path, table: str, config: ClientConfig) -> tuple[Path, str] | None:
-    """A sheet of a workbook in the client folder named after ``table`` (its name, or its Chinese
-    or English title, :data:`~threec_helpers.inputs.contract.SHEET_TITLES`), e.g. a returned
-    request workbook holding one sheet per table. Workbooks named after a table, or mapped under
-    ``tables:``, are left to their own table; the first workbook by name wins.
+    """The sheet of a workbook in the client folder that gives ``table`` (see
+    :func:`find_table_file`, which also weighs the table's own file), or None.
 
     Parameters
     ----------
@@ -375,10 +452,14 @@ def find_table_sheet(folder: Path, table: str, config: ClientConfig) -> tuple[Pa
     (Path, str) or None
         The workbook and the sheet.
 
+    Raises
+    ------
+    InputError
+        When sheets of two workbooks hold data for ``table``.
+
     See Also
     --------
-    find_table_file : a table's own file, tried first.
-    threec_helpers.inputs.request.write_request_workbook : writes such a workbook.
+    find_table_sheets : every candidate sheet.
 
     Examples
     --------
@@ -393,18 +474,8 @@ def find_table_sheet(folder: Path, table: str, config: ClientConfig) -> tuple[Pa
     >>> path.name, sheet
     ('returned.xlsx', '文件清单')
     """
-    from .contract import TABLES, table_for_sheet
-
-    claimed = {s.file for s in config.tables.values() if s.file}
-    for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.suffix.lower() not in (".xlsx", ".xlsm", ".xls") or path.name.startswith("~$"):
-            continue
-        if path.stem in TABLES or path.name in claimed:
-            continue
-        for name in workbook_sheets(path):
-            if table_for_sheet(name, (table,)) == table:
-                return path, name
-    return None
+    path, sheet = _one_source(folder, table, [], list(find_table_sheets(folder, table, config)))
+    return None if path is None else (path, str(sheet))
 
 
 def _display(path: Path, root: Path) -> str:
@@ -964,7 +1035,15 @@ def validate_client(client_id: str, data_root_dir: str | Path | None = None, *,
     for table in tables_for(config.engagement):
         if progress is not None:
             progress(table.name)
-        path, sheet = find_table_file(folder, table.name, config)
+        try:
+            path, sheet = find_table_file(folder, table.name, config)
+        except InputError as exc:
+            if exc.key != "io.table_twice":
+                raise
+            sources = "; ".join(_display(folder / name, root) for name in exc.fields["sources"].split("; "))
+            report.add(Problem(table.name, sources, None, None, "table_twice",
+                               params={k: str(v) for k, v in exc.fields.items() if k != "folder"}))
+            continue
         if path is None:
             if table.required:
                 report.add(Problem(table.name, _display(folder, root) + f"/{table.name}.csv", None, None,
