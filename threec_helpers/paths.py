@@ -63,13 +63,24 @@ def data_root() -> Path:
     return _env_path("THREEC_DATA_ROOT", project_root() / "data" / "clients")
 
 
-def processed_root() -> Path:
-    """Cache of validated data (``THREEC_PROCESSED_ROOT`` or ``data/processed``).
+def processed_root(data_root_dir: str | Path | None = None) -> Path:
+    """Cache of validated data and saved plans: ``THREEC_PROCESSED_ROOT``, else ``processed``
+    beside the data root (``data/processed`` for ``data/clients``).
+
+    A client folder read from another data root (``--data-root /tmp/x/clients``,
+    ``THREEC_DATA_ROOT``) has its cache beside that root (``/tmp/x/processed``), never in the
+    project's ``data/processed``.
+
+    Parameters
+    ----------
+    data_root_dir : str or Path, optional
+        The folder of client folders the data is read from; default :func:`data_root`.
 
     Returns
     -------
     Path
-        ``THREEC_PROCESSED_ROOT`` when that environment variable is set, else ``data/processed``.
+        ``THREEC_PROCESSED_ROOT`` when that environment variable is set, else the data
+        root's parent folder ``/ "processed"``.
 
     See Also
     --------
@@ -77,10 +88,13 @@ def processed_root() -> Path:
 
     Examples
     --------
+    >>> "THREEC_PROCESSED_ROOT" in os.environ or processed_root(Path("/tmp/x/clients")) == Path("/tmp/x/processed")
+    True
     >>> processed_root().name == "processed" or "THREEC_PROCESSED_ROOT" in os.environ
     True
     """
-    return _env_path("THREEC_PROCESSED_ROOT", project_root() / "data" / "processed")
+    root = Path(data_root_dir).expanduser() if data_root_dir is not None else data_root()
+    return _env_path("THREEC_PROCESSED_ROOT", Path(os.path.abspath(root)).parent / "processed")
 
 
 def checklists_root() -> Path:

@@ -1237,7 +1237,8 @@ def load_client(client_id: str, data_root_dir: str | Path | None = None, *, use_
         Read validated tables from the cache when the inputs are unchanged; write them
         after a successful validation.
     cache_root : str or Path, optional
-        Default ``data/processed`` (``THREEC_PROCESSED_ROOT``).
+        Default ``THREEC_PROCESSED_ROOT``, else ``processed`` beside the data root
+        (``data/processed`` for ``data/clients``), see :func:`~threec_helpers.paths.processed_root`.
     today : date, optional
         Reference date for "not in the future".
     progress : callable, optional
@@ -1266,7 +1267,7 @@ def load_client(client_id: str, data_root_dir: str | Path | None = None, *, use_
     ('iso9001', True)
     """
     root = Path(data_root_dir) if data_root_dir is not None else data_root()
-    cache = Path(cache_root) if cache_root is not None else processed_root()
+    cache = Path(cache_root) if cache_root is not None else processed_root(root)
     folder = client_folder(client_id, root)
     key = None
     if use_cache and (folder / CONFIG_FILE).is_file():
