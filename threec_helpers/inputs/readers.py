@@ -1091,8 +1091,9 @@ def parse_dates(values: pd.Series, order: str | None = None,
     order : {"dmy", "mdy", "ymd"}, optional
         The client's date order (``client.yaml`` ``date_order``).
     notes : dict, optional
-        Filled with ``{"date_order": "mixed"|"ambiguous", "examples": [...]}`` when the
-        column's order cannot be decided (its day/month cells are then invalid).
+        Filled with ``{"date_order": "mixed"|"ambiguous", "examples": [...], "unread": mask}``
+        when the column's order cannot be decided: its day/month cells (``unread``, a bool
+        Series) are then invalid.
 
     Returns
     -------
@@ -1154,6 +1155,9 @@ def parse_dates(values: pd.Series, order: str | None = None,
             elif notes is not None:
                 notes.update(date_order="ambiguous",
                              examples=_examples(pd.Series(uniques, dtype=object).astype(str), pd.Series(is_xy), 3))
+        if chosen is None and notes is not None and notes.get("date_order"):
+            # the cells left unread for want of an order (others the column's problems report as such)
+            notes["unread"] = pd.Series(np.append(is_xy, False)[codes], index=values.index)
         if chosen == "dmy":
             parsed_u[is_xy] = _build_dates(xy[2][is_xy], xy[1][is_xy], xy[0][is_xy]).to_numpy()
         elif chosen == "mdy":

@@ -804,11 +804,17 @@ def _read_and_type_checked(table: Table, path: Path, sheet, report: ValidationRe
         parsed, invalid = _parse_column(frame[col.name], col, date_order, notes)
         typed[col.name] = parsed
         if notes.get("date_order"):
-            report.add(Problem(table.name, shown, None, col.name, f"date_order_{notes['date_order']}",
-                               params={"examples": ", ".join(notes.get("examples", [])),
-                                       "n": fmt_int(int(invalid.sum()))}))
-            skip.update((col.name, int(r)) for r in invalid[invalid].index)
-            continue
+            # each day/month cell left unread, by row; other bad cells of the column are type errors
+            unread = notes.get("unread", invalid) & invalid
+            rows = [r for r in unread[unread].index if (col.name, int(r)) not in skip]
+            rule = f"date_order_{notes['date_order']}"
+            params = {"examples": ", ".join(notes.get("examples", [])), "n": fmt_int(len(rows))}
+            for row in rows[:MAX_EXAMPLES_PER_RULE]:
+                report.add(Problem(table.name, shown, int(row), col.name, rule, _value_text(frame.at[row, col.name]),
+                                   params=params))
+            if len(rows) > MAX_EXAMPLES_PER_RULE:
+                report.counts[(shown, col.name, rule)] += len(rows) - MAX_EXAMPLES_PER_RULE
+            skip.update((col.name, int(r)) for r in rows)
         if notes.get("number_convention"):
             report.add(Problem(table.name, shown, None, col.name, "number_convention_mixed",
                                params={"examples": ", ".join(notes.get("examples", []))}))

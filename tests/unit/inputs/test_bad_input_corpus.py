@@ -858,3 +858,19 @@ def test_number_cells_of_a_workbook_do_not_vote_on_the_comma_convention(tmp_path
     report, tables = validate(root)
     assert report.ok, report.format_text()
     assert tables["transactions"]["amount"].tolist()[:3] == [1234.5, 99.5, 12.5]
+
+
+def test_dates_of_unknown_order_are_listed_by_row_and_only_they_are_counted(tmp_path):
+    # new-user trial: the message gave no rows, and its count took in a number (46086) it did not list
+    body = tx_rows("T1,3/4/2025,C001,1,1,1,a", "T2,46086,C002,1,1,1,a", "T3,01/02/2025,C001,1,1,1,a",
+                   "T4,2025-06-30,C002,1,1,1,a")
+    root = tmp_path / "clients"
+    write_client(root, files={"transactions.csv": body})
+    report, _ = validate(root)
+    ambiguous = [p for p in report.errors if p.rule == "date_order_ambiguous"]
+    assert [(p.row, p.value) for p in ambiguous] == [(2, "3/4/2025"), (4, "01/02/2025")]
+    assert [(p.row, p.value) for p in report.errors if p.rule == "type_date"] == [(3, "46086")]
+    text = report.format_text("en")
+    assert "transactions.csv, row 2, column date: value '3/4/2025'" in text
+    assert "the 2 cell(s) listed above were not read" in text
+    assert "上列 2 个单元格未被读取" in report.format_text("zh")
