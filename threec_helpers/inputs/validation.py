@@ -32,7 +32,7 @@ import pandas as pd
 
 from .. import __version__
 from .config import CONFIG_FILE, ClientConfig, load_client_config
-from .contract import CONTRACT_VERSION, Column, Table, is_id, tables_for
+from .contract import CONTRACT_VERSION, Column, Table, choices, display_header, is_id, tables_for
 from ..errors import ClientConfigError, DataValidationError, InputError
 from ..i18n import fmt_int, t
 from ..arrays import fast_isin
@@ -77,6 +77,13 @@ class Problem:
     params : dict
         Fields for the message (bounds, allowed values, ...).
     severity : {"error", "warning"}
+    header : str or None
+        The column's header as written in the file (set by :meth:`ValidationReport.add`).
+
+    Messages name a contract column by its header as written in the file, else by its
+    header in the report language (``客户编号`` in Chinese), and list a category's allowed
+    values in the report language (``活跃、非活跃、潜在、疑似``): the client wrote those,
+    not the canonical codes.
 
     See Also
     --------
@@ -99,20 +106,29 @@ class Problem:
     value: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     severity: str = "error"
+    header: str | None = None
 
-    def _fields(self) -> dict[str, Any]:
-        return {"table": self.table, "file": self.file, "row": self.row, "column": self.column,
-                "value": self.value, **self.params}
+    def _fields(self, lang: str = "en") -> dict[str, Any]:
+        fields = {"table": self.table, "file": self.file, "row": self.row, "column": self.column,
+                  "value": self.value, **self.params}
+        col = _contract_column(self.table, self.column)
+        if self.header:
+            fields["column"] = self.header
+        elif col is not None:
+            fields["column"] = display_header(col, lang)
+        if col is not None and col.type == "category" and "allowed" in self.params:
+            fields["allowed"] = ("、" if lang == "zh" else ", ").join(choices(col, lang))
+        return fields
 
     def message(self, lang: str = "en") -> str:
         """What is wrong, in ``lang``."""
         if "message_key" in self.params:  # a reader's own message (threec_helpers.io)
             return t(self.params["message_key"], lang, **self.params.get("message_fields", {}))
-        return t(f"validation.{self.rule}", lang, **self._fields())
+        return t(f"validation.{self.rule}", lang, **self._fields(lang))
 
     def hint(self, lang: str = "en") -> str:
         """What to do, in ``lang``."""
-        return t(f"validation.{self.rule}.hint", lang, **self._fields())
+        return t(f"validation.{self.rule}.hint", lang, **self._fields(lang))
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         d = asdict(self)
@@ -168,6 +184,8 @@ class ValidationReport:
     sheets: dict[str, str] = field(default_factory=dict)
 
     def add(self, problem: Problem, count: int = 1) -> None:
+        if problem.header is None and problem.column:
+            problem.header = self.headers.get(problem.file, {}).get(problem.column)
         key = (problem.file, problem.column, problem.rule)
         if self.counts[key] < MAX_EXAMPLES_PER_RULE:
             self.problems.append(problem)
@@ -250,6 +268,16 @@ class ValidationReport:
                 lines.append("    " + t("validation.more_rows", lang, n=fmt_int(total - min(len(probs), max_examples))))
             lines.append("    → " + first.hint(lang))
         return "\n".join(lines)
+
+
+def _contract_column(table: str, column: str | None) -> Column | None:
+    """The contract's column ``column`` of ``table`` (None for a header outside the contract)."""
+    from .contract import TABLES
+
+    contract_table = TABLES.get(table)
+    if contract_table is None or column not in contract_table.column_names:
+        return None
+    return contract_table.column(column)
 
 
 def _short(value: Any, limit: int = 60) -> str:

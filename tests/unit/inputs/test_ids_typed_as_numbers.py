@@ -51,7 +51,7 @@ def test_a_fractional_or_too_long_number_in_an_id_column_is_refused_naming_the_r
     assert [(p.row, p.column) for p in refused] == [(3, "customer_id"), (4, "customer_id")]
     assert refused[0].value == "1001.5" and refused[1].value.startswith("1101051990010")
     text = report.format_text("en")
-    assert "holds ids, but this cell is a number that cannot be read back as the id" in text
+    assert "column '客户编号' holds ids, but this cell is a number that cannot be read back as the id" in text
     assert "Format the column as Text" in text
     assert "编号，但该单元格是一个无法原样读回编号的数字" in report.format_text("zh")
     assert not [p for p in report.errors if p.rule == "unique"]  # no second message for the refused cells
