@@ -549,7 +549,8 @@ def plan_start(period: Period) -> dt.date:
     return period.end + dt.timedelta(days=1)
 
 
-def plan_folders(output_dir: str | Path, client_id: str, period_id: str) -> list[Path]:
+def plan_folders(output_dir: str | Path, client_id: str, period_id: str,
+                 data_root_dir: str | Path | None = None) -> list[Path]:
     """Where the plan of ``period_id`` is saved: ``<output_dir>/plan`` and the processed area
     ``processed_root()/<client>/plans/<period>`` (the one realization reads).
 
@@ -561,6 +562,9 @@ def plan_folders(output_dir: str | Path, client_id: str, period_id: str) -> list
         The client (checked as a plain folder name).
     period_id : str
         The base period of the plan.
+    data_root_dir : str or Path, optional
+        The folder of client folders the client was read from: the processed area is beside
+        it (:func:`~threec_helpers.paths.processed_root`); default the project's data root.
 
     Returns
     -------
@@ -577,7 +581,7 @@ def plan_folders(output_dir: str | Path, client_id: str, period_id: str) -> list
     >>> plan_folders("reports/acme", "acme", "FY2025")[1].parts[-3:]
     ('acme', 'plans', 'FY2025')
     """
-    processed = safe_child(safe_child(processed_root(), client_id) / "plans", period_id)
+    processed = safe_child(safe_child(processed_root(data_root_dir), client_id) / "plans", period_id)
     return [Path(output_dir) / "plan", processed]
 
 
@@ -595,7 +599,8 @@ def base_plan(tables: Mapping[str, pd.DataFrame], config, base_period: str,
     promote_medium_to_big : int
         Migration goal of the rebuilt plan (the planning notebook's default).
     folder : path, optional
-        Processed plan folder; default ``processed_root()/<client>/plans/<base_period>``.
+        Processed plan folder; default ``processed_root()/<client>/plans/<base_period>``, beside
+        the data root the client's folder is in.
     prepared : CustomerBase, optional
         :func:`~threec_helpers.customer_table.prepare_customers` of ``tables``, shared with
         the caller's other customer tables.
@@ -627,7 +632,8 @@ def base_plan(tables: Mapping[str, pd.DataFrame], config, base_period: str,
     prev = ids[ids.index(base_period) - 1] if base_period in ids and ids.index(base_period) > 0 else None
     base = customer_table(tables, config, base_period, prev, prepared=prepared)
     if folder is None:
-        folder = plan_folders(".", config.client_id, base_period)[1]
+        home = getattr(config, "folder", None)
+        folder = plan_folders(".", config.client_id, base_period, Path(home).parent if home else None)[1]
     saved = load_plan(folder) if Path(folder).is_dir() else {}
     if "customers" in saved and {"customer_id", "plan_tier", "plan_revenue", "plan_profit"} <= set(saved["customers"]):
         plan = saved["customers"]

@@ -144,3 +144,15 @@ def test_large_tables_go_to_csv_only(tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "plan.xlsx")
     assert wb.sheetnames == ["omitted", "tiers"]
     assert [c.value for c in wb["omitted"][2]] == ["customers", 12]
+
+
+def test_a_plan_is_saved_beside_the_data_root_the_client_came_from(tmp_path, monkeypatch):
+    """A client read from another data root (--data-root) keeps its saved plan beside that root,
+    never in the project's data/processed; the realization notebook looks for it there too."""
+    from threec_helpers.measures.planning import plan_folders
+
+    monkeypatch.delenv("THREEC_PROCESSED_ROOT", raising=False)
+    folders = plan_folders(tmp_path / "out", "acme", "FY2025", tmp_path / "clients")
+    assert folders[1] == tmp_path / "processed" / "acme" / "plans" / "FY2025"
+    monkeypatch.setenv("THREEC_PROCESSED_ROOT", str(tmp_path / "cache"))
+    assert plan_folders(tmp_path / "out", "acme", "FY2025", tmp_path / "clients")[1].parent.parent.parent == tmp_path / "cache"
