@@ -16,7 +16,6 @@ respondent, for forms pre-filled with a previous round (``threec audit-form --fi
 from __future__ import annotations
 
 import html
-import math
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -24,7 +23,7 @@ import pandas as pd
 
 from ..i18n import t
 from ..inputs.config import ClientConfig
-from ..inputs.forms import FORM_KIND, FORM_VERSION, META_ITEMS_ROW, META_SHEET, RESPONSES_TABLE
+from ..inputs.forms import FORM_KIND, FORM_VERSION, META_ITEMS_ROW, META_SHEET, RESPONSES_TABLE, offered_scores
 from ..spreadsheet import print_setup, row_height
 from ..storage import atomic_target
 from .checklists import Checklist
@@ -34,12 +33,11 @@ FORM_WIDTHS = (16, 10, 40, 36, 24, 9, 9, 30, 30)
 
 
 def _score_values(checklist: Checklist, item: Mapping[str, Any]) -> list[float]:
-    """The scores a form offers for an item: a choice scale's values, a range scale's whole points."""
+    """The scores a form offers for an item: a choice scale's values, a range scale's whole points
+    (:func:`threec_helpers.inputs.forms.offered_scores`, which a returned form is checked against)."""
     scale = checklist.scales[item["scale"]]
-    if scale.values:
-        return sorted(scale.values.values(), reverse=True)
-    lo, hi = float(item["scale_min"]), float(item["scale_max"])
-    return [float(v) for v in range(math.ceil(lo), math.floor(hi) + 1)]
+    values = tuple(float(v) for v in scale.values.values()) if scale.values else ()
+    return list(offered_scores(float(item["scale_min"]), float(item["scale_max"]), values))
 
 
 def scale_text(checklist: Checklist, item: Mapping[str, Any], lang: str) -> str:
@@ -210,7 +208,8 @@ def write_audit_form(checklist: Checklist, out: str | Path, config: ClientConfig
             meta.write_string(meta_row, 0, iid)
             meta.write_number(meta_row, 1, float(item["scale_min"]))
             meta.write_number(meta_row, 2, float(item["scale_max"]))
-            meta.write_string(meta_row, 3, ";".join(f"{v:g}" for v in values) if scale.values else "")
+            # every score the drop-down offers, range scales too: a returned form may hold no other
+            meta.write_string(meta_row, 3, ";".join(f"{v:g}" for v in values))
             ws.data_validation(row, score_col, row, score_col, {
                 "validate": "list", "source": [f"{v:g}" for v in values], "error_type": "stop",
                 "error_title": t("request.invalid_title", lang),
