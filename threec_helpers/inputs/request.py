@@ -47,6 +47,11 @@ _COLUMN_EXAMPLES: dict[str, Any] = {
 
 #: per-column lists given by the caller, e.g. ``{"item_id": [...]}``; applied to every table having the column
 ListSpec = Mapping[str, Sequence[str]]
+#: caller's lists whose drop-down refuses other values: an item id the checklist does not have is
+#: refused when the workbook is read back anyway. Clauses (a finding may cite 7.5.3, a programme
+#: chapter 4, neither in the checklist's references) and roles (the list holds those used so far)
+#: only warn.
+STRICT_LISTS = frozenset({"item_id"})
 
 
 def _column_note(table: Table, col: Column, config: ClientConfig, lang: str) -> str:
@@ -154,7 +159,8 @@ def write_request_workbook(config: ClientConfig, out: str | Path, *, tables: Map
         Contact and return date for the cover sheet (default: ``request:`` in ``client.yaml``).
     lists : mapping, optional
         More drop-down lists by column name, e.g. the checklist's item ids for ``item_id``,
-        its clauses for ``clause``, the roles for ``role``. Values outside such a list are
+        its clauses for ``clause``, the roles for ``role``. Excel refuses an item id outside its
+        list (:data:`STRICT_LISTS`: reading refuses it too); other values outside such a list are
         warned about but accepted (the list may be incomplete); category lists are strict.
     today : date, optional
         Upper bound of the date checks of "not after today" columns (default: no bound).
@@ -215,7 +221,7 @@ def write_request_workbook(config: ClientConfig, out: str | Path, *, tables: Map
         for table in engagement_tables:
             data = tables.get(table.name) if tables is not None else None
             filled[table.name] = _write_table(sheets[table.name], table, config, lang, data, fmt, list_refs,
-                                              strict_lists=set(lists) - {"role"}, today=today)
+                                              strict_lists=set(lists) & STRICT_LISTS, today=today)
         _write_cover(cover, config, lang, engagement_tables, filled, contact, due, fmt, prefilled=tables is not None)
         cover.activate()
         wb.close()
@@ -405,4 +411,4 @@ def request_lists_from_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, l
     return {"role": sorted(set(roles))} if roles else {}
 
 
-__all__ = ["write_request_workbook", "default_contact", "request_lists_from_tables"]
+__all__ = ["write_request_workbook", "default_contact", "request_lists_from_tables", "STRICT_LISTS"]

@@ -179,3 +179,27 @@ def test_a_required_sheet_left_empty_is_refused(tmp_path):
     shutil.copy(blank, folder / "returned.xlsx")
     report, _, _ = validate_client("acme", root)
     assert any(p.rule == "no_rows" and p.table == "customers" for p in report.errors)
+
+
+def _error_styles(path, sheet_table, lang):
+    """Column name -> error styles of its data validations on the sheet of a table."""
+    ws = openpyxl.load_workbook(path)[sheet_title(sheet_table, lang)]
+    letters = {c.column_letter: col.name for c, col in zip(ws[1], TABLES[sheet_table].columns)}
+    styles: dict[str, set] = {}
+    for dv in ws.data_validations.dataValidation:
+        letter = str(dv.sqref).split(":")[0].rstrip("0123456789")
+        styles.setdefault(letters[letter], set()).add(dv.errorStyle or "stop")  # stop is Excel's default
+    return styles
+
+
+def test_item_drop_down_refuses_clause_and_role_drop_downs_warn(tmp_path):
+    """An item id outside the checklist is refused on reading, so Excel stops it too; a clause or role
+    outside its list is accepted on reading (finer clauses, new roles), so Excel only warns
+    (docs/data-contract.md says the same)."""
+    lists = {"item_id": ["OB.1.1", "OB.1.2"], "clause": ["ISO 9001:2015 4.1"], "role": ["midwife"]}
+    hospital = write_request_workbook(load_client_config(DEMO / "demo_hospital"), tmp_path / "h.xlsx", lists=lists)
+    styles = _error_styles(hospital, "assessment_scores", "en")
+    assert styles["item_id"] == {"stop"} and styles["role"] == {"warning"}
+    telecom = write_request_workbook(load_client_config(DEMO / "demo_telecom"), tmp_path / "t.xlsx", lists=lists)
+    assert _error_styles(telecom, "audit_findings", "zh")["clause"] == {"warning"}
+    assert _error_styles(telecom, "audit_programme", "zh")["clause"] == {"warning"}
