@@ -213,7 +213,7 @@ def write_audit_form(checklist: Checklist, out: str | Path, config: ClientConfig
             ws.data_validation(row, score_col, row, score_col, {
                 "validate": "list", "source": [f"{v:g}" for v in values], "error_type": "stop",
                 "error_title": t("request.invalid_title", lang),
-                "error_message": t("request.invalid_number", lang, range=scale_text(checklist, item, lang))[:250]})
+                "error_message": t("form.invalid_score", lang, scale=scale_text(checklist, item, lang))[:250]})
             rec = given.get(iid, {})
             score = rec.get("score")
             if score is not None and not pd.isna(score):
@@ -305,6 +305,51 @@ def form_html(checklist: Checklist, config: ClientConfig, *, lang: str | None = 
             f"<style>{style}</style></head><body><h1>{esc(t('form.title', lang, checklist=checklist.title_in(lang)))}"
             f"</h1><p>{esc(t('form.how', lang))}</p><table class='block'>{block}</table>"
             f"<table class='items'><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>")
+
+
+def request_options(checklist: Checklist, lang: str) -> dict[str, Any]:
+    """What a data-request workbook takes from a client's checklist.
+
+    Parameters
+    ----------
+    checklist : Checklist
+        The client's checklist.
+    lang : {"zh", "en"}
+        Language of the item texts.
+
+    Returns
+    -------
+    dict
+        Keyword arguments of :func:`threec_helpers.inputs.request.write_request_workbook`:
+        ``lists`` (the item ids for ``item_id``, the clauses referred to for ``clause``),
+        ``ranges`` (``score``: the lowest and highest score of the checklist's scales and the
+        scales in words, e.g. ``1–5``), ``labels`` (``item_id``: id -> item text, for the
+        header's comment, since Excel's drop-down shows only the ids).
+
+    Examples
+    --------
+    >>> from threec_helpers.audit.checklists import load_checklist
+    >>> opts = request_options(load_checklist("customer_focus"), "en")
+    >>> opts["lists"]["item_id"][:2], opts["ranges"]["score"]
+    (['ORG.1', 'ORG.2'], (1.0, 5.0, '1–5'))
+    >>> request_options(load_checklist("obstetrics_quality"), "en")["ranges"]["score"]
+    (0.0, 10.0, '0–10; 1 / 0.5 / 0')
+    """
+    items = checklist.items
+    lists: dict[str, list[str]] = {"item_id": items["item_id"].astype(str).tolist()}
+    clauses = [str(r) for r in items["reference"].dropna().unique() if str(r).strip()]
+    if clauses:
+        lists["clause"] = clauses
+    texts: list[str] = []
+    for item in _items(checklist):
+        values = _score_values(checklist, item)
+        text = (" / ".join(f"{v:g}" for v in values) if checklist.scales[item["scale"]].values
+                else f"{float(item['scale_min']):g}–{float(item['scale_max']):g}")
+        if text not in texts:
+            texts.append(text)
+    ranges = {"score": (float(items["scale_min"].min()), float(items["scale_max"].max()), "; ".join(texts))}
+    labels = {"item_id": {str(i["item_id"]): str(i[f"text_{lang}"]) for i in _items(checklist)}}
+    return {"lists": lists, "ranges": ranges, "labels": labels}
 
 
 def answers_by_respondent(responses: pd.DataFrame, engagement: str, round_id: str | None = None
