@@ -152,7 +152,7 @@ def write_audit_form(checklist: Checklist, out: str | Path, config: ClientConfig
         for c, width in enumerate(FORM_WIDTHS):
             ws.set_column(c, c, width)
         ws.write_string(0, 0, t("form.title", lang, checklist=checklist.title_in(lang)), title_fmt)
-        how = t("form.how", lang)
+        how = t("form.how", lang, role_hint=t("form.role_hint.list" if roles else "form.role_hint.free", lang))
         ws.merge_range(1, 0, 1, len(FORM_WIDTHS) - 1, how, wrap)
         ws.set_row(1, row_height([(how, sum(FORM_WIDTHS))]))
         # what the reader sees: names, not ids (the ids are in the hidden sheet, where a returned form is checked)
@@ -232,7 +232,8 @@ def write_audit_form(checklist: Checklist, out: str | Path, config: ClientConfig
 
 
 def form_html(checklist: Checklist, config: ClientConfig, *, lang: str | None = None, round_id: str | None = None,
-              respondent: str | None = None, role: str | None = None, answers: pd.DataFrame | None = None) -> str:
+              respondent: str | None = None, role: str | None = None, answers: pd.DataFrame | None = None,
+              roles: Sequence[str] = ()) -> str:
     """The audit form as a printable HTML page (A4 landscape), for a PDF of paper rounds.
 
     Parameters
@@ -249,6 +250,9 @@ def form_html(checklist: Checklist, config: ClientConfig, *, lang: str | None = 
         Pre-filled at the top of the form.
     answers : pandas.DataFrame, optional
         ``item_id`` and ``score`` of answers to pre-fill.
+    roles : sequence of str
+        The roles used so far, named in the instructions (paper has no drop-down); without
+        them the instructions ask for the role as free text.
 
     Returns
     -------
@@ -273,6 +277,10 @@ def form_html(checklist: Checklist, config: ClientConfig, *, lang: str | None = 
     round_id = str(round_id if round_id is not None else config.current_period)
     given = {} if answers is None else {str(r["item_id"]): r for r in answers.to_dict("records")}
     esc = html.escape
+    # paper has no drop-down: tick one box per item; the roles, when known, are listed
+    role_hint = (t("form.role_hint.paper_list", lang, roles=("、" if lang == "zh" else ", ").join(map(str, roles)))
+                 if roles else t("form.role_hint.free", lang))
+    how = t("form.how_paper", lang, role_hint=role_hint)
     rows = []
     for item in _items(checklist):
         rec = given.get(str(item["item_id"]), {})
@@ -303,7 +311,7 @@ def form_html(checklist: Checklist, config: ClientConfig, *, lang: str | None = 
              ".s{width:22%}.v{color:#c00000;font-weight:bold}.n{width:6%}td:nth-child(7),td:nth-child(8){width:14%}")
     return (f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
             f"<style>{style}</style></head><body><h1>{esc(t('form.title', lang, checklist=checklist.title_in(lang)))}"
-            f"</h1><p>{esc(t('form.how', lang))}</p><table class='block'>{block}</table>"
+            f"</h1><p>{esc(how)}</p><table class='block'>{block}</table>"
             f"<table class='items'><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>")
 
 

@@ -333,3 +333,31 @@ def test_answers_already_in_the_table_name_every_form(acme):
                         ("E3.xlsx", "form_score_outside")}
     text = report.format_text("en")
     assert "audit form" in text and "E1.xlsx" in text and "E2.xlsx" in text
+
+
+def test_the_paper_form_asks_for_ticks_and_words_the_role_with_and_without_a_list(tmp_path):
+    """Paper has no drop-down: the PDF's instructions ask for one ticked box per item; the role is
+    asked from the roles used so far when there are some, else as free text (a new client)."""
+    from threec_helpers.audit.forms import form_html
+
+    config = load_client_config(DEMO / "demo_manufacturer")
+    checklist = load_checklist("customer_focus")
+    new_client = form_html(checklist, config)
+    assert "下拉" not in new_client and "勾选一个分值" in new_client and "角色直接填写" in new_client
+    known = form_html(checklist, config, roles=["总经理", "销售"])
+    assert "角色写以下之一：总经理、销售" in known and "下拉" not in known
+    english = form_html(checklist, config, lang="en", roles=["manager", "sales"])
+    assert "tick one box per item" in english and "one of: manager, sales" in english
+    assert "drop-down" not in english
+    # the workbook keeps its drop-down wording, the role's as it is offered or not
+    for roles, hint in (((), "角色直接填写"), (("销售",), "角色从下拉列表选择")):
+        ws = openpyxl.load_workbook(write_audit_form(checklist, tmp_path / "f.xlsx", config, roles=roles))["审核表"]
+        assert hint in ws["A2"].value and "下拉列表选择一个分值" in ws["A2"].value
+
+
+def test_cli_pdf_has_the_paper_instructions(tmp_path):
+    res = CliRunner().invoke(cli, ["audit-form", "demo_manufacturer", "--out", str(tmp_path / "f.xlsx"),
+                                   "--data-root", str(DEMO)])
+    assert res.exit_code == 0, res.output
+    text = pdf_text(tmp_path / "f.pdf").replace("\n", "")
+    assert "勾选一个分值" in text and "下拉" not in text
