@@ -410,7 +410,8 @@ def audit_form_cmd(ctx: click.Context, client: str, checklist_name: str | None, 
                 from .batch.publish import html_to_pdf
 
                 pdf = out.with_suffix(".pdf")
-                paths.append(write_bytes_atomic(pdf, html_to_pdf(form_html(checklist, config, round_id=round_id, roles=roles))))
+                page = form_html(checklist, config, round_id=round_id, roles=roles)
+                paths.append(write_bytes_atomic(pdf, html_to_pdf(page)))
         else:
             if responses is None:
                 raise click.UsageError(t("cli.forms.no_table", lang, client=client, table=table or "responses"))

@@ -203,7 +203,6 @@ def write_audit_form(checklist: Checklist, out: str | Path, config: ClientConfig
             if item["veto"]:
                 ws.write_string(row, 5, t("form.veto_mark", lang), veto_fmt)
             values = _score_values(checklist, item)
-            scale = checklist.scales[item["scale"]]
             meta_row = META_ITEMS_ROW + 1 + n
             meta.write_string(meta_row, 0, iid)
             meta.write_number(meta_row, 1, float(item["scale_min"]))

@@ -120,7 +120,7 @@ def _example(table: Table, col: Column, config: ClientConfig, lang: str, data: p
         # the round the forms and the data use: the last one of the data, else the current period
         have = [] if data is None or "round" not in data.columns else data["round"].dropna().astype(str).unique()
         return max(have, key=natural_key) if len(have) else str(config.current_period)
-    if col.name in lists and lists[col.name]:
+    if lists.get(col.name):
         return str(lists[col.name][0])
     value = _COLUMN_EXAMPLES.get(col.name, _EXAMPLES.get(col.type, "…"))
     lo, hi = ranges[col.name][:2] if col.name in ranges else (col.min, col.max)
@@ -370,7 +370,8 @@ def _validate_column(ws, table: Table, col: Column, c: int, lang: str, list_refs
     elif col.type in ("float", "int") and col.name in ranges:
         lo, hi, text = ranges[col.name]
         spec = {"validate": "integer" if col.type == "int" else "decimal", "criteria": "between", "minimum": lo,
-                "maximum": hi, "error_title": title, "error_message": t("request.invalid_number", lang, range=text)[:250]}
+                "maximum": hi, "error_title": title,
+                "error_message": t("request.invalid_number", lang, range=text)[:250]}
     elif col.type in ("float", "int"):
         kind = "integer" if col.type == "int" else "decimal"
         rng = _range_text(col)

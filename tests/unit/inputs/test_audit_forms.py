@@ -289,7 +289,8 @@ def test_blank_scores_keep_the_form_and_are_named_in_a_warning(acme):
     path = write_audit_form(checklist, folder / "audit_forms" / "e1.xlsx", config, respondent="E1", role="sales",
                             answers=_answers(checklist, score=4.0))
     blank = ["ORG.3", "COM.1"]
-    _edit(path, {**{(_row(checklist, i), 7): None for i in blank}, **{(_row(checklist, i), 8): "纪要" for i in blank}})
+    _edit(path, {**{(_row(checklist, i), 7): None for i in blank},
+                 **{(_row(checklist, i), 8): "纪要" for i in blank}})
     report, _, tables = _problems(root)
     assert report.ok, report.format_text("en")
     w = [p for p in report.warnings if p.rule == "form_unanswered"]
