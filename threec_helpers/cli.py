@@ -321,20 +321,17 @@ def present_cmd(ctx: click.Context, client: str, notebook: str, period: str | No
         _fail(exc, lang)
 
 
-def _checklist_lists(config) -> dict[str, list[str]]:
-    """Drop-down lists a request workbook takes from the client's checklist: its items, its clauses."""
+def _checklist_options(config, lang: str) -> dict:
+    """What a request workbook takes from the client's checklist: item and clause lists, the score's
+    scale, the item texts (:func:`threec_helpers.audit.forms.request_options`)."""
     from .audit.checklists import load_checklist
+    from .audit.forms import request_options
     from .inputs.forms import expected_checklist
 
     name = expected_checklist(config)
     if name is None:
-        return {}
-    items = load_checklist(name).items
-    lists = {"item_id": items["item_id"].astype(str).tolist()}
-    clauses = [str(r) for r in items["reference"].dropna().unique() if str(r).strip()]
-    if clauses:
-        lists["clause"] = clauses
-    return lists
+        return {"lists": {}}
+    return request_options(load_checklist(name), lang)
 
 
 def _client(client: str, data_root: Path | None, fill: bool):
@@ -367,10 +364,10 @@ def request_workbook_cmd(ctx: click.Context, client: str, out: Path, fill: bool,
     lang = ctx.obj["lang"]
     try:
         config, tables = _client(client, data_root, fill)
-        lists = _checklist_lists(config)
+        options = _checklist_options(config, config.language)
         if tables:
-            lists.update(request_lists_from_tables(tables))
-        path = write_request_workbook(config, out, tables=tables, contact=contact, due=due, lists=lists)
+            options["lists"].update(request_lists_from_tables(tables))
+        path = write_request_workbook(config, out, tables=tables, contact=contact, due=due, **options)
     except DataValidationError as exc:
         click.echo(exc.report.format_text(lang), err=True)
         sys.exit(2)
@@ -413,7 +410,8 @@ def audit_form_cmd(ctx: click.Context, client: str, checklist_name: str | None, 
                 from .batch.publish import html_to_pdf
 
                 pdf = out.with_suffix(".pdf")
-                paths.append(write_bytes_atomic(pdf, html_to_pdf(form_html(checklist, config, round_id=round_id))))
+                page = form_html(checklist, config, round_id=round_id, roles=roles)
+                paths.append(write_bytes_atomic(pdf, html_to_pdf(page)))
         else:
             if responses is None:
                 raise click.UsageError(t("cli.forms.no_table", lang, client=client, table=table or "responses"))

@@ -16,7 +16,6 @@ respondent, for forms pre-filled with a previous round (``threec audit-form --fi
 from __future__ import annotations
 
 import html
-import math
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -24,7 +23,7 @@ import pandas as pd
 
 from ..i18n import t
 from ..inputs.config import ClientConfig
-from ..inputs.forms import FORM_KIND, FORM_VERSION, META_ITEMS_ROW, META_SHEET, RESPONSES_TABLE
+from ..inputs.forms import FORM_KIND, FORM_VERSION, META_ITEMS_ROW, META_SHEET, RESPONSES_TABLE, offered_scores
 from ..spreadsheet import print_setup, row_height
 from ..storage import atomic_target
 from .checklists import Checklist
@@ -34,12 +33,11 @@ FORM_WIDTHS = (16, 10, 40, 36, 24, 9, 9, 30, 30)
 
 
 def _score_values(checklist: Checklist, item: Mapping[str, Any]) -> list[float]:
-    """The scores a form offers for an item: a choice scale's values, a range scale's whole points."""
+    """The scores a form offers for an item: a choice scale's values, a range scale's whole points
+    (:func:`threec_helpers.inputs.forms.offered_scores`, which a returned form is checked against)."""
     scale = checklist.scales[item["scale"]]
-    if scale.values:
-        return sorted(scale.values.values(), reverse=True)
-    lo, hi = float(item["scale_min"]), float(item["scale_max"])
-    return [float(v) for v in range(math.ceil(lo), math.floor(hi) + 1)]
+    values = tuple(float(v) for v in scale.values.values()) if scale.values else ()
+    return list(offered_scores(float(item["scale_min"]), float(item["scale_max"]), values))
 
 
 def scale_text(checklist: Checklist, item: Mapping[str, Any], lang: str) -> str:
@@ -154,7 +152,7 @@ def write_audit_form(checklist: Checklist, out: str | Path, config: ClientConfig
         for c, width in enumerate(FORM_WIDTHS):
             ws.set_column(c, c, width)
         ws.write_string(0, 0, t("form.title", lang, checklist=checklist.title_in(lang)), title_fmt)
-        how = t("form.how", lang)
+        how = t("form.how", lang, role_hint=t("form.role_hint.list" if roles else "form.role_hint.free", lang))
         ws.merge_range(1, 0, 1, len(FORM_WIDTHS) - 1, how, wrap)
         ws.set_row(1, row_height([(how, sum(FORM_WIDTHS))]))
         # what the reader sees: names, not ids (the ids are in the hidden sheet, where a returned form is checked)
@@ -205,16 +203,16 @@ def write_audit_form(checklist: Checklist, out: str | Path, config: ClientConfig
             if item["veto"]:
                 ws.write_string(row, 5, t("form.veto_mark", lang), veto_fmt)
             values = _score_values(checklist, item)
-            scale = checklist.scales[item["scale"]]
             meta_row = META_ITEMS_ROW + 1 + n
             meta.write_string(meta_row, 0, iid)
             meta.write_number(meta_row, 1, float(item["scale_min"]))
             meta.write_number(meta_row, 2, float(item["scale_max"]))
-            meta.write_string(meta_row, 3, ";".join(f"{v:g}" for v in values) if scale.values else "")
+            # every score the drop-down offers, range scales too: a returned form may hold no other
+            meta.write_string(meta_row, 3, ";".join(f"{v:g}" for v in values))
             ws.data_validation(row, score_col, row, score_col, {
                 "validate": "list", "source": [f"{v:g}" for v in values], "error_type": "stop",
                 "error_title": t("request.invalid_title", lang),
-                "error_message": t("request.invalid_number", lang, range=scale_text(checklist, item, lang))[:250]})
+                "error_message": t("form.invalid_score", lang, scale=scale_text(checklist, item, lang))[:250]})
             rec = given.get(iid, {})
             score = rec.get("score")
             if score is not None and not pd.isna(score):
@@ -233,7 +231,8 @@ def write_audit_form(checklist: Checklist, out: str | Path, config: ClientConfig
 
 
 def form_html(checklist: Checklist, config: ClientConfig, *, lang: str | None = None, round_id: str | None = None,
-              respondent: str | None = None, role: str | None = None, answers: pd.DataFrame | None = None) -> str:
+              respondent: str | None = None, role: str | None = None, answers: pd.DataFrame | None = None,
+              roles: Sequence[str] = ()) -> str:
     """The audit form as a printable HTML page (A4 landscape), for a PDF of paper rounds.
 
     Parameters
@@ -250,6 +249,9 @@ def form_html(checklist: Checklist, config: ClientConfig, *, lang: str | None = 
         Pre-filled at the top of the form.
     answers : pandas.DataFrame, optional
         ``item_id`` and ``score`` of answers to pre-fill.
+    roles : sequence of str
+        The roles used so far, named in the instructions (paper has no drop-down); without
+        them the instructions ask for the role as free text.
 
     Returns
     -------
@@ -274,6 +276,10 @@ def form_html(checklist: Checklist, config: ClientConfig, *, lang: str | None = 
     round_id = str(round_id if round_id is not None else config.current_period)
     given = {} if answers is None else {str(r["item_id"]): r for r in answers.to_dict("records")}
     esc = html.escape
+    # paper has no drop-down: tick one box per item; the roles, when known, are listed
+    role_hint = (t("form.role_hint.paper_list", lang, roles=("、" if lang == "zh" else ", ").join(map(str, roles)))
+                 if roles else t("form.role_hint.free", lang))
+    how = t("form.how_paper", lang, role_hint=role_hint)
     rows = []
     for item in _items(checklist):
         rec = given.get(str(item["item_id"]), {})
@@ -304,8 +310,53 @@ def form_html(checklist: Checklist, config: ClientConfig, *, lang: str | None = 
              ".s{width:22%}.v{color:#c00000;font-weight:bold}.n{width:6%}td:nth-child(7),td:nth-child(8){width:14%}")
     return (f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
             f"<style>{style}</style></head><body><h1>{esc(t('form.title', lang, checklist=checklist.title_in(lang)))}"
-            f"</h1><p>{esc(t('form.how', lang))}</p><table class='block'>{block}</table>"
+            f"</h1><p>{esc(how)}</p><table class='block'>{block}</table>"
             f"<table class='items'><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>")
+
+
+def request_options(checklist: Checklist, lang: str) -> dict[str, Any]:
+    """What a data-request workbook takes from a client's checklist.
+
+    Parameters
+    ----------
+    checklist : Checklist
+        The client's checklist.
+    lang : {"zh", "en"}
+        Language of the item texts.
+
+    Returns
+    -------
+    dict
+        Keyword arguments of :func:`threec_helpers.inputs.request.write_request_workbook`:
+        ``lists`` (the item ids for ``item_id``, the clauses referred to for ``clause``),
+        ``ranges`` (``score``: the lowest and highest score of the checklist's scales and the
+        scales in words, e.g. ``1–5``), ``labels`` (``item_id``: id -> item text, for the
+        header's comment, since Excel's drop-down shows only the ids).
+
+    Examples
+    --------
+    >>> from threec_helpers.audit.checklists import load_checklist
+    >>> opts = request_options(load_checklist("customer_focus"), "en")
+    >>> opts["lists"]["item_id"][:2], opts["ranges"]["score"]
+    (['ORG.1', 'ORG.2'], (1.0, 5.0, '1–5'))
+    >>> request_options(load_checklist("obstetrics_quality"), "en")["ranges"]["score"]
+    (0.0, 10.0, '0–10; 1 / 0.5 / 0')
+    """
+    items = checklist.items
+    lists: dict[str, list[str]] = {"item_id": items["item_id"].astype(str).tolist()}
+    clauses = [str(r) for r in items["reference"].dropna().unique() if str(r).strip()]
+    if clauses:
+        lists["clause"] = clauses
+    texts: list[str] = []
+    for item in _items(checklist):
+        values = _score_values(checklist, item)
+        text = (" / ".join(f"{v:g}" for v in values) if checklist.scales[item["scale"]].values
+                else f"{float(item['scale_min']):g}–{float(item['scale_max']):g}")
+        if text not in texts:
+            texts.append(text)
+    ranges = {"score": (float(items["scale_min"].min()), float(items["scale_max"].max()), "; ".join(texts))}
+    labels = {"item_id": {str(i["item_id"]): str(i[f"text_{lang}"]) for i in _items(checklist)}}
+    return {"lists": lists, "ranges": ranges, "labels": labels}
 
 
 def answers_by_respondent(responses: pd.DataFrame, engagement: str, round_id: str | None = None

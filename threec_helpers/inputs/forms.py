@@ -11,8 +11,12 @@ read by :func:`read_audit_forms` when the client is validated and become rows of
 engagement's responses table (``focus_responses`` for 3C, ``assessment_scores`` for clinical
 self-assessments). Every refusal names the form's file: a file that is no threec form, a form
 for another client or checklist, a form left empty, no respondent, a respondent twice, an
-unknown item, an item twice, a score that is no number or outside its item's scale. The audit
-engine checks the answers against the checklist itself once more when it scores them.
+unknown item, an item twice, a score that is no number or not one of the scores the form offers
+for its item (:func:`offered_scores`), a 3C form without a role. All problems of a form are
+reported at once. Items left without a score keep the form but are named in a warning; they
+are "not answered" for the audit engine, which leaves them out of every score and count of
+answers (:func:`threec_helpers.audit.scoring.validate_responses`). The audit engine checks the
+answers against the checklist itself once more when it scores them.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import math
 
 import numpy as np
 import pandas as pd
@@ -51,6 +57,46 @@ FORM_ITEMS = Table("audit_form", (
     Column("evidence", "string", required=False, nullable=True, aliases=("佐证材料", "evidence")),
     Column("remarks", "string", required=False, nullable=True, aliases=("备注", "remarks")),
 ))
+
+
+#: at most this many items are named in one message (the rest counted)
+MAX_ITEMS_NAMED = 12
+
+
+def offered_scores(lo: float, hi: float, values: tuple[float, ...] = ()) -> tuple[float, ...]:
+    """The scores a form offers for an item: a choice scale's values, else the whole points of its range.
+
+    The score drop-down of a form lists exactly these, and a returned form may hold no other
+    score (a value typed past the drop-down, e.g. 4.5 on a 1–5 scale, is refused).
+
+    Parameters
+    ----------
+    lo, hi : float
+        The item's scale bounds.
+    values : tuple of float
+        A choice scale's values (empty for a range scale).
+
+    Returns
+    -------
+    tuple of float
+        Highest first for a choice scale (as the form lists them), ascending for a range.
+
+    Examples
+    --------
+    >>> offered_scores(1, 5)
+    (1.0, 2.0, 3.0, 4.0, 5.0)
+    >>> offered_scores(0, 1, (0.0, 1.0, 0.5))
+    (1.0, 0.5, 0.0)
+    """
+    if values:
+        return tuple(sorted((float(v) for v in values), reverse=True))
+    return tuple(float(v) for v in range(math.ceil(lo), math.floor(hi) + 1))
+
+
+def _listed(names: list[str]) -> str:
+    """At most :data:`MAX_ITEMS_NAMED` names, comma-separated, the rest as "… (+n)"."""
+    shown = ", ".join(names[:MAX_ITEMS_NAMED])
+    return shown + (f", … (+{len(names) - MAX_ITEMS_NAMED})" if len(names) > MAX_ITEMS_NAMED else "")
 
 
 @dataclass
@@ -172,7 +218,8 @@ def read_form_meta(path: Path) -> dict[str, Any] | None:
     dict or None
         ``form``, ``version``, ``client_id``, ``checklist``, ``checklist_version``, ``round``,
         ``lang``, ``sheet`` and ``items``: item id -> ``(min, max, values)`` where ``values`` is
-        the tuple of allowed scores of a choice scale (empty for a range scale).
+        the tuple of scores the form offers for the item (:func:`offered_scores`; forms written
+        before the values of range scales were recorded get the whole points of the range).
 
     See Also
     --------
@@ -192,7 +239,7 @@ def read_form_meta(path: Path) -> dict[str, Any] | None:
     ...                         answers=pd.DataFrame({"item_id": ["ORG.1", "ORG.2"], "score": [4, 3]}))
     >>> meta = read_form_meta(path)
     >>> meta["client_id"], meta["checklist"], meta["items"]["ORG.1"]
-    ('demo_manufacturer', 'customer_focus', (1.0, 5.0, ()))
+    ('demo_manufacturer', 'customer_focus', (1.0, 5.0, (1.0, 2.0, 3.0, 4.0, 5.0)))
     """
     rows, _ = _sheet(path, META_SHEET)
     if not rows:
@@ -208,7 +255,8 @@ def read_form_meta(path: Path) -> dict[str, Any] | None:
         if not r or r[0] is None:
             continue
         values = tuple(float(v) for v in str(r[3]).split(";") if v.strip()) if len(r) > 3 and r[3] else ()
-        items[str(r[0])] = (float(r[1]), float(r[2]), values)
+        lo, hi = float(r[1]), float(r[2])
+        items[str(r[0])] = (lo, hi, values or offered_scores(lo, hi))  # as recorded, in the form's order
     meta["items"] = items
     return meta
 
@@ -269,8 +317,10 @@ def read_form(path: Path, config: ClientConfig) -> tuple[pd.DataFrame | None, di
     ...                         lang="en", respondent="R1", role="manager",
     ...                         answers=pd.DataFrame({"item_id": ["ORG.1", "ORG.2"], "score": [4, 3]}))
     >>> answers, meta, problems = read_form(path, config)
-    >>> answers.dropna(subset=["score"])[["item_id", "score"]].values.tolist(), meta["respondent"], problems
-    ([['ORG.1', 4.0], ['ORG.2', 3.0]], 'R1', [])
+    >>> answers.dropna(subset=["score"])[["item_id", "score"]].values.tolist(), meta["respondent"]
+    ([['ORG.1', 4.0], ['ORG.2', 3.0]], 'R1')
+    >>> [(p.rule, p.severity, p.params["n"]) for p in problems]  # the other items were left blank
+    [('form_unanswered', 'warning', 18)]
     """
     problems: list[FormProblem] = []
     try:
@@ -281,6 +331,8 @@ def read_form(path: Path, config: ClientConfig) -> tuple[pd.DataFrame | None, di
         return None, None, [FormProblem(path, "form_unreadable", params={"detail": f"{type(exc).__name__}: {exc}"})]
     if meta is None:
         return None, None, [FormProblem(path, "form_not_a_form")]
+    # a form for another client or checklist is refused as a whole (it is replaced, not corrected);
+    # of any other form every problem is reported at once (no rounds of fixing one kind, then the next)
     if meta.get("client_id") != config.client_id:
         problems.append(FormProblem(path, "form_other_client", value=meta.get("client_id"),
                                     params={"client": config.client_id}))
@@ -304,7 +356,8 @@ def read_form(path: Path, config: ClientConfig) -> tuple[pd.DataFrame | None, di
     for name in ("evidence", "remarks"):
         out[name] = _text(frame[name]) if name in frame.columns else pd.Series(pd.NA, index=frame.index, dtype="string")
     for row in invalid[invalid].index:
-        problems.append(FormProblem(path, "form_score_not_a_number", int(row), "score", str(frame.at[row, "score"])))
+        problems.append(FormProblem(path, "form_score_not_a_number", int(row), "score", str(frame.at[row, "score"]),
+                                    params={"item": "" if ids[row] is pd.NA else str(ids[row])}))
     known = meta["items"]
     for row, item in ids.items():
         if item is pd.NA or item is None:
@@ -315,25 +368,41 @@ def read_form(path: Path, config: ClientConfig) -> tuple[pd.DataFrame | None, di
     dup = ids.notna() & ids.duplicated(keep="first")
     for row in dup[dup].index:
         problems.append(FormProblem(path, "form_item_twice", int(row), "item_id", str(ids[row])))
+    outside: list[tuple[int, str, float, str]] = []
     for row, item in ids.items():
         s = score[row]
         if item is pd.NA or item not in known or np.isnan(s):
             continue
         lo, hi, values = known[item]
-        ok = any(abs(s - v) < 1e-9 for v in values) if values else lo - 1e-9 <= s <= hi + 1e-9
-        if not ok:
-            allowed = ", ".join(f"{v:g}" for v in values) if values else f"{lo:g}–{hi:g}"
-            problems.append(FormProblem(path, "form_score_outside", int(row), "score", f"{s:g}",
-                                        params={"item": item, "allowed": allowed}))
+        offered = values or offered_scores(lo, hi)
+        if not any(abs(s - v) < 1e-9 for v in offered):
+            outside.append((int(row), str(item), float(s), ", ".join(f"{v:g}" for v in offered)))
+    # the group of a form's scale refusals is titled by every item it holds, with the scores each may take
+    by_allowed: dict[str, list[str]] = {}
+    for row, item, _, allowed in outside:
+        by_allowed.setdefault(allowed, []).append(f"{item} ({row})")
+    detail = "; ".join(f"{_listed(names)}: {allowed}" for allowed, names in by_allowed.items())
+    for row, item, s, allowed in outside:
+        problems.append(FormProblem(path, "form_score_outside", row, "score", f"{s:g}",
+                                    params={"item": item, "allowed": allowed, "detail": detail}))
     answered = score.notna() | out["evidence"].notna() | out["remarks"].notna()
     if not bool(score.notna().any()):
         problems.append(FormProblem(path, "form_empty"))
+    else:
+        scored = set(ids[score.notna() & ids.notna()]) | set(ids[invalid & ids.notna()])
+        blank = [item for item in known if item not in scored]
+        if blank:
+            problems.append(FormProblem(path, "form_unanswered", severity="warning",
+                                        params={"n": len(blank), "total": len(known), "items": _listed(blank)}))
     if meta["respondent"] is None:
         problems.append(FormProblem(path, "form_no_respondent"))
+    if RESPONSES_TABLE.get(config.engagement) == "focus_responses" and meta["role"] is None:
+        problems.append(FormProblem(path, "form_no_role"))
     return out.loc[answered & ids.notna()], meta, problems
 
 
-def read_audit_forms(folder: Path, config: ClientConfig) -> tuple[pd.DataFrame | None, list[FormProblem]]:
+def read_audit_forms(folder: Path, config: ClientConfig
+                     ) -> tuple[pd.DataFrame | None, list[FormProblem], list[tuple[str | None, str, Path]]]:
     """Read every form of a client's ``audit_forms`` folder into its responses table.
 
     Parameters
@@ -349,7 +418,10 @@ def read_audit_forms(folder: Path, config: ClientConfig) -> tuple[pd.DataFrame |
         item_id, score, round; ``assessment_scores``: round, item_id, score, assessor, role,
         evidence), typed; None when there are no forms or any form was refused.
     problems : list of FormProblem
-        Each naming the form's file (and row).
+        Each naming the form's file (and row); every problem of every form, at once.
+    respondents : list of (round, respondent, Path)
+        Every form of this client and checklist that names a respondent, refused or not: what a
+        table holding the same answers is checked against, so that such a form is named at once.
 
     See Also
     --------
@@ -367,24 +439,27 @@ def read_audit_forms(folder: Path, config: ClientConfig) -> tuple[pd.DataFrame |
     >>> path = write_audit_form(load_checklist("customer_focus"), folder / FORMS_FOLDER / "r1.xlsx", config,
     ...                         lang="en", respondent="R1", role="manager",
     ...                         answers=pd.DataFrame({"item_id": ["ORG.1", "ORG.2"], "score": [4, 3]}))
-    >>> frame, problems = read_audit_forms(folder, config)
-    >>> frame[["respondent_id", "item_id", "score"]].values.tolist(), problems
-    ([['R1', 'ORG.1', 4.0], ['R1', 'ORG.2', 3.0]], [])
+    >>> frame, problems, respondents = read_audit_forms(folder, config)
+    >>> frame[["respondent_id", "item_id", "score"]].values.tolist(), [p.rule for p in problems]
+    ([['R1', 'ORG.1', 4.0], ['R1', 'ORG.2', 3.0]], ['form_unanswered'])
+    >>> [(rnd, who, path.name) for rnd, who, path in respondents]
+    [('FY2026', 'R1', 'r1.xlsx')]
     """
     files = form_files(folder)
     if not files:
-        return None, []
+        return None, [], []
     table = RESPONSES_TABLE.get(config.engagement)
     if table is None:
         return None, [FormProblem(folder / FORMS_FOLDER, "form_no_table", severity="warning",
-                                  params={"engagement": config.engagement})]
+                                  params={"engagement": config.engagement})], []
     problems: list[FormProblem] = []
     parts: list[pd.DataFrame] = []
     seen: dict[tuple[str | None, str], Path] = {}
+    respondents: list[tuple[str | None, str, Path]] = []
     for path in files:
         answers, meta, found = read_form(path, config)
         problems += found
-        if answers is None or meta is None or any(p.severity == "error" for p in found):
+        if answers is None or meta is None or meta["respondent"] is None:
             continue
         key = (meta.get("round"), meta["respondent"])
         if key in seen:
@@ -392,6 +467,9 @@ def read_audit_forms(folder: Path, config: ClientConfig) -> tuple[pd.DataFrame |
                                         params={"other": seen[key].name, "round": meta.get("round") or "-"}))
             continue
         seen[key] = path
+        respondents.append((meta.get("round"), meta["respondent"], path))
+        if any(p.severity == "error" for p in found):
+            continue
         n = len(answers)
         round_ = pd.Series([meta.get("round")] * n, index=answers.index, dtype="string")
         who = pd.Series([meta["respondent"]] * n, index=answers.index, dtype="string")
@@ -399,18 +477,15 @@ def read_audit_forms(folder: Path, config: ClientConfig) -> tuple[pd.DataFrame |
         if table == "focus_responses":
             part = pd.DataFrame({"respondent_id": who, "role": role, "item_id": answers["item_id"],
                                  "score": answers["score"], "round": round_})
-            if meta.get("role") is None:
-                problems.append(FormProblem(path, "form_no_role"))
-                continue
         else:
             part = pd.DataFrame({"round": round_, "item_id": answers["item_id"], "score": answers["score"],
                                  "assessor": who, "role": role, "evidence": answers["evidence"]})
         parts.append(part)
     if any(p.severity == "error" for p in problems) or not parts:
-        return None, problems
+        return None, problems, respondents
     frame = pd.concat(parts, ignore_index=True)
     for name in frame.columns:
         if name != "score":
             frame[name] = frame[name].astype("str").where(frame[name].notna())
     frame["score"] = frame["score"].astype("float64")
-    return frame, problems
+    return frame, problems, respondents

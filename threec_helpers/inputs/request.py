@@ -27,8 +27,9 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from ..i18n import t
+from ..i18n import has_key, t
 from ..spreadsheet import print_setup, row_height, text_width
+from ..ordering import natural_key
 from ..storage import atomic_target
 from .config import ClientConfig
 from .contract import Column, Table, choices, display_header, display_value, sheet_title, tables_for
@@ -41,34 +42,57 @@ _EXAMPLES = {"string": "…", "float": 1234.5, "int": 1, "month": "2025-03", "bo
 _COLUMN_EXAMPLES: dict[str, Any] = {
     "customer_id": "C0001", "transaction_id": "INV-0001", "objective_id": "QO-01", "doc_id": "QM-001",
     "finding_id": "F-001", "action_id": "R-001", "respondent_id": "S01", "item_id": "ORG.1", "metric": "staff",
-    "score": 4, "satisfaction": 4, "recommend": 8, "share_of_need": 0.4, "round": "1", "wave": "2025",
+    "score": 4, "satisfaction": 4, "recommend": 8, "share_of_need": 0.4, "round": 1, "wave": "2025",
     "clause": "7.5.3", "target": 95, "numerator": 95, "denominator": 100, "value": 98.5,
+    "review_id": "MR-2025", "exam_pass_rate": 0.9, "attendees": 18, "headcount": 20, "quantity": 10,
 }
+#: widths of text columns in characters (a name must print whole in an empty workbook too);
+#: columns not named here get the width of their header, their example and their data
+_COLUMN_WIDTHS = {"name": 28, "name_zh": 28, "name_en": 28, "title": 28, "product": 20, "description": 36,
+                  "root_cause": 32, "corrective_action": 32, "evidence": 32, "actions": 32, "milestone": 28,
+                  "label_zh": 24, "label_en": 24, "topic": 24}
 
 #: per-column lists given by the caller, e.g. ``{"item_id": [...]}``; applied to every table having the column
 ListSpec = Mapping[str, Sequence[str]]
+#: per-column scale given by the caller, e.g. ``{"score": (1, 5, "1–5")}`` for a checklist's scores:
+#: the bounds of the number check and the range named in the header's comment
+RangeSpec = Mapping[str, tuple[float, float, str]]
+#: caller's lists whose drop-down refuses other values: an item id the checklist does not have is
+#: refused when the workbook is read back anyway. Clauses (a finding may cite 7.5.3, a programme
+#: chapter 4, neither in the checklist's references) and roles (the list holds those used so far)
+#: only warn.
+STRICT_LISTS = frozenset({"item_id"})
 
 
-def _column_note(table: Table, col: Column, config: ClientConfig, lang: str) -> str:
-    """The comment on a header: meaning, type and unit or range, required or not."""
+def _column_note(table: Table, col: Column, config: ClientConfig, lang: str, ranges: RangeSpec | None = None,
+                 labels: Mapping[str, str] | None = None) -> str:
+    """The comment on a header: meaning, type and unit or range, whether the column is required and
+    whether a cell may be left empty (and when), and the meaning of a list's codes."""
     doc = col.doc_zh if lang == "zh" else col.doc_en
     lines = [doc]
     kind = t(f"request.type.{col.type}", lang)
     if col.type == "float" and col.name in ("amount", "cost", "potential_revenue"):
         kind += "; " + t("request.unit_currency", lang, currency=config.currency)
-    rng = _range_text(col)
+    rng = ranges[col.name][2] if ranges and col.name in ranges else _range_text(col)
     if rng:
         kind += "; " + t("request.range", lang, range=rng)
     lines.append(kind)
-    need = t("request.required_col" if col.required else "request.optional_col", lang)
-    if col.nullable:
-        need += ", " + t("request.may_be_empty", lang)
+    if col.required and col.nullable:
+        # the column must be there, a cell may be empty: say both, and when a cell is left empty
+        key = f"request.empty_when.{col.name}"
+        when = t(key, lang) if has_key(key) else t("request.empty_when", lang)
+        need = t("request.required_cells_may_be_empty", lang, when=when)
+    else:
+        need = t("request.required_col" if col.required else "request.optional_col", lang)
     if col.unique:
         need += ", " + t("request.unique", lang)
     lines.append(need)
     if col.references:
         ref_table = col.references.split(".")[0]
         lines.append(t("request.refers", lang, sheet=sheet_title(ref_table, lang)))
+    if labels:
+        lines.append(t("request.codes", lang))
+        lines += [f"{code}  {text}" for code, text in labels.items()]
     return "\n".join(x for x in lines if x)
 
 
@@ -82,14 +106,32 @@ def _range_text(col: Column) -> str:
     return ""
 
 
-def _example(col: Column, lang: str) -> Any:
+def _example(table: Table, col: Column, config: ClientConfig, lang: str, data: pd.DataFrame | None,
+             lists: Mapping[str, Sequence[str]], ranges: RangeSpec) -> Any:
+    """The example row's value of a column: of the column's kind, never blank for a required column
+    (a period id of the client's, the current round, an item of the checklist, a score on its scale)."""
     if col.type == "date":
         return dt.datetime(2025, 3, 5)
     if col.type in ("category", "bool"):
         return choices(col, lang)[0]
-    value = _COLUMN_EXAMPLES.get(col.name, _EXAMPLES.get(col.type, "…"))
     if col.type == "period":
-        return None
+        return str(config.current_period)
+    if col.name == "round" and col.type == "string":
+        # the round the forms and the data use: the last one of the data, else the current period
+        have = [] if data is None or "round" not in data.columns else data["round"].dropna().astype(str).unique()
+        return max(have, key=natural_key) if len(have) else str(config.current_period)
+    if lists.get(col.name):
+        return str(lists[col.name][0])
+    value = _COLUMN_EXAMPLES.get(col.name, _EXAMPLES.get(col.type, "…"))
+    lo, hi = ranges[col.name][:2] if col.name in ranges else (col.min, col.max)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = max(float(value), lo) if lo is not None else float(value)
+        value = min(value, hi) if hi is not None else value
+        value = int(value) if value.is_integer() else value
+    if col.type == "int":
+        return int(value) if isinstance(value, (int, float)) else _EXAMPLES["int"]
+    if col.type == "string" and not isinstance(value, str):
+        return str(value)
     return value
 
 
@@ -137,7 +179,9 @@ def default_contact(config: ClientConfig) -> tuple[str | None, str | None]:
 
 def write_request_workbook(config: ClientConfig, out: str | Path, *, tables: Mapping[str, pd.DataFrame] | None = None,
                            lang: str | None = None, contact: str | None = None, due: str | None = None,
-                           lists: ListSpec | None = None, today: dt.date | None = None) -> Path:
+                           lists: ListSpec | None = None, ranges: RangeSpec | None = None,
+                           labels: Mapping[str, Mapping[str, str]] | None = None,
+                           today: dt.date | None = None) -> Path:
     """Write the data-request workbook of a client.
 
     Parameters
@@ -154,8 +198,16 @@ def write_request_workbook(config: ClientConfig, out: str | Path, *, tables: Map
         Contact and return date for the cover sheet (default: ``request:`` in ``client.yaml``).
     lists : mapping, optional
         More drop-down lists by column name, e.g. the checklist's item ids for ``item_id``,
-        its clauses for ``clause``, the roles for ``role``. Values outside such a list are
+        its clauses for ``clause``, the roles for ``role``. Excel refuses an item id outside its
+        list (:data:`STRICT_LISTS`: reading refuses it too); other values outside such a list are
         warned about but accepted (the list may be incomplete); category lists are strict.
+    ranges : mapping, optional
+        A scale by column name, ``(min, max, text)``, e.g. the checklist's scores for ``score``:
+        the number check's bounds, and the range the header's comment names, instead of the
+        contract's (a score's contract bound is only ``≥ 0``).
+    labels : mapping, optional
+        The meaning of a list's codes by column name (``{"item_id": {"ORG.1": "..."}}``), listed
+        in the header's comment: Excel's drop-down can show only the codes themselves.
     today : date, optional
         Upper bound of the date checks of "not after today" columns (default: no bound).
 
@@ -184,6 +236,8 @@ def write_request_workbook(config: ClientConfig, out: str | Path, *, tables: Map
     lang = lang or config.language
     out = Path(out)
     lists = dict(lists or {})
+    ranges = dict(ranges or {})
+    labels = dict(labels or {})
     engagement_tables = tables_for(config.engagement)
     d_contact, d_due = default_contact(config)
     contact = contact or d_contact
@@ -215,7 +269,8 @@ def write_request_workbook(config: ClientConfig, out: str | Path, *, tables: Map
         for table in engagement_tables:
             data = tables.get(table.name) if tables is not None else None
             filled[table.name] = _write_table(sheets[table.name], table, config, lang, data, fmt, list_refs,
-                                              strict_lists=set(lists) - {"role"}, today=today)
+                                              strict_lists=set(lists) & STRICT_LISTS, today=today, lists=lists,
+                                              ranges=ranges, labels=labels)
         _write_cover(cover, config, lang, engagement_tables, filled, contact, due, fmt, prefilled=tables is not None)
         cover.activate()
         wb.close()
@@ -248,21 +303,30 @@ def _write_lists(ws, engagement_tables: list[Table], config: ClientConfig, lang:
 
 
 def _write_table(ws, table: Table, config: ClientConfig, lang: str, data: pd.DataFrame | None, fmt: dict,
-                 list_refs: dict[str, str], strict_lists: set[str], today: dt.date | None) -> int:
+                 list_refs: dict[str, str], strict_lists: set[str], today: dt.date | None,
+                 lists: Mapping[str, Sequence[str]], ranges: RangeSpec,
+                 labels: Mapping[str, Mapping[str, str]]) -> int:
     marker = t("request.example", lang)
     for c, col in enumerate(table.columns):
         header = display_header(col, lang)
         ws.write_string(0, c, header, fmt["header_req"] if col.required and not col.nullable else fmt["header"])
-        ws.write_comment(0, c, _column_note(table, col, config, lang), {"x_scale": 2.2, "y_scale": 1.6})
+        codes = labels.get(col.name)
+        note = _column_note(table, col, config, lang, ranges, codes)
+        lines = note.count("\n") + 1
+        ws.write_comment(0, c, note, {"x_scale": 2.2 if not codes else 3.2, "y_scale": max(1.6, lines * 0.3)})
+        example = _example(table, col, config, lang, data, lists, ranges)
         shown = [] if data is None or col.name not in data.columns else data[col.name].head(500).dropna()
-        widest = max([text_width(header) + 4] + [text_width(_cell(col, v, lang)) + 2 for v in shown
-                                                 if col.type in ("string", "category", "bool", "period")])
+        texts = col.type in ("string", "category", "bool", "period")
+        widest = max([text_width(header) + 4, _COLUMN_WIDTHS.get(col.name, 0)]
+                     + [text_width(_cell(col, v, lang)) + 2 for v in shown if texts]
+                     + ([text_width(f"{marker if c == 0 else ''}{example}") + 2] if texts and example is not None
+                        else []))
         width = max(12, min(40, widest))
         ws.set_column(c, c, width, fmt["date"] if col.type == "date" else
                       (fmt["text"] if col.type in ("string", "month", "period") else None))
-        example = _example(col, lang)
         if c == 0:
-            example = f"{marker}{'' if example is None else example}"
+            shown_example = example.strftime("%Y-%m-%d") if isinstance(example, dt.datetime) else example
+            example = f"{marker}{'' if shown_example is None else shown_example}"
         if isinstance(example, dt.datetime):
             ws.write_datetime(1, c, example, fmt["example_date"])
         elif isinstance(example, (int, float)):
@@ -271,7 +335,7 @@ def _write_table(ws, table: Table, config: ClientConfig, lang: str, data: pd.Dat
             ws.write_blank(1, c, None, fmt["example"])
         else:
             ws.write_string(1, c, str(example), fmt["example"])
-        _validate_column(ws, table, col, c, lang, list_refs, strict_lists, today)
+        _validate_column(ws, table, col, c, lang, list_refs, strict_lists, today, ranges)
     ws.freeze_panes(1, 0)
     print_setup(ws, landscape=True, header_row=0)
     if data is None or data.empty:
@@ -294,7 +358,7 @@ def _write_table(ws, table: Table, config: ClientConfig, lang: str, data: pd.Dat
 
 
 def _validate_column(ws, table: Table, col: Column, c: int, lang: str, list_refs: dict[str, str],
-                     strict_lists: set[str], today: dt.date | None) -> None:
+                     strict_lists: set[str], today: dt.date | None, ranges: RangeSpec) -> None:
     """Excel data validation of one column, from row 3 (below the example) to the sheet's end."""
     key = f"{table.name}.{col.name}"
     spec: dict[str, Any] | None = None
@@ -303,10 +367,15 @@ def _validate_column(ws, table: Table, col: Column, c: int, lang: str, list_refs
         strict = col.type in ("category", "bool", "period") or col.name in strict_lists
         spec = {"validate": "list", "source": list_refs[key], "error_type": "stop" if strict else "warning",
                 "error_title": title, "error_message": t("request.invalid_list", lang)}
+    elif col.type in ("float", "int") and col.name in ranges:
+        lo, hi, text = ranges[col.name]
+        spec = {"validate": "integer" if col.type == "int" else "decimal", "criteria": "between", "minimum": lo,
+                "maximum": hi, "error_title": title,
+                "error_message": t("request.invalid_number", lang, range=text)[:250]}
     elif col.type in ("float", "int"):
         kind = "integer" if col.type == "int" else "decimal"
-        rng = _range_text(col) or "…"
-        message = t("request.invalid_number", lang, range=rng)
+        rng = _range_text(col)
+        message = t("request.invalid_number", lang, range=rng) if rng else t("request.invalid_any_number", lang)
         if col.min is not None and col.max is not None:
             spec = {"validate": kind, "criteria": "between", "minimum": col.min, "maximum": col.max}
         elif col.min is not None:
@@ -405,4 +474,4 @@ def request_lists_from_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, l
     return {"role": sorted(set(roles))} if roles else {}
 
 
-__all__ = ["write_request_workbook", "default_contact", "request_lists_from_tables"]
+__all__ = ["write_request_workbook", "default_contact", "request_lists_from_tables", "STRICT_LISTS"]

@@ -1103,12 +1103,13 @@ def validate_client(client_id: str, data_root_dir: str | Path | None = None, *,
 def _add_audit_forms(folder: Path, config: ClientConfig, loaded: dict[str, _Loaded], report: ValidationReport,
                      root: Path) -> None:
     """Filled audit forms in ``audit_forms/`` become rows of the engagement's responses table;
-    a respondent whose answers of that round the table's file already holds is refused."""
+    every form of a respondent whose answers of that round the table's file already holds is
+    refused, each named by its file (also when other forms have errors, so all come at once)."""
     from .contract import TABLES
     from .forms import FORMS_FOLDER, RESPONSES_TABLE, read_audit_forms
 
     try:
-        frame, problems = read_audit_forms(folder, config)
+        frame, problems, respondents = read_audit_forms(folder, config)
     except Exception as exc:  # noqa: BLE001 - never a traceback for a file in the client folder
         report.add(Problem("-", _display(folder / FORMS_FOLDER, root), None, None, "file_unexpected",
                            params={"detail": f"{type(exc).__name__}: {str(exc)[:300]}"}))
@@ -1117,19 +1118,23 @@ def _add_audit_forms(folder: Path, config: ClientConfig, loaded: dict[str, _Load
     for p in problems:
         report.add(Problem(name, _display(p.file, root), p.row, p.column, p.rule, p.value, params=dict(p.params),
                            severity=p.severity))
-    if frame is None:
-        return
     who = "respondent_id" if name == "focus_responses" else "assessor"
+    twice = False
     if name in loaded:
         item = loaded[name]
         old = item.frame
         if who in old.columns and "round" in old.columns:
             have = set(zip(old["round"].astype("string").fillna(""), old[who].astype("string").fillna("")))
-            for rnd, person in sorted(set(zip(frame["round"].fillna(""), frame[who].fillna("")))):
-                if (rnd, person) in have:
-                    report.add(Problem(name, _display(folder / FORMS_FOLDER, root), None, who, "form_already_in_table",
-                                       person, params={"round": rnd, "other": item.shown}))
-                    return
+            for rnd, person, path in respondents:
+                if (rnd or "", person) in have:
+                    report.add(Problem(name, _display(path, root), None, who, "form_already_in_table",
+                                       person, params={"round": rnd or "-", "other": item.shown}))
+                    twice = True
+    if frame is None or twice:
+        return
+    if name in loaded:
+        item = loaded[name]
+        old = item.frame
         start = int(old.index.max()) + 1 if len(old) else 1
         frame.index = pd.RangeIndex(start, start + len(frame))
         combined = pd.concat([old, frame[[c for c in old.columns if c in frame.columns]]])

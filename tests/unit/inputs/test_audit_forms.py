@@ -236,3 +236,129 @@ def test_the_form_shows_names_not_ids(tmp_path):
     assert config.client_id in hidden and checklist.id in hidden
     page = form_html(checklist, config, respondent="S01", role="sales")
     assert config.client_id not in page and checklist.id not in page
+
+
+# ------------------------------------------------------------------------------- new-user trial (issue 14)
+
+
+def _row(checklist, item):
+    """The sheet row of an item on a form (items start on row 11)."""
+    return 11 + checklist.item_ids.index(item)
+
+
+def _edit(path, cells, role=None):
+    """Change cells of a filled form as openpyxl (or a copy-paste past Excel's drop-down) would."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    for (row, col), value in cells.items():
+        ws.cell(row, col).value = value  # (ws.cell(row, col, None) would leave the cell as it is)
+    if role is not None:
+        ws["B7"] = role or None
+    wb.save(path)
+
+
+def test_a_half_point_is_no_score_of_a_whole_point_scale(acme):
+    """The drop-down offers 1, 2, 3, 4, 5: 4.5 typed past it is refused, naming file, row, item and
+    the scores offered; also on a form whose hidden sheet records no values for a range scale
+    (forms written before they were recorded offered the same whole points)."""
+    root, folder, config, checklist = acme
+    path = write_audit_form(checklist, folder / "audit_forms" / "x.xlsx", config, respondent="E1", role="sales",
+                            answers=_answers(checklist))
+    _edit(path, {(_row(checklist, "ORG.2"), 7): 4.5})
+    report, problems, _ = _problems(root)
+    assert problems == {("x.xlsx", "form_score_outside")}
+    p = next(p for p in report.errors if p.rule == "form_score_outside")
+    assert (p.row, p.value, p.params["item"], p.params["allowed"]) == (12, "4.5", "ORG.2", "1, 2, 3, 4, 5")
+    text = report.format_text("en")
+    assert "x.xlsx" in text and "row 12" in text and "ORG.2 (12): 1, 2, 3, 4, 5" in text
+    assert "ORG.2 (12): 1, 2, 3, 4, 5" in report.format_text("zh")
+    wb = openpyxl.load_workbook(path)
+    for row in wb["threec"].iter_rows(min_row=14):
+        row[3].value = None
+    wb.save(path)
+    _, problems, _ = _problems(root)
+    assert problems == {("x.xlsx", "form_score_outside")}
+
+
+def test_blank_scores_keep_the_form_and_are_named_in_a_warning(acme):
+    """Items left blank are read as "not answered": the form is kept, a warning names the form and
+    the items, and the audit engine leaves them out of every score and count of answers."""
+    from threec_helpers.audit.scoring import score_responses
+
+    root, folder, config, checklist = acme
+    path = write_audit_form(checklist, folder / "audit_forms" / "e1.xlsx", config, respondent="E1", role="sales",
+                            answers=_answers(checklist, score=4.0))
+    blank = ["ORG.3", "COM.1"]
+    _edit(path, {**{(_row(checklist, i), 7): None for i in blank},
+                 **{(_row(checklist, i), 8): "纪要" for i in blank}})
+    report, _, tables = _problems(root)
+    assert report.ok, report.format_text("en")
+    w = [p for p in report.warnings if p.rule == "form_unanswered"]
+    assert len(w) == 1 and Path(w[0].file).name == "e1.xlsx" and w[0].params["items"] == "ORG.3, COM.1"
+    assert "2 of 20 items" in report.format_text("en") and "ORG.3, COM.1" in report.format_text("zh")
+    fr = tables["focus_responses"]
+    assert fr["score"].isna().sum() == 2  # kept as not answered (they carry evidence), never as 0
+    res = score_responses(checklist, fr)
+    assert res.overall["n_responses"] == len(checklist.items) - 2
+    assert res.overall["score"] == pytest.approx(0.75)  # 4 on 1–5 everywhere answered: blanks pull nothing down
+
+
+def test_every_problem_of_a_form_comes_at_once_under_a_true_title(acme):
+    """Scores 0 (ORG.7) and 9 (COM.1) and a blank role: all three reported in one run; the title of
+    the scale refusals names both items, not the first one's scale."""
+    root, folder, config, checklist = acme
+    path = write_audit_form(checklist, folder / "audit_forms" / "x.xlsx", config, respondent="E1", role="sales",
+                            answers=_answers(checklist))
+    _edit(path, {(_row(checklist, "ORG.7"), 7): 0, (_row(checklist, "COM.1"), 7): 9}, role="")
+    report, problems, _ = _problems(root)
+    assert problems == {("x.xlsx", "form_score_outside"), ("x.xlsx", "form_no_role")}
+    outside = [p for p in report.errors if p.rule == "form_score_outside"]
+    assert [(p.params["item"], p.value) for p in outside] == [("ORG.7", "0"), ("COM.1", "9")]
+    text = report.format_text("en")
+    title = next(line for line in text.splitlines() if "holds scores its items do not offer" in line)
+    assert f"ORG.7 ({_row(checklist, 'ORG.7')}), COM.1 ({_row(checklist, 'COM.1')}): 1, 2, 3, 4, 5" in title
+    assert "names no role" in text
+
+
+def test_answers_already_in_the_table_name_every_form(acme):
+    """Every form whose respondent's answers the table already holds is named by its own file,
+    also when another form has errors (no second round)."""
+    root, folder, config, checklist = acme
+    (folder / "focus_responses.csv").write_text(
+        "respondent_id,role,item_id,score,round\nE1,sales,ORG.1,3,FY2025\nE2,sales,ORG.1,3,FY2025\n", encoding="utf-8")
+    for who in ("E1", "E2", "E3"):
+        write_audit_form(checklist, folder / "audit_forms" / f"{who}.xlsx", config, respondent=who, role="sales",
+                         answers=_answers(checklist, score=7 if who == "E3" else 3))
+    report, problems, _ = _problems(root)
+    assert problems == {("E1.xlsx", "form_already_in_table"), ("E2.xlsx", "form_already_in_table"),
+                        ("E3.xlsx", "form_score_outside")}
+    text = report.format_text("en")
+    assert "audit form" in text and "E1.xlsx" in text and "E2.xlsx" in text
+
+
+def test_the_paper_form_asks_for_ticks_and_words_the_role_with_and_without_a_list(tmp_path):
+    """Paper has no drop-down: the PDF's instructions ask for one ticked box per item; the role is
+    asked from the roles used so far when there are some, else as free text (a new client)."""
+    from threec_helpers.audit.forms import form_html
+
+    config = load_client_config(DEMO / "demo_manufacturer")
+    checklist = load_checklist("customer_focus")
+    new_client = form_html(checklist, config)
+    assert "下拉" not in new_client and "勾选一个分值" in new_client and "角色直接填写" in new_client
+    known = form_html(checklist, config, roles=["总经理", "销售"])
+    assert "角色写以下之一：总经理、销售" in known and "下拉" not in known
+    english = form_html(checklist, config, lang="en", roles=["manager", "sales"])
+    assert "tick one box per item" in english and "one of: manager, sales" in english
+    assert "drop-down" not in english
+    # the workbook keeps its drop-down wording, the role's as it is offered or not
+    for roles, hint in (((), "角色直接填写"), (("销售",), "角色从下拉列表选择")):
+        ws = openpyxl.load_workbook(write_audit_form(checklist, tmp_path / "f.xlsx", config, roles=roles))["审核表"]
+        assert hint in ws["A2"].value and "下拉列表选择一个分值" in ws["A2"].value
+
+
+def test_cli_pdf_has_the_paper_instructions(tmp_path):
+    res = CliRunner().invoke(cli, ["audit-form", "demo_manufacturer", "--out", str(tmp_path / "f.xlsx"),
+                                   "--data-root", str(DEMO)])
+    assert res.exit_code == 0, res.output
+    text = pdf_text(tmp_path / "f.pdf").replace("\n", "")
+    assert "勾选一个分值" in text and "下拉" not in text

@@ -179,3 +179,124 @@ def test_a_required_sheet_left_empty_is_refused(tmp_path):
     shutil.copy(blank, folder / "returned.xlsx")
     report, _, _ = validate_client("acme", root)
     assert any(p.rule == "no_rows" and p.table == "customers" for p in report.errors)
+
+
+def _error_styles(path, sheet_table, lang):
+    """Column name -> error styles of its data validations on the sheet of a table."""
+    ws = openpyxl.load_workbook(path)[sheet_title(sheet_table, lang)]
+    letters = {c.column_letter: col.name for c, col in zip(ws[1], TABLES[sheet_table].columns)}
+    styles: dict[str, set] = {}
+    for dv in ws.data_validations.dataValidation:
+        letter = str(dv.sqref).split(":")[0].rstrip("0123456789")
+        styles.setdefault(letters[letter], set()).add(dv.errorStyle or "stop")  # stop is Excel's default
+    return styles
+
+
+def test_item_drop_down_refuses_clause_and_role_drop_downs_warn(tmp_path):
+    """An item id outside the checklist is refused on reading, so Excel stops it too; a clause or role
+    outside its list is accepted on reading (finer clauses, new roles), so Excel only warns
+    (docs/data-contract.md says the same)."""
+    lists = {"item_id": ["OB.1.1", "OB.1.2"], "clause": ["ISO 9001:2015 4.1"], "role": ["midwife"]}
+    hospital = write_request_workbook(load_client_config(DEMO / "demo_hospital"), tmp_path / "h.xlsx", lists=lists)
+    styles = _error_styles(hospital, "assessment_scores", "en")
+    assert styles["item_id"] == {"stop"} and styles["role"] == {"warning"}
+    telecom = write_request_workbook(load_client_config(DEMO / "demo_telecom"), tmp_path / "t.xlsx", lists=lists)
+    assert _error_styles(telecom, "audit_findings", "zh")["clause"] == {"warning"}
+    assert _error_styles(telecom, "audit_programme", "zh")["clause"] == {"warning"}
+
+
+# ------------------------------------------------------------------------------- new-user trial (issue 14)
+
+
+def _options(config):
+    from threec_helpers.audit.checklists import load_checklist
+    from threec_helpers.audit.forms import request_options
+    from threec_helpers.inputs.forms import expected_checklist
+
+    return request_options(load_checklist(expected_checklist(config)), config.language)
+
+
+def _comments(ws, table):
+    return {col.name: cell.comment.text for cell, col in zip(ws[1], table.columns)}
+
+
+def test_comments_say_what_is_true_of_required_columns_with_empty_cells_and_the_checklist_scale(tmp_path):
+    """满意度 and 得分 are required columns whose cells may be empty: the comment says both, and
+    when (not "必填, 可留空"); 得分 names the checklist's 1–5, not the contract's ≥ 0; the item
+    drop-down's codes are explained in the comment (Excel's list shows only the codes)."""
+    config = load_client_config(DEMO / "demo_manufacturer")
+    wb = openpyxl.load_workbook(write_request_workbook(config, tmp_path / "r.xlsx", **_options(config)))
+    focus = _comments(wb[sheet_title("focus_responses", "zh")], TABLES["focus_responses"])
+    surveys = _comments(wb[sheet_title("surveys", "zh")], TABLES["surveys"])
+    for text in (focus["score"], surveys["satisfaction"]):
+        assert "必填列（请保留此列）" in text and "单元格可留空" in text and "必填, 可留空" not in text
+    assert "未作答" in focus["score"] and "未回答" in surveys["satisfaction"]
+    assert "范围：1–5" in focus["score"] and "≥ 0" not in focus["score"]
+    assert "ORG.1  " in focus["item_id"] and "COM.7  " in focus["item_id"]
+    assert "可留空" not in focus["respondent_id"]  # required, never empty
+    ws = wb[sheet_title("focus_responses", "zh")]
+    dv = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith("D3"))
+    assert (dv.type, float(dv.formula1), float(dv.formula2)) == ("decimal", 1.0, 5.0)
+    assert dv.error == "请填写数字，范围：1–5。"
+    english = _comments(openpyxl.load_workbook(write_request_workbook(
+        config, tmp_path / "e.xlsx", lang="en", **_options(config)))["Focus responses"], TABLES["focus_responses"])
+    assert "required column (keep it); a cell may be left empty when the item was not answered" in english["score"]
+
+
+def test_the_forms_score_check_reads_as_a_sentence(tmp_path):
+    from threec_helpers.audit.checklists import load_checklist
+    from threec_helpers.audit.forms import write_audit_form
+
+    config = load_client_config(DEMO / "demo_manufacturer")
+    out = write_audit_form(load_checklist("customer_focus"), tmp_path / "f.xlsx", config)
+    dv = next(dv for dv in openpyxl.load_workbook(out)["审核表"].data_validations.dataValidation
+              if str(dv.sqref) == "G11")
+    assert dv.error.startswith("请从下拉列表选择得分。评分标准：1–5: 1 未开展") and "的数字" not in dv.error
+
+
+@pytest.mark.parametrize("client_id", ["demo_manufacturer", "demo_telecom", "demo_hospital"])
+def test_every_example_row_fills_every_required_column_with_a_value_of_its_kind(tmp_path, client_id):
+    from threec_helpers.inputs.contract import choices
+
+    config = load_client_config(DEMO / client_id)
+    options = _options(config)
+    for tables in (None, validate_client(client_id, DEMO)[2]):
+        wb = openpyxl.load_workbook(write_request_workbook(config, tmp_path / "r.xlsx", tables=tables, **options))
+        for table in tables_for(config.engagement):
+            ws = wb[sheet_title(table.name, config.language)]
+            for c, col in enumerate(table.columns, start=1):
+                value = ws.cell(2, c).value
+                if c == 1:
+                    value = str(value).split("】")[-1].split("] ")[-1]
+                where = (client_id, table.name, col.name, value)
+                if col.required:
+                    assert value not in (None, "", "…") or col.type == "string", where
+                    assert value is not None and str(value).strip(), where
+                if value is None:
+                    continue
+                if col.type == "period":
+                    assert value in [p.id for p in config.periods] and value == config.current_period, where
+                if col.name == "round" and col.type == "string":
+                    rounds = [] if tables is None else sorted(tables[table.name]["round"].astype(str).unique())
+                    assert value == (rounds[-1] if rounds else config.current_period), where
+                if col.type in ("category", "bool"):
+                    assert value in choices(col, config.language), where
+                if col.type in ("float", "int") and c > 1:
+                    assert isinstance(value, (int, float)), where
+                    assert (col.min is None or value >= col.min) and (col.max is None or value <= col.max), where
+                if col.name == "score":
+                    lo, hi, _ = options["ranges"]["score"]
+                    assert lo <= value <= hi, where
+                if col.name == "item_id":
+                    assert value in options["lists"]["item_id"], where
+
+
+def test_names_print_whole_in_an_empty_workbook(tmp_path):
+    """Column widths of an empty workbook come from a per-column hint and the example, not only
+    the header: 客户名称 is 28 wide, not 13."""
+    config = load_client_config(DEMO / "demo_manufacturer")
+    wb = openpyxl.load_workbook(write_request_workbook(config, tmp_path / "r.xlsx"))
+    ws = wb[sheet_title("customers", "zh")]
+    widths = {col.name: ws.column_dimensions[cell.column_letter].width
+              for cell, col in zip(ws[1], TABLES["customers"].columns)}
+    assert widths["name"] >= 28 and widths["customer_id"] >= 12
