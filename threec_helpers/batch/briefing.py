@@ -26,7 +26,12 @@ Each section takes what it knows from the results: the scorecard the figures tha
 3C dimension (the results contract, :mod:`threec_helpers.report.catalog`), the other
 sections tables by name (:data:`LAYOUTS`); tables no section claims are shown under "other results", so
 nothing a notebook reports is lost. :func:`compose_briefing` is pure (results in, a
-section list out); :func:`write_briefing` renders it to HTML and PDF.
+section list out); :func:`write_briefing` reads a period folder, composes the briefing and
+writes it as ``briefing.html``, ``briefing.pdf``, ``briefing.docx`` and the deck ``deck.pptx``
+(:data:`DECK_NAME`). :func:`compare_headlines` gives the "what changed since the last
+period" rows. Every heading, banner and sentence the briefing adds is in the run's language
+(``zh`` or ``en``, from ``threec_helpers/locale/batch.yaml``); what the notebooks wrote
+(labels, tables, conclusions) is shown as they recorded it.
 """
 
 from __future__ import annotations
@@ -208,8 +213,11 @@ def compare_headlines(current: dict[str, dict[str, Any]], previous: dict[str, di
     Parameters
     ----------
     current, previous : dict
-        notebook -> results payload.
+        notebook -> results payload (:func:`threec_helpers.report.results.read_results`) of
+        this period and of the last one. A figure is matched with the last period's by its
+        notebook and ``key``, never by its label.
     lang : {"zh", "en"}
+        The language of the status words (``good → watch``) and the briefing.
 
     Returns
     -------
@@ -226,6 +234,14 @@ def compare_headlines(current: dict[str, dict[str, Any]], previous: dict[str, di
     >>> row = compare_headlines(cur, prev, "en")[0]
     >>> row["change"], row["direction"], row["assessment"]
     ('+4 (good → watch)', 'up', 'worse')
+
+    In Chinese only the status words change; a figure the last period did not record has
+    nothing to compare with:
+
+    >>> cur["iso9001_certification_audit"]["headline"].append(
+    ...     {"key": "utilisation", "label": "Utilisation", "value": 0.9242, "text": "92.42%"})
+    >>> [(r["change"], r["direction"]) for r in compare_headlines(cur, prev, "zh")]
+    [('+4 (良好 → 注意)', 'up'), ('—', 'none')]
     """
     rows = []
     seen: set[str] = set()
