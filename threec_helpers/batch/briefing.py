@@ -363,18 +363,36 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
                      trends: dict[str, Any] | None = None) -> dict[str, Any]:
     """The sections of a briefing, from the results files of one client and period.
 
+    The briefing is what the consultant presents to the audit panel (or the client's
+    management) at the end of a period: one section per part of the engagement's briefing
+    (:data:`LAYOUTS`: for ``iso9001`` the overview, quality objectives target vs actual, the
+    system, internal audits, what certification changed, continuous improvement, what changed
+    since the last period, readiness and the conclusion; for ``3c`` the scorecard, the CRM
+    chain, migration, phases, plan and priorities; for ``clinical`` the assessment areas,
+    veto items, rectification and indicators). Each section gathers the tables, headline
+    cards and paragraphs the notebooks recorded for it; tables no section claims go to
+    "other results" (before the conclusion). Pure: nothing is read or written, and the
+    result is the model that :func:`write_briefing` renders (and
+    :func:`threec_helpers.batch.word.briefing_docx`, :func:`threec_helpers.batch.powerpoint.deck_pptx`).
+
     Parameters
     ----------
     results : dict
-        notebook name -> results payload (:func:`threec_helpers.results.read_results`).
+        notebook name -> results payload (:func:`threec_helpers.report.results.read_results`)
+        of the period; only notebooks that ran successfully.
     engagement : {"iso9001", "3c", "clinical"}
-        Picks the layout (:data:`LAYOUTS`); anything else gets a generic layout.
+        Picks the layout (:data:`LAYOUTS`); anything else gets a generic layout (overview,
+        what changed, conclusion).
     lang : {"zh", "en"}
+        The language of the section titles, banners and the sentences the briefing adds
+        (``batch.brief.*`` in ``threec_helpers/locale/batch.yaml``).
     previous : dict, optional
-        The previous period's results, for "what changed".
+        The previous period's results, for "what changed" (:func:`compare_headlines`); without
+        them the section says that no earlier period was found.
     previous_period : str, optional
+        The previous period's name, quoted when there is nothing to compare.
     failed : list of str, optional
-        Notebooks of this period that failed (named in a banner).
+        Notebooks of this period that failed (named in a banner; their results are not shown).
     targets : mapping, optional
         The client's ``client.yaml`` targets, shown next to the 3C scorecard's figures.
     trends : dict, optional
@@ -384,17 +402,50 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
     Returns
     -------
     dict
-        ``{"sections": [{"id", "title", "cards", "tables", "paragraphs", "bullets", "subsections"}], "banners": [...],
-        "not_assessed": [{"notebook", "text"}]}`` (the notebooks that could assess nothing).
+        ``{"sections": [{"id", "title", "cards", "tables", "paragraphs", "bullets", "subsections", "charts"}],
+        "banners": [...], "not_assessed": [{"notebook", "text"}]}``: the banners say that the
+        period has no results or which notebooks failed; ``not_assessed`` lists the notebooks
+        that ran but could assess nothing (what is missing, in ``lang``).
 
     Examples
     --------
-    >>> r = {"iso9001_certification_audit": {"headline": [], "tables": {"objectives": [
-    ...     {"objective": "Answer time", "target": "<=10 s", "actual": "7 s", "met": True}]},
-    ...     "conclusion": "All objectives met."}}
-    >>> b = compose_briefing(r, "iso9001", "en")
-    >>> [s["id"] for s in b["sections"]]
-    ['overview', 'policy', 'objectives', 'system', 'audits', 'effects', 'findings', 'changes', 'readiness', 'conclusion']
+    An ISO 9001 period with one objective met of two, one more open finding than last
+    period and a table no section claims:
+
+    >>> r = {"iso9001_certification_audit": {"title": "ISO 9001 audit", "headline": [
+    ...     {"key": "open_findings", "label": "Open findings", "value": 3, "text": "3", "status": "warn"}],
+    ...     "tables": {"objectives": [
+    ...         {"objective": "Answer time", "target": "<=10 s", "actual": "7 s", "met": True},
+    ...         {"objective": "Complaints", "target": "<1", "actual": "2", "met": False}],
+    ...         "staff": [{"department": "Sales", "people": 12}]},
+    ...     "conclusion": "Ready for the stage 2 audit."}}
+    >>> prev = {"iso9001_certification_audit": {"headline": [
+    ...     {"key": "open_findings", "label": "Open findings", "value": 1, "text": "1", "status": "good"}]}}
+    >>> b = compose_briefing(r, "iso9001", "en", previous=prev, previous_period="FY2025",
+    ...                      failed=["customer_focus_audit"])
+    >>> print(" ".join(s["id"] for s in b["sections"]))
+    overview policy objectives system audits effects findings changes readiness other conclusion
+    >>> sec = {s["id"]: s for s in b["sections"]}
+    >>> sec["objectives"]["paragraphs"]
+    ['1 of 2 quality objectives met (50%).']
+    >>> [c["text"] for c in sec["changes"]["tables"][0]["rows"][0]]
+    ['Open findings', '1', '3', '+2 (good → watch)', '↑ worse']
+    >>> [tb["title"] for tb in sec["other"]["tables"]], sec["conclusion"]["paragraphs"]
+    (['ISO 9001 audit · staff'], ['Ready for the stage 2 audit.'])
+    >>> b["banners"]
+    ['These notebooks failed and their results are not in this briefing: customer_focus_audit']
+
+    The same period in Chinese, and a 3C period without results (the scorecard says "no
+    data", never 0):
+
+    >>> zh = compose_briefing(r, "iso9001", "zh")
+    >>> zh["sections"][2]["title"], zh["sections"][2]["paragraphs"]
+    ('质量目标：目标值与实际值', ['2 项质量目标中有 1 项达成（50%）。'])
+    >>> empty = compose_briefing({}, "3c", "en")
+    >>> [c["text"] for c in empty["sections"][0]["tables"][0]["rows"][0]][1:4]
+    ['Customer value', '', 'no data']
+    >>> empty["banners"]
+    ['No results files for this period: the notebooks failed or wrote none. See the batch index.']
     """
     ordered = dict(sorted(results.items()))
     layout = LAYOUTS.get(engagement) or [("overview", ()), ("changes", ()), ("conclusion", ())]
