@@ -566,19 +566,95 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
                    previous_folder: str | None = None, run: dict[str, Any] | None = None,
                    engagement: str | None = None, client_name: str | None = None,
                    data_root: Path | str | None = None, commentary=None) -> dict[str, str]:
-    """Compose and write ``briefing.html`` (and ``briefing.pdf``, ``briefing.docx``, and the period's
-    PowerPoint deck ``deck.pptx``: :mod:`threec_helpers.batch.word`, :mod:`threec_helpers.batch.powerpoint`)
-    in ``folder``.
+    """Compose the briefing of one client and period from its folder and write it to that folder.
 
-    The consultant's executive summary comes first and each section's notes under its
-    heading (:mod:`threec_helpers.batch.commentary`): ``commentary`` when given, else the
-    client's ``commentary/<period>.md`` under ``data_root`` (default: the data root of the
-    notebooks' provenance).
+    The last step of a period in a batch run (:mod:`threec_helpers.batch.execution`): after
+    its notebooks have run, their results files (``<notebook>.results.json``) and provenance
+    (``<notebook>.provenance.json``) in ``folder`` become the briefing to the audit panel
+    (:func:`compose_briefing`, in the engagement's structure), rendered with a branded cover
+    (:mod:`threec_helpers.batch.branding`), contents and a provenance appendix (inputs and
+    their hashes, the code's commit, the run). A notebook whose provenance status is not
+    ``ok`` is named in a banner and its results are left out; for a client with a
+    ``client.yaml``, the earlier periods' folders beside ``folder`` give the "trends" section
+    (:func:`threec_helpers.batch.history.read_history`). The consultant's executive summary
+    comes first and each section's notes under its heading (:mod:`threec_helpers.batch.commentary`).
+    Every file is written atomically; the texts the briefing adds are in ``lang``. The
+    client's data files are not read: only what the notebooks recorded.
+
+    Parameters
+    ----------
+    folder : Path
+        The period's folder, ``reports/<batch>/<client>/<period>``; the files are written here.
+    client_id : str
+        The client's folder name: its ``client.yaml`` gives the engagement, name and targets
+        when there is one (else the briefing is composed from the results alone), and its
+        ``branding.yaml`` the cover.
+    period : str
+        The period's name, shown on the cover; also picks ``commentary/<period>.md``.
+    lang : {"zh", "en"}
+        The language of the briefing.
+    formats : tuple of str
+        Which of ``html`` (``briefing.html``), ``pdf`` (``briefing.pdf``, through WeasyPrint),
+        ``docx`` (``briefing.docx``, :mod:`threec_helpers.batch.word`) and ``pptx`` (the deck
+        :data:`DECK_NAME`, :mod:`threec_helpers.batch.powerpoint`) to write.
+    previous_folder : str, optional
+        The previous period's folder, for "what changed since the last period" (its name is
+        the previous period's); a folder that does not exist counts as no previous period.
+    run : dict, optional
+        The batch run's record (``run_id``, ``started``, ``finished``): the date of its end
+        (else its start; else today) is the cover's date, its id goes into the appendix.
+    engagement : {"iso9001", "3c", "clinical"}, optional
+        Default: the ``client.yaml``'s; without either, a generic layout.
+    client_name : str, optional
+        Default: the ``client.yaml``'s display name in ``lang``, else ``client_id``.
+    data_root : path, optional
+        Where the commentary file is looked for (default: the data root of the notebooks'
+        provenance).
+    commentary : threec_helpers.batch.commentary.Commentary, optional
+        The notes to use instead of the client's commentary file.
 
     Returns
     -------
     dict
-        format -> file name.
+        format -> name of the file written in ``folder``.
+
+    Examples
+    --------
+    Two periods of an ISO 9001 client; the HTML briefing of the later one (the PDF, Word and
+    PowerPoint files are made from the same page and model; they take seconds, so they are
+    left out here):
+
+    >>> import tempfile
+    >>> from threec_helpers.report.results import write_results
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> root = Path(tmp.name)
+    >>> def audit(open_findings):
+    ...     return {"title": "ISO 9001 audit", "headline": [
+    ...         {"key": "open_findings", "label": "Open findings", "value": open_findings,
+    ...          "text": str(open_findings), "status": "warn" if open_findings > 2 else "good"}],
+    ...         "tables": {"objectives": [
+    ...             {"objective": "Answer time", "target": "<=10 s", "actual": "7 s", "met": True}]},
+    ...         "conclusion": "Ready for the stage 2 audit."}
+    >>> _ = write_results(root / "acme" / "FY2025", "iso9001_certification_audit", audit(1))
+    >>> folder = root / "acme" / "FY2026"
+    >>> _ = write_results(folder, "iso9001_certification_audit", audit(3))
+    >>> write_briefing(folder, "acme", "FY2026", "en", formats=("html",), engagement="iso9001",
+    ...                client_name="Acme Telecom", previous_folder=str(root / "acme" / "FY2025"),
+    ...                data_root=tmp.name)
+    {'html': 'briefing.html'}
+    >>> page = (folder / "briefing.html").read_text(encoding="utf-8")
+    >>> all(text in page for text in ("ISO 9001 certification briefing", "Acme Telecom",
+    ...     "Quality objectives: target vs actual", "+2 (good → watch)", "Ready for the stage 2 audit."))
+    True
+
+    In Chinese, the same results under Chinese headings:
+
+    >>> _ = write_briefing(folder, "acme", "FY2026", "zh", formats=("html",), engagement="iso9001",
+    ...                    data_root=tmp.name)
+    >>> page = (folder / "briefing.html").read_text(encoding="utf-8")
+    >>> "ISO 9001 质量管理体系认证简报" in page and "与上期相比的变化" in page
+    True
+    >>> tmp.cleanup()
     """
     from .provenance import git_commit
     from .publish import write_bytes_atomic, write_text_atomic
