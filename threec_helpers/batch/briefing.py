@@ -26,7 +26,12 @@ Each section takes what it knows from the results: the scorecard the figures tha
 3C dimension (the results contract, :mod:`threec_helpers.report.catalog`), the other
 sections tables by name (:data:`LAYOUTS`); tables no section claims are shown under "other results", so
 nothing a notebook reports is lost. :func:`compose_briefing` is pure (results in, a
-section list out); :func:`write_briefing` renders it to HTML and PDF.
+section list out); :func:`write_briefing` reads a period folder, composes the briefing and
+writes it as ``briefing.html``, ``briefing.pdf``, ``briefing.docx`` and the deck ``deck.pptx``
+(:data:`DECK_NAME`). :func:`compare_headlines` gives the "what changed since the last
+period" rows. Every heading, banner and sentence the briefing adds is in the run's language
+(``zh`` or ``en``, from ``threec_helpers/locale/batch.yaml``); what the notebooks wrote
+(labels, tables, conclusions) is shown as they recorded it.
 """
 
 from __future__ import annotations
@@ -208,8 +213,11 @@ def compare_headlines(current: dict[str, dict[str, Any]], previous: dict[str, di
     Parameters
     ----------
     current, previous : dict
-        notebook -> results payload.
+        notebook -> results payload (:func:`threec_helpers.report.results.read_results`) of
+        this period and of the last one. A figure is matched with the last period's by its
+        notebook and ``key``, never by its label.
     lang : {"zh", "en"}
+        The language of the status words (``good → watch``) and the briefing.
 
     Returns
     -------
@@ -226,6 +234,14 @@ def compare_headlines(current: dict[str, dict[str, Any]], previous: dict[str, di
     >>> row = compare_headlines(cur, prev, "en")[0]
     >>> row["change"], row["direction"], row["assessment"]
     ('+4 (good → watch)', 'up', 'worse')
+
+    In Chinese only the status words change; a figure the last period did not record has
+    nothing to compare with:
+
+    >>> cur["iso9001_certification_audit"]["headline"].append(
+    ...     {"key": "utilisation", "label": "Utilisation", "value": 0.9242, "text": "92.42%"})
+    >>> [(r["change"], r["direction"]) for r in compare_headlines(cur, prev, "zh")]
+    [('+4 (良好 → 注意)', 'up'), ('—', 'none')]
     """
     rows = []
     seen: set[str] = set()
@@ -347,18 +363,36 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
                      trends: dict[str, Any] | None = None) -> dict[str, Any]:
     """The sections of a briefing, from the results files of one client and period.
 
+    The briefing is what the consultant presents to the audit panel (or the client's
+    management) at the end of a period: one section per part of the engagement's briefing
+    (:data:`LAYOUTS`: for ``iso9001`` the overview, quality objectives target vs actual, the
+    system, internal audits, what certification changed, continuous improvement, what changed
+    since the last period, readiness and the conclusion; for ``3c`` the scorecard, the CRM
+    chain, migration, phases, plan and priorities; for ``clinical`` the assessment areas,
+    veto items, rectification and indicators). Each section gathers the tables, headline
+    cards and paragraphs the notebooks recorded for it; tables no section claims go to
+    "other results" (before the conclusion). Pure: nothing is read or written, and the
+    result is the model that :func:`write_briefing` renders (and
+    :func:`threec_helpers.batch.word.briefing_docx`, :func:`threec_helpers.batch.powerpoint.deck_pptx`).
+
     Parameters
     ----------
     results : dict
-        notebook name -> results payload (:func:`threec_helpers.results.read_results`).
+        notebook name -> results payload (:func:`threec_helpers.report.results.read_results`)
+        of the period; only notebooks that ran successfully.
     engagement : {"iso9001", "3c", "clinical"}
-        Picks the layout (:data:`LAYOUTS`); anything else gets a generic layout.
+        Picks the layout (:data:`LAYOUTS`); anything else gets a generic layout (overview,
+        what changed, conclusion).
     lang : {"zh", "en"}
+        The language of the section titles, banners and the sentences the briefing adds
+        (``batch.brief.*`` in ``threec_helpers/locale/batch.yaml``).
     previous : dict, optional
-        The previous period's results, for "what changed".
+        The previous period's results, for "what changed" (:func:`compare_headlines`); without
+        them the section says that no earlier period was found.
     previous_period : str, optional
+        The previous period's name, quoted when there is nothing to compare.
     failed : list of str, optional
-        Notebooks of this period that failed (named in a banner).
+        Notebooks of this period that failed (named in a banner; their results are not shown).
     targets : mapping, optional
         The client's ``client.yaml`` targets, shown next to the 3C scorecard's figures.
     trends : dict, optional
@@ -368,17 +402,50 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
     Returns
     -------
     dict
-        ``{"sections": [{"id", "title", "cards", "tables", "paragraphs", "bullets", "subsections"}], "banners": [...],
-        "not_assessed": [{"notebook", "text"}]}`` (the notebooks that could assess nothing).
+        ``{"sections": [{"id", "title", "cards", "tables", "paragraphs", "bullets", "subsections", "charts"}],
+        "banners": [...], "not_assessed": [{"notebook", "text"}]}``: the banners say that the
+        period has no results or which notebooks failed; ``not_assessed`` lists the notebooks
+        that ran but could assess nothing (what is missing, in ``lang``).
 
     Examples
     --------
-    >>> r = {"iso9001_certification_audit": {"headline": [], "tables": {"objectives": [
-    ...     {"objective": "Answer time", "target": "<=10 s", "actual": "7 s", "met": True}]},
-    ...     "conclusion": "All objectives met."}}
-    >>> b = compose_briefing(r, "iso9001", "en")
-    >>> [s["id"] for s in b["sections"]]
-    ['overview', 'policy', 'objectives', 'system', 'audits', 'effects', 'findings', 'changes', 'readiness', 'conclusion']
+    An ISO 9001 period with one objective met of two, one more open finding than last
+    period and a table no section claims:
+
+    >>> r = {"iso9001_certification_audit": {"title": "ISO 9001 audit", "headline": [
+    ...     {"key": "open_findings", "label": "Open findings", "value": 3, "text": "3", "status": "warn"}],
+    ...     "tables": {"objectives": [
+    ...         {"objective": "Answer time", "target": "<=10 s", "actual": "7 s", "met": True},
+    ...         {"objective": "Complaints", "target": "<1", "actual": "2", "met": False}],
+    ...         "staff": [{"department": "Sales", "people": 12}]},
+    ...     "conclusion": "Ready for the stage 2 audit."}}
+    >>> prev = {"iso9001_certification_audit": {"headline": [
+    ...     {"key": "open_findings", "label": "Open findings", "value": 1, "text": "1", "status": "good"}]}}
+    >>> b = compose_briefing(r, "iso9001", "en", previous=prev, previous_period="FY2025",
+    ...                      failed=["customer_focus_audit"])
+    >>> print(" ".join(s["id"] for s in b["sections"]))
+    overview policy objectives system audits effects findings changes readiness other conclusion
+    >>> sec = {s["id"]: s for s in b["sections"]}
+    >>> sec["objectives"]["paragraphs"]
+    ['1 of 2 quality objectives met (50%).']
+    >>> [c["text"] for c in sec["changes"]["tables"][0]["rows"][0]]
+    ['Open findings', '1', '3', '+2 (good → watch)', '↑ worse']
+    >>> [tb["title"] for tb in sec["other"]["tables"]], sec["conclusion"]["paragraphs"]
+    (['ISO 9001 audit · staff'], ['Ready for the stage 2 audit.'])
+    >>> b["banners"]
+    ['These notebooks failed and their results are not in this briefing: customer_focus_audit']
+
+    The same period in Chinese, and a 3C period without results (the scorecard says "no
+    data", never 0):
+
+    >>> zh = compose_briefing(r, "iso9001", "zh")
+    >>> zh["sections"][2]["title"], zh["sections"][2]["paragraphs"]
+    ('质量目标：目标值与实际值', ['2 项质量目标中有 1 项达成（50%）。'])
+    >>> empty = compose_briefing({}, "3c", "en")
+    >>> [c["text"] for c in empty["sections"][0]["tables"][0]["rows"][0]][1:4]
+    ['Customer value', '', 'no data']
+    >>> empty["banners"]
+    ['No results files for this period: the notebooks failed or wrote none. See the batch index.']
     """
     ordered = dict(sorted(results.items()))
     layout = LAYOUTS.get(engagement) or [("overview", ()), ("changes", ()), ("conclusion", ())]
@@ -499,19 +566,95 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
                    previous_folder: str | None = None, run: dict[str, Any] | None = None,
                    engagement: str | None = None, client_name: str | None = None,
                    data_root: Path | str | None = None, commentary=None) -> dict[str, str]:
-    """Compose and write ``briefing.html`` (and ``briefing.pdf``, ``briefing.docx``, and the period's
-    PowerPoint deck ``deck.pptx``: :mod:`threec_helpers.batch.word`, :mod:`threec_helpers.batch.powerpoint`)
-    in ``folder``.
+    """Compose the briefing of one client and period from its folder and write it to that folder.
 
-    The consultant's executive summary comes first and each section's notes under its
-    heading (:mod:`threec_helpers.batch.commentary`): ``commentary`` when given, else the
-    client's ``commentary/<period>.md`` under ``data_root`` (default: the data root of the
-    notebooks' provenance).
+    The last step of a period in a batch run (:mod:`threec_helpers.batch.execution`): after
+    its notebooks have run, their results files (``<notebook>.results.json``) and provenance
+    (``<notebook>.provenance.json``) in ``folder`` become the briefing to the audit panel
+    (:func:`compose_briefing`, in the engagement's structure), rendered with a branded cover
+    (:mod:`threec_helpers.batch.branding`), contents and a provenance appendix (inputs and
+    their hashes, the code's commit, the run). A notebook whose provenance status is not
+    ``ok`` is named in a banner and its results are left out; for a client with a
+    ``client.yaml``, the earlier periods' folders beside ``folder`` give the "trends" section
+    (:func:`threec_helpers.batch.history.read_history`). The consultant's executive summary
+    comes first and each section's notes under its heading (:mod:`threec_helpers.batch.commentary`).
+    Every file is written atomically; the texts the briefing adds are in ``lang``. The
+    client's data files are not read: only what the notebooks recorded.
+
+    Parameters
+    ----------
+    folder : Path
+        The period's folder, ``reports/<batch>/<client>/<period>``; the files are written here.
+    client_id : str
+        The client's folder name: its ``client.yaml`` gives the engagement, name and targets
+        when there is one (else the briefing is composed from the results alone), and its
+        ``branding.yaml`` the cover.
+    period : str
+        The period's name, shown on the cover; also picks ``commentary/<period>.md``.
+    lang : {"zh", "en"}
+        The language of the briefing.
+    formats : tuple of str
+        Which of ``html`` (``briefing.html``), ``pdf`` (``briefing.pdf``, through WeasyPrint),
+        ``docx`` (``briefing.docx``, :mod:`threec_helpers.batch.word`) and ``pptx`` (the deck
+        :data:`DECK_NAME`, :mod:`threec_helpers.batch.powerpoint`) to write.
+    previous_folder : str, optional
+        The previous period's folder, for "what changed since the last period" (its name is
+        the previous period's); a folder that does not exist counts as no previous period.
+    run : dict, optional
+        The batch run's record (``run_id``, ``started``, ``finished``): the date of its end
+        (else its start; else today) is the cover's date, its id goes into the appendix.
+    engagement : {"iso9001", "3c", "clinical"}, optional
+        Default: the ``client.yaml``'s; without either, a generic layout.
+    client_name : str, optional
+        Default: the ``client.yaml``'s display name in ``lang``, else ``client_id``.
+    data_root : path, optional
+        Where the commentary file is looked for (default: the data root of the notebooks'
+        provenance).
+    commentary : threec_helpers.batch.commentary.Commentary, optional
+        The notes to use instead of the client's commentary file.
 
     Returns
     -------
     dict
-        format -> file name.
+        format -> name of the file written in ``folder``.
+
+    Examples
+    --------
+    Two periods of an ISO 9001 client; the HTML briefing of the later one (the PDF, Word and
+    PowerPoint files are made from the same page and model; they take seconds, so they are
+    left out here):
+
+    >>> import tempfile
+    >>> from threec_helpers.report.results import write_results
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> root = Path(tmp.name)
+    >>> def audit(open_findings):
+    ...     return {"title": "ISO 9001 audit", "headline": [
+    ...         {"key": "open_findings", "label": "Open findings", "value": open_findings,
+    ...          "text": str(open_findings), "status": "warn" if open_findings > 2 else "good"}],
+    ...         "tables": {"objectives": [
+    ...             {"objective": "Answer time", "target": "<=10 s", "actual": "7 s", "met": True}]},
+    ...         "conclusion": "Ready for the stage 2 audit."}
+    >>> _ = write_results(root / "acme" / "FY2025", "iso9001_certification_audit", audit(1))
+    >>> folder = root / "acme" / "FY2026"
+    >>> _ = write_results(folder, "iso9001_certification_audit", audit(3))
+    >>> write_briefing(folder, "acme", "FY2026", "en", formats=("html",), engagement="iso9001",
+    ...                client_name="Acme Telecom", previous_folder=str(root / "acme" / "FY2025"),
+    ...                data_root=tmp.name)
+    {'html': 'briefing.html'}
+    >>> page = (folder / "briefing.html").read_text(encoding="utf-8")
+    >>> all(text in page for text in ("ISO 9001 certification briefing", "Acme Telecom",
+    ...     "Quality objectives: target vs actual", "+2 (good → watch)", "Ready for the stage 2 audit."))
+    True
+
+    In Chinese, the same results under Chinese headings:
+
+    >>> _ = write_briefing(folder, "acme", "FY2026", "zh", formats=("html",), engagement="iso9001",
+    ...                    data_root=tmp.name)
+    >>> page = (folder / "briefing.html").read_text(encoding="utf-8")
+    >>> "ISO 9001 质量管理体系认证简报" in page and "与上期相比的变化" in page
+    True
+    >>> tmp.cleanup()
     """
     from .provenance import git_commit
     from .publish import write_bytes_atomic, write_text_atomic
