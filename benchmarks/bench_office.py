@@ -5,7 +5,11 @@ with the Word and PowerPoint files (every format) and without them (html, pdf, s
 xlsx), and prints both wall times, the ratio, and the time spent writing the .docx/.pptx
 files alone (each file written again, in this process, from the finished batch folder).
 
-    PYTHONPATH=. python benchmarks/bench_office.py [--workers 2]
+    PYTHONPATH=. python benchmarks/bench_office.py [--workers 2] [--repeat 2]
+
+Each pair of runs alternates its order, and the medians are compared, so that the side run
+second (on a warmer or a busier machine) is not always the same; the load average after each
+run is printed with it.
 """
 
 from __future__ import annotations
@@ -63,15 +67,28 @@ def office_only(folder: Path) -> tuple[float, float, int]:
 
 
 def main() -> None:
+    import os
+    import statistics
+
     ap = argparse.ArgumentParser()
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=2,
+                    help="pairs of runs; the order alternates (without, with; then with, without; ...) so that "
+                         "neither side always runs second, on a warmer or a busier machine")
     args = ap.parse_args()
+    formats = {"without": ["html", "pdf", "slides", "xlsx"], "with": ["html", "pdf", "slides", "xlsx", "docx", "pptx"]}
+    walls: dict[str, list[float]] = {"without": [], "with": []}
     with tempfile.TemporaryDirectory() as tmp:
-        without = run(["html", "pdf", "slides", "xlsx"], Path(tmp) / "without", args.workers)
-        with_office = run(["html", "pdf", "slides", "xlsx", "docx", "pptx"], Path(tmp) / "with", args.workers)
-        t_docx, t_brief, n = office_only(Path(tmp) / "with" / "demo")
-    print(f"demo batch wall, without docx/pptx: {without:.1f} s")
-    print(f"demo batch wall, with docx/pptx:    {with_office:.1f} s  (ratio {with_office / without:.3f})")
+        for k in range(args.repeat):
+            for side in (("without", "with") if k % 2 == 0 else ("with", "without")):
+                wall = run(formats[side], Path(tmp) / f"{side}{k}", args.workers)
+                walls[side].append(wall)
+                print(f"run {k + 1} {side:>7} docx/pptx: {wall:6.1f} s   load {os.getloadavg()[0]:.1f}", flush=True)
+        t_docx, t_brief, n = office_only(Path(tmp) / "with0" / "demo")
+    without, with_office = statistics.median(walls["without"]), statistics.median(walls["with"])
+    print(f"demo batch wall, without docx/pptx: {without:.1f} s (median of {len(walls['without'])})")
+    print(f"demo batch wall, with docx/pptx:    {with_office:.1f} s (median of {len(walls['with'])}; "
+          f"ratio {with_office / without:.3f})")
     print(f"writing the files alone, serially: {n} report .docx {t_docx:.1f} s; "
           f"6 briefing .docx + 6 deck .pptx {t_brief:.1f} s")
 
