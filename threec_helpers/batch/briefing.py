@@ -608,8 +608,9 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
     client_name : str, optional
         Default: the ``client.yaml``'s display name in ``lang``, else ``client_id``.
     data_root : path, optional
-        Where the commentary file is looked for (default: the data root of the notebooks'
-        provenance).
+        The folder of client folders the client was read from: its ``client.yaml`` (engagement,
+        name, targets), branding and commentary file are read there (default: the project's data
+        root; the commentary file also follows the notebooks' provenance).
     commentary : threec_helpers.batch.commentary.Commentary, optional
         The notes to use instead of the client's commentary file.
 
@@ -676,7 +677,7 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
         from ..inputs.config import load_client_config
         from ..paths import client_folder
 
-        cfg = load_client_config(client_folder(client_id))
+        cfg = load_client_config(client_folder(client_id, Path(data_root) if data_root else None))
         engagement = engagement or cfg.engagement
         client_name = client_name or cfg.display_name(lang)
         targets = dict(cfg.targets)
@@ -703,7 +704,7 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
     from .branding import load_branding
     from .publish import cover_html
 
-    brand = load_branding(client_id).context(lang)
+    brand = load_branding(client_id, data_root).context(lang)
     finished = str((run or {}).get("finished") or (run or {}).get("started") or "")
     cover_meta = {"title": title, "client_id": client_id, "client_name": client_name, "period": period, "lang": lang,
                   "masked": masked, "provenance": {"finished": finished} if finished else {}}

@@ -405,7 +405,8 @@ def execute_briefing(task: BriefingTask) -> TaskResult:
     try:
         outputs = write_briefing(Path(task.folder), task.client, task.period, task.lang,
                                  formats=tuple(task.formats), previous_folder=task.previous_folder,
-                                 run=task.run, engagement=task.engagement, client_name=task.client_name)
+                                 run=task.run, engagement=task.engagement, client_name=task.client_name,
+                                 data_root=task.data_root)
         status, error = "ok", None
     except Exception as exc:  # noqa: BLE001
         status, outputs = "failed", {}

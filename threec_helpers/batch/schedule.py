@@ -163,7 +163,8 @@ class Schedule:
                             client_name=jobs[0].client_name,
                             formats=[f for f in self.plan.spec.formats if f in BRIEFING_FORMATS] or ["html"],
                             previous_folder=str(self.out_dir / client / prev_period) if prev_period else None,
-                            deadline_s=BRIEFING_DEADLINE_S, run={"run_id": run_id, "batch": self.plan.spec.name})
+                            deadline_s=BRIEFING_DEADLINE_S, run={"run_id": run_id, "batch": self.plan.spec.name},
+                            data_root=str(jobs[0].data_root) if jobs[0].data_root else None)
 
     def first_briefings(self, run_id: str) -> list[BriefingTask]:
         """The briefings of groups where nothing runs (composed again from the start)."""

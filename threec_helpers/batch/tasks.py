@@ -98,6 +98,9 @@ class BriefingTask(_TaskBase):
     formats : list of str
     previous_folder : str, optional
         The folder of the period it compares with.
+    data_root : str, optional
+        The folder of client folders the client was read from (its ``client.yaml`` gives the
+        targets and the branding); default the project's data root.
 
     See Also
     --------
@@ -124,6 +127,8 @@ class BriefingTask(_TaskBase):
     previous_folder: str | None = None
     #: run id and batch name for the briefing's provenance line
     run: dict[str, Any] = field(default_factory=dict)
+    #: the data root the client was read from (its client.yaml: targets, engagement, branding)
+    data_root: str | None = None
 
 
 Task = NotebookTask | BriefingTask

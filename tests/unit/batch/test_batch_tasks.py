@@ -214,3 +214,30 @@ def test_the_briefing_names_what_was_not_assessed_in_grey_and_in_words():
         "No customer-focus audit answers: put the customer-focus audit answers table into the client's folder "
         "(its file name and columns are in the data guide) and run the report again.")}]
     assert "focus_responses" not in repr(model)
+
+
+def test_a_briefing_reads_the_client_yaml_of_the_data_root_the_client_came_from(tmp_path):
+    """``threec run --data-root X``: the briefing takes the engagement, name and targets from
+    X/<client>/client.yaml, not from a client of the same id in the project's data root (whose
+    targets would colour the scorecard wrongly) nor from none at all (a generic briefing)."""
+    from conftest import write_client
+    from threec_helpers.batch.briefing import write_briefing
+    from threec_helpers.report.results import write_results
+
+    root = tmp_path / "elsewhere" / "clients"
+    write_client(root, "acme_elsewhere")
+    folder = tmp_path / "reports" / "acme_elsewhere" / "FY2025"
+    write_results(folder, "01_registration", {"title": "Registration", "headline": [
+        {"key": "customers", "label": "Customers", "value": 5, "text": "5", "status": "neutral"}]})
+    write_briefing(folder, "acme_elsewhere", "FY2025", "en", formats=("html",), data_root=root)
+    page = (folder / "briefing.html").read_text(encoding="utf-8")
+    assert "Acme Window Decor" in page  # the name from that client.yaml
+    assert "3C" in page  # its engagement's layout, not the generic one
+
+
+def test_the_briefing_task_carries_the_jobs_data_root(tmp_path):
+    from threec_helpers.batch.tasks import BriefingTask, task_from_dict
+
+    task = BriefingTask(id="a/1/briefing", folder=str(tmp_path), client="a", period="1", lang="en",
+                        data_root=str(tmp_path / "clients"))
+    assert task_from_dict(task.to_dict()).data_root == str(tmp_path / "clients")
