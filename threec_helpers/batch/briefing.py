@@ -129,7 +129,7 @@ SECTION_TEXT: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-def _trend_charts(payload: dict[str, Any]) -> list[dict[str, str]]:
+def _trend_charts(payload: dict[str, Any], lang: str = "zh") -> list[dict[str, Any]]:
     """Small SVG charts of the ``trends`` a notebook recorded (one per objective)."""
     from ..report.sparkline import sparkline_svg
 
@@ -138,7 +138,12 @@ def _trend_charts(payload: dict[str, Any]) -> list[dict[str, str]]:
         if not isinstance(tr, dict) or not tr.get("values"):
             continue
         months = tr.get("months") or ["", ""]
-        charts.append({"title": str(tr.get("objective") or tr.get("objective_id") or ""),
+        name, unit = str(tr.get("objective") or tr.get("objective_id") or ""), str(tr.get("unit") or "").strip()
+        shown = (f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})") if unit and unit not in name else name
+        charts.append({"title": shown,
+                       # the data too, for formats that draw the chart themselves (Word)
+                       "values": list(tr["values"]), "target": tr.get("target"), "met": tr.get("met"),
+                       "months": [str(m) for m in tr.get("months") or []],
                        "svg": sparkline_svg(tr["values"], tr.get("target"), tr.get("met"),
                                             (str(months[0]), str(months[-1])))})
     return charts
@@ -489,7 +494,7 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
                             sec["paragraphs"].append(sentence)
         if (sid, engagement) in (("objectives", "iso9001"), ("indicators", "clinical")):
             for payload in ordered.values():
-                sec["charts"] += _trend_charts(payload)
+                sec["charts"] += _trend_charts(payload, lang)
             if sec["charts"]:
                 sec["charts_title"] = t("certification.h.trends", lang)
                 sec["charts_note"] = t("certification.note.trends", lang)
@@ -727,9 +732,12 @@ def write_briefing(folder: Path, client_id: str, period: str, lang: str, *, form
     office = {"title": title, "client_id": client_id, "client_name": client_name, "period": period, "lang": lang,
               "brand": brand, "date": report_date(cover_meta), "masked": masked, "commentary": notes}
     if "docx" in formats:
+        from .. import __version__
         from .word import briefing_docx
 
-        write_bytes_atomic(folder / "briefing.docx", briefing_docx(model, **office))
+        provenance = {"threec_version": __version__, "git_commit": git_commit(), "run_id": (run or {}).get("run_id"),
+                      "finished": finished, "notebook": ", ".join(sorted(provs)), "inputs": inputs}
+        write_bytes_atomic(folder / "briefing.docx", briefing_docx(model, provenance=provenance, **office))
         written["docx"] = "briefing.docx"
     if "pptx" in formats:
         from .powerpoint import deck_pptx

@@ -469,7 +469,7 @@ def _appendix(doc: WordDocument, meta: Mapping[str, Any], data_line: str) -> Non
 
 def briefing_docx(model: Mapping[str, Any], *, title: str, client_id: str, client_name: str, period: str,
                   lang: str, brand: Mapping[str, Any], date: str, masked: bool = False,
-                  commentary: Any = None) -> bytes:
+                  commentary: Any = None, provenance: Mapping[str, Any] | None = None) -> bytes:
     """The Word version of a briefing, from its sections (:func:`threec_helpers.batch.briefing.compose_briefing`).
 
     Parameters
@@ -483,6 +483,10 @@ def briefing_docx(model: Mapping[str, Any], *, title: str, client_id: str, clien
         Say on the cover that names are masked.
     commentary : str, mapping or sequence of pairs, optional
         Shown before the conclusion section.
+    provenance : mapping, optional
+        Which data and which code made it (``threec_version``, ``git_commit``, ``run_id``,
+        ``finished``, ``notebook``, ``inputs``: name -> file and SHA-256), as the HTML
+        briefing's appendix shows them; an appendix "报告来源" / "Provenance" closes the file.
 
     Returns
     -------
@@ -515,6 +519,8 @@ def briefing_docx(model: Mapping[str, Any], *, title: str, client_id: str, clien
         for sub in sec.get("subsections") or []:
             doc.heading(str(sub.get("title") or ""), 2)
             _briefing_part(doc, sub)
+    if provenance:
+        _appendix(doc, {"provenance": provenance}, "")
     return doc.to_bytes(title)
 
 
@@ -527,4 +533,23 @@ def _briefing_part(doc: WordDocument, part: Mapping[str, Any]) -> None:
         doc.table(grid, str(table.get("title") or ""))
     for text in part.get("bullets") or []:
         doc.paragraph(str(text), kind="li")
+    charts = [c for c in part.get("charts") or [] if c.get("values")]
+    if charts:
+        png = _trends_png(charts, doc.lang)
+        if png:
+            if part.get("charts_note"):
+                doc.paragraph(str(part["charts_note"]), colour=doc.colours["muted"])
+            doc.figure(png, str(part.get("charts_title") or ""))
+
+
+def _trends_png(charts: Sequence[Mapping[str, Any]], lang: str) -> bytes | None:
+    """The briefing's trend charts drawn as one picture (Word cannot show the HTML's inline SVG)."""
+    from ..plots.trends import objective_trends_figure
+
+    fig = objective_trends_figure(list(charts), target_label=t("audits.label.target", lang))
+    if fig is None:
+        return None
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=MIN_DPI)
+    return buf.getvalue()
 

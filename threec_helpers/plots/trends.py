@@ -95,3 +95,72 @@ def _short(value: float) -> str:
     if abs(value) <= 1.5 and value != int(value):
         return f"{value * 100:.0f}%"
     return f"{value:,.1f}".rstrip("0").rstrip(".")
+
+
+def objective_trends_figure(charts: list[dict[str, Any]], target_label: str = "target", columns: int = 3):
+    """The briefing's objective trends as one matplotlib figure of small panels, for Word.
+
+    The HTML and PDF briefing draws each trend as inline SVG
+    (:func:`threec_helpers.report.sparkline.sparkline_svg`); a Word document needs a picture,
+    so the same data (months, values, target, met per month) is drawn here: the line, the
+    target dashed and labelled, green and red dots for months met and missed, the first and
+    last month under each panel.
+
+    Parameters
+    ----------
+    charts : list of dict
+        Each with ``title``, ``values`` (None for a month without a value), and optionally
+        ``target``, ``met`` and ``months``.
+    target_label : str
+        The word for the target in the panels' legend (``"目标"`` / ``"target"``).
+    columns : int
+        Panels per row.
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+        None when no chart has a value.
+
+    Examples
+    --------
+    >>> fig = objective_trends_figure([{"title": "Answer rate (%)", "values": [97.0, None, 99.5],
+    ...                                  "target": 98.0, "met": [False, None, True],
+    ...                                  "months": ["2026-08", "2026-09", "2026-10"]}])
+    >>> len(fig.axes), fig.axes[0].get_title()
+    (1, 'Answer rate (%)')
+    """
+    from matplotlib.figure import Figure
+
+    from .style import apply_style
+
+    usable = [c for c in charts if any(v is not None for v in c.get("values") or [])]
+    if not usable:
+        return None
+    apply_style()
+    cols = min(columns, len(usable))
+    rows = -(-len(usable) // cols)
+    fig = Figure(figsize=(3.2 * cols, 1.9 * rows), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for ax in axes.flat[len(usable):]:
+        ax.set_visible(False)
+    for ax, chart in zip(axes.flat, usable):
+        values = [None if v is None else float(v) for v in chart["values"]]
+        xs = list(range(len(values)))
+        ax.plot(xs, [float("nan") if v is None else v for v in values], color="#1f4e79", linewidth=1.6)
+        met = chart.get("met") or []
+        for i, v in enumerate(values):
+            if v is not None and i < len(met) and met[i] is not None:
+                ax.plot([i], [v], marker="o", markersize=3.5, color="#2e7d32" if met[i] else "#c62828")
+        target = chart.get("target")
+        if target is not None:
+            ax.axhline(float(target), color="#888888", linewidth=1, linestyle=(0, (4, 3)),
+                       label=f"{target_label} {float(target):g}")
+            ax.legend(loc="best", fontsize=7, frameon=False, handlelength=1.5)
+        ax.set_title(str(chart.get("title") or ""), fontsize=9)
+        months = chart.get("months") or []
+        ax.set_xticks([0, len(values) - 1] if len(values) > 1 else [0])
+        ax.set_xticklabels([str(months[0]), str(months[-1])] if len(months) > 1 else [str(m) for m in months[:1]],
+                           fontsize=7)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.grid(axis="x", visible=False)
+    return fig

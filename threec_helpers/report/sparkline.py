@@ -50,6 +50,13 @@ def sparkline_svg(values: Sequence[float | None], target: float | None = None,
     True
     >>> "<script" in sparkline_svg([1.0], labels=("<script>", ""))
     False
+
+    The target's label moves aside when the last value's label would cover it:
+
+    >>> import re
+    >>> ys = [float(y) for y in re.findall(r'<text x="[^"]+" y="([^"]+)" font-size="9"', sparkline_svg([99.0, 100.0], 100.0))]
+    >>> abs(ys[0] - ys[1]) >= 10
+    True
     """
     pad_l, pad_r, pad_t, pad_b = 6, 40, 8, 16
     nums = [float(v) for v in values if v is not None]
@@ -72,11 +79,17 @@ def sparkline_svg(values: Sequence[float | None], target: float | None = None,
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" class="sparkline" role="img">']
+    last = next((float(v) for v in reversed(list(values)) if v is not None), None)
+    last_y = y(last) - 4 if last is not None else None
     if target is not None:
         ty = y(float(target))
         parts.append(f'<line x1="{pad_l}" y1="{ty:.1f}" x2="{pad_l + w}" y2="{ty:.1f}" stroke="{TARGET}" '
                      f'stroke-width="1" stroke-dasharray="4 3"/>')
-        parts.append(f'<text x="{pad_l + w + 3}" y="{ty + 3:.1f}" font-size="9" fill="{TARGET}">'
+        label_y = ty + 3
+        if last_y is not None and abs(label_y - last_y) < 10:  # the last value's label sits there: move aside
+            label_y = last_y + 10 if label_y >= last_y else last_y - 10
+        label_y = min(max(label_y, 8.0), float(height - pad_b))
+        parts.append(f'<text x="{pad_l + w + 3}" y="{label_y:.1f}" font-size="9" fill="{TARGET}">'
                      f'{html.escape(_fmt(float(target)))}</text>')
     segment: list[str] = []
     for i, v in enumerate(list(values) + [None]):
@@ -90,9 +103,8 @@ def sparkline_svg(values: Sequence[float | None], target: float | None = None,
         if v is None or met is None or i >= len(met) or met[i] is None:
             continue
         parts.append(f'<circle cx="{x(i):.1f}" cy="{y(float(v)):.1f}" r="2.4" fill="{GOOD if met[i] else BAD}"/>')
-    last = next((float(v) for v in reversed(list(values)) if v is not None), None)
     if last is not None:
-        parts.append(f'<text x="{pad_l + w + 3}" y="{y(last) - 4:.1f}" font-size="9" font-weight="bold" '
+        parts.append(f'<text x="{pad_l + w + 3}" y="{last_y:.1f}" font-size="9" font-weight="bold" '
                      f'fill="{LINE}">{html.escape(_fmt(last))}</text>')
     parts.append(f'<text x="{pad_l}" y="{height - 3}" font-size="8" fill="#555">{html.escape(labels[0])}</text>')
     parts.append(f'<text x="{pad_l + w}" y="{height - 3}" font-size="8" fill="#555" text-anchor="end">'

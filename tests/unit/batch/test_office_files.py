@@ -209,3 +209,24 @@ def test_what_changed_is_one_slide_with_the_worse_first_and_the_rest_in_the_note
     assert "共 18 项" in slides[0].shapes.title.text
     notes = slides[0].notes_slide.notes_text_frame.text
     assert "另有 6 项" in notes and "无上期4" in notes and "保留率" not in notes
+
+
+def test_briefing_docx_draws_the_trend_charts_and_ends_with_its_provenance():
+    """The Word briefing is not poorer than the PDF: the objectives' trend charts (inline SVG in
+    HTML) are drawn as a picture, and an appendix says which data and which code made it."""
+    from docx import Document
+
+    chart = {"title": "接通率（%）", "values": [97.0, None, 99.5], "target": 98.0, "met": [False, None, True],
+             "months": ["2026-08", "2026-09", "2026-10"], "svg": "<svg/>"}
+    model = {"sections": [{"id": "objectives", "title": "质量目标", "paragraphs": ["达标 1/1。"],
+                           "charts": [chart], "charts_title": "近 12 个月趋势", "charts_note": "虚线为目标值。"}]}
+    prov = {"threec_version": "1.2.3", "git_commit": "abc1234", "run_id": "r1",
+            "inputs": {"quality_objectives": {"file": "quality_objectives.xlsx", "sha256": "f" * 64}}}
+    data = word.briefing_docx(model, title="简报", client_id="c", client_name="客户", period="2026-10", lang="zh",
+                              brand=BRAND, date="2026-11-01", provenance=prov)
+    doc = Document(io.BytesIO(data))
+    assert len(doc.inline_shapes) == 1
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "近 12 个月趋势" in text and "虚线为目标值。" in text
+    cells = " ".join(c.text for tb in doc.tables for row in tb.rows for c in row.cells)
+    assert "abc1234" in cells and "quality_objectives.xlsx" in cells and "1.2.3" in cells
