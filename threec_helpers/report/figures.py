@@ -309,3 +309,52 @@ def audit_figure(key: str, value: Any, text: str, status: str, lang: str, label:
     'QMS documents'
     """
     return headline(key, label if label is not None else t(f"audit_report.kf.{key}", lang), value, text, status)
+
+
+def attention_summary(results: Mapping[str, Mapping[str, Any]], lang: str = "zh") -> str | None:
+    """One sentence naming the period's figures that need attention: those rated poor first,
+    then those close to their limit, each with its value, across every notebook (a figure two
+    notebooks record is named once).
+
+    A briefing's conclusion that only strings the notebooks' summaries together never says
+    what is off; this sentence does, from the statuses the results contract gave each figure.
+
+    Parameters
+    ----------
+    results : mapping
+        Notebook -> its results payload (``headline``: ``key``, ``label``, ``text``, ``status``).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str or None
+        None when no figure is rated poor or close to its limit.
+
+    Examples
+    --------
+    >>> results = {"02_analysis": {"headline": [
+    ...     {"key": "satisfaction", "label": "CSAT (1-5)", "text": "3.77", "status": "bad"},
+    ...     {"key": "retention", "label": "Retention", "text": "87.69%", "status": "warn"},
+    ...     {"key": "revenue", "label": "Revenue", "text": "¥87m", "status": "neutral"}]},
+    ...     "04_realization": {"headline": [
+    ...     {"key": "focus_actions_done", "label": "Focus actions done", "text": "0 / 8", "status": "bad"}]}}
+    >>> attention_summary(results, "en")
+    'Needing attention: CSAT (1-5) 3.77, Focus actions done 0 / 8. Close to the limit: Retention 87.69%.'
+    >>> attention_summary(results, "zh")
+    '需重点关注：CSAT (1-5) 3.77、Focus actions done 0 / 8。接近警戒：Retention 87.69%。'
+    >>> attention_summary({"x": {"headline": [{"key": "a", "label": "A", "text": "1", "status": "good"}]}}, "en") is None
+    True
+    """
+    seen: set[str] = set()
+    groups: dict[str, list[str]] = {"bad": [], "warn": []}
+    for payload in results.values():
+        for h in payload.get("headline") or []:
+            key = str(h.get("key"))
+            if key in seen:
+                continue
+            seen.add(key)
+            if h.get("status") in groups:
+                groups[str(h.get("status"))].append(f"{h.get('label') or key} {h.get('text', '')}".strip())
+    sep = "、" if lang == "zh" else ", "
+    parts = [t(f"common.attention.{status}", lang, figures=sep.join(names)) for status, names in groups.items() if names]
+    return ("" if lang == "zh" else " ").join(parts) if parts else None
