@@ -20,7 +20,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 _YEAR = re.compile(r"^(\d{4})$")
@@ -83,6 +83,19 @@ def round_in_time(round_id: Any, period: Any, periods: Iterable[Any] = ()) -> bo
 
     A round whose id names no time (``R1``) is always eligible.
 
+    Parameters
+    ----------
+    round_id : object
+        The round's id (:func:`round_span`).
+    period : Period
+        The report period.
+    periods : iterable of Period, optional
+        The client's periods (rounds named like one of them).
+
+    Returns
+    -------
+    bool
+
     Examples
     --------
     >>> import datetime as dt
@@ -93,3 +106,32 @@ def round_in_time(round_id: Any, period: Any, periods: Iterable[Any] = ()) -> bo
     """
     span = round_span(round_id, periods)
     return span is None or span[0] <= period.end
+
+
+def rounds_until(results: Mapping[str, Any], period: Any, periods: Iterable[Any] = ()) -> dict[str, Any]:
+    """The rounds a report for ``period`` may use: those held by its end (:func:`round_in_time`).
+
+    Parameters
+    ----------
+    results : mapping
+        Round id -> scored round (:func:`threec_helpers.audit.scoring.score_rounds`).
+    period : Period
+        The report period.
+    periods : iterable of Period, optional
+        The client's periods (rounds named like one of them).
+
+    Returns
+    -------
+    dict
+        The same mapping without the rounds that started after the period's end.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from types import SimpleNamespace
+    >>> fy25 = SimpleNamespace(id="FY2025", start=dt.date(2024, 11, 1), end=dt.date(2025, 10, 31))
+    >>> rounds_until({"2025": "a", "2026": "b", "R1": "c"}, fy25)
+    {'2025': 'a', 'R1': 'c'}
+    """
+    periods = tuple(periods)
+    return {r: v for r, v in results.items() if round_in_time(r, period, periods)}

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from threec_helpers.audit.rounds import round_in_time, round_span
+from threec_helpers.audit.rounds import round_in_time, round_span, rounds_until
 from threec_helpers.audit.scoring import pick_rounds
 from threec_helpers.errors import ParameterError
 from threec_helpers.inputs.config import Period
@@ -59,3 +59,10 @@ def test_dated_rounds_are_cut_at_the_period_end_and_undated_ones_stay_eligible()
     # 2025-10-31 is FY2025's last day (in); 2025-11-01 is FY2026's first (out)
     assert pick_rounds(rounds, CONFIG, FY25) == ("R9", "2025-10-31")
     assert pick_rounds(["2025-10-31", "2025-11-01"], CONFIG, FY26) == ("2025-11-01", "2025-10-31")
+
+
+def test_rounds_until_drops_the_rounds_after_the_period_end_and_keeps_undated_ones():
+    scored = {"2025": "a", "2026": "b", "R1": "c", "FY2026": "d"}
+    assert list(rounds_until(scored, FY25, CONFIG.periods)) == ["2025", "R1"]
+    assert list(rounds_until(scored, FY26, CONFIG.periods)) == ["2025", "2026", "R1", "FY2026"]
+    assert list(rounds_until(scored, FY24, CONFIG.periods)) == ["R1"]
