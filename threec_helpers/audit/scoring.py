@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from .checklists import Checklist, load_checklist
+from .rounds import round_in_time
 from ..ordering import natural_key
 from ..errors import InputError, ParameterError
 from ..i18n import check_lang, fmt_pct, t
@@ -626,7 +627,8 @@ def compare_rounds(current: AuditResult, previous: AuditResult) -> pd.DataFrame:
     return out[cols]
 
 
-def pick_rounds(rounds: Iterable[Any], config: Any = None, period: Any = None) -> tuple[str | None, str | None]:
+def pick_rounds(rounds: Iterable[Any], config: Any = None, period: Any = None, *,
+                missing_ok: bool = False) -> tuple[str | None, str | None]:
     """The round to report and the one before it, in natural order (``R2`` before ``R10``).
 
     Parameters
@@ -634,11 +636,16 @@ def pick_rounds(rounds: Iterable[Any], config: Any = None, period: Any = None) -
     rounds : iterable
         Round ids present in the answers.
     config : ClientConfig, optional
-        With ``period``: a round that is also a ``client.yaml`` period (``2026H2``) is used
-        only if it started on or before the report period's end; rounds that are not
-        periods (``R1``, ``2025``) are always eligible.
+        With ``period``: a round is used only if it started on or before the report
+        period's end, so a period never reports a later round. When a round started is
+        read from its id (:func:`threec_helpers.audit.rounds.round_span`): a ``client.yaml``
+        period (``2026H2``), a year (``2025``), half, quarter, month or day; ids that name
+        no time (``R1``) are always eligible.
     period : Period, optional
         The report period.
+    missing_ok : bool, default False
+        If every round starts after the report period, return ``(None, None)`` (the
+        caller says "no round for this period") instead of raising.
 
     Returns
     -------
@@ -648,7 +655,7 @@ def pick_rounds(rounds: Iterable[Any], config: Any = None, period: Any = None) -
     Raises
     ------
     ParameterError
-        If every round starts after the report period.
+        If every round starts after the report period (unless ``missing_ok``).
 
     Examples
     --------
@@ -657,9 +664,11 @@ def pick_rounds(rounds: Iterable[Any], config: Any = None, period: Any = None) -
     """
     ordered = sorted({str(r) for r in rounds}, key=natural_key)
     if config is not None and period is not None and ordered:
-        known = {p.id: p for p in config.periods}
-        eligible = [r for r in ordered if r not in known or known[r].start <= period.end]
+        periods = tuple(config.periods)
+        eligible = [r for r in ordered if round_in_time(r, period, periods)]
         if not eligible:
+            if missing_ok:
+                return None, None
             raise ParameterError(key="audits.error.no_round_in_period", period=period.id, end=period.end,
                                  rounds=', '.join(ordered))
         ordered = eligible

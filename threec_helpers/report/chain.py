@@ -13,9 +13,15 @@ adds is the *links* between the steps, as far as the data measure them
 - satisfaction -> behavior: the Spearman correlation of each customer's satisfaction with
   their share of customer, retention (bought again) and revenue change, with its 95% interval
   (:func:`threec_helpers.measures.satisfaction.crm_chain`);
-- satisfaction -> value: the same with each customer's net profit;
-- behavior -> value: the profit change of the customers who moved up, moved down or were lost
-  between the pyramid tiers (:func:`threec_helpers.measures.pyramid.migration_effect`);
+- satisfaction -> value: the same with each customer's net profit. Each correlation has its
+  own n (the customers that measure exists for: retention and revenue change need a customer
+  of the previous period, profit a customer of this one), stated in its result; the share of
+  customer may be the survey's own answer, which the row says;
+- behavior -> value: the profit change between the periods split by the customers' moves
+  between the pyramid tiers (up, unchanged, down, new, lost;
+  :func:`threec_helpers.measures.pyramid.migration_effect`): the classes partition the
+  customers, so the parts add up to the total change, which the row shows. A decomposition
+  and an association, not a proof that the moves caused the change;
 - value -> operating profit: the seed's decomposition, profit from profitable customers minus
   losses from unprofitable ones, and the share of the former the latter cancel
   (:func:`threec_helpers.measures.value.profit_decomposition`).
@@ -37,6 +43,8 @@ from ..i18n import fmt_money, fmt_num, fmt_pct, has_key, t
 #: the Spearman measures of :func:`~threec_helpers.measures.satisfaction.crm_chain`, by link
 _BEHAVIOR_MEASURES = ("share_of_customer", "retained", "revenue_change_pct")
 _VALUE_MEASURES = ("net_profit",)
+#: the migration classes of :func:`~threec_helpers.measures.pyramid.migration_effect`: they partition the customers
+_MOVES = ("up", "stay", "down", "new", "lost")
 
 #: columns of :func:`chain_links`
 CHAIN_LINK_COLUMNS = ("link", "measure", "result", "reading")
@@ -106,22 +114,50 @@ def _focus_row(focus_perf: pd.DataFrame | None, lang: str) -> dict[str, str] | N
     return {"link": link, "measure": measure, "result": result, "reading": t(key, lang, n=len(paired))}
 
 
+def _num2(value: Any) -> str:
+    """Two decimals without a signed zero: ``-0.004`` prints ``0.00``, not ``-0.00``."""
+    v = _number(value)
+    if v is None:
+        return fmt_num(None, 2)
+    return fmt_num(0.0 if round(v, 2) == 0 else v, 2)
+
+
+def _survey_share_note(share_sources: Any, lang: str) -> str:
+    """How much of the share of customer comes from the satisfaction survey itself."""
+    if share_sources is None:
+        return t("phases.read.share_same_survey_maybe", lang)
+    src = pd.Series(share_sources).dropna().astype(str)
+    src = src[src.isin(("survey", "potential"))]
+    if src.empty:
+        return t("phases.read.share_same_survey_maybe", lang)
+    survey = float((src == "survey").mean())
+    if survey == 0:
+        return t("phases.read.share_not_survey", lang)
+    return t("phases.read.share_same_survey", lang, share=fmt_pct(survey, 0))
+
+
 def _rho_rows(correlations: pd.DataFrame | None, measures: tuple[str, ...], link_key: str,
-              lang: str) -> list[dict[str, str]]:
+              lang: str, share_sources: Any = None) -> list[dict[str, str]]:
     rows = []
     if correlations is None or correlations.empty:
         return rows
+    sep = "；" if lang == "zh" else "; "
     for m in measures:
         if m not in correlations.index:
             continue
         c = correlations.loc[m]
         name = t(f"phases.measure.{m}", lang) if has_key(f"phases.measure.{m}") else m
         n = _number(c.get("n"))
+        n_text = f"{int(n):,}" if n else "0"
+        base = t(f"phases.linkn.{m}", lang) if has_key(f"phases.linkn.{m}") else t("phases.linkn.other", lang)
+        reading = rho_reading(c.get("rho"), c.get("ci_low"), c.get("ci_high"), lang)
+        if m == "share_of_customer":
+            reading += sep + _survey_share_note(share_sources, lang)
         rows.append({"link": t(link_key, lang),
-                     "measure": t("phases.linkm.spearman", lang, measure=name, n=f"{int(n):,}" if n else "0"),
-                     "result": t("phases.linkr.rho", lang, rho=fmt_num(c.get("rho"), 2), low=fmt_num(c.get("ci_low"), 2),
-                                 high=fmt_num(c.get("ci_high"), 2)),
-                     "reading": rho_reading(c.get("rho"), c.get("ci_low"), c.get("ci_high"), lang)})
+                     "measure": t("phases.linkm.spearman", lang, measure=name, n=n_text),
+                     "result": t("phases.linkr.rho", lang, rho=_num2(c.get("rho")), low=_num2(c.get("ci_low")),
+                                 high=_num2(c.get("ci_high")), n=n_text, base=base),
+                     "reading": reading})
     return rows
 
 
@@ -132,12 +168,16 @@ def _signed(value: float, currency: str) -> str:
 def _migration_row(effect: pd.DataFrame | None, lang: str, currency: str) -> dict[str, str] | None:
     if effect is None or effect.empty or "profit_change" not in effect.columns:
         return None
-    moves = [m for m in ("up", "down", "lost") if m in effect.index]
-    if not moves:
+    moves = [m for m in _MOVES if m in effect.index]
+    if not any(m in effect.index for m in ("up", "down", "lost")):
         return None
     result = "；".join if lang == "zh" else "; ".join
     parts = [t(f"phases.linkr.move_{m}", lang, n=f"{int(effect.loc[m, 'customers']):,}",
                profit=_signed(float(effect.loc[m, "profit_change"]), currency)) for m in moves]
+    # the classes partition the customers, so their changes add up to the whole base's change
+    total = float(effect.loc[moves, "profit_change"].sum())
+    n_total = int(effect.loc[moves, "customers"].sum())
+    parts.append(t("phases.linkr.move_total", lang, n=f"{n_total:,}", profit=_signed(total, currency)))
     return {"link": t("phases.link.behavior_value", lang), "measure": t("phases.linkm.migration", lang),
             "result": result(parts), "reading": t("phases.read.migration", lang)}
 
@@ -159,7 +199,7 @@ def _decomposition_row(dec: pd.Series | None, lang: str, currency: str, gross: b
 
 def chain_links(chain: Any = None, focus_perf: pd.DataFrame | None = None, effect: pd.DataFrame | None = None,
                 decomposition: pd.Series | None = None, lang: str = "zh", currency: str = "CNY", *,
-                gross: bool = False) -> pd.DataFrame:
+                gross: bool = False, share_sources: Any = None) -> pd.DataFrame:
     """The CRM chain's links in the seed's order, one row per measured link (module docstring).
 
     Each argument may be None (no surveys, no audit rounds, no comparison period): its link is
@@ -179,6 +219,11 @@ def chain_links(chain: Any = None, focus_perf: pd.DataFrame | None = None, effec
     currency : str
     gross : bool
         Profit is gross margin (no cost-to-serve data): the last link says so.
+    share_sources : array-like, optional
+        Where each customer's share of customer came from (the customer table's
+        ``share_source``: ``survey`` or ``potential``). The share-of-customer row says how
+        much of it is the satisfaction survey's own answer (the same respondents answering
+        both questions, which inflates the correlation); without it, that it may be.
 
     Returns
     -------
@@ -198,7 +243,7 @@ def chain_links(chain: Any = None, focus_perf: pd.DataFrame | None = None, effec
     >>> links.iloc[0]["result"]
     'round 2025: 42.00% (CSAT 3.69) → round 2026: 50.35% (CSAT 3.77)'
     >>> links.iloc[1]["result"], links.iloc[1]["reading"]
-    ('0.65 (95% interval 0.60 to 0.70)', 'Positive (strong); the interval excludes 0')
+    ('0.65 (95% interval 0.60 to 0.70; n = 573, surveyed customers with a share of customer)', 'Positive (strong); the interval excludes 0; the share of customer may come from the same survey as satisfaction (one source for both)')
     >>> links.iloc[3]["reading"]
     'Unprofitable customers cancel 20.0% of the profit from profitable customers'
     """
@@ -207,7 +252,7 @@ def chain_links(chain: Any = None, focus_perf: pd.DataFrame | None = None, effec
     focus = _focus_row(focus_perf, lang)
     if focus is not None:
         rows.append(focus)
-    rows += _rho_rows(correlations, _BEHAVIOR_MEASURES, "phases.link.satisfaction_behavior", lang)
+    rows += _rho_rows(correlations, _BEHAVIOR_MEASURES, "phases.link.satisfaction_behavior", lang, share_sources)
     rows += _rho_rows(correlations, _VALUE_MEASURES, "phases.link.satisfaction_value", lang)
     for row in (_migration_row(effect, lang, currency), _decomposition_row(decomposition, lang, currency, gross)):
         if row is not None:

@@ -168,6 +168,22 @@ def test_customer_focus_audit_in_english(tmp_path):
     assert res["conclusion"].startswith("Customer-focus audit 2026: overall 50.35% (Developing); +8.4 points on 2025")
 
 
+def test_customer_focus_audit_reports_the_round_of_its_period_never_a_later_one(tmp_path):
+    # FY2025 (Nov 2024 - Oct 2025) ends before the 2026 round began: it reports round 2025
+    # (42.00%, the CRM chain's figure for that round), not 2026 as the panel review found
+    res = run("customer_focus_audit", tmp_path, period="FY2025", previous_period="FY2024")
+    assert res["rounds"] == {"current": "2025", "previous": None}
+    assert headline(res)["overall_score"]["text"] == "42.00%"
+
+
+def test_customer_focus_audit_without_a_round_by_the_period_end_is_not_assessed(tmp_path):
+    res = run("customer_focus_audit", tmp_path, period="FY2024", previous_period="FY2024", lang="en")
+    assert res["rounds"] == {"current": None, "previous": None}
+    assert res["assessed"] is False and res["headline"] == []
+    assert res["not_assessed"]["key"] == "audit_report.note.no_focus_round"
+    assert "no round held by the end of period FY2024 (2024-10-31) (rounds found: 2025, 2026)" in res["conclusion"]
+
+
 def test_customer_focus_audit_without_answers_is_skipped(tmp_path):
     # the small 3C client of conftest has no focus_responses table (it is optional in the contract)
     from conftest import write_client

@@ -56,10 +56,40 @@ def test_links_in_the_seeds_order_each_once():
     assert focus["reading"] == "Both moved the same way; 2 audit rounds show a direction, not a correlation"
     assert links.iloc[1]["measure"] == "Spearman correlation of satisfaction with Share of customer (573 customers)"
     assert links.iloc[2]["reading"].startswith("Not distinguishable from 0")
-    assert links.iloc[5]["result"] == "90 moved up +¥1,638,126; 73 moved down -¥1,275,500; 184 lost -¥755,555"
+    # every class, so the parts add up: 1,638,126 + 598,175 - 1,275,500 + 1,625,548 - 755,555 = 1,830,794
+    # (90 + 2,181 + 73 + 172 + 184 = 2,700 customers)
+    assert links.iloc[5]["result"] == (
+        "90 moved up +¥1,638,126; 2,181 unchanged +¥598,175; 73 moved down -¥1,275,500; 172 new +¥1,625,548; "
+        "184 lost -¥755,555; total 2,700 +¥1,830,794 (the parts add up to the whole base's profit change)")
+    # an association and a decomposition, never "behavior changes profit directly"
+    assert "not proof of cause" in links.iloc[5]["reading"] and "directly" not in links.iloc[5]["reading"]
+    # a CI bound that rounds to zero prints 0.00, never -0.00; each row states its n and whom it counts
+    assert links.iloc[2]["result"] == (
+        "0.08 (95% interval 0.00 to 0.17; n = 548, surveyed customers active in the previous period)")
+    assert "n = 541, surveyed customers active in this period" in links.iloc[4]["result"]
+    assert "-0.00" not in " ".join(links["result"])
     # 508,084 / 23,957,993 = 2.12%
     assert links.iloc[6]["result"] == "¥23,957,993 − ¥508,084 = ¥23,449,909"
     assert links.iloc[6]["reading"] == "Unprofitable customers cancel 2.1% of the profit from profitable customers"
+
+
+def test_share_of_customer_row_says_when_it_comes_from_the_satisfaction_survey():
+    corr = _corr(share_of_customer=[4, 0.65, 0.60, 0.70])
+    # 3 of the 4 known sources are the survey's own answer: 75%
+    sources = pd.Series(["survey", "survey", "potential", "survey", None])
+    row = chain_links(_Chain(corr), lang="en", share_sources=sources).iloc[0]
+    assert row["reading"].endswith("for 75% of the customers the share of customer is their own answer in the same "
+                                   "survey as satisfaction, so both come from one questionnaire and the correlation "
+                                   "may be inflated")
+    row = chain_links(_Chain(corr), lang="en", share_sources=["potential", "potential"]).iloc[0]
+    assert row["reading"].endswith("not taken from the satisfaction survey")
+    assert "may come from the same survey" in chain_links(_Chain(corr), lang="en").iloc[0]["reading"]
+    assert "同一" in chain_links(_Chain(corr), lang="zh", share_sources=sources).iloc[0]["reading"]
+
+
+def test_signed_zero_in_chinese():
+    corr = _corr(retained=[548, 0.08, -0.004, 0.17])
+    assert chain_links(_Chain(corr), lang="zh").iloc[0]["result"] == "0.08（95% 区间 0.00 至 0.17；n = 548，上期活跃的受访客户）"
 
 
 def test_missing_inputs_leave_their_links_out_and_one_round_is_not_measured():
