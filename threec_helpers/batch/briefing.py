@@ -302,7 +302,8 @@ def _focus_target(results: dict[str, dict[str, Any]], dim: str) -> str | None:
     """The customer-focus audit's target for factor ``dim`` (its ``areas`` table), as shown."""
     for payload in results.values():
         for row in (payload.get("tables") or {}).get("areas") or []:
-            if isinstance(row, dict) and row.get("code") == dim and _numeric(row.get("target")) is not None:
+            if (isinstance(row, dict) and (row.get("key") or row.get("code")) == dim
+                    and _numeric(row.get("target")) is not None):
                 return f"≥ {fmt_pct(float(row['target']))}"
     return None
 

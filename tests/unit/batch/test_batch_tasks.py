@@ -241,3 +241,17 @@ def test_the_briefing_task_carries_the_jobs_data_root(tmp_path):
     task = BriefingTask(id="a/1/briefing", folder=str(tmp_path), client="a", period="1", lang="en",
                         data_root=str(tmp_path / "clients"))
     assert task_from_dict(task.to_dict()).data_root == str(tmp_path / "clients")
+
+
+def test_the_scorecard_gives_the_focus_factors_the_audits_target():
+    """The focus audit's areas table names each factor by ``key``; the scorecard showed
+    '未设目标' (no target) beside a 75% target the audit report printed (panel review)."""
+    from threec_helpers.batch.briefing import compose_briefing
+
+    results = {"customer_focus_audit": {
+        "headline": [{"key": "organization", "label": "组织", "value": 0.6042, "text": "60.42%", "status": "warn"}],
+        "tables": {"areas": [{"area_id": "ORG", "key": "organization", "score": 0.6042, "target": 0.75}]}}}
+    model = compose_briefing(results, "3c", "zh")
+    card = next(s for s in model["sections"] if s["id"] == "scorecard")
+    text = " ".join(c["text"] for row in card["tables"][0]["rows"] for c in row)
+    assert "≥ 75.00%" in text and "未设目标" not in text.split("组织")[1].split("沟通")[0]
