@@ -44,6 +44,7 @@ from typing import Any, Mapping
 
 from ..i18n import fmt_num, fmt_pct, has_key, t
 from ..report.catalog import FOCUS, PERFORMANCE, dimension_of, figure, target_text
+from ..report.figures import attention_summary
 from ..report.phases import gross_margin_note
 from ..report.results import not_assessed_info, not_assessed_text, read_results, table_display_name
 from ..report.tables import column_label, table_title
@@ -544,6 +545,10 @@ def compose_briefing(results: dict[str, dict[str, Any]], engagement: str, lang: 
                                             "; ".join(f"{column_label(k, lang)}: {format_cell(v, lang)}"
                                                       for k, v in item.items()))
         elif sid == "conclusion":
+            if engagement == "3c":  # the phases' own sentences never say what is off: name it first
+                attention = attention_summary(ordered, lang)
+                if attention:
+                    sec["paragraphs"].append(attention)
             for nb, payload in ordered.items():
                 if payload.get("conclusion"):
                     sec["paragraphs"].append(str(payload["conclusion"]))

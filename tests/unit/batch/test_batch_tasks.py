@@ -255,3 +255,16 @@ def test_the_scorecard_gives_the_focus_factors_the_audits_target():
     card = next(s for s in model["sections"] if s["id"] == "scorecard")
     text = " ".join(c["text"] for row in card["tables"][0]["rows"] for c in row)
     assert "≥ 75.00%" in text and "未设目标" not in text.split("组织")[1].split("沟通")[0]
+
+
+def test_a_3c_conclusion_names_what_is_off_before_the_phases_summaries():
+    from threec_helpers.batch.briefing import compose_briefing
+
+    results = {"02_analysis": {"headline": [
+        {"key": "satisfaction", "label": "客户满意度（CSAT，1-5）", "value": 3.77, "text": "3.77", "status": "bad"},
+        {"key": "retention", "label": "客户保留率", "value": 0.8769, "text": "87.69%", "status": "warn"}],
+        "conclusion": "分析阶段小结。"}}
+    model = compose_briefing(results, "3c", "zh")
+    paragraphs = next(s for s in model["sections"] if s["id"] == "conclusion")["paragraphs"]
+    assert paragraphs[0] == "需重点关注：客户满意度（CSAT，1-5） 3.77。接近警戒：客户保留率 87.69%。"
+    assert paragraphs[1] == "分析阶段小结。"
