@@ -226,6 +226,49 @@ def open_findings_table(open_findings: pd.DataFrame, lang: str = "zh") -> pd.Dat
     })
 
 
+def with_audited_clauses(coverage: pd.DataFrame, programme: pd.DataFrame | None, as_of: Any,
+                         lang: str = "zh") -> pd.DataFrame:
+    """The findings per chapter with the clauses the internal audits audited in each (column ``audited``).
+
+    The findings table counts findings, not what was audited: a chapter with no finding may
+    have been audited without one, or not at all. ``audited`` says which (from table
+    ``audit_programme``; ``–`` for every chapter when there is none, ``无``/``none`` for a
+    chapter no round audited).
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        :func:`~threec_helpers.audit.findings.clause_coverage` (``chapter``...).
+    programme : pandas.DataFrame or None
+        Table ``audit_programme``.
+    as_of : date-like
+        The report date (rounds planned after it are not counted).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> cov = pd.DataFrame({"chapter": ["7", "8"], "total": [1, 0]})
+    >>> prog = pd.DataFrame({"round": [1, 1], "clause": ["7.5.3", "7.2"]})
+    >>> with_audited_clauses(cov, prog, "2026-10-31", "en")["audited"].tolist()
+    ['7.2, 7.5.3', 'none']
+    >>> with_audited_clauses(cov, None, "2026-10-31", "en")["audited"].tolist()
+    ['–', '–']
+    """
+    from ..audit.certification import audited_clauses
+
+    check_lang(lang)
+    if programme is None or not len(programme):
+        return coverage.assign(audited="–")
+    audited = audited_clauses(programme, as_of)
+    sep = "、" if lang == "zh" else ", "
+    none = t("certification.detail.none", lang)
+    return coverage.assign(audited=[sep.join(audited.get(str(c), [])) or none for c in coverage["chapter"]])
+
+
 def findings_note(counts: Mapping[str, Any], n_rounds: int, as_of: Any, lang: str = "zh") -> str:
     """The findings register in one sentence (``FindingsSummary.counts``).
 
