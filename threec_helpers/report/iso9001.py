@@ -663,15 +663,17 @@ def effects_paragraphs(comparison: pd.DataFrame | None, baseline: tuple[str, str
     >>> c = pd.DataFrame({"objective": ["Timeliness", "Answer time"], "baseline": ["99.2%", "7 s"],
     ...                   "current": ["100%", "7 s"], "effect": ["improved", "kept"]})
     >>> effects_paragraphs(c, ("2025-07", "2026-06"), "en")[0]
-    'Against the baseline before certification (2025-07 to 2026-06): 1 improved, 0 now met after being missed, 1 kept, 0 worse.'
+    'Against the baseline before certification (2025-07 to 2026-06): 1 improved, 1 kept, 0 worse.'
     """
     check_lang(lang)
     if comparison is None or baseline is None:
         return [t("certification.note.no_baseline", lang)]
     n = comparison["effect"].value_counts()
+    # "0 now met after being missed" says nothing: that count only when there is one
+    counts = [t(f"certification.note.effects_count.{e}", lang, n=int(n.get(e, 0)))
+              for e in ("improved", "now_met", "kept", "worse") if e != "now_met" or n.get(e, 0)]
     out = [t("certification.note.effects", lang, first=baseline[0], last=baseline[1],
-             improved=int(n.get("improved", 0)), now_met=int(n.get("now_met", 0)), kept=int(n.get("kept", 0)),
-             worse=int(n.get("worse", 0)))]
+             counts=t("certification.note.effects_sep", lang).join(counts))]
     changed = comparison[comparison["effect"].isin(["improved", "now_met", "worse"])]
     if len(changed):
         items = [t("certification.note.effects_item", lang, name=esc(r["objective"]), before=r["baseline"],

@@ -270,6 +270,8 @@ def test_baseline_comparison_effects():
     text = iso.effects_paragraphs(c.reset_index(), ("2025-07", "2026-06"), "en")
     assert text[0] == ("Against the baseline before certification (2025-07 to 2026-06): 1 improved, "
                        "1 now met after being missed, 1 kept, 1 worse.")
+    zh = iso.effects_paragraphs(c.reset_index()[c.reset_index()["effect"] != "now_met"], ("2025-07", "2026-06"), "zh")
+    assert zh[0] == "与认证前基准期（2025-07 至 2026-06）相比：1 项改善，1 项保持，1 项下降。"  # no "0 项由未达标转为达标"
     assert iso.effects_paragraphs(None, None, "en")[0].startswith("client.yaml gives no baseline")
 
 
