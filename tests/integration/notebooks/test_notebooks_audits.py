@@ -136,7 +136,13 @@ def test_clinical_self_assessment_default(tmp_path):
     assert [(r["item_id"], r["previous_state"]) for r in tables["vetoes"]][1] == ("OB.3.1", "failed")
     assert len(tables["areas"]) == 5 and len(tables["rectifications"]) == 10
     assert [r["objective_id"] for r in tables["indicators"] if not r["met"]] == ["SPPH", "DDI"]
-    assert res["conclusion"].startswith("Self-assessment round 2026H2: overall 88.17% (Qualified), passed")
+    # the grade and the verdict each said once, the verdict with its condition (the panel read "overall 88.17%
+    # (Qualified), passed; … Conclusion: Passed with conditions." as a contradiction)
+    assert res["conclusion"].startswith("Self-assessment round 2026H2: overall 88.17% (Qualified); +11.6 points")
+    assert ", passed" not in res["conclusion"]
+    assert res["conclusion"].endswith("Conclusion: Passed with conditions; still to do: Every monthly indicator at "
+                                      "the provincial standard's target (Severe postpartum haemorrhage, Category-1 caesarean delivered within 30 "
+                                      "minutes).")
 
 
 def test_clinical_self_assessment_first_round_in_chinese(tmp_path):
