@@ -29,9 +29,11 @@ rule                      severity    passes when
 ``no_overdue_findings``   condition   no finding is open past its due date
 ``actions_verified``      condition   every closed minor or major finding's correction was verified
                                       effective (10.2.1 d)
-``audit_coverage``        condition   the internal audit rounds done by the report date covered every
-                                      clause 4-10 (9.2.2 a: a programme covering the whole QMS; table
-                                      ``audit_programme``, a sub-clause counting for its chapter)
+``audit_coverage``        condition   the internal audit rounds done by the report date audited at least
+                                      one clause of each chapter 4-10 (9.2.2 a: a programme covering the
+                                      whole QMS; table ``audit_programme``). It does not check that every
+                                      clause was audited: its detail lists, per chapter, the clauses that
+                                      were (:func:`audited_clauses`)
 ========================  ==========  ==============================================================
 
 A rule whose input is missing is **not assessed** (``assessed`` False), never passed: without
@@ -50,6 +52,7 @@ import pandas as pd
 
 from ..i18n import check_lang, t
 from ..inputs.contract import ISO_CLAUSES, REVIEW_INPUTS, REVIEW_OUTPUTS
+from ..ordering import natural_key
 
 #: how old the latest management review may be on the report date
 REVIEW_MAX_AGE_MONTHS = 12
@@ -284,6 +287,78 @@ class Readiness:
         return self.checks.loc[~self._assessed(), "rule"].tolist()
 
 
+def _done(programme: pd.DataFrame, as_of: Any) -> pd.DataFrame:
+    """The rows of ``audit_programme`` done by ``as_of`` (undated rows count as done)."""
+    if "date" not in programme.columns:
+        return programme
+    dates = pd.to_datetime(programme["date"], errors="coerce")
+    return programme[dates.isna() | (dates <= pd.Timestamp(as_of))]
+
+
+def audited_clauses(programme: pd.DataFrame | None, as_of: Any) -> dict[str, list[str]]:
+    """The clauses the internal audit rounds done by ``as_of`` audited, per chapter 4-10.
+
+    A chapter counts as covered by :func:`clause_coverage` when one of its clauses was
+    audited; this says which ones were, so that a reader sees how much of the chapter that is.
+
+    Parameters
+    ----------
+    programme : pandas.DataFrame or None
+        Table ``audit_programme`` (``round``, ``clause``, optional ``date``); None: nothing audited.
+    as_of : date-like
+        The report date (rows dated after it are planned, not done).
+
+    Returns
+    -------
+    dict
+        Chapter (``"4"`` ... ``"10"``, every one, in order) -> the distinct clauses audited, in
+        natural order (``["7.2", "7.5.3"]``); empty for a chapter no round audited.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"round": [1, 1, 2, 2], "clause": ["7.5.3", "7.2", "7.5.3", "9.2"],
+    ...                   "date": pd.to_datetime(["2026-07-20", "2026-07-20", "2026-09-22", "2026-12-01"])})
+    >>> a = audited_clauses(p, "2026-10-31")
+    >>> a["7"], a["9"], list(a)[:2]
+    (['7.2', '7.5.3'], [], ['4', '5'])
+    """
+    out: dict[str, list[str]] = {c: [] for c in ISO_CLAUSES}
+    if programme is None or not len(programme):
+        return out
+    clauses = _done(programme, as_of)["clause"].dropna().astype(str).str.strip()
+    for clause in sorted(set(clauses), key=natural_key):
+        chapter = clause.split(".")[0]
+        if chapter in out:
+            out[chapter].append(clause)
+    return out
+
+
+def audited_text(audited: Mapping[str, list[str]], lang: str = "zh") -> str:
+    """:func:`audited_clauses` as text: ``'第 4 章 4；第 5 章 5、5.3；第 6 章 无'``.
+
+    Parameters
+    ----------
+    audited : mapping
+        :func:`audited_clauses`.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> audited_text({"6": ["6.2"], "7": ["7.2", "7.5.3"], "8": []}, "en")
+    'ch. 6: 6.2; ch. 7: 7.2, 7.5.3; ch. 8: none'
+    """
+    check_lang(lang)
+    sep = "、" if lang == "zh" else ", "
+    none = t("certification.detail.none", lang)
+    return t("certification.detail.chapter_sep", lang).join(
+        t("certification.detail.chapter_clauses", lang, chapter=ch, clauses=sep.join(cl) or none)
+        for ch, cl in audited.items())
+
+
 def clause_coverage(programme: pd.DataFrame, as_of: Any) -> tuple[list[str], list[str], list[int]]:
     """Which clauses 4-10 of ISO 9001 the internal audit rounds done by ``as_of`` covered.
 
@@ -298,7 +373,8 @@ def clause_coverage(programme: pd.DataFrame, as_of: Any) -> tuple[list[str], lis
     Returns
     -------
     covered : list of str
-        Chapters of :data:`~threec_helpers.inputs.contract.ISO_CLAUSES` covered ("7" for 7.5.3).
+        Chapters of :data:`~threec_helpers.inputs.contract.ISO_CLAUSES` of which at least one
+        clause was audited ("7" for 7.5.3; :func:`audited_clauses` says which).
     missing : list of str
         Chapters 4-10 no round covered.
     rounds : list of int
@@ -311,10 +387,7 @@ def clause_coverage(programme: pd.DataFrame, as_of: Any) -> tuple[list[str], lis
     >>> clause_coverage(p, "2026-10-31")
     (['4', '7', '8'], ['5', '6', '9', '10'], [1, 2])
     """
-    done = programme
-    if "date" in programme.columns:
-        dates = pd.to_datetime(programme["date"], errors="coerce")
-        done = programme[dates.isna() | (dates <= pd.Timestamp(as_of))]
+    done = _done(programme, as_of)
     chapters = done["clause"].astype(str).str.extract(r"^\s*(\d+)")[0]
     seen = set(chapters.dropna())
     covered = [c for c in ISO_CLAUSES if c in seen]
@@ -382,9 +455,11 @@ def assess_readiness(*, findings: pd.DataFrame | None, findings_counts: Mapping[
         coverage_result = (False, t("certification.detail.coverage_not_assessed", lang))
     else:
         covered, gaps, done_rounds = clause_coverage(programme, as_of)
-        coverage_result = (not gaps, t("certification.detail.coverage_all", lang, rounds=len(done_rounds)) if not gaps
+        listed = audited_text(audited_clauses(programme, as_of), lang)
+        coverage_result = (not gaps, t("certification.detail.coverage_all", lang, rounds=len(done_rounds),
+                                       audited=listed) if not gaps
                            else t("certification.detail.coverage_gaps", lang, clauses=sep.join(gaps),
-                                  rounds=len(done_rounds)))
+                                  rounds=len(done_rounds), audited=listed))
     results = {
         "no_open_major": (int(counts.get("major_open", 0)) == 0,
                           t("certification.detail.major_open", lang, n=int(counts.get("major_open", 0)))),

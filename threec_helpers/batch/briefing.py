@@ -39,6 +39,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -201,6 +202,50 @@ def _numeric(value: Any) -> float | None:
     return float(value)
 
 
+def change_text(diff: float, before: float, after: float, text: str, fmt: str, lang: str) -> str:
+    """A change of a headline figure, written the way the figure itself is.
+
+    Parameters
+    ----------
+    diff : float
+        ``after - before``.
+    before, after : float
+        The two values (a share as 0-1).
+    text : str
+        The figure's text this period (``'¥87,332,252'``, ``'26.85%'``): its currency symbol is
+        kept, and a figure whose text ends in ``%`` changes by percentage points.
+    fmt : str
+        The figure's declared format (:func:`threec_helpers.report.catalog.figure`): ``money``
+        (whole units, with the symbol), ``pct``, ``int``/``count_of`` (whole numbers), ``num2``
+        (2 decimals), else up to 2 decimals.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> change_text(8174230.06, 79158021.0, 87332251.06, "¥87,332,252", "money", "zh")
+    '+¥8,174,230'
+    >>> change_text(-0.0046, 0.2731, 0.2685, "26.85%", "pct", "zh"), change_text(-0.0046, 0.2731, 0.2685, "26.85%", "pct", "en")
+    ('-0.46 个百分点', '-0.46 pp')
+    >>> change_text(-3, 5, 2, "2", "text", "en"), change_text(-1.0, 82.3, 81.3, "81.3分", "text", "zh")
+    ('-3', '-1')
+    """
+    text = text.strip()
+    if fmt == "pct" or (text.endswith("%") and abs(before) <= 1.5 and abs(after) <= 1.5):
+        return t("batch.brief.change_points", lang, value=f"{diff * 100:+,.2f}")
+    if fmt == "money":
+        symbol = re.match(r"^[-+]?([^\d\s-]*)", text)
+        return f"{'-' if diff < 0 else '+'}{symbol.group(1) if symbol else ''}{abs(diff):,.0f}"
+    if fmt in ("int", "count_of"):
+        return f"{diff:+,.0f}"
+    if fmt == "num2":
+        return f"{diff:+,.2f}"
+    return f"{diff:+,.2f}".rstrip("0").rstrip(".") if diff % 1 else f"{diff:+,.0f}"
+
+
 #: status -> rank, for a status change (higher is better)
 _STATUS_RANK = {"bad": 0, "warn": 1, "good": 2}
 
@@ -278,14 +323,12 @@ def compare_headlines(current: dict[str, dict[str, Any]], previous: dict[str, di
                 diff = 0.0
             else:
                 diff = b - a
-                is_pct = str(h.get("text", "")).strip().endswith("%")
-                if is_pct and abs(a) <= 1.5 and abs(b) <= 1.5:
-                    change = f"{diff * 100:+,.2f} pp"
-                else:
-                    change = f"{diff:+,.2f}".rstrip("0").rstrip(".") if diff % 1 else f"{diff:+,.0f}"
+                change = change_text(diff, a, b, str(h.get("text", "")), spec.format if spec is not None else "text",
+                                     lang)
                 direction = "up" if diff > 0 else "down" if diff < 0 else "same"
+                if status_change:  # a number's status in the scorecard's words; a figure in words shows its own
+                    change += f" ({t(f'batch.status.{sa}', lang)} → {t(f'batch.status.{sb}', lang)})"
             if status_change:
-                change += f" ({t(f'batch.status.{sa}', lang)} → {t(f'batch.status.{sb}', lang)})"
                 assessment = "better" if _STATUS_RANK[sb] > _STATUS_RANK[sa] else "worse"
             elif diff and good in ("up", "target"):
                 assessment = "better" if diff > 0 else "worse"

@@ -113,7 +113,7 @@ VIEWS: dict[str, tuple[list[str] | None, dict[str, str], dict[str, str], str | N
     "findings_by_round": (["round_label", "month", "major", "minor", "observation", "total", "closed", "open",
                            "overdue", "closure_rate", "verified"], {"round_label": "col.round"},
                           {"closure_rate": "pct1"}, "findings_by_round", None),
-    "clause_coverage": (["title", "items", "major", "minor", "observation", "total", "open"],
+    "clause_coverage": (["title", "items", "audited", "major", "minor", "observation", "total", "open"],
                         {"title": "col.chapter"}, {}, "clause_coverage", None),
     "open_findings": (["finding_id", "clause", "grade", "department", "description", "corrective_action", "owner",
                        "due", "days_open", "overdue"],

@@ -109,8 +109,13 @@ def clinical_key_figures(result: AuditResult, areas: pd.DataFrame, rect: Mapping
 
 def clinical_conclusion(result: AuditResult, previous: AuditResult | None, areas: pd.DataFrame,
                         rect: Mapping[str, int] | None, indicators: pd.DataFrame, period_id: str,
-                        lang: str = "zh") -> str:
+                        lang: str = "zh", verdict: Any = None) -> str:
     """The self-assessment's closing sentence, e.g. ``'Self-assessment round 2026H2: overall 88.17% (Qualified), passed; …'``.
+
+    With ``verdict`` (:func:`~threec_helpers.audit.certification.assess_self_assessment`) the
+    sentence gives the score and grade only and ends with the verdict and what it rests on
+    (``'… Conclusion: Passed with conditions; still to do: …'``): the score's own pass mark
+    (``passed``) is left out, so that "passed" and "passed with conditions" are not both said.
 
     Parameters
     ----------
@@ -127,6 +132,8 @@ def clinical_conclusion(result: AuditResult, previous: AuditResult | None, areas
     period_id : str
         The indicators' period.
     lang : {"zh", "en"}
+    verdict : Readiness, optional
+        The self-assessment's verdict.
 
     Returns
     -------
@@ -135,6 +142,7 @@ def clinical_conclusion(result: AuditResult, previous: AuditResult | None, areas
     See Also
     --------
     clinical_key_figures : the headline figures.
+    verdict_paragraphs : the verdict and its rules in full.
 
     Examples
     --------
@@ -147,12 +155,31 @@ def clinical_conclusion(result: AuditResult, previous: AuditResult | None, areas
     >>> indicators = pd.DataFrame({"objective": ["A", "B"], "met": pd.array([True, False], dtype="boolean")})
     >>> clinical_conclusion(now, prev, area_table(now, prev, "en"), counts, indicators, "2026-10", "en")[:67]
     'Self-assessment round 2026H2: overall 50.00% (Unqualified), failed;'
+
+    With the verdict, the grade and the conclusion each said once, the condition named:
+
+    >>> from threec_helpers.audit.certification import assess_self_assessment
+    >>> ok = score_rounds("obstetrics_quality", pd.DataFrame({"round": ["2026H2"] * 2, "item_id": ["OB.2.3", "OB.3.1"],
+    ...                                                       "score": [1.0, 1.0]}))["2026H2"]
+    >>> areas = area_table(ok, None, "en")
+    >>> v = assess_self_assessment(vetoes_failed=[], areas=areas, weak_items=[], rectifications=None,
+    ...                            indicators=indicators, lang="en")
+    >>> text = clinical_conclusion(ok, None, areas, None, indicators, "2026-10", "en", verdict=v)
+    >>> text[:58]
+    'Self-assessment round 2026H2: overall 100.00% (Excellent);'
+    >>> text[text.index("Conclusion"):]
+    "Conclusion: Passed with conditions; still to do: Every monthly indicator at the provincial standard's target (B)."
     """
     check_lang(lang)
     o = result.overall
     sep = t("audit_report.conclusion.sep", lang)
-    parts = [t("audit_report.conclusion.clinical", lang, round=result.round or "", score=fmt_pct(o["score"]),
-               grade=result.checklist.band_label(o["band"], lang), status=t(f"audits.status.{o['status']}", lang))]
+    grade = result.checklist.band_label(o["band"], lang)
+    if verdict is None:
+        parts = [t("audit_report.conclusion.clinical", lang, round=result.round or "", score=fmt_pct(o["score"]),
+                   grade=grade, status=t(f"audits.status.{o['status']}", lang))]
+    else:
+        parts = [t("audit_report.conclusion.clinical_score", lang, round=result.round or "", score=fmt_pct(o["score"]),
+                   grade=grade)]
     if previous is not None:
         parts.append(t("audit_report.conclusion.clinical_change", lang,
                        change=points_text(o["score"] - previous.overall["score"], lang)))
@@ -166,7 +193,45 @@ def clinical_conclusion(result: AuditResult, previous: AuditResult | None, areas
     met_col = indicators["met"].astype("boolean")
     parts.append(t("audit_report.conclusion.clinical_indicators", lang, met=int(met_col.fillna(False).sum()),
                    assessed=int(met_col.notna().sum()), period=period_id))
-    return sep.join(parts) + t("audit_report.conclusion.end", lang)
+    text = sep.join(parts) + t("audit_report.conclusion.end", lang)
+    if verdict is not None:
+        text += ("" if lang == "zh" else " ") + verdict_sentence(verdict, lang)
+    return text
+
+
+def verdict_sentence(verdict: Any, lang: str = "zh") -> str:
+    """The verdict in one sentence with what it rests on: ``'Conclusion: Passed with conditions; still to do: …'``.
+
+    Parameters
+    ----------
+    verdict : Readiness
+        :func:`~threec_helpers.audit.certification.assess_self_assessment`.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from threec_helpers.audit.certification import Readiness
+    >>> v = Readiness("passed_with_conditions", pd.DataFrame({"rule": ["no_overdue_rectification"],
+    ...     "severity": ["condition"], "clause": [""], "passed": [False], "detail": ["RA-1"]}))
+    >>> verdict_sentence(v, "en")
+    'Conclusion: Passed with conditions; still to do: No overdue rectification (RA-1).'
+    >>> verdict_sentence(Readiness("passed", v.checks.assign(passed=True)), "zh")
+    '结论：自评合格。'
+    """
+    check_lang(lang)
+    status = t(f"certification.status.{verdict.status}", lang)
+    c = verdict.checks
+    severity = {"failed": "blocking", "passed_with_conditions": "condition"}.get(verdict.status)
+    failed = c[~c["passed"].astype(bool) & (c["severity"] == severity)] if severity and len(c) else c.iloc[0:0]
+    if not len(failed):
+        return t("certification.note.readiness", lang, status=status)
+    open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+    items = [f"{t(f'certification.rule.{r}', lang)}{open_}{d}{close}" for r, d in zip(failed["rule"], failed["detail"])]
+    return t(f"certification.note.clinical_verdict_{verdict.status}", lang, status=status, items=join_list(items, lang))
 
 
 def purposes_paragraphs(checklist: Any, lang: str = "zh") -> list[str]:

@@ -226,6 +226,49 @@ def open_findings_table(open_findings: pd.DataFrame, lang: str = "zh") -> pd.Dat
     })
 
 
+def with_audited_clauses(coverage: pd.DataFrame, programme: pd.DataFrame | None, as_of: Any,
+                         lang: str = "zh") -> pd.DataFrame:
+    """The findings per chapter with the clauses the internal audits audited in each (column ``audited``).
+
+    The findings table counts findings, not what was audited: a chapter with no finding may
+    have been audited without one, or not at all. ``audited`` says which (from table
+    ``audit_programme``; ``–`` for every chapter when there is none, ``无``/``none`` for a
+    chapter no round audited).
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        :func:`~threec_helpers.audit.findings.clause_coverage` (``chapter``...).
+    programme : pandas.DataFrame or None
+        Table ``audit_programme``.
+    as_of : date-like
+        The report date (rounds planned after it are not counted).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> cov = pd.DataFrame({"chapter": ["7", "8"], "total": [1, 0]})
+    >>> prog = pd.DataFrame({"round": [1, 1], "clause": ["7.5.3", "7.2"]})
+    >>> with_audited_clauses(cov, prog, "2026-10-31", "en")["audited"].tolist()
+    ['7.2, 7.5.3', 'none']
+    >>> with_audited_clauses(cov, None, "2026-10-31", "en")["audited"].tolist()
+    ['–', '–']
+    """
+    from ..audit.certification import audited_clauses
+
+    check_lang(lang)
+    if programme is None or not len(programme):
+        return coverage.assign(audited="–")
+    audited = audited_clauses(programme, as_of)
+    sep = "、" if lang == "zh" else ", "
+    none = t("certification.detail.none", lang)
+    return coverage.assign(audited=[sep.join(audited.get(str(c), [])) or none for c in coverage["chapter"]])
+
+
 def findings_note(counts: Mapping[str, Any], n_rounds: int, as_of: Any, lang: str = "zh") -> str:
     """The findings register in one sentence (``FindingsSummary.counts``).
 
@@ -620,15 +663,17 @@ def effects_paragraphs(comparison: pd.DataFrame | None, baseline: tuple[str, str
     >>> c = pd.DataFrame({"objective": ["Timeliness", "Answer time"], "baseline": ["99.2%", "7 s"],
     ...                   "current": ["100%", "7 s"], "effect": ["improved", "kept"]})
     >>> effects_paragraphs(c, ("2025-07", "2026-06"), "en")[0]
-    'Against the baseline before certification (2025-07 to 2026-06): 1 improved, 0 now met after being missed, 1 kept, 0 worse.'
+    'Against the baseline before certification (2025-07 to 2026-06): 1 improved, 1 kept, 0 worse.'
     """
     check_lang(lang)
     if comparison is None or baseline is None:
         return [t("certification.note.no_baseline", lang)]
     n = comparison["effect"].value_counts()
+    # "0 now met after being missed" says nothing: that count only when there is one
+    counts = [t(f"certification.note.effects_count.{e}", lang, n=int(n.get(e, 0)))
+              for e in ("improved", "now_met", "kept", "worse") if e != "now_met" or n.get(e, 0)]
     out = [t("certification.note.effects", lang, first=baseline[0], last=baseline[1],
-             improved=int(n.get("improved", 0)), now_met=int(n.get("now_met", 0)), kept=int(n.get("kept", 0)),
-             worse=int(n.get("worse", 0)))]
+             counts=t("certification.note.effects_sep", lang).join(counts))]
     changed = comparison[comparison["effect"].isin(["improved", "now_met", "worse"])]
     if len(changed):
         items = [t("certification.note.effects_item", lang, name=esc(r["objective"]), before=r["baseline"],

@@ -263,7 +263,7 @@ def test_write_briefing_html_and_pdf(tmp_path: Path):
     for heading in ("组织概况", "质量方针与认证范围", "质量目标：目标值与实际值", "质量管理体系的建立和运行", "内部审核和管理评审",
                     "通过认证所收到的效果", "持续改进", "与上期相比的变化", "认证准备情况结论", "结论"):
         assert heading in html
-    assert "92.42%" in html and "+2.37 pp" in html and "XX县通信分公司" in html
+    assert "92.42%" in html and "+2.37 个百分点" in html and " pp" not in html and "XX县通信分公司" in html
     assert any("NotoSansCJKsc" in name for name in pdf_fonts(folder / "briefing.pdf"))
 
 

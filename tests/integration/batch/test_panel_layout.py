@@ -222,3 +222,21 @@ def test_logo_that_is_not_an_image(tmp_path):
     with pytest.raises(BrandingError) as info:
         read_branding_file(tmp_path / "branding.yaml")
     assert info.value.key == "panel.brand.error.bad_logo"
+
+
+def test_long_table_starts_under_its_heading_in_pdf():
+    # The panel's hospital briefing had pages holding only a heading ("Item scores by area"): the
+    # page's own report.css keeps every table whole and WeasyPrint ranks print.css (a user style
+    # sheet) below it, so table.long could not break and moved to the next page without its heading.
+    import pypdfium2
+
+    from threec_helpers.batch.publish import asset
+
+    rows = "".join(f"<tr><td>row {i:02d} with some text that wraps</td><td>{i}</td></tr>" for i in range(60))
+    body = ("<p>filler paragraph</p>" * 30 + "<h3>Heading kept</h3>"
+            + f"<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody>{rows}</tbody></table>")
+    html = f"<html><head><style>{asset('report.css')}</style></head><body>{layout.mark_tables(body)}</body></html>"
+    pages = [p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(html_to_pdf(html))]
+    at = [i for i, text in enumerate(pages) if "Heading kept" in text]
+    assert at and "row 00" in pages[at[0]]
+    assert "row 59" in pages[-1] and len(pages) >= 2  # and the table did break

@@ -163,19 +163,22 @@ def test_a_clause_no_internal_audit_covered_is_a_condition_naming_it():
     prog = pd.concat([programme("4", "5.3", "7.5.3"), programme("6.2", "9.2", "10.3", round_=2, date="2026-09-22")])
     r = assess(prog=prog)
     assert r.status == "ready_with_conditions" and r.conditions == ["audit_coverage"] and not r.not_assessed
+    listed = "ch. 4: 4; ch. 5: 5.3; ch. 6: 6.2; ch. 7: 7.5.3; ch. 8: none; ch. 9: 9.2; ch. 10: 10.3"
     assert r.checks.set_index("rule").loc["audit_coverage", "detail"] == \
-        "2 internal audit round(s) did not cover clause(s) 8"
+        f"2 internal audit round(s) audited no clause of chapter(s) 8; clauses audited: {listed}"
     paragraphs = iso.readiness_paragraphs(r, "en")
-    assert paragraphs[1] == ("Conditions to meet before the on-site audit: Internal audits covered every clause of 4-10 "
-                             "(2 internal audit round(s) did not cover clause(s) 8).")
+    assert paragraphs[1] == ("Conditions to meet before the on-site audit: Internal audits covered chapters 4–10 "
+                             "(at least one clause of each) (2 internal audit round(s) audited no clause of "
+                             f"chapter(s) 8; clauses audited: {listed}).")
     zh = iso.readiness_paragraphs(assess(prog=prog, lang="zh"), "zh")
-    assert zh[1] == "需在现场审核前完成的条件：内审覆盖第 4-10 章全部条款（2 轮内审未覆盖第 8 章）。"
+    assert zh[1] == ("需在现场审核前完成的条件：内审覆盖第 4–10 章（每章至少审核一个条款）（2 轮内审未审核第 8 章的任何条款；"
+                     "已审核条款：第 4 章 4；第 5 章 5.3；第 6 章 6.2；第 7 章 7.5.3；第 8 章 无；第 9 章 9.2；第 10 章 10.3）。")
     # and the briefing's readiness section names the clause
     results = {"iso9001_certification_audit": {
         "headline": [iso.readiness_figure(r, "en")], "tables": {"readiness": iso.readiness_table(r, "en").to_dict("records")},
         "section_text": {"readiness": paragraphs}}}
     sec = next(s for s in compose_briefing(results, "iso9001", "en")["sections"] if s["id"] == "readiness")
-    assert any("did not cover clause(s) 8" in p for p in sec["paragraphs"])
+    assert any("audited no clause of chapter(s) 8" in p for p in sec["paragraphs"])
     assert [(c["text"], c["status"]) for c in sec["cards"]] == [("Ready with conditions", "warn")]
 
 
@@ -195,7 +198,7 @@ def test_without_a_programme_clause_coverage_is_not_assessed_never_passed():
     paragraphs = iso.readiness_paragraphs(r, "en")
     assert paragraphs[1] == (
         "Rules not assessed (no input, so not taken as met; the conclusion is therefore at best \"ready with "
-        "conditions\"): Internal audits covered every clause of 4-10 (not assessed: no internal audit programme "
+        "conditions\"): Internal audits covered chapters 4–10 (at least one clause of each) (not assessed: no internal audit programme "
         "(which clauses each round covered) was supplied).")
     zh = iso.readiness_paragraphs(assess(prog=None, lang="zh"), "zh")
     assert "未评估：没有提供内审方案" in zh[1] and zh[1].startswith("未能评估的规则")
@@ -212,6 +215,28 @@ def test_demo_telecom_programme_covers_every_clause_in_both_rounds():
     for rnd in (1, 2):
         covered, missing, _ = clause_coverage(prog[prog["round"] == rnd], AS_OF)
         assert missing == [], (rnd, missing)
+
+
+def test_one_clause_of_a_chapter_covers_it_and_the_detail_says_which_clauses_were_audited():
+    # The panel read "covered every clause of 4-10 ✓" although the demo's rounds audited 4, 5, 5.3, 6.2,
+    # 7.2, 7.5.3, 8.2, 8.5, 9.1.1, 9.2, 10.2 and 10.3 only (6.1, 7.1, 8.1, 8.4, 9.3, 10.1 never):
+    # the rule checks one clause per chapter, and says so and lists them.
+    from threec_helpers.audit.certification import audited_clauses
+
+    prog = pd.concat([programme("4", "5.3", "6.2", "7.5.3", "7.2", "8.5", "9.1.1", "10.2"),
+                      programme("5", "7.5.3", "8.2", "9.2", "10.3", round_=2, date="2026-09-22"),
+                      programme("6.1", round_=3, date="2026-12-01")])  # planned, not done
+    audited = audited_clauses(prog, AS_OF)
+    assert audited == {"4": ["4"], "5": ["5", "5.3"], "6": ["6.2"], "7": ["7.2", "7.5.3"], "8": ["8.2", "8.5"],
+                       "9": ["9.1.1", "9.2"], "10": ["10.2", "10.3"]}
+    r = assess(prog=prog, lang="zh")
+    row = r.checks.set_index("rule").loc["audit_coverage"]
+    assert bool(row["passed"]) and r.status == "ready"
+    assert row["detail"] == ("2 轮内审每章至少审核一个条款；已审核条款：第 4 章 4；第 5 章 5、5.3；第 6 章 6.2；"
+                             "第 7 章 7.2、7.5.3；第 8 章 8.2、8.5；第 9 章 9.1.1、9.2；第 10 章 10.2、10.3")
+    assert iso.readiness_table(r, "zh").set_index("rule").loc["audit_coverage", "rule_label"] == \
+        "内审覆盖第 4–10 章（每章至少审核一个条款）"
+    assert audited_clauses(None, AS_OF)["4"] == []
 
 
 def test_training_summary_hand_checked():
@@ -245,6 +270,8 @@ def test_baseline_comparison_effects():
     text = iso.effects_paragraphs(c.reset_index(), ("2025-07", "2026-06"), "en")
     assert text[0] == ("Against the baseline before certification (2025-07 to 2026-06): 1 improved, "
                        "1 now met after being missed, 1 kept, 1 worse.")
+    zh = iso.effects_paragraphs(c.reset_index()[c.reset_index()["effect"] != "now_met"], ("2025-07", "2026-06"), "zh")
+    assert zh[0] == "与认证前基准期（2025-07 至 2026-06）相比：1 项改善，1 项保持，1 项下降。"  # no "0 项由未达标转为达标"
     assert iso.effects_paragraphs(None, None, "en")[0].startswith("client.yaml gives no baseline")
 
 
@@ -436,3 +463,20 @@ def test_3c_briefing_tells_the_crm_chain_migration_and_priorities():
         "Measured links of satisfaction with behavior and value (Spearman)"]
     assert by["migration"]["paragraphs"] == ["90 customers moved up"] and by["migration"]["tables"]
     assert by["priorities"]["tables"][0]["rows"]
+
+
+def test_findings_by_chapter_table_shows_the_clauses_audited_beside_the_findings():
+    # a chapter with 0 findings read as "not audited"; the table now says what was audited
+    from threec_helpers.audit.checklists import load_checklist
+    from threec_helpers.audit.findings import clause_coverage as findings_by_chapter, findings_summary
+    from threec_helpers.report.audits import report_table
+
+    f = findings(("F1", 1, "minor", "2026-09-30", None, None))
+    cov = findings_by_chapter(load_checklist("iso9001_2015"), findings_summary(f, AS_OF).by_clause, "zh")
+    prog = pd.concat([programme("4", "8.5", "8.2"), programme("6.1", round_=2, date="2026-12-01")])
+    table = iso.with_audited_clauses(cov, prog, AS_OF, "zh").set_index("chapter")
+    assert table.loc["8", "audited"] == "8.2、8.5" and int(table.loc["8", "total"]) == 0
+    assert table.loc["6", "audited"] == "无"  # 6.1 is planned after the report date
+    shown = report_table("clause_coverage", table.reset_index())
+    assert shown.header("audited", "zh") == "已审核条款" and "audited" in shown.shown().columns
+    assert set(iso.with_audited_clauses(cov, None, AS_OF, "zh")["audited"]) == {"–"}

@@ -429,3 +429,23 @@ def test_moved_names_are_still_reached_from_the_old_modules():
     assert phase_report.monthly_by_tier is realization.monthly_by_tier
     with pytest.raises(AttributeError):
         phase_report.areas_table  # merged into report.audits.area_table (its signature differs)
+
+
+def test_clinical_conclusion_with_the_verdict_says_grade_and_verdict_once():
+    # the panel read "overall 88.17% (Qualified), passed; … Conclusion: Passed with conditions." as a contradiction
+    from threec_helpers.audit.certification import Readiness
+    from threec_helpers.report.clinical import clinical_conclusion
+
+    res = score_rounds("obstetrics_quality", pd.DataFrame({"round": ["2025H2"] * 2, "item_id": ["OB.2.3", "OB.3.1"],
+                                                           "score": [1.0, 0.5]}))["2025H2"]
+    areas = ar.area_table(res, None, "zh")
+    indicators = pd.DataFrame({"objective": ["A"], "met": pd.array([True], dtype="boolean")})
+    checks = pd.DataFrame({"rule": ["no_veto_failed", "indicators_met"], "severity": ["blocking", "condition"],
+                           "clause": ["", ""], "passed": [False, True], "detail": ["OB.3.1", "无"]})
+    text = clinical_conclusion(res, None, areas, None, indicators, "2025-10", "zh", verdict=Readiness("failed", checks))
+    assert "，不通过" not in text and "，通过" not in text
+    assert text.endswith("结论：自评不合格；未满足：一票否决项全部通过（OB.3.1）。")
+    cond = Readiness("passed_with_conditions", checks.assign(passed=[True, False], detail=["无", "A"]))
+    text = clinical_conclusion(res, None, areas, None, indicators, "2025-10", "en", verdict=cond)
+    assert text.endswith("Conclusion: Passed with conditions; still to do: Every monthly indicator at the provincial "
+                         "standard's target (A).")

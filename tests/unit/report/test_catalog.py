@@ -213,11 +213,30 @@ def test_more_problems_is_worse_not_a_green_rise():
 def test_a_status_change_is_a_change():
     row, = _changes([headline("rag", "RAG", "amber", "Amber", "warn")], [headline("rag", "RAG", "green", "Green", "good")],
                     nb="04_realization")
-    assert row["change"] == "Green → Amber (good → watch)" and row["assessment"] == "worse"
+    # a figure in words shows its change in its own words, not the scorecard's status words besides
+    assert row["change"] == "Green → Amber" and row["assessment"] == "worse"
     assert row["direction"] != "same"
     row, = _changes([headline("rag", "RAG", "green", "绿", "good")], [headline("rag", "RAG", "green", "绿", "good")],
                     nb="04_realization", lang="zh")
     assert row["direction"] == "same" and row["change"] == "—"
+
+
+def test_a_change_is_written_like_its_figure():
+    # the panel read "-0.46 pp" in a Chinese briefing and "+8,174,230.06" (cents, no ¥) for revenue
+    row, = _changes([headline("operating_margin", "经营利润率", 0.2685, "26.85%", "warn")],
+                    [headline("operating_margin", "经营利润率", 0.2731, "27.31%", "warn")], nb="02_analysis", lang="zh")
+    assert row["change"] == "-0.46 个百分点"
+    row, = _changes([headline("revenue", "收入", 87332251.06, "¥87,332,252", "neutral")],
+                    [headline("revenue", "收入", 79158021.0, "¥79,158,021", "neutral")], nb="02_analysis", lang="zh")
+    assert row["change"] == "+¥8,174,230"
+    # a number whose status changed: the status in the scorecard's words (良好 / 注意 / 未达标)
+    row, = _changes([headline("retention", "客户保留率", 0.8769, "87.69%", "warn")],
+                    [headline("retention", "客户保留率", 0.7959, "79.59%", "bad")], nb="02_analysis", lang="zh")
+    assert row["change"] == "+8.10 个百分点 (未达标 → 注意)"
+    # the readiness verdict in words: no "(未达标 → 注意)" after it
+    row, = _changes([headline("readiness", "认证准备结论", "ready_with_conditions", "有条件具备认证条件", "warn")],
+                    [headline("readiness", "认证准备结论", "not_ready", "尚不具备认证条件", "bad")], lang="zh")
+    assert row["change"] == "尚不具备认证条件 → 有条件具备认证条件" and row["assessment"] == "better"
 
 
 def test_no_comparable_earlier_value_shows_a_dash_and_each_figure_once():
