@@ -323,3 +323,27 @@ def test_deck_tables_are_worded_as_the_report_showed_them():
     g = powerpoint.records_table([{"tier": "medium", "revenue": 24876270.74, "customers": 172.0, "rag": "amber",
                                    "attainment": 0.363, "status": "good"}], "zh")
     assert g.rows == [["中型客户", "¥24,876,271", "172", "黄", "36.3%", "良好"]]
+
+
+def test_xlsx_summary_holds_key_figures_as_numbers_shown_as_the_report_shows_them():
+    """NPS was written as the text "'-5.0" and every key figure of the summary sheet as text."""
+    import openpyxl
+
+    from threec_helpers.batch.publish import xlsx_bytes
+    from threec_helpers.i18n import t
+
+    headline = [{"key": "nps", "label": "净推荐值（NPS）", "value": -4.9910873440285215, "text": "-5.0", "status": "bad"},
+                {"key": "revenue", "label": "收入", "value": 87332251.51, "text": "¥87,332,252", "status": "neutral"},
+                {"key": "margin", "label": "经营利润率", "value": 0.2685137324933718, "text": "26.85%", "status": "good"},
+                {"key": "csat", "label": "顾客综合满意度", "value": 81.3, "text": "81.3分", "status": "good"},
+                {"key": "met", "label": "质量目标达标", "value": 8, "text": "8/8", "status": "good"},
+                {"key": "readiness", "label": "认证准备结论", "value": "ready", "text": "有条件具备认证条件", "status": "warn"}]
+    data = xlsx_bytes({"title": "分析", "client_id": "c", "period": "FY2026", "headline": headline}, "zh", currency="CNY")
+    ws = openpyxl.load_workbook(io.BytesIO(data))[t("batch.xlsx.summary", "zh")]
+    got = {ws.cell(r, 1).value: (ws.cell(r, 2).value, ws.cell(r, 2).number_format) for r in range(1, ws.max_row + 1)}
+    assert got["净推荐值（NPS）"] == (-4.99108734403, "0.0")  # a number: no apostrophe, shows -5.0
+    assert got["收入"] == (87332251.51, '"¥"#,##0')
+    assert got["经营利润率"] == (0.268513732493, "0.00%")
+    assert got["顾客综合满意度"] == (81.3, '0.0"分"')
+    assert got["质量目标达标"] == ("8/8", "General") and got["认证准备结论"] == ("有条件具备认证条件", "General")
+    assert not [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("'")]
