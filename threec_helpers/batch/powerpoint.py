@@ -848,7 +848,7 @@ def records_table(rows: Sequence[Mapping[str, Any]], lang: str, headers: Mapping
         cells = []
         for c in cols:
             v, shown = r.get(c), words[c].iloc[i]
-            if v is None or isinstance(v, float) and v != v:
+            if v is None or isinstance(v, float) and math.isnan(v):
                 cells.append("–")
             elif c == "status" and isinstance(v, str) and has_key(f"batch.status.{v}"):
                 cells.append(t(f"batch.status.{v}", lang))

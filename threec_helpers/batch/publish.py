@@ -29,6 +29,7 @@ import copy
 import datetime as dt
 import functools
 import io
+import math
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -1154,8 +1155,7 @@ def headline_format(value: Any, text: str, currency: str | None = None) -> str |
     >>> headline_format(81.3, "81.3分"), headline_format(8, "8/8"), headline_format("ready", "有条件具备认证条件")
     ('0.0"分"', None, None)
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value \
-            or value in (float("inf"), float("-inf")):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None
     m = _SHOWN_NUMBER.match(text.strip())
     if not m:
@@ -1169,8 +1169,7 @@ def headline_format(value: Any, text: str, currency: str | None = None) -> str |
     body = ("#,##0" if "," in m["int"] else "0") + ("." + "0" * decimals if decimals else "") + m["pct"]
     if pre and currency and CURRENCY_SYMBOLS.get(currency.upper()) == pre and not suf and not decimals:
         return money_format(currency)
-    quote = lambda x: '"' + x.replace('"', "") + '"' if x else ""  # noqa: E731
-    return quote(pre) + body + quote(suf)
+    return "".join(['"' + pre.replace('"', "") + '"' if pre else "", body, '"' + suf.replace('"', "") + '"' if suf else ""])
 
 
 class _Words(str):

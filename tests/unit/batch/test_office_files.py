@@ -270,7 +270,7 @@ def test_a_long_money_figure_fits_on_one_line_of_its_card():
     inner = card.width - card.text_frame.margin_left - card.text_frame.margin_right
     assert run.font.size.pt < 28  # smaller than a short figure's
     assert powerpoint.text_ems(run.text, bold=True) * run.font.size.pt * 12700 <= inner
-    short = [sh for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text.startswith("26.85%")][0]
+    short = next(sh for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text.startswith("26.85%"))
     assert short.text_frame.paragraphs[0].runs[0].font.size.pt == 28
 
 
@@ -291,16 +291,16 @@ def test_table_columns_are_never_narrower_than_their_header_or_a_short_word():
         for slide in slides:
             table = next(sh.table for sh in slide.shapes if sh.has_table)
             size = _font_size(table)
-            room = lambda j: (table.columns[j].width - 2 * powerpoint.CELL_MARGIN) / 12700  # noqa: E731
             for j in range(len(table.columns)):
+                room = (table.columns[j].width - 2 * powerpoint.CELL_MARGIN) / 12700
                 header = table.cell(0, j).text
-                assert powerpoint.text_ems(header, bold=True) * size <= room(j), header
+                assert powerpoint.text_ems(header, bold=True) * size <= room, header
                 for i in range(1, len(table.rows)):
                     text = table.cell(i, j).text
                     if powerpoint.text_ems(text) <= powerpoint.SHORT_EMS:  # a word or a short label: one line
-                        assert powerpoint.text_ems(text) * size <= room(j), text
+                        assert powerpoint.text_ems(text) * size <= room, text
                     else:  # a long text wraps, but never below two CJK characters a line
-                        assert 2 * size <= room(j), text
+                        assert 2 * size <= room, text
     assert _table_of(prs, "与上期相比").cell(1, 3).text == "↓ 变差"
     findings = _table_of(prs, "未关闭的审核发现")
     assert [findings.cell(0, j).text for j in (2, 3)] == ["等级", "部门"] or len(findings.columns) == powerpoint.MAX_COLUMNS
