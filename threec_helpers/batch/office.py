@@ -13,7 +13,7 @@ SimSun (a serif) in Word on Windows, where it is rarely installed. Latin text us
 :data:`LATIN_FONT` (Arial: everywhere, and metric-compatible Liberation Sans in LibreOffice).
 
 **Tables** come either from a results file (records;
-:func:`threec_helpers.batch.powerpoint.records_table`) or from a report's HTML (:func:`html_table`), as a
+:func:`threec_helpers.batch.powerpoint.recorded_grid`: the report's own words) or from a report's HTML (:func:`html_table`), as a
 :class:`Grid`: header texts, cell texts and which
 columns are numeric (right-aligned in both formats).
 """

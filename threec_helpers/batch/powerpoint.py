@@ -25,11 +25,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+import re
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ..i18n import t
-from .office import EAST_ASIAN_FONT, LATIN_FONT, STATUS_COLOURS, Grid, colours, commentary_sections, logo_image, rgb
+from ..i18n import has_key, t
+from .office import (EAST_ASIAN_FONT, LATIN_FONT, STATUS_COLOURS, Grid, colours, commentary_sections, is_numeric_text,
+                     logo_image, rgb)
 from .publish import format_cell, table_header
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "office" / "default.pptx"
@@ -39,6 +42,151 @@ MAX_COLUMNS = 8
 #: slide size of the bundled template (16:9), EMU
 SLIDE_W, SLIDE_H = 12192000, 6858000
 _PALETTE_EXTRA = ("#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
+#: left and right inset of a key-figure card's text, and of a table cell's, EMU
+CARD_INSET, CELL_MARGIN = 91440, 45720
+#: EMU in a point
+EMU_PER_PT = 12700
+#: advance of a Latin character in ems (plain, bold): room for a wider fallback face than Arial
+#: (DejaVu Sans where Arial is missing); a CJK character is one em, two half-width characters
+#: as :func:`threec_helpers.spreadsheet.text_width` counts them
+LATIN_EM = (0.6, 0.7)
+#: a text up to this many ems stays on one line in a table column (a word, a short label)
+SHORT_EMS = 6.0
+#: a column's wanted width, at most this many ems (longer texts wrap)
+LONGEST_EMS = 24.0
+_CJK_RUN = re.compile(r"[\u2e80-\U0010ffff]")
+
+
+def text_ems(text: Any, bold: bool = False) -> float:
+    """Width of one line of ``text`` in ems of its font size (CJK one em, other characters
+    :data:`LATIN_EM`; the same rule as :func:`threec_helpers.spreadsheet.text_width`, where a CJK
+    character counts two).
+
+    Parameters
+    ----------
+    text : object
+    bold : bool
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> text_ems("营收"), text_ems("¥87,332,252"), text_ems("12", bold=True)
+    (2.0, 6.6, 1.4)
+    """
+    latin = LATIN_EM[1 if bold else 0]
+    return round(sum(1.0 if ord(ch) >= 0x2E80 else latin for ch in str(text)), 6)
+
+
+def fit_size(text: Any, width: int, largest: float, smallest: float = 10, bold: bool = False) -> float:
+    """The largest font size (points, in half points) at which ``text`` fits on one line ``width`` EMU wide.
+
+    Parameters
+    ----------
+    text : object
+    width : int
+        The width of the line, EMU.
+    largest, smallest : float
+        The size when it fits, and the least size given whatever the text's length.
+    bold : bool
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> fit_size("¥87,332,252", 2438400, 28, bold=True)  # a 192-point card
+    24.5
+    >>> fit_size("12%", 2438400, 28, bold=True)
+    28
+    """
+    ems = text_ems(text, bold)
+    if not ems:
+        return largest
+    return max(smallest, min(largest, math.floor(width / EMU_PER_PT / ems * 2) / 2))
+
+
+def least_ems(text: Any, bold: bool = False) -> float:
+    """The narrowest a table column may be for ``text``, in ems: a short text (up to
+    :data:`SHORT_EMS`) on one line, a longer one its longest word (Latin run) or two CJK characters.
+
+    Parameters
+    ----------
+    text : object
+    bold : bool
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> least_ems("↓ 变差"), least_ems("持续改进并验证有效的措施"), least_ems("customers.potential_revenue x")
+    (3.2, 2.0, 16.2)
+    """
+    text = str(text)
+    if text_ems(text, bold) <= SHORT_EMS:
+        return text_ems(text, bold)
+    parts = [p for word in text.split() for p in _CJK_RUN.split(word)]
+    longest = max((text_ems(p, bold) for p in parts), default=0.0)
+    return max(longest, 2.0 if _CJK_RUN.search(text) else 0.0)
+
+
+def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int, largest: float,
+                  smallest: float = 7) -> tuple[float, list[int]]:
+    """A table's font size and column widths (EMU) on a slide ``width`` EMU wide: every column
+    at least as wide as its header and its short texts on one line (:func:`least_ems`), the
+    font made smaller (to ``smallest``) until those fit, and the width left shared out by how
+    much more each column's longest text wants (up to :data:`LONGEST_EMS`).
+
+    Parameters
+    ----------
+    headers : sequence of str
+    rows : sequence of sequence of str
+    width : int
+        The table's width, EMU.
+    largest, smallest : float
+        Font sizes, points.
+
+    Returns
+    -------
+    size : float
+    widths : list of int
+        Summing to ``width``.
+
+    Examples
+    --------
+    >>> size, widths = column_widths(["等级", "部门", "描述"], [["一般不符合", "营销部", "长" * 60]], 11216640, 12)
+    >>> size, [round(w / 12700) for w in widths]
+    (12, [150, 98, 635])
+    """
+    n = len(headers)
+    if not n:
+        return largest, []
+    least = [max([least_ems(headers[j], True)] + [least_ems(r[j]) for r in rows if j < len(r)]) for j in range(n)]
+    wanted = [min(LONGEST_EMS, max([text_ems(headers[j], True)] + [text_ems(r[j]) for r in rows if j < len(r)]))
+              for j in range(n)]
+    wanted = [max(w, m) for w, m in zip(wanted, least)]
+    pad = 2 * CELL_MARGIN / EMU_PER_PT + 3  # the cell's margins and a little air, points
+    total = width / EMU_PER_PT
+    size = largest
+    while size > smallest and sum(m * size + pad for m in least) > total:
+        size -= 0.5
+    lo = [m * size + pad for m in least]
+    hi = [w * size + pad for w in wanted]
+    if sum(hi) <= total:
+        pts = [h * total / sum(hi) for h in hi]
+    elif sum(lo) <= total:
+        extra, more = total - sum(lo), sum(h - m for h, m in zip(hi, lo))
+        pts = [m + extra * (h - m) / more if more else m for h, m in zip(hi, lo)]
+    else:  # too many columns even at the least size: shrink them alike
+        pts = [m * total / sum(lo) for m in lo]
+    widths = [int(p * EMU_PER_PT) for p in pts]
+    widths[-1] += width - sum(widths)
+    return size, widths
 
 
 def build_default_template(path: Path = TEMPLATE) -> Path:
@@ -201,11 +349,15 @@ class Deck:
         if slide.shapes.title is not None:
             slide.shapes.title.text = title
             tf = slide.shapes.title.text_frame
+            size = fit_size(title, int(self.w * 0.92) - 2 * 91440, 26, smallest=16)
             for p in tf.paragraphs:
                 for r in p.runs:
-                    r.font.size = Pt(26)
+                    r.font.size = Pt(size)
                     r.font.color.rgb = RGBColor(*rgb(self.colours["primary"]))
-            slide.shapes.title.top, slide.shapes.title.height = Emu(int(self.h * 0.03)), Emu(int(self.h * 0.12))
+            # the whole box: a template's title-only layout may leave the placeholder's size to the
+            # master, and a box given only its top and height is saved with width 0 (a clipped title)
+            title_box = slide.shapes.title
+            title_box.left, title_box.top, title_box.width, title_box.height = self.box(0.03, 0.12)
             set_fonts(tf)
         else:
             self.text(slide, *self.box(0.03, 0.12), [title], size=26, colour=self.colours["primary"])
@@ -280,10 +432,12 @@ class Deck:
                 shape.line.width = Pt(2.25 if status != "neutral" else 1)
                 tf = shape.text_frame
                 tf.word_wrap = True
+                tf.margin_left = tf.margin_right = CARD_INSET
                 p = tf.paragraphs[0]
                 r = p.add_run()
                 r.text = str(card.get("text") or "–")
-                r.font.size, r.font.bold = Pt(28), True
+                inner = int(self.w * cw) - 2 * CARD_INSET
+                r.font.size, r.font.bold = Pt(fit_size(r.text, inner, 28, bold=True)), True
                 r.font.color.rgb = RGBColor(*rgb(self.colours["primary"]))
                 p2 = tf.add_paragraph()
                 r2 = p2.add_run()
@@ -317,22 +471,23 @@ class Deck:
         per_slide = ROWS_PER_SLIDE if longest < 40 else 7
         parts = Grid(headers, rows, numeric).split(per_slide) if rows else [Grid(headers, [], numeric)]
         cont = t("panel.cont", self.lang)
-        size = 12 if len(headers) <= 5 else 10 if len(headers) <= 7 else 9
+        largest = 12 if len(headers) <= 5 else 10 if len(headers) <= 7 else 9
+        left, top, width, _ = self.box(0.17, 0.74)
+        # one size and one set of widths for every part, so a continued table looks the same
+        size, widths = column_widths(headers, [[str(c) for c in r] for r in rows], int(width), largest)
         for k, part in enumerate(parts):
             slide = self.slide(title + (cont if k else ""), notes)
-            left, top, width, _ = self.box(0.17, 0.74)
             height = Emu(int(self.h * 0.055 * (len(part.rows) + 1)))
             shape = slide.shapes.add_table(len(part.rows) + 1, len(headers), left, top, width, height)
             table = shape.table
             table.first_row = True
-            weights = [max(3, min(30, max([len(headers[j])] + [len(r[j]) for r in part.rows]))) for j in range(len(headers))]
-            total = sum(weights)
-            for j, wgt in enumerate(weights):
-                table.columns[j].width = Emu(int(width * wgt / total))
+            for j, w in enumerate(widths):
+                table.columns[j].width = Emu(w)
             for i, row in enumerate([headers, *part.rows]):
                 for j, text in enumerate(row):
                     cell = table.cell(i, j)
                     cell.text = str(text)
+                    cell.margin_left = cell.margin_right = CELL_MARGIN
                     p = cell.text_frame.paragraphs[0]
                     if numeric[j]:
                         p.alignment = PP_ALIGN.RIGHT
@@ -562,13 +717,11 @@ def deck_pptx(results: Mapping[str, Mapping[str, Any]], model: Mapping[str, Any]
         for chart in payload.get("charts") or []:
             deck.chart(str(chart.get("title") or name), chart.get("panels") or [],
                        t("office.notes.chart", lang, source=name))
-        headers = payload.get("columns") or {}
         from ..report.tables import table_title
 
-        for tname, rows in (payload.get("tables") or {}).items():
-            if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
-                shown = [c for c in (payload.get("shown_columns") or {}).get(tname) or [] if c in rows[0]]
-                grid = records_table(rows, lang, headers.get(tname), columns=shown or None)
+        for tname in payload.get("tables") or {}:
+            grid = recorded_grid(payload, tname, lang)
+            if grid is not None:
                 deck.table(table_title(tname, lang), grid, t("office.notes.table", lang, source=name))
     changes = sections.get("changes")
     if changes and changes.get("tables"):
@@ -589,10 +742,61 @@ def deck_pptx(results: Mapping[str, Mapping[str, Any]], model: Mapping[str, Any]
     return deck.to_bytes(title)
 
 
+def recorded_grid(payload: Mapping[str, Any], name: str, lang: str) -> Grid | None:
+    """Table ``name`` of a results payload as the report showed it: its ``views`` entry (the
+    columns shown, their headers and the values in the report's words: money with its currency
+    sign, percentages, tiers and statuses by their labels), else the records formatted as the
+    report formats them (:func:`records_table` with the recorded ``formats``).
+
+    Parameters
+    ----------
+    payload : mapping
+        A results payload (:func:`threec_helpers.report.results.read_results`).
+    name : str
+        The table's name.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    Grid or None
+        None when the table holds no records.
+
+    Examples
+    --------
+    >>> payload = {"tables": {"tiers": [{"tier": "top", "revenue": 22381433.72}]},
+    ...            "views": {"tiers": {"columns": ["tier", "revenue"], "headers": {"tier": "层级", "revenue": "收入"},
+    ...                                "rows": [["顶级客户", "¥22,381,434"]]}}}
+    >>> g = recorded_grid(payload, "tiers", "zh")
+    >>> g.headers, g.rows, g.numeric
+    (['层级', '收入'], [['顶级客户', '¥22,381,434']], [False, True])
+    """
+    rows = (payload.get("tables") or {}).get(name)
+    if not (isinstance(rows, list) and rows and all(isinstance(r, Mapping) for r in rows)):
+        return None
+    headers = dict((payload.get("columns") or {}).get(name) or {})
+    view = (payload.get("views") or {}).get(name)
+    if isinstance(view, Mapping) and view.get("columns"):
+        columns = [str(c) for c in view["columns"]]
+        headers.update(view.get("headers") or {})
+        texts = [["–" if v is None else str(v) for v in r] for r in view.get("rows") or []]
+        numeric = [any(j < len(r) and r[j] != "–" for r in texts)
+                   and all(j >= len(r) or r[j] == "–" or is_numeric_text(r[j]) for r in texts)
+                   for j in range(len(columns))]
+        return Grid([table_header(c, lang, headers) for c in columns], texts, numeric)
+    shown = [c for c in (payload.get("shown_columns") or {}).get(name) or [] if c in rows[0]]
+    return records_table(rows, lang, headers, columns=shown or None,
+                         formats=(payload.get("formats") or {}).get(name), currency=payload.get("currency"))
+
+
 def records_table(rows: Sequence[Mapping[str, Any]], lang: str, headers: Mapping[str, str] | None = None,
-                  title: str = "", columns: Sequence[str] | None = None) -> Grid:
+                  title: str = "", columns: Sequence[str] | None = None, formats: Mapping[str, str] | None = None,
+                  currency: str | None = None) -> Grid:
     """A results-file table (records) as a :class:`Grid`: headers as the report showed them
-    (:func:`threec_helpers.batch.publish.table_header`), values formatted as in every format.
+    (:func:`threec_helpers.batch.publish.table_header`), values formatted as a phase report
+    formats them (:func:`threec_helpers.report.tables.phase_table`: tiers, RAG and table ids in
+    words; number formats of :data:`~threec_helpers.report.tables.TABLE_FORMATS` and ``formats``,
+    through :func:`threec_helpers.report.context.format_frame`), other values by
+    :func:`threec_helpers.batch.publish.format_cell`.
 
     Parameters
     ----------
@@ -604,6 +808,10 @@ def records_table(rows: Sequence[Mapping[str, Any]], lang: str, headers: Mapping
     title : str
     columns : sequence of str, optional
         The columns shown, in order (default: every key, in order of appearance).
+    formats : mapping, optional
+        Column -> the report's format of it (``formats`` of the results file).
+    currency : str, optional
+        ISO code of the money columns (default CNY).
 
     Returns
     -------
@@ -611,9 +819,10 @@ def records_table(rows: Sequence[Mapping[str, Any]], lang: str, headers: Mapping
 
     Examples
     --------
-    >>> g = records_table([{"tier": "top", "customers": 12}, {"tier": "base", "customers": 1204}], "en")
+    >>> g = records_table([{"tier": "top", "customers": 12, "revenue": 22381433.72},
+    ...                    {"tier": "total", "customers": 1204, "revenue": None}], "zh")
     >>> g.headers, g.rows, g.numeric
-    (['Tier', 'Customers'], [['top', '12'], ['base', '1,204']], [False, True])
+    (['层级', '客户数', '收入'], [['顶级客户', '12', '¥22,381,434'], ['合计', '1,204', '–']], [False, True, True])
     """
     cols: list[str] = list(columns or [])
     if not cols:
@@ -626,8 +835,28 @@ def records_table(rows: Sequence[Mapping[str, Any]], lang: str, headers: Mapping
         values = [r.get(c) for r in rows]
         numeric.append(any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
                        and all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values))
-    for r in rows:
-        body.append([format_cell(r.get(c), lang, c) for c in cols])
+    import pandas as pd
+
+    from ..report.context import format_frame
+    from ..report.tables import phase_table
+
+    frame = pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols, dtype=object)
+    table = phase_table(frame, lang, **{str(k): str(v) for k, v in (formats or {}).items()})
+    words = format_frame(table.shown(), lang, {c: f for c, f in table.formats.items() if c in cols},
+                         currency or "CNY")
+    for i, r in enumerate(rows):
+        cells = []
+        for c in cols:
+            v, shown = r.get(c), words[c].iloc[i]
+            if v is None or isinstance(v, float) and math.isnan(v):
+                cells.append("–")
+            elif c == "status" and isinstance(v, str) and has_key(f"batch.status.{v}"):
+                cells.append(t(f"batch.status.{v}", lang))
+            elif isinstance(shown, str) and not isinstance(v, bool):
+                cells.append(shown)
+            else:  # unformatted by the report's path: a number, a yes/no
+                cells.append(format_cell(v, lang, c))
+        body.append(cells)
     return Grid([table_header(c, lang, dict(headers or {})) for c in cols], body, numeric, title)
 
 

@@ -29,6 +29,7 @@ import copy
 import datetime as dt
 import functools
 import io
+import math
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -1126,6 +1127,51 @@ def column_kind(column: str, values: list[Any], declared: dict[str, str] | None 
     return "int" if all(float(v).is_integer() for v in numbers) else "float"
 
 
+_SHOWN_NUMBER = re.compile(r"^(?P<sign>-?)(?P<pre>[^\d\-.,]*?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?"
+                           r"(?P<pct>%?)(?P<suf>[^\d%]*)$")
+
+
+def headline_format(value: Any, text: str, currency: str | None = None) -> str | None:
+    """The Excel number format that shows a key figure's ``value`` as its ``text`` reads, or None
+    when the text is not that number (words, "8/8").
+
+    Parameters
+    ----------
+    value : object
+        The key figure's value (:func:`threec_helpers.report.results.headline`).
+    text : str
+        How the report showed it.
+    currency : str, optional
+        The client's currency: a money text gets :func:`money_format` of it.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> headline_format(-4.99108, "-5.0"), headline_format(0.2685, "26.85%"), headline_format(87332251.51, "¥87,332,252", "CNY")
+    ('0.0', '0.00%', '"¥"#,##0')
+    >>> headline_format(81.3, "81.3分"), headline_format(8, "8/8"), headline_format("ready", "有条件具备认证条件")
+    ('0.0"分"', None, None)
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    m = _SHOWN_NUMBER.match(text.strip())
+    if not m:
+        return None
+    decimals = len(m["dec"]) - 1 if m["dec"] else 0
+    shown = float(m["int"].replace(",", "") + (m["dec"] or "")) * (-1 if m["sign"] else 1)
+    scaled = value * 100 if m["pct"] else value
+    if abs(round(scaled, decimals) - shown) > 10 ** -decimals / 2 + 1e-9:
+        return None  # the text says something else than the value (a count out of a total...)
+    pre, suf = m["pre"].strip(), m["suf"]
+    body = ("#,##0" if "," in m["int"] else "0") + ("." + "0" * decimals if decimals else "") + m["pct"]
+    if pre and currency and CURRENCY_SYMBOLS.get(currency.upper()) == pre and not suf and not decimals:
+        return money_format(currency)
+    return "".join(['"' + pre.replace('"', "") + '"' if pre else "", body, '"' + suf.replace('"', "") + '"' if suf else ""])
+
+
 class _Words(str):
     """A cell's text as the report showed it (a view's words, written as text)."""
 
@@ -1286,6 +1332,14 @@ def xlsx_bytes(results: dict[str, Any], lang: str, provenance: dict[str, Any] | 
                 for h in results.get("headline", []) or []]
     if headline:
         write_table(summary, headline, start=len(rows) + 1)
+        # a key figure is its number, shown as the report wrote it ("-5.0", "¥87,332,252", "26.85%"),
+        # not that text: a text starting with "-" would show the apostrophe that neutralises it
+        for i, h in enumerate(results.get("headline", []) or [], start=len(rows) + 2):
+            spec = headline_format(h.get("value"), str(h.get("text", "")), currency)
+            if spec is not None:
+                if spec not in formats:
+                    formats[spec] = wb.add_format({"num_format": spec})
+                summary.write_number(i, 1, clean_float(float(h["value"])), formats[spec])
     if results.get("conclusion"):
         r = len(rows) + len(headline) + 3
         summary.write_string(r, 0, neutralise(t("batch.label.conclusion", lang)), bold)

@@ -78,6 +78,31 @@ def test_every_deck_chart_is_native_with_the_recorded_values(demo):
                 assert r.find(f"{A}rPr/{A}ea") is not None
 
 
+def test_every_deck_shape_lies_within_its_slide_and_tables_speak_as_the_report(demo):
+    """The panel saw every title clipped (a title saved with width 0), tier codes, raw floats
+    and money without its sign in the Chinese decks' tables."""
+    codes = {"top", "big", "medium", "small", "prospect", "total", "green", "amber", "red"}
+    for deck in sorted(demo.glob("*/*/deck.pptx")):
+        prs = pptx.Presentation(str(deck))
+        w, h = prs.slide_width, prs.slide_height
+        for n, slide in enumerate(prs.slides, 1):
+            for ext in slide.shapes._spTree.iter(f"{A}ext"):
+                if ext.get("cx") is not None:
+                    assert int(ext.get("cx")) > 0 and int(ext.get("cy")) > 0, (deck, n)
+            for sh in slide.shapes:
+                assert 0 <= sh.left and sh.left + sh.width <= w and 0 <= sh.top and sh.top + sh.height <= h, (deck, n)
+                if sh.has_table:
+                    cells = [c.text for r in list(sh.table.rows)[1:] for c in r.cells]
+                    assert not codes & set(cells), (deck, n)
+                    counts_as_floats = [c for c in cells if c.endswith(".00") and c[:-3].replace(",", "").isdigit()
+                                        and int(c[:-3].replace(",", "")) >= 100]  # "172.00" rows; a mean 1.00 is fine
+                    assert not counts_as_floats, (deck, n)
+    tiers = next(sh.table for s in pptx.Presentation(str(demo / "demo_manufacturer" / "FY2026" / "deck.pptx")).slides
+                 for sh in s.shapes if sh.has_table and sh.table.cell(0, 0).text == "层级")
+    assert all(tiers.cell(i, 1).text.startswith(("¥", "-¥", "–")) or "%" in tiers.cell(i, 1).text
+               or tiers.cell(i, 1).text.replace(",", "").isdigit() for i in range(1, len(tiers.rows)))
+
+
 def _soffice() -> str:
     if not Path(SOFFICE).exists():
         message = ("LibreOffice is not installed (Debian packages libreoffice-writer, libreoffice-impress; "

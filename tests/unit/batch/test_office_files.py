@@ -230,3 +230,140 @@ def test_briefing_docx_draws_the_trend_charts_and_ends_with_its_provenance():
     assert "近 12 个月趋势" in text and "虚线为目标值。" in text
     cells = " ".join(c.text for tb in doc.tables for row in tb.rows for c in row.cells)
     assert "abc1234" in cells and "quality_objectives.xlsx" in cells and "1.2.3" in cells
+
+def _demo_like_results():
+    """A 3C-like period in small: long money figures, a wide audit table, a table with its report view."""
+    findings = [{"finding_id": f"IA2-0{i}", "clause": "6.2", "grade": "一般不符合", "department": "营销部",
+                 "description": "质量目标考核不规范：大客户流失率未分解到各乡镇支局考核" * 2,
+                 "corrective_action": "纠正质量目标考核方法，将大客户流失率分解到各支局按月考核",
+                 "owner": "营销部主任", "due": "2026-10-20", "days_open": 8, "overdue": False} for i in range(3)]
+    tiers = [{"tier": "top", "base_revenue": 22381433.72, "gap_pct": -0.02},
+             {"tier": "total", "base_revenue": 87332251.51, "gap_pct": -0.086}]
+    view = {"columns": ["tier", "base_revenue", "gap_pct"], "headers": {"tier": "层级", "base_revenue": "基期收入",
+                                                                        "gap_pct": "差距占比"},
+            "rows": [["顶级客户", "¥22,381,434", "-2.0%"], ["合计", "¥87,332,252", "-8.6%"]]}
+    headline = [{"key": "revenue", "label": "收入", "text": "¥87,332,252", "status": "neutral"},
+                {"key": "profit", "label": "经营利润", "text": "¥23,449,909", "status": "good"},
+                {"key": "margin", "label": "经营利润率", "text": "26.85%", "status": "good"},
+                {"key": "whales", "label": "盈利客户的利润", "text": "¥23,957,993", "status": "neutral"},
+                {"key": "retention", "label": "客户保留率", "text": "87.69%", "status": "warn"}]  # 4 cards a row
+    return {"analysis": {"title": "3C 第二阶段：分析", "headline": headline, "charts": CHARTS[:1],
+                         "tables": {"reconciliation": tiers, "open_findings": findings},
+                         "views": {"reconciliation": view},
+                         "formats": {"reconciliation": {"base_revenue": "money", "gap_pct": "pct1"}}}}
+
+
+def _demo_like_deck():
+    changes = {"columns": [{"label": "指标"}, {"label": "本期"}, {"label": "上期"}, {"label": "方向"}],
+               "rows": [[{"text": "客户保留率", "cls": ""}, {"text": "87.69%", "cls": "num"},
+                         {"text": "90.12%", "cls": "num"}, {"text": "↓ 变差", "cls": "direction worse"}]]}
+    model = {"sections": [{"id": "changes", "title": "变化", "tables": [changes]}]}
+    data = powerpoint.deck_pptx(_demo_like_results(), model, title="3C 客户绩效与客户关注记分卡", client_id="c",
+                                client_name="华美窗饰有限公司", period="FY2026", lang="zh", brand=BRAND,
+                                date="2026-11-01", commentary="评述一句。")
+    return pptx.Presentation(io.BytesIO(data))
+
+
+def test_every_shape_of_a_deck_has_a_width_and_lies_within_its_slide():
+    """The panel saw every title clipped: the title placeholder was saved with width 0."""
+    prs = _demo_like_deck()
+    w, h = prs.slide_width, prs.slide_height
+    for n, slide in enumerate(prs.slides, 1):
+        assert slide.shapes.title is not None
+        for sh in slide.shapes:
+            assert sh.width > 0 and sh.height > 0, (n, sh.name)
+            assert sh.left >= 0 and sh.top >= 0 and sh.left + sh.width <= w and sh.top + sh.height <= h, (n, sh.name)
+        # as saved, not as python-pptx inherits it from the layout
+        for ext in slide.shapes._spTree.iter(f"{A}ext"):
+            if ext.get("cx") is not None:
+                assert int(ext.get("cx")) > 0 and int(ext.get("cy")) > 0, n
+    assert all(s.shapes.title.width >= 0.9 * w for s in list(prs.slides)[1:])
+
+
+def test_a_long_money_figure_fits_on_one_line_of_its_card():
+    prs = _demo_like_deck()
+    slide = next(s for s in prs.slides if s.shapes.title.text == "计分卡")
+    cards = [sh for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text.startswith("¥87,332,252")]
+    assert cards
+    card = cards[0]
+    run = card.text_frame.paragraphs[0].runs[0]
+    inner = card.width - card.text_frame.margin_left - card.text_frame.margin_right
+    assert run.font.size.pt < 28  # smaller than a short figure's
+    assert powerpoint.text_ems(run.text, bold=True) * run.font.size.pt * 12700 <= inner
+    short = next(sh for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text.startswith("26.85%"))
+    assert short.text_frame.paragraphs[0].runs[0].font.size.pt == 28
+
+
+def _table_of(prs, title_part):
+    slide = next(s for s in prs.slides if title_part in s.shapes.title.text)
+    return next(sh.table for sh in slide.shapes if sh.has_table)
+
+
+def _font_size(table) -> float:
+    return table.cell(1, 0).text_frame.paragraphs[0].runs[0].font.size.pt
+
+
+def test_table_columns_are_never_narrower_than_their_header_or_a_short_word():
+    """Telecom slide 21 showed 等级/部门 one character a line, the changes slide "↓ 变/差"."""
+    prs = _demo_like_deck()
+    for title_part in ("未关闭的审核发现", "与上期相比", "预算核对"):
+        slides = [s for s in prs.slides if title_part in s.shapes.title.text]
+        for slide in slides:
+            table = next(sh.table for sh in slide.shapes if sh.has_table)
+            size = _font_size(table)
+            for j in range(len(table.columns)):
+                room = (table.columns[j].width - 2 * powerpoint.CELL_MARGIN) / 12700
+                header = table.cell(0, j).text
+                assert powerpoint.text_ems(header, bold=True) * size <= room, header
+                for i in range(1, len(table.rows)):
+                    text = table.cell(i, j).text
+                    if powerpoint.text_ems(text) <= powerpoint.SHORT_EMS:  # a word or a short label: one line
+                        assert powerpoint.text_ems(text) * size <= room, text
+                    else:  # a long text wraps, but never below two CJK characters a line
+                        assert 2 * size <= room, text
+    assert _table_of(prs, "与上期相比").cell(1, 3).text == "↓ 变差"
+    findings = _table_of(prs, "未关闭的审核发现")
+    assert [findings.cell(0, j).text for j in (2, 3)] == ["等级", "部门"] or len(findings.columns) == powerpoint.MAX_COLUMNS
+
+
+def test_a_table_too_wide_for_the_slide_gets_a_smaller_font():
+    headers = [f"列{j}" for j in range(6)]
+    rows = [[f"surveys.share_of_need_{j}" for j in range(6)]]  # words that cannot break
+    size, widths = powerpoint.column_widths(headers, rows, 11216640, 12)
+    assert size < 12 and sum(widths) == 11216640
+    assert all(w / 12700 >= powerpoint.text_ems(rows[0][0]) * size for w in widths)
+
+
+def test_deck_tables_are_worded_as_the_report_showed_them():
+    """Codes, raw floats and money without its sign were in the Chinese deck; the report's view is shown."""
+    prs = _demo_like_deck()
+    cells = [[c.text for c in r.cells] for r in _table_of(prs, "预算核对").rows]
+    assert cells == [["层级", "基期收入", "差距占比"], ["顶级客户", "¥22,381,434", "-2.0%"], ["合计", "¥87,332,252", "-8.6%"]]
+    # without a view (an older results file): the records formatted through the report's own path
+    g = powerpoint.records_table([{"tier": "medium", "revenue": 24876270.74, "customers": 172.0, "rag": "amber",
+                                   "attainment": 0.363, "status": "good"}], "zh")
+    assert g.rows == [["中型客户", "¥24,876,271", "172", "黄", "36.3%", "良好"]]
+
+
+def test_xlsx_summary_holds_key_figures_as_numbers_shown_as_the_report_shows_them():
+    """NPS was written as the text "'-5.0" and every key figure of the summary sheet as text."""
+    import openpyxl
+
+    from threec_helpers.batch.publish import xlsx_bytes
+    from threec_helpers.i18n import t
+
+    headline = [{"key": "nps", "label": "净推荐值（NPS）", "value": -4.9910873440285215, "text": "-5.0", "status": "bad"},
+                {"key": "revenue", "label": "收入", "value": 87332251.51, "text": "¥87,332,252", "status": "neutral"},
+                {"key": "margin", "label": "经营利润率", "value": 0.2685137324933718, "text": "26.85%", "status": "good"},
+                {"key": "csat", "label": "顾客综合满意度", "value": 81.3, "text": "81.3分", "status": "good"},
+                {"key": "met", "label": "质量目标达标", "value": 8, "text": "8/8", "status": "good"},
+                {"key": "readiness", "label": "认证准备结论", "value": "ready", "text": "有条件具备认证条件", "status": "warn"}]
+    data = xlsx_bytes({"title": "分析", "client_id": "c", "period": "FY2026", "headline": headline}, "zh", currency="CNY")
+    ws = openpyxl.load_workbook(io.BytesIO(data))[t("batch.xlsx.summary", "zh")]
+    got = {ws.cell(r, 1).value: (ws.cell(r, 2).value, ws.cell(r, 2).number_format) for r in range(1, ws.max_row + 1)}
+    assert got["净推荐值（NPS）"] == (-4.99108734403, "0.0")  # a number: no apostrophe, shows -5.0
+    assert got["收入"] == (87332251.51, '"¥"#,##0')
+    assert got["经营利润率"] == (0.268513732493, "0.00%")
+    assert got["顾客综合满意度"] == (81.3, '0.0"分"')
+    assert got["质量目标达标"] == ("8/8", "General") and got["认证准备结论"] == ("有条件具备认证条件", "General")
+    assert not [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("'")]
