@@ -38,7 +38,7 @@ DEFAULT_COLOURS = {"primary": "#0072B2", "accent": "#E69F00", "ink": "#1F2328", 
 #: status -> fill colour of a key-figure card or cell
 STATUS_COLOURS = {"good": "#1A7F37", "warn": "#BF8700", "bad": "#CF222E", "neutral": "#59636E"}
 
-_NUMERIC = re.compile(r"^[\s+\-−–]?[¥$€£]?\s*[\d,.]+\s*(%|pp|万|亿|元|s|x)?\s*$")
+_NUMERIC = re.compile(r"^[\s+\-−–]?[¥$€£]?\s*[\d,.]+\s*(%|pp|个百分点|万|亿|元|s|x)?\s*$")
 _CELL = re.compile(r"<t([hd])([^>]*)>(.*?)</t[hd]>", re.S)
 _ROW = re.compile(r"<tr[\s>](.*?)</tr>", re.S)
 _TAG = re.compile(r"<[^>]+>")

@@ -733,7 +733,9 @@ def deck_pptx(results: Mapping[str, Mapping[str, Any]], model: Mapping[str, Any]
             notes = t("office.notes.changes_left_out", lang, n=len(left_out),
                       figures=("、" if lang == "zh" else ", ").join(left_out))
         deck.table(title, grid, notes)
-    conclusions = [str(p.get("conclusion")) for p in results.values() if p.get("conclusion")]
+    # the briefing's own conclusion (for 3C it opens with what is off), else the notebooks'
+    told = (sections.get("conclusion") or {}).get("paragraphs") or []
+    conclusions = [str(p) for p in told] or [str(p.get("conclusion")) for p in results.values() if p.get("conclusion")]
     notes = "\n\n".join(f"{h}\n{text}" if h else text for h, text in commentary_sections(commentary, lang))
     slide = deck.slide(t("office.conclusion", lang), notes or "\n".join(conclusions))
     body = conclusions + [text for _, text in commentary_sections(commentary, lang)]
