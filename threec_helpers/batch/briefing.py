@@ -141,6 +141,9 @@ def _trend_charts(payload: dict[str, Any], lang: str = "zh") -> list[dict[str, A
             continue
         months = tr.get("months") or ["", ""]
         name, unit = str(tr.get("objective") or tr.get("objective_id") or ""), str(tr.get("unit") or "").strip()
+        if unit and unit != "%":  # the unit in words, as the control charts' axes say it (per_1000 -> 千分之)
+            key = f"audit_report.axis_unit.{unit}"
+            unit = t(key, lang) if has_key(key) else ""
         shown = (f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})") if unit and unit not in name else name
         charts.append({"title": shown,
                        # the data too, for formats that draw the chart themselves (Word)
