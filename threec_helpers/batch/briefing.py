@@ -235,10 +235,27 @@ def change_text(diff: float, before: float, after: float, text: str, fmt: str, l
     ('-0.46 个百分点', '-0.46 pp')
     >>> change_text(-3, 5, 2, "2", "text", "en"), change_text(-1.0, 82.3, 81.3, "81.3分", "text", "zh")
     ('-3', '-1')
+
+    A change is written with the figure's own decimals, between the values as printed, and a
+    gap printed in points changes in points:
+
+    >>> change_text(2.76, 90.24, 93.0, "93.0", "score", "zh"), change_text(11.31, -16.31, -5.0, "-5.0", "num1", "zh")
+    ('+2.8', '+11.3')
+    >>> change_text(0.014, 0.218, 0.232, "+23.2 个百分点", "text", "zh")
+    '+1.4 个百分点'
     """
     text = text.strip()
-    if fmt == "pct" or (text.endswith("%") and abs(before) <= 1.5 and abs(after) <= 1.5):
-        return t("batch.brief.change_points", lang, value=f"{diff * 100:+,.2f}")
+    shown = re.findall(r"\d[\d,]*(?:\.(\d+))?", text)
+    places = len(shown[-1]) if shown else 2  # as many decimals as the figure shows
+
+    def step(scale: float = 1.0) -> float:
+        """The change between the two values as shown (rounded as the text rounds them), so that
+        a reader subtracting the printed figures gets the printed change (93.0 - 90.2 = +2.8)."""
+        return round(round(after * scale, places) - round(before * scale, places), places)
+
+    points = text.endswith(("%", "个百分点", "pp")) and abs(before) <= 1.5 and abs(after) <= 1.5
+    if fmt == "pct" or points:
+        return t("batch.brief.change_points", lang, value=f"{step(100):+,.{places}f}")
     if fmt == "money":
         symbol = re.match(r"^[-+]?([^\d\s-]*)", text)
         return f"{'-' if diff < 0 else '+'}{symbol.group(1) if symbol else ''}{abs(diff):,.0f}"
@@ -246,6 +263,8 @@ def change_text(diff: float, before: float, after: float, text: str, fmt: str, l
         return f"{diff:+,.0f}"
     if fmt == "num2":
         return f"{diff:+,.2f}"
+    if shown and diff % 1:
+        return f"{step():+,.{places}f}"
     return f"{diff:+,.2f}".rstrip("0").rstrip(".") if diff % 1 else f"{diff:+,.0f}"
 
 

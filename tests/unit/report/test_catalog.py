@@ -207,7 +207,7 @@ def test_more_problems_is_worse_not_a_green_rise():
     assert (row["change"], row["direction"], row["assessment"]) == ("+4", "up", "worse")
     row, = _changes([headline("closure_rate", "Closure", 0.9, "90.0%", "neutral")],
                     [headline("closure_rate", "Closure", 0.8, "80.0%", "neutral")])
-    assert (row["change"], row["assessment"]) == ("+10.00 pp", "better")
+    assert (row["change"], row["assessment"]) == ("+10.0 pp", "better")
 
 
 def test_a_status_change_is_a_change():
